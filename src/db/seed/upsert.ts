@@ -1,0 +1,87 @@
+import { getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
+import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
+import type { DrizzleDatabase } from '../connection.js';
+
+type Transaction = Parameters<Parameters<DrizzleDatabase['transaction']>[0]>[0];
+
+/**
+ * Inserts rows, or updates the existing row with the same natural key — but only where a value differs,
+ * so that loading the same seeds twice writes nothing the second time. Returns natural key → id for
+ * every row given, and how many rows were inserted or changed.
+ */
+export async function upsertByKey<T extends PgTable>(
+  tx: Transaction,
+  table: T,
+  keyColumn: AnyPgColumn,
+  rows: T['$inferInsert'][],
+): Promise<{ ids: Map<string, number>; changed: number }> {
+  const ids = new Map<string, number>();
+  if (rows.length === 0) return { ids, changed: 0 };
+  const columns = Object.values(getTableColumns(table)) as AnyPgColumn[];
+  const updatable = columns.filter((c) => c.name !== 'id' && c.name !== keyColumn.name);
+  const excluded = (c: AnyPgColumn) => sql.raw(`excluded."${c.name}"`);
+  const set = Object.fromEntries(
+    Object.entries(getTableColumns(table))
+      .filter(([, c]) => updatable.includes(c as AnyPgColumn))
+      .map(([property, c]) => [property, excluded(c as AnyPgColumn)]),
+  );
+  const current = sql.join(updatable.map((c) => sql`${c}`), sql`, `);
+  const incoming = sql.join(updatable.map(excluded), sql`, `);
+  const written = (await tx
+    .insert(table)
+    .values(rows as never)
+    .onConflictDoUpdate({ target: keyColumn as never, set: set as never, setWhere: sql`(${current}) is distinct from (${incoming})` })
+    .returning({ id: sql<number>`id` })) as unknown as { id: number }[];
+  const keys = rows.map((row) => (row as Record<string, unknown>)[propertyOf(table, keyColumn)] as string);
+  const found = (await tx
+    .select({ id: sql<number>`id`, key: sql<string>`${keyColumn}` })
+    .from(table as never)
+    .where(inArray(keyColumn, keys))) as { id: number; key: string }[];
+  for (const row of found) ids.set(row.key, row.id);
+  return { ids, changed: written.length };
+}
+
+/**
+ * Makes a parent's child rows (citations, links) exactly the given ones: deletes the others and inserts
+ * what is missing, updating only rows whose values differ.
+ */
+export async function syncChildren<T extends PgTable>(
+  tx: Transaction,
+  table: T,
+  parentColumn: AnyPgColumn,
+  parentIds: number[],
+  keyColumns: AnyPgColumn[],
+  rows: T['$inferInsert'][],
+): Promise<number> {
+  if (parentIds.length === 0) return 0;
+  const tuple = (values: SQL[]) => sql`(${sql.join(values, sql`, `)})`;
+  const wanted = rows.map((row) =>
+    tuple(keyColumns.map((c) => sql`${(row as Record<string, unknown>)[propertyOf(table, c)]}`)),
+  );
+  const keep = wanted.length ? sql`and ${tuple(keyColumns.map((c) => sql`${c}`))} not in (${sql.join(wanted, sql`, `)})` : sql``;
+  const removed = (await tx
+    .delete(table)
+    .where(sql`${parentColumn} in (${sql.join(parentIds.map((id) => sql`${id}`), sql`, `)}) ${keep}`)
+    .returning()) as unknown[];
+  if (rows.length === 0) return removed.length;
+  const columns = Object.entries(getTableColumns(table)) as [string, AnyPgColumn][];
+  const others = columns.filter(([, c]) => !keyColumns.includes(c));
+  const excluded = (c: AnyPgColumn) => sql.raw(`excluded."${c.name}"`);
+  const insert = tx.insert(table).values(rows as never);
+  const written = (others.length
+    ? await insert
+        .onConflictDoUpdate({
+          target: keyColumns as never,
+          set: Object.fromEntries(others.map(([property, c]) => [property, excluded(c)])) as never,
+          setWhere: sql`(${sql.join(others.map(([, c]) => sql`${c}`), sql`, `)}) is distinct from (${sql.join(others.map(([, c]) => excluded(c)), sql`, `)})`,
+        })
+        .returning()
+    : await insert.onConflictDoNothing().returning()) as unknown[];
+  return removed.length + written.length;
+}
+
+function propertyOf(table: PgTable, column: AnyPgColumn): string {
+  const entry = Object.entries(getTableColumns(table)).find(([, c]) => c === column);
+  if (!entry) throw new Error(`column ${column.name} is not in the table`);
+  return entry[0];
+}

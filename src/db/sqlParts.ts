@@ -1,0 +1,38 @@
+import { getTableColumns, sql, type SQL } from 'drizzle-orm';
+import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
+
+/**
+ * SQL building blocks shared by the domains' queries. Raw SQL returns snake_case columns and driver-
+ * specific date objects; `columnsOf` selects a table's columns under their camelCase names with dates as
+ * 'YYYY-MM-DD' text, so rows look the same on PGlite and PostgreSQL.
+ */
+export function columnsOf(table: PgTable, alias: string): SQL {
+  const parts = Object.entries(getTableColumns(table)).map(([property, column]) => {
+    const ref = sql.raw(`"${alias}"."${(column as AnyPgColumn).name}"`);
+    const value = (column as AnyPgColumn).columnType === 'PgDateString' ? sql`${ref}::text` : ref;
+    return sql`${value} as ${sql.raw(`"${property}"`)}`;
+  });
+  return sql.join(parts, sql`, `);
+}
+
+/** `table alias` for a FROM clause. */
+export function tableAs(table: PgTable, alias: string): SQL {
+  return sql`${table} as ${sql.raw(`"${alias}"`)}`;
+}
+
+/** A column of an aliased table, e.g. col('f', 'division_id'). */
+export function col(alias: string, column: string): SQL {
+  return sql.raw(`"${alias}"."${column}"`);
+}
+
+/** `expression in (…values)`; an empty list matches nothing. */
+export function isAnyOf(expression: SQL, values: readonly (string | number)[]): SQL {
+  if (values.length === 0) return sql`false`;
+  return sql`${expression} in (${sql.join(values.map((v) => sql`${v}`), sql`, `)})`;
+}
+
+/** A case-insensitive substring match of `text` in any of the expressions (LIKE wildcards escaped). */
+export function containsText(text: string, expressions: SQL[]): SQL {
+  const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return sql`(${sql.join(expressions.map((e) => sql`${e} ilike ${pattern}`), sql` or `)})`;
+}

@@ -1,0 +1,6 @@
+export * from './places.js';
+export * from './sources.js';
+export * from './facilities.js';
+export * from './programs.js';
+export * from './statistics.js';
+export * from './dataset.js';

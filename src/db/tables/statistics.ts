@@ -1,0 +1,72 @@
+import { sql } from 'drizzle-orm';
+import { check, date, doublePrecision, index, integer, pgTable, text } from 'drizzle-orm/pg-core';
+import { domains, measures, observationStatuses, units, valueQualifiers } from '../vocabulary.js';
+import { oneOf, surrogateId } from './columns.js';
+import { facilities } from './facilities.js';
+import { divisions } from './places.js';
+import { programs } from './programs.js';
+import { sources } from './sources.js';
+
+/** What is measured (SDMX: the concept), e.g. "new primary and secondary school places". */
+export const indicators = pgTable(
+  'indicators',
+  {
+    id: surrogateId(),
+    code: text('code').notNull().unique(),
+    domain: text('domain').notNull(),
+    unit: text('unit').notNull(),
+    nameZh: text('name_zh').notNull(),
+    nameEn: text('name_en').notNull(),
+    descriptionZh: text('description_zh'),
+    descriptionEn: text('description_en'),
+  },
+  (t) => [
+    check('indicators_domain_check', oneOf(t.domain, domains)),
+    check('indicators_unit_check', oneOf(t.unit, units)),
+    index('indicators_domain_idx').on(t.domain, t.id),
+  ],
+);
+
+/** One figure: indicator × area × period → value, with its attributes and the sentence it came from. */
+export const observations = pgTable(
+  'observations',
+  {
+    id: surrogateId(),
+    /** Stable natural key; the public ID is built from it. */
+    key: text('key').notNull().unique(),
+    indicatorId: integer('indicator_id').notNull().references(() => indicators.id),
+    value: doublePrecision('value').notNull(),
+    qualifier: text('qualifier').notNull(),
+    unit: text('unit').notNull(),
+    measure: text('measure').notNull(),
+    status: text('status').notNull(),
+    periodStart: date('period_start', { mode: 'string' }),
+    periodEnd: date('period_end', { mode: 'string' }).notNull(),
+    periodLabelZh: text('period_label_zh'),
+    periodLabelEn: text('period_label_en'),
+    labelZh: text('label_zh'),
+    labelEn: text('label_en'),
+    divisionId: integer('division_id').references(() => divisions.id),
+    facilityId: integer('facility_id').references(() => facilities.id),
+    programId: integer('program_id').references(() => programs.id),
+    sourceId: integer('source_id').notNull().references(() => sources.id),
+    quote: text('quote').notNull(),
+    /** Observations sharing a conflict group state different values for the same thing. */
+    conflictGroup: text('conflict_group'),
+  },
+  (t) => [
+    check('observations_qualifier_check', oneOf(t.qualifier, valueQualifiers)),
+    check('observations_unit_check', oneOf(t.unit, units)),
+    check('observations_measure_check', oneOf(t.measure, measures)),
+    check('observations_status_check', oneOf(t.status, observationStatuses)),
+    check('observations_period_check', sql`${t.periodStart} <= ${t.periodEnd}`),
+    index('observations_indicator_id_idx').on(t.indicatorId, t.periodEnd, t.id),
+    index('observations_division_id_idx').on(t.divisionId, t.id),
+    index('observations_facility_id_idx').on(t.facilityId, t.id),
+    index('observations_program_id_idx').on(t.programId, t.id),
+    index('observations_source_id_idx').on(t.sourceId),
+    index('observations_period_end_idx').on(t.periodEnd, t.id),
+    index('observations_value_idx').on(t.value, t.id),
+    index('observations_conflict_group_idx').on(t.conflictGroup),
+  ],
+);
