@@ -1,0 +1,111 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import type { Context } from '../../graphql/context.js';
+import { toGlobalId } from '../../graphql/globalId.js';
+import { Language, inLanguage } from '../../graphql/language.js';
+import { toConnection } from '../../graphql/relay/connection.js';
+import { loadNestedPage, loadRootPage } from '../../graphql/relay/load.js';
+import { ForwardPageArgs, PageArgs, toPageRequest } from '../../graphql/relay/pageArgs.js';
+import { LanguageArg } from '../../graphql/text.js';
+import { Division, Organization } from '../places/types.js';
+import { divisionById, organizationById } from '../places/queries.js';
+import { programList, programsOfFacility } from '../programs/queries.js';
+import { ProgramConnection } from '../programs/connection.js';
+import type { ProgramRow } from '../programs/types.js';
+import { SourceCitation } from '../sources/types.js';
+import { observationList, observationsAbout } from '../statistics/queries.js';
+import { ObservationConnection } from '../statistics/connection.js';
+import { ObservationFilter, type ObservationRow } from '../statistics/types.js';
+import { FacilityConnection } from './connection.js';
+import { facilityBySlug, facilityCitationsOf, facilityList } from './queries.js';
+import { Facility, FacilityFilter, FacilityOrder, GeoPoint, type FacilityRow } from './types.js';
+
+@Resolver(() => Facility)
+export class FacilityResolver {
+  @Query(() => Facility, { nullable: true, description: 'One facility by its slug, or null if there is none.' })
+  facility(@Arg('slug', () => String, { description: 'The facility\'s slug.' }) slug: string, @Ctx() context: Context) {
+    return facilityBySlug(context).load(slug);
+  }
+
+  @Query(() => FacilityConnection, { description: 'Facilities: schools, care homes, canteens, clinics, museums, venues.' })
+  async facilities(
+    @Arg('filter', () => FacilityFilter, { nullable: true, description: 'Which facilities.' }) filter: FacilityFilter | null,
+    @Arg('orderBy', () => [FacilityOrder], { nullable: true, description: 'Sort keys, first one first. Default: SLUG.' }) orderBy: FacilityOrder[] | null,
+    @Args(() => PageArgs) page: PageArgs,
+    @Ctx() context: Context,
+  ) {
+    const { page: rows, countTotal } = await loadRootPage<FacilityRow>(context, facilityList(filter, orderBy), toPageRequest(page));
+    return toConnection(rows, countTotal);
+  }
+
+  @FieldResolver(() => ID, { description: 'Opaque global ID.' })
+  id(@Root() facility: FacilityRow) {
+    return toGlobalId('Facility', facility.slug);
+  }
+
+  @FieldResolver(() => String, { description: 'The facility\'s name.' })
+  name(@Root() facility: FacilityRow, @LanguageArg() lang: Language | undefined, @Ctx() context: Context) {
+    return inLanguage(lang ?? context.language, facility.nameZh, facility.nameEn);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'What the facility is and does, from the source.' })
+  description(@Root() facility: FacilityRow, @LanguageArg() lang: Language | undefined, @Ctx() context: Context) {
+    return inLanguage(lang ?? context.language, facility.descriptionZh, facility.descriptionEn);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'Street address, where a source gives it.' })
+  address(@Root() facility: FacilityRow, @LanguageArg() lang: Language | undefined, @Ctx() context: Context) {
+    return inLanguage(lang ?? context.language, facility.addressZh, facility.addressEn);
+  }
+
+  @FieldResolver(() => GeoPoint, { nullable: true, description: 'Where it is, only where a reliable public source says so; never guessed.' })
+  location(@Root() facility: FacilityRow): GeoPoint | null {
+    if (facility.longitude == null || facility.latitude == null) return null;
+    return { longitude: facility.longitude, latitude: facility.latitude, precision: facility.locationPrecision ?? 'unknown' };
+  }
+
+  @FieldResolver(() => Division, { nullable: true, description: 'The division it is in, where known.' })
+  division(@Root() facility: FacilityRow, @Ctx() context: Context) {
+    return facility.divisionId == null ? null : divisionById(context).load(facility.divisionId);
+  }
+
+  @FieldResolver(() => Organization, { nullable: true, description: 'Who runs it, where known.' })
+  operator(@Root() facility: FacilityRow, @Ctx() context: Context) {
+    return facility.operatorId == null ? null : organizationById(context).load(facility.operatorId);
+  }
+
+  @FieldResolver(() => ProgramConnection, { description: 'Programs the facility takes part in, in any role.' })
+  async programs(@Root() facility: FacilityRow, @Args(() => ForwardPageArgs) page: ForwardPageArgs, @Ctx() context: Context) {
+    const { page: rows, countTotal } = await loadNestedPage<ProgramRow>(
+      context,
+      'facility.programs',
+      () => programList(),
+      programsOfFacility,
+      facility.id,
+      toPageRequest(page),
+    );
+    return toConnection(rows, countTotal);
+  }
+
+  @FieldResolver(() => ObservationConnection, { description: 'Figures about this facility.' })
+  async observations(
+    @Root() facility: FacilityRow,
+    @Arg('filter', () => ObservationFilter, { nullable: true, description: 'Which figures.' }) filter: ObservationFilter | null,
+    @Args(() => ForwardPageArgs) page: ForwardPageArgs,
+    @Ctx() context: Context,
+  ) {
+    const { page: rows, countTotal } = await loadNestedPage<ObservationRow>(
+      context,
+      `facility.observations:${JSON.stringify(filter)}`,
+      () => observationList(filter),
+      observationsAbout('facility_id'),
+      facility.id,
+      toPageRequest(page),
+    );
+    return toConnection(rows, countTotal);
+  }
+
+  @FieldResolver(() => [SourceCitation], { description: 'The sentences of the sources this record was taken from.' })
+  sources(@Root() facility: FacilityRow, @Ctx() context: Context) {
+    return facilityCitationsOf(context).load(facility.id);
+  }
+}

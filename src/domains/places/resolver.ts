@@ -1,0 +1,125 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import type { Context } from '../../graphql/context.js';
+import { toGlobalId } from '../../graphql/globalId.js';
+import { Language, inLanguage } from '../../graphql/language.js';
+import { connectionTypes, toConnection } from '../../graphql/relay/connection.js';
+import { loadNestedPage, loadRootPage } from '../../graphql/relay/load.js';
+import { ForwardPageArgs, PageArgs, toPageRequest } from '../../graphql/relay/pageArgs.js';
+import { LanguageArg } from '../../graphql/text.js';
+import { FacilityConnection } from '../facilities/connection.js';
+import { facilitiesInDivision, facilitiesOperatedBy, facilityList } from '../facilities/queries.js';
+import { FacilityFilter, type FacilityRow } from '../facilities/types.js';
+import { ProgramConnection } from '../programs/connection.js';
+import { programList, programsLedBy } from '../programs/queries.js';
+import type { ProgramRow } from '../programs/types.js';
+import { childDivisionOf, divisionByCode, divisionById, divisionList, organizationBySlug, organizationList } from './queries.js';
+import { Division, DivisionFilter, Organization, OrganizationFilter, type DivisionRow, type OrganizationRow } from './types.js';
+
+export const { Connection: DivisionConnection } = connectionTypes(Division, 'Division', 'administrative divisions');
+export const { Connection: OrganizationConnection } = connectionTypes(Organization, 'Organization', 'organizations');
+
+@Resolver(() => Division)
+export class DivisionResolver {
+  @Query(() => Division, { nullable: true, description: 'One division by its code (e.g. "500104"), or null.' })
+  division(@Arg('code', () => String, { description: 'The division code.' }) code: string, @Ctx() context: Context) {
+    return divisionByCode(context).load(code);
+  }
+
+  @Query(() => DivisionConnection, { description: 'Administrative divisions, ordered by code.' })
+  async divisions(
+    @Arg('filter', () => DivisionFilter, { nullable: true, description: 'Which divisions.' }) filter: DivisionFilter | null,
+    @Args(() => PageArgs) page: PageArgs,
+    @Ctx() context: Context,
+  ) {
+    const { page: rows, countTotal } = await loadRootPage<DivisionRow>(context, divisionList(filter), toPageRequest(page));
+    return toConnection(rows, countTotal);
+  }
+
+  @FieldResolver(() => ID, { description: 'Opaque global ID.' })
+  id(@Root() division: DivisionRow) {
+    return toGlobalId('Division', division.code);
+  }
+
+  @FieldResolver(() => String, { description: 'The division\'s name.' })
+  name(@Root() division: DivisionRow, @LanguageArg() lang: Language | undefined, @Ctx() context: Context) {
+    return inLanguage(lang ?? context.language, division.nameZh, division.nameEn);
+  }
+
+  @FieldResolver(() => Division, { nullable: true, description: 'The division it belongs to; null for the district.' })
+  parent(@Root() division: DivisionRow, @Ctx() context: Context) {
+    return division.parentId == null ? null : divisionById(context).load(division.parentId);
+  }
+
+  @FieldResolver(() => DivisionConnection, { description: 'The divisions directly under this one.' })
+  async children(@Root() division: DivisionRow, @Args(() => ForwardPageArgs) page: ForwardPageArgs, @Ctx() context: Context) {
+    const { page: rows, countTotal } = await loadNestedPage<DivisionRow>(context, 'division.children', () => divisionList(), childDivisionOf, division.id, toPageRequest(page));
+    return toConnection(rows, countTotal);
+  }
+
+  @FieldResolver(() => FacilityConnection, { description: 'Facilities in this division or any division under it.' })
+  async facilities(
+    @Root() division: DivisionRow,
+    @Arg('filter', () => FacilityFilter, { nullable: true, description: 'Which facilities.' }) filter: FacilityFilter | null,
+    @Args(() => ForwardPageArgs) page: ForwardPageArgs,
+    @Ctx() context: Context,
+  ) {
+    const { page: rows, countTotal } = await loadNestedPage<FacilityRow>(
+      context,
+      `division.facilities:${JSON.stringify(filter)}`,
+      () => facilityList(filter),
+      facilitiesInDivision,
+      division.id,
+      toPageRequest(page),
+    );
+    return toConnection(rows, countTotal);
+  }
+}
+
+@Resolver(() => Organization)
+export class OrganizationResolver {
+  @Query(() => Organization, { nullable: true, description: 'One organization by its slug, or null.' })
+  organization(@Arg('slug', () => String, { description: 'The organization\'s slug.' }) slug: string, @Ctx() context: Context) {
+    return organizationBySlug(context).load(slug);
+  }
+
+  @Query(() => OrganizationConnection, { description: 'Departments, offices and operators, ordered by slug.' })
+  async organizations(
+    @Arg('filter', () => OrganizationFilter, { nullable: true, description: 'Which organizations.' }) filter: OrganizationFilter | null,
+    @Args(() => PageArgs) page: PageArgs,
+    @Ctx() context: Context,
+  ) {
+    const { page: rows, countTotal } = await loadRootPage<OrganizationRow>(context, organizationList(filter), toPageRequest(page));
+    return toConnection(rows, countTotal);
+  }
+
+  @FieldResolver(() => ID, { description: 'Opaque global ID.' })
+  id(@Root() organization: OrganizationRow) {
+    return toGlobalId('Organization', organization.slug);
+  }
+
+  @FieldResolver(() => String, { description: 'The organization\'s name.' })
+  name(@Root() organization: OrganizationRow, @LanguageArg() lang: Language | undefined, @Ctx() context: Context) {
+    return inLanguage(lang ?? context.language, organization.nameZh, organization.nameEn);
+  }
+
+  @FieldResolver(() => Division, { nullable: true, description: 'The division it serves or sits in, where known.' })
+  division(@Root() organization: OrganizationRow, @Ctx() context: Context) {
+    return organization.divisionId == null ? null : divisionById(context).load(organization.divisionId);
+  }
+
+  @FieldResolver(() => FacilityConnection, { description: 'Facilities it operates.' })
+  async facilities(@Root() organization: OrganizationRow, @Args(() => ForwardPageArgs) page: ForwardPageArgs, @Ctx() context: Context) {
+    const { page: rows, countTotal } = await loadNestedPage<FacilityRow>(
+      context, 'organization.facilities', () => facilityList(), facilitiesOperatedBy, organization.id, toPageRequest(page),
+    );
+    return toConnection(rows, countTotal);
+  }
+
+  @FieldResolver(() => ProgramConnection, { description: 'Programs it leads.' })
+  async programs(@Root() organization: OrganizationRow, @Args(() => ForwardPageArgs) page: ForwardPageArgs, @Ctx() context: Context) {
+    const { page: rows, countTotal } = await loadNestedPage<ProgramRow>(
+      context, 'organization.programs', () => programList(), programsLedBy, organization.id, toPageRequest(page),
+    );
+    return toConnection(rows, countTotal);
+  }
+}

@@ -1,0 +1,14 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { divisions } from '../../db/tables/index.js';
+
+/** The ids of a division and every division under it, at any depth, as a subquery. */
+function subtreeIds(root: SQL): SQL {
+  return sql`(with recursive "subtree"("id") as (
+      select ${divisions.id} from ${divisions} where ${root}
+      union all
+      select "child"."id" from ${divisions} as "child" join "subtree" on "child"."parent_id" = "subtree"."id"
+    ) select "id" from "subtree")`;
+}
+
+export const divisionSubtreeIds = (code: string) => subtreeIds(sql`${divisions.code} = ${code}`);
+export const divisionSubtreeIdsOf = (divisionId: SQL) => subtreeIds(sql`${divisions.id} = ${divisionId}`);

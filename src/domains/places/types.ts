@@ -1,0 +1,53 @@
+import { Field, InputType, ObjectType } from 'type-graphql';
+import type { divisions, organizations } from '../../db/tables/index.js';
+import type { DivisionLevel, OrganizationKind } from '../../db/vocabulary.js';
+import { DivisionLevelEnum, OrganizationKindEnum } from '../../graphql/enums.js';
+import { Node } from '../../graphql/node.js';
+
+export type DivisionRow = typeof divisions.$inferSelect;
+export type OrganizationRow = typeof organizations.$inferSelect;
+
+@ObjectType({ implements: Node, description: 'An administrative division: the district, a subdistrict or town, a community.', simpleResolvers: true })
+export class Division extends Node {
+  @Field(() => String, { description: 'Division code: GB/T 2260 for the district (500104), 9 digits for subdistricts and towns (GB/T 10114 style). Provisional codes of communities read <parent code>-<pinyin>.' })
+  code!: string;
+
+  @Field(() => DivisionLevelEnum, { description: 'District, subdistrict, town or community.' })
+  level!: DivisionLevel;
+
+  @Field(() => Boolean, { description: 'Is the code confirmed by a public standard? False where it follows the standard\'s pattern unconfirmed.' })
+  verified!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'Remarks on the record: how the code was derived, spellings in the source.' })
+  note!: string | null;
+}
+
+@ObjectType({ implements: Node, description: 'A department, office or operator named in the sources.', simpleResolvers: true })
+export class Organization extends Node {
+  @Field(() => String, { description: 'Stable, readable key.' })
+  slug!: string;
+
+  @Field(() => OrganizationKindEnum, { description: 'What kind of body it is.' })
+  kind!: OrganizationKind;
+}
+
+@InputType({ description: 'Narrows a list of divisions; all given conditions must hold.' })
+export class DivisionFilter {
+  @Field(() => [DivisionLevelEnum], { nullable: true, description: 'Any of these levels.' })
+  level?: DivisionLevel[] | null;
+
+  @Field(() => String, { nullable: true, description: 'Directly under the division with this code.' })
+  parentCode?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Text that the Chinese or English name contains.' })
+  search?: string | null;
+}
+
+@InputType({ description: 'Narrows a list of organizations; all given conditions must hold.' })
+export class OrganizationFilter {
+  @Field(() => [OrganizationKindEnum], { nullable: true, description: 'Any of these kinds.' })
+  kind?: OrganizationKind[] | null;
+
+  @Field(() => String, { nullable: true, description: 'Text that the Chinese or English name contains.' })
+  search?: string | null;
+}

@@ -1,0 +1,106 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import type { ProgramFacilityRole } from '../../db/vocabulary.js';
+import type { Context } from '../../graphql/context.js';
+import { ProgramFacilityRoleEnum } from '../../graphql/enums.js';
+import { toGlobalId } from '../../graphql/globalId.js';
+import { Language, inLanguage } from '../../graphql/language.js';
+import { toConnection, toConnectionWith } from '../../graphql/relay/connection.js';
+import { loadNestedPage, loadRootPage } from '../../graphql/relay/load.js';
+import { ForwardPageArgs, PageArgs, toPageRequest } from '../../graphql/relay/pageArgs.js';
+import { LanguageArg } from '../../graphql/text.js';
+import type { FacilityRow } from '../facilities/types.js';
+import { divisionById, organizationById } from '../places/queries.js';
+import { Division, Organization } from '../places/types.js';
+import { SourceCitation } from '../sources/types.js';
+import { ObservationConnection } from '../statistics/connection.js';
+import { observationList, observationsAbout } from '../statistics/queries.js';
+import { ObservationFilter, type ObservationRow } from '../statistics/types.js';
+import { ProgramConnection, ProgramFacilityConnection } from './connection.js';
+import { childProgramsOf, facilitiesOfProgram, programById, programBySlug, programCitationsOf, programFacilityList, programList } from './queries.js';
+import { Program, ProgramFilter, ProgramOrder, type ProgramRow } from './types.js';
+
+@Resolver(() => Program)
+export class ProgramResolver {
+  @Query(() => Program, { nullable: true, description: 'One program by its slug, or null.' })
+  program(@Arg('slug', () => String, { description: 'The program\'s slug.' }) slug: string, @Ctx() context: Context) {
+    return programBySlug(context).load(slug);
+  }
+
+  @Query(() => ProgramConnection, { description: 'Programs: initiatives, services, event series, campaigns, school groups, awards, policies.' })
+  async programs(
+    @Arg('filter', () => ProgramFilter, { nullable: true, description: 'Which programs.' }) filter: ProgramFilter | null,
+    @Arg('orderBy', () => [ProgramOrder], { nullable: true, description: 'Sort keys, first one first. Default: SLUG.' }) orderBy: ProgramOrder[] | null,
+    @Args(() => PageArgs) page: PageArgs,
+    @Ctx() context: Context,
+  ) {
+    const { page: rows, countTotal } = await loadRootPage<ProgramRow>(context, programList(filter, orderBy), toPageRequest(page));
+    return toConnection(rows, countTotal);
+  }
+
+  @FieldResolver(() => ID, { description: 'Opaque global ID.' })
+  id(@Root() program: ProgramRow) {
+    return toGlobalId('Program', program.slug);
+  }
+
+  @FieldResolver(() => String, { description: 'The program\'s name.' })
+  name(@Root() program: ProgramRow, @LanguageArg() lang: Language | undefined, @Ctx() context: Context) {
+    return inLanguage(lang ?? context.language, program.nameZh, program.nameEn);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'What the program is and does, from the source.' })
+  description(@Root() program: ProgramRow, @LanguageArg() lang: Language | undefined, @Ctx() context: Context) {
+    return inLanguage(lang ?? context.language, program.descriptionZh, program.descriptionEn);
+  }
+
+  @FieldResolver(() => Organization, { nullable: true, description: 'The organization that leads it, where a source says so.' })
+  leadOrganization(@Root() program: ProgramRow, @Ctx() context: Context) {
+    return program.leadOrganizationId == null ? null : organizationById(context).load(program.leadOrganizationId);
+  }
+
+  @FieldResolver(() => Division, { nullable: true, description: 'Where it takes place, when a source ties it to one division.' })
+  division(@Root() program: ProgramRow, @Ctx() context: Context) {
+    return program.divisionId == null ? null : divisionById(context).load(program.divisionId);
+  }
+
+  @FieldResolver(() => Program, { nullable: true, description: 'The program it is part of (an education group under the "1+4" model).' })
+  parent(@Root() program: ProgramRow, @Ctx() context: Context) {
+    return program.parentId == null ? null : programById(context).load(program.parentId);
+  }
+
+  @FieldResolver(() => ProgramConnection, { description: 'The programs that are part of this one.' })
+  async children(@Root() program: ProgramRow, @Args(() => ForwardPageArgs) page: ForwardPageArgs, @Ctx() context: Context) {
+    const { page: rows, countTotal } = await loadNestedPage<ProgramRow>(context, 'program.children', () => programList(), childProgramsOf, program.id, toPageRequest(page));
+    return toConnection(rows, countTotal);
+  }
+
+  @FieldResolver(() => ProgramFacilityConnection, { description: 'The facilities taking part, each edge with its role.' })
+  async facilities(
+    @Root() program: ProgramRow,
+    @Arg('role', () => [ProgramFacilityRoleEnum], { nullable: true, description: 'Only facilities in any of these roles.' }) role: ProgramFacilityRole[] | null,
+    @Args(() => ForwardPageArgs) page: ForwardPageArgs,
+    @Ctx() context: Context,
+  ) {
+    const { page: rows, countTotal } = await loadNestedPage<FacilityRow & { role: ProgramFacilityRole }>(
+      context, `program.facilities:${JSON.stringify(role)}`, () => programFacilityList(role), facilitiesOfProgram, program.id, toPageRequest(page),
+    );
+    return toConnectionWith(rows, countTotal, ({ role: facilityRole, ...facility }) => ({ node: facility, role: facilityRole }));
+  }
+
+  @FieldResolver(() => ObservationConnection, { description: 'Figures about this program.' })
+  async observations(
+    @Root() program: ProgramRow,
+    @Arg('filter', () => ObservationFilter, { nullable: true, description: 'Which figures.' }) filter: ObservationFilter | null,
+    @Args(() => ForwardPageArgs) page: ForwardPageArgs,
+    @Ctx() context: Context,
+  ) {
+    const { page: rows, countTotal } = await loadNestedPage<ObservationRow>(
+      context, `program.observations:${JSON.stringify(filter)}`, () => observationList(filter), observationsAbout('program_id'), program.id, toPageRequest(page),
+    );
+    return toConnection(rows, countTotal);
+  }
+
+  @FieldResolver(() => [SourceCitation], { description: 'The sentences of the sources this record was taken from.' })
+  sources(@Root() program: ProgramRow, @Ctx() context: Context) {
+    return programCitationsOf(context).load(program.id);
+  }
+}

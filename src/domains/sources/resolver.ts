@@ -1,0 +1,45 @@
+import { Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import type { Context } from '../../graphql/context.js';
+import { toGlobalId } from '../../graphql/globalId.js';
+import { Language, inLanguage } from '../../graphql/language.js';
+import { connectionTypes, toConnection } from '../../graphql/relay/connection.js';
+import { loadRootPage } from '../../graphql/relay/load.js';
+import { ForwardPageArgs, toPageRequest } from '../../graphql/relay/pageArgs.js';
+import { LanguageArg } from '../../graphql/text.js';
+import { sourceById, sourceList } from './queries.js';
+import { Source, SourceCitation, type SourceRow } from './types.js';
+
+export const { Connection: SourceConnection } = connectionTypes(Source, 'Source', 'source documents');
+
+@Resolver(() => Source)
+export class SourceResolver {
+  @Query(() => SourceConnection, { description: 'The documents the data comes from.' })
+  async sources(@Args(() => ForwardPageArgs) page: ForwardPageArgs, @Ctx() context: Context) {
+    const { page: rows, countTotal } = await loadRootPage<SourceRow>(context, sourceList(), toPageRequest(page));
+    return toConnection(rows, countTotal);
+  }
+
+  @FieldResolver(() => ID, { description: 'Opaque global ID.' })
+  id(@Root() source: SourceRow) {
+    return toGlobalId('Source', source.slug);
+  }
+
+  @FieldResolver(() => String, { description: 'The document\'s title.' })
+  title(@Root() source: SourceRow, @LanguageArg() lang: Language | undefined, @Ctx() context: Context) {
+    return inLanguage(lang ?? context.language, source.titleZh, source.titleEn);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'Who published the document, where known.' })
+  publisher(@Root() source: SourceRow, @LanguageArg() lang: Language | undefined, @Ctx() context: Context) {
+    return inLanguage(lang ?? context.language, source.publisherZh, source.publisherEn);
+  }
+}
+
+@Resolver(() => SourceCitation)
+export class SourceCitationResolver {
+  @FieldResolver(() => Source, { description: 'The document cited.' })
+  async document(@Root() citation: SourceCitation, @Ctx() context: Context) {
+    return sourceById(context).load(citation.sourceId);
+  }
+}
+

@@ -1,0 +1,138 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import type { Context } from '../../graphql/context.js';
+import { toGlobalId } from '../../graphql/globalId.js';
+import { Language, inLanguage } from '../../graphql/language.js';
+import { toConnection } from '../../graphql/relay/connection.js';
+import { loadNestedPage, loadRootPage } from '../../graphql/relay/load.js';
+import { ForwardPageArgs, PageArgs, toPageRequest } from '../../graphql/relay/pageArgs.js';
+import { LanguageArg } from '../../graphql/text.js';
+import { Facility } from '../facilities/types.js';
+import { facilityById } from '../facilities/queries.js';
+import { divisionById } from '../places/queries.js';
+import { Division } from '../places/types.js';
+import { programById } from '../programs/queries.js';
+import { Program } from '../programs/types.js';
+import { SourceCitation } from '../sources/types.js';
+import { IndicatorConnection, ObservationConnection } from './connection.js';
+import { indicatorByCode, indicatorById, indicatorList, observationList, observationsAbout, observationsInConflictGroup } from './queries.js';
+import {
+  Indicator, IndicatorFilter, Observation, ObservationFilter, ObservationOrder, Period,
+  type IndicatorRow, type ObservationRow, type PeriodData,
+} from './types.js';
+
+@Resolver(() => Indicator)
+export class IndicatorResolver {
+  @Query(() => Indicator, { nullable: true, description: 'One indicator by its code, or null.' })
+  indicator(@Arg('code', () => String, { description: 'The indicator\'s code.' }) code: string, @Ctx() context: Context) {
+    return indicatorByCode(context).load(code);
+  }
+
+  @Query(() => IndicatorConnection, { description: 'Indicators: what the figures measure, ordered by code.' })
+  async indicators(
+    @Arg('filter', () => IndicatorFilter, { nullable: true, description: 'Which indicators.' }) filter: IndicatorFilter | null,
+    @Args(() => PageArgs) page: PageArgs,
+    @Ctx() context: Context,
+  ) {
+    const { page: rows, countTotal } = await loadRootPage<IndicatorRow>(context, indicatorList(filter), toPageRequest(page));
+    return toConnection(rows, countTotal);
+  }
+
+  @FieldResolver(() => ID, { description: 'Opaque global ID.' })
+  id(@Root() indicator: IndicatorRow) {
+    return toGlobalId('Indicator', indicator.code);
+  }
+
+  @FieldResolver(() => String, { description: 'The indicator\'s name.' })
+  name(@Root() indicator: IndicatorRow, @LanguageArg() lang: Language | undefined, @Ctx() context: Context) {
+    return inLanguage(lang ?? context.language, indicator.nameZh, indicator.nameEn);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'What exactly is counted, and how.' })
+  description(@Root() indicator: IndicatorRow, @LanguageArg() lang: Language | undefined, @Ctx() context: Context) {
+    return inLanguage(lang ?? context.language, indicator.descriptionZh, indicator.descriptionEn);
+  }
+
+  @FieldResolver(() => ObservationConnection, { description: 'The indicator\'s figures; by default a time series, oldest period first.' })
+  async observations(
+    @Root() indicator: IndicatorRow,
+    @Arg('filter', () => ObservationFilter, { nullable: true, description: 'Which figures.' }) filter: ObservationFilter | null,
+    @Arg('orderBy', () => [ObservationOrder], { nullable: true, description: 'Sort keys. Default: PERIOD_END ascending.' }) orderBy: ObservationOrder[] | null,
+    @Args(() => ForwardPageArgs) page: ForwardPageArgs,
+    @Ctx() context: Context,
+  ) {
+    const { page: rows, countTotal } = await loadNestedPage<ObservationRow>(
+      context, `indicator.observations:${JSON.stringify([filter, orderBy])}`, () => observationList(filter, orderBy),
+      observationsAbout('indicator_id'), indicator.id, toPageRequest(page),
+    );
+    return toConnection(rows, countTotal);
+  }
+}
+
+@Resolver(() => Observation)
+export class ObservationResolver {
+  @Query(() => ObservationConnection, { description: 'Figures, each with its unit, period, qualifier and source quote.' })
+  async observations(
+    @Arg('filter', () => ObservationFilter, { nullable: true, description: 'Which figures.' }) filter: ObservationFilter | null,
+    @Arg('orderBy', () => [ObservationOrder], { nullable: true, description: 'Sort keys, first one first. Default: PERIOD_END ascending.' }) orderBy: ObservationOrder[] | null,
+    @Args(() => PageArgs) page: PageArgs,
+    @Ctx() context: Context,
+  ) {
+    const { page: rows, countTotal } = await loadRootPage<ObservationRow>(context, observationList(filter, orderBy), toPageRequest(page));
+    return toConnection(rows, countTotal);
+  }
+
+  @FieldResolver(() => ID, { description: 'Opaque global ID.' })
+  id(@Root() observation: ObservationRow) {
+    return toGlobalId('Observation', observation.key);
+  }
+
+  @FieldResolver(() => Indicator, { description: 'What the figure measures.' })
+  indicator(@Root() observation: ObservationRow, @Ctx() context: Context) {
+    return indicatorById(context).load(observation.indicatorId);
+  }
+
+  @FieldResolver(() => Period, { description: 'The time the figure is about.' })
+  period(@Root() observation: ObservationRow): PeriodData {
+    return { start: observation.periodStart, end: observation.periodEnd, labelZh: observation.periodLabelZh, labelEn: observation.periodLabelEn };
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'The figure as the source wrote it (e.g. "1.5万余人次").' })
+  label(@Root() observation: ObservationRow, @LanguageArg() lang: Language | undefined, @Ctx() context: Context) {
+    return inLanguage(lang ?? context.language, observation.labelZh, observation.labelEn);
+  }
+
+  @FieldResolver(() => Division, { nullable: true, description: 'The area the figure is about.' })
+  division(@Root() observation: ObservationRow, @Ctx() context: Context) {
+    return observation.divisionId == null ? null : divisionById(context).load(observation.divisionId);
+  }
+
+  @FieldResolver(() => Facility, { nullable: true, description: 'The facility the figure is about, if any.' })
+  facility(@Root() observation: ObservationRow, @Ctx() context: Context) {
+    return observation.facilityId == null ? null : facilityById(context).load(observation.facilityId);
+  }
+
+  @FieldResolver(() => Program, { nullable: true, description: 'The program the figure is about, if any.' })
+  program(@Root() observation: ObservationRow, @Ctx() context: Context) {
+    return observation.programId == null ? null : programById(context).load(observation.programId);
+  }
+
+  @FieldResolver(() => SourceCitation, { description: 'The document and the verbatim sentence the figure was taken from.' })
+  source(@Root() observation: ObservationRow): SourceCitation {
+    return { sourceId: observation.sourceId, quote: observation.quote };
+  }
+
+  @FieldResolver(() => [Observation], { description: 'Other figures the sources give for the same thing with a different value. Both are published; none is picked.' })
+  async conflictsWith(@Root() observation: ObservationRow, @Ctx() context: Context) {
+    if (observation.conflictGroup == null) return [];
+    const group = await observationsInConflictGroup(context).load(observation.conflictGroup);
+    return group.filter((other) => other.key !== observation.key);
+  }
+}
+
+@Resolver(() => Period)
+export class PeriodResolver {
+  @FieldResolver(() => String, { nullable: true, description: 'The period as the source put it (e.g. "8—12月").' })
+  label(@Root() period: PeriodData, @LanguageArg() lang: Language | undefined, @Ctx() context: Context) {
+    return inLanguage(lang ?? context.language, period.labelZh, period.labelEn);
+  }
+}

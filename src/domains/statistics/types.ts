@@ -1,0 +1,111 @@
+import { GraphQLDate } from 'graphql-scalars';
+import { Field, Float, InputType, ObjectType } from 'type-graphql';
+import type { indicators, observations } from '../../db/tables/index.js';
+import type { Domain, Measure, ObservationStatus, Unit, ValueQualifier } from '../../db/vocabulary.js';
+import { DomainEnum, MeasureEnum, ObservationStatusEnum, OrderDirection, UnitEnum, ValueQualifierEnum } from '../../graphql/enums.js';
+import { Node } from '../../graphql/node.js';
+import { orderingFor } from '../../graphql/ordering.js';
+
+export type IndicatorRow = typeof indicators.$inferSelect;
+export type ObservationRow = typeof observations.$inferSelect;
+
+@ObjectType({ implements: Node, description: 'What is measured, e.g. "new primary and secondary school places".', simpleResolvers: true })
+export class Indicator extends Node {
+  @Field(() => String, { description: 'Stable, readable code.' })
+  code!: string;
+
+  @Field(() => UnitEnum, { description: 'The unit every observation of it is in.' })
+  unit!: Unit;
+
+  @Field(() => DomainEnum, { description: 'The public-service domain.' })
+  domain!: Domain;
+}
+
+@ObjectType({ implements: Node, description: 'One figure: an indicator\'s value for an area and period, with the sentence it was taken from.', simpleResolvers: true })
+export class Observation extends Node {
+  @Field(() => String, { description: 'Stable, readable key.' })
+  key!: string;
+
+  @Field(() => Float, { description: 'The value in base units: 46亿元 is 4600000000 (CNY), 92% is 92 (PERCENT), 同比下降48% is -48.' })
+  value!: number;
+
+  @Field(() => ValueQualifierEnum, { description: 'How exact the value is, as the source hedged it.' })
+  qualifier!: ValueQualifier;
+
+  @Field(() => UnitEnum, { description: 'The unit of `value`.' })
+  unit!: Unit;
+
+  @Field(() => MeasureEnum, { description: 'What the value measures: a level, a count in the period, a cumulative total, a year-on-year change, a share.' })
+  measure!: Measure;
+
+  @Field(() => ObservationStatusEnum, { description: 'An outcome or a plan.' })
+  status!: ObservationStatus;
+}
+
+/** A period as resolvers hand it on. */
+export interface PeriodData {
+  start: string | null;
+  end: string;
+  labelZh: string | null;
+  labelEn: string | null;
+}
+
+@ObjectType({ description: 'The time a figure is about. A level is at `end`; a count runs from `start` to `end`.', simpleResolvers: true })
+export class Period {
+  @Field(() => GraphQLDate, { nullable: true, description: 'First day, where known.' })
+  start!: string | null;
+
+  @Field(() => GraphQLDate, { description: 'Last day (截至11月底 is 2023-11-30).' })
+  end!: string;
+
+  labelZh!: string | null;
+  labelEn!: string | null;
+}
+
+@InputType({ description: 'Narrows a list of figures; all given conditions must hold.' })
+export class ObservationFilter {
+  @Field(() => String, { nullable: true, description: 'Text in the indicator\'s names, the figure\'s label or its source quote (e.g. "学位", "canteen").' })
+  search?: string | null;
+
+  @Field(() => [String], { nullable: true, description: 'Of any of these indicators (codes).' })
+  indicatorCode?: string[] | null;
+
+  @Field(() => [DomainEnum], { nullable: true, description: 'Of indicators in any of these domains.' })
+  domain?: Domain[] | null;
+
+  @Field(() => String, { nullable: true, description: 'About this division or any division under it (a division code).' })
+  divisionCode?: string | null;
+
+  @Field(() => [MeasureEnum], { nullable: true, description: 'Any of these measures.' })
+  measure?: Measure[] | null;
+
+  @Field(() => [ObservationStatusEnum], { nullable: true, description: 'Any of these statuses.' })
+  status?: ObservationStatus[] | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'true: only figures the sources contradict; false: only uncontested ones.' })
+  conflicting?: boolean | null;
+}
+
+@InputType({ description: 'Narrows a list of indicators; all given conditions must hold.' })
+export class IndicatorFilter {
+  @Field(() => String, { nullable: true, description: 'Text that the Chinese or English name or description contains.' })
+  search?: string | null;
+
+  @Field(() => [DomainEnum], { nullable: true, description: 'Any of these domains.' })
+  domain?: Domain[] | null;
+
+  @Field(() => [UnitEnum], { nullable: true, description: 'Any of these units.' })
+  unit?: Unit[] | null;
+}
+
+export const observationOrdering = orderingFor(
+  'Observation',
+  {
+    PERIOD_END: { column: 'period_end', type: 'date', description: 'The end of the period (a time series).' },
+    VALUE: { column: 'value', type: 'double precision', description: 'The value.' },
+    KEY: { column: 'key', type: 'text', description: 'The key.' },
+  },
+  [{ field: 'PERIOD_END', direction: OrderDirection.ASC }],
+);
+export const ObservationOrder = observationOrdering.Order;
+export type ObservationOrder = InstanceType<typeof ObservationOrder>;

@@ -1,0 +1,140 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import type { PageRequest } from './pageArgs.js';
+
+/**
+ * Keyset ("seek") pagination: a page starts where the cursor's sort key values end, so page 1,000 costs
+ * what page 1 costs and rows added meanwhile neither repeat nor vanish. No OFFSET anywhere.
+ */
+
+export interface SortKey {
+  /** The SQL expression sorted on; never null (nullable columns would break the comparison). */
+  expression: SQL;
+  /** Its PostgreSQL type, to cast cursor values back (they travel as text). */
+  type: 'text' | 'integer' | 'date' | 'double precision';
+  direction: 'asc' | 'desc';
+  /** A public name for the key, recorded in the cursor. */
+  name: string;
+}
+
+/** How a nested list's rows belong to a parent, given the parent's id as SQL (e.g. f.division_id = parent). */
+export type BelongsTo = (parentId: SQL) => SQL;
+const parentRef = sql`"__parent"."id"`;
+
+/** One list: what a row is, where it comes from, its filters, and its total order (last key unique). */
+export interface ListQuery {
+  columns: SQL;
+  from: SQL;
+  where: SQL[];
+  order: SortKey[];
+}
+
+export interface PageRow<Row> {
+  row: Row;
+  cursor: string;
+}
+
+export interface Page<Row> {
+  rows: PageRow<Row>[];
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+}
+
+type Direction = 'asc' | 'desc';
+const flip = (d: Direction): Direction => (d === 'asc' ? 'desc' : 'asc');
+const orderingName = (order: SortKey[]) => order.map((k) => `${k.name} ${k.direction}`).join(', ');
+const keyAlias = (i: number) => sql.raw(`"__k${i}"`);
+
+function directionOf(key: SortKey, backward: boolean): Direction {
+  return backward ? flip(key.direction) : key.direction;
+}
+
+/** Rows strictly after the cursor in the reading direction. */
+function afterCursor(order: SortKey[], values: (string | null)[], backward: boolean): SQL {
+  const cast = (i: number) => sql`cast(${values[i]} as ${sql.raw(order[i]!.type)})`;
+  const directions = order.map((k) => directionOf(k, backward));
+  if (directions.every((d) => d === directions[0])) {
+    // One direction: a row comparison, which a composite index serves directly.
+    const op = sql.raw(directions[0] === 'asc' ? '>' : '<');
+    return sql`(${sql.join(order.map((k) => k.expression), sql`, `)}) ${op} (${sql.join(order.map((_, i) => cast(i)), sql`, `)})`;
+  }
+  const branches = order.map((key, i) => {
+    const equalBefore = order.slice(0, i).map((k, j) => sql`${k.expression} = ${cast(j)}`);
+    const op = sql.raw(directions[i] === 'asc' ? '>' : '<');
+    return sql.join([...equalBefore, sql`${key.expression} ${op} ${cast(i)}`], sql` and `);
+  });
+  return sql`(${sql.join(branches.map((b) => sql`(${b})`), sql` or `)})`;
+}
+
+function orderBy(order: SortKey[], backward: boolean): SQL {
+  return sql.join(order.map((k) => sql`${k.expression} ${sql.raw(directionOf(k, backward))}`), sql`, `);
+}
+
+function conditions(list: ListQuery, request: PageRequest, extra: SQL[] = []): SQL {
+  const all = [...extra, ...list.where];
+  if (request.cursor) all.push(afterCursor(list.order, decodeCursor(request.cursor, orderingName(list.order), list.order.length), request.backward));
+  return all.length ? sql`where ${sql.join(all.map((c) => sql`(${c})`), sql` and `)}` : sql``;
+}
+
+function selection(list: ListQuery): SQL {
+  const keys = list.order.map((k, i) => sql`cast(${k.expression} as text) as ${keyAlias(i)}`);
+  return sql.join([list.columns, ...keys], sql`, `);
+}
+
+/** SQL for one page of a top-level list. */
+export function rootPageQuery(list: ListQuery, request: PageRequest): SQL {
+  return sql`select ${selection(list)} from ${list.from} ${conditions(list, request)}
+    order by ${orderBy(list.order, request.backward)} limit ${request.size + 1}`;
+}
+
+/**
+ * SQL for one page of a nested list for many parents at once: a LATERAL subquery per parent, so each
+ * parent's page uses the index and the statement count does not depend on how many parents there are.
+ */
+export function nestedPageQuery(list: ListQuery, belongsTo: BelongsTo, parentIds: number[], request: PageRequest): SQL {
+  return sql`select "__parent"."id" as "__parent", "__page".* from ${parents(parentIds)}
+    cross join lateral (
+      select ${selection(list)}, row_number() over (order by ${orderBy(list.order, request.backward)}) as "__rank"
+      from ${list.from} ${conditions(list, request, [belongsTo(parentRef)])}
+      order by ${orderBy(list.order, request.backward)} limit ${request.size + 1}
+    ) as "__page" order by "__parent"."id", "__page"."__rank"`;
+}
+
+export function rootCountQuery(list: ListQuery): SQL {
+  const where = list.where.length ? sql`where ${sql.join(list.where.map((c) => sql`(${c})`), sql` and `)}` : sql``;
+  return sql`select count(*)::int as "count" from ${list.from} ${where}`;
+}
+
+export function nestedCountQuery(list: ListQuery, belongsTo: BelongsTo, parentIds: number[]): SQL {
+  const where = [belongsTo(parentRef), ...list.where];
+  return sql`select "__parent"."id" as "__parent", (select count(*)::int from ${list.from}
+    where ${sql.join(where.map((c) => sql`(${c})`), sql` and `)}) as "count" from ${parents(parentIds)}`;
+}
+
+/** The parents of a nested list, as a relation "__parent"(id). */
+function parents(parentIds: number[]): SQL {
+  return sql`unnest(array[${sql.join(parentIds.map((id) => sql`${id}`), sql`, `)}]::int[]) as "__parent"("id")`;
+}
+
+type KeyedRow = Record<string, unknown>;
+
+/** Turns the rows a page query returned (size + 1 at most) into a page with cursors and page info. */
+export function toPage<Row>(list: ListQuery, request: PageRequest, fetched: KeyedRow[]): Page<Row> {
+  const ordering = orderingName(list.order);
+  const hasMore = fetched.length > request.size;
+  const kept = fetched.slice(0, request.size);
+  if (request.backward) kept.reverse();
+  const rows = kept.map((raw) => {
+    const values: (string | null)[] = [];
+    const row: KeyedRow = {};
+    for (const [column, value] of Object.entries(raw)) {
+      if (column.startsWith('__k')) values[Number(column.slice(3))] = value as string | null;
+      else if (column !== '__rank' && column !== '__parent') row[column] = value;
+    }
+    return { row: row as Row, cursor: encodeCursor(ordering, values) };
+  });
+  // A valid cursor is itself a row on the other side, so there is a page that way.
+  return request.backward
+    ? { rows, hasPreviousPage: hasMore, hasNextPage: request.cursor != null }
+    : { rows, hasNextPage: hasMore, hasPreviousPage: request.cursor != null };
+}

@@ -1,0 +1,79 @@
+import DataLoader from 'dataloader';
+import type { SQL } from 'drizzle-orm';
+import type { Context } from '../context.js';
+import { nestedCountQuery, nestedPageQuery, rootCountQuery, rootPageQuery, toPage, type BelongsTo, type ListQuery, type Page } from './keyset.js';
+import type { PageRequest } from './pageArgs.js';
+
+/** One page of a top-level list; its total is counted only if asked for. */
+export async function loadRootPage<Row>(context: Context, list: ListQuery, request: PageRequest): Promise<{ page: Page<Row>; countTotal: () => Promise<number> }> {
+  const fetched = await context.db.rows(rootPageQuery(list, request));
+  const countTotal = async () => (await context.db.rows<{ count: number }>(rootCountQuery(list)))[0]?.count ?? 0;
+  return { page: toPage<Row>(list, request, fetched), countTotal };
+}
+
+/**
+ * One page of a nested list (a program's facilities, a division's children…). Every parent asking for the
+ * same list with the same arguments in one request shares one SQL statement, and one more for totals.
+ * `shape` names the list and its arguments: it keys the request's DataLoader.
+ */
+export function loadNestedPage<Row>(
+  context: Context,
+  shape: string,
+  list: () => ListQuery,
+  belongsTo: BelongsTo,
+  parentId: number,
+  request: PageRequest,
+): Promise<{ page: Page<Row>; countTotal: () => Promise<number> }> {
+  const pages = context.loaders.get(`page:${shape}:${JSON.stringify(request)}`, () => new DataLoader<number, Page<Row>>(async (parentIds) => {
+    const spec = list();
+    const fetched = await context.db.rows(nestedPageQuery(spec, belongsTo, [...parentIds], request));
+    const byParent = new Map<number, Record<string, unknown>[]>();
+    for (const row of fetched) {
+      const parent = row.__parent as number;
+      let rows = byParent.get(parent);
+      if (!rows) byParent.set(parent, (rows = []));
+      rows.push(row);
+    }
+    return parentIds.map((id) => toPage<Row>(spec, request, byParent.get(id) ?? []));
+  }));
+  const totals = context.loaders.get(`count:${shape}`, () => new DataLoader<number, number>(async (parentIds) => {
+    const counted = await context.db.rows<{ __parent: number; count: number }>(nestedCountQuery(list(), belongsTo, [...parentIds]));
+    const byParent = new Map(counted.map((row) => [row.__parent, row.count]));
+    return parentIds.map((id) => byParent.get(id) ?? 0);
+  }));
+  return pages.load(parentId).then((page) => ({ page, countTotal: () => totals.load(parentId) }));
+}
+
+/** Rows by a key column (id, slug, code), batched per request: one statement for all keys asked. */
+export function loadByKey<Key extends string | number, Row>(
+  context: Context,
+  shape: string,
+  query: (keys: readonly Key[]) => SQL,
+  keyOf: (row: Row) => Key,
+): DataLoader<Key, Row | null> {
+  return context.loaders.get(`rows:${shape}`, () => new DataLoader<Key, Row | null>(async (keys) => {
+    const rows = await context.db.rows<Row>(query(keys));
+    const byKey = new Map(rows.map((row) => [keyOf(row), row]));
+    return keys.map((key) => byKey.get(key) ?? null);
+  }));
+}
+
+/** Many rows per key (citations of a facility, observations of a conflict group), batched per request. */
+export function loadGroupedByKey<Key extends string | number, Row>(
+  context: Context,
+  shape: string,
+  query: (keys: readonly Key[]) => SQL,
+  keyOf: (row: Row) => Key,
+): DataLoader<Key, Row[]> {
+  return context.loaders.get(`groups:${shape}`, () => new DataLoader<Key, Row[]>(async (keys) => {
+    const rows = await context.db.rows<Row>(query(keys));
+    const byKey = new Map<Key, Row[]>();
+    for (const row of rows) {
+      const key = keyOf(row);
+      let group = byKey.get(key);
+      if (!group) byKey.set(key, (group = []));
+      group.push(row);
+    }
+    return keys.map((key) => byKey.get(key) ?? []);
+  }));
+}

@@ -1,0 +1,30 @@
+// type-graphql reads decorator metadata through Reflect even with emitDecoratorMetadata off.
+import 'reflect-metadata';
+import { printSchema, type GraphQLSchema } from 'graphql';
+import { buildSchemaSync } from 'type-graphql';
+import { FacilityResolver } from '../domains/facilities/resolver.js';
+import { NodeResolver } from '../domains/nodes/resolver.js';
+import { DivisionResolver, OrganizationResolver } from '../domains/places/resolver.js';
+import { ProgramResolver } from '../domains/programs/resolver.js';
+import { SourceCitationResolver, SourceResolver } from '../domains/sources/resolver.js';
+import { IndicatorResolver, ObservationResolver, PeriodResolver } from '../domains/statistics/resolver.js';
+
+let schema: GraphQLSchema | undefined;
+
+/** The GraphQL schema, built once from the domains' resolvers. */
+export function graphqlSchema(): GraphQLSchema {
+  schema ??= buildSchemaSync({
+    resolvers: [
+      NodeResolver, DivisionResolver, OrganizationResolver, FacilityResolver, ProgramResolver,
+      IndicatorResolver, ObservationResolver, PeriodResolver, SourceResolver, SourceCitationResolver,
+    ],
+    validate: false, // arguments are checked where they are used, with messages that say what to change
+    emitSchemaFile: false,
+  });
+  return schema;
+}
+
+/** The SDL that schema/schema.graphql must equal. */
+export function schemaSdl(): string {
+  return `${printSchema(graphqlSchema())}\n`;
+}

@@ -1,0 +1,43 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The explorer at GET /: GraphiQL from the project's own node_modules, no CDN, so it works offline. A
+ * Content-Security-Policy of 'self' makes the browser refuse any request that would leave this server.
+ */
+const require = createRequire(import.meta.url);
+const here = path.dirname(fileURLToPath(import.meta.url));
+// The packages' exports maps hide their UMD builds; their package.json is exported, so resolve folders from it.
+const packageDir = (name: string) => path.dirname(require.resolve(`${name}/package.json`));
+
+export interface StaticAsset {
+  body: Buffer;
+  contentType: string;
+}
+
+const assetFiles: Record<string, [file: string, contentType: string]> = {
+  '/': [path.join(here, 'explorer/index.html'), 'text/html; charset=utf-8'],
+  '/explorer/explorer.js': [path.join(here, 'explorer/explorer.js'), 'text/javascript; charset=utf-8'],
+  '/explorer/graphiql.min.js': [path.join(packageDir('graphiql'), 'graphiql.min.js'), 'text/javascript; charset=utf-8'],
+  '/explorer/graphiql.min.css': [path.join(packageDir('graphiql'), 'graphiql.min.css'), 'text/css; charset=utf-8'],
+  '/explorer/react.production.min.js': [path.join(packageDir('react'), 'umd/react.production.min.js'), 'text/javascript; charset=utf-8'],
+  '/explorer/react-dom.production.min.js': [path.join(packageDir('react-dom'), 'umd/react-dom.production.min.js'), 'text/javascript; charset=utf-8'],
+};
+
+export const explorerContentSecurityPolicy =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+const cache = new Map<string, StaticAsset>();
+
+/** The explorer asset at a path, or undefined. Read once, then served from memory. */
+export function explorerAsset(pathname: string): StaticAsset | undefined {
+  const cached = cache.get(pathname);
+  if (cached) return cached;
+  const entry = assetFiles[pathname];
+  if (!entry) return undefined;
+  const asset = { body: readFileSync(entry[0]), contentType: entry[1] };
+  cache.set(pathname, asset);
+  return asset;
+}

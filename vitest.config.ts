@@ -1,0 +1,30 @@
+import { createRequire } from 'node:module';
+import { defineConfig } from 'vitest/config';
+
+// vitest would load graphql's .mjs while type-graphql loads its .js: two graphql "realms". One path for both.
+const graphqlEntry = createRequire(import.meta.url).resolve('graphql');
+const alias = { graphql: graphqlEntry };
+
+// The API suite runs on the embedded PGlite always, and on PostgreSQL too when TEST_DATABASE_URL is set.
+const backends = ['pglite', ...(process.env.TEST_DATABASE_URL ? ['postgres'] : [])];
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    projects: [
+      { resolve: { alias }, test: { name: 'data', include: ['tests/data/**/*.test.ts'] } },
+      ...backends.map((backend) => ({
+        resolve: { alias },
+        test: {
+          name: backend,
+          include: ['tests/api/**/*.test.ts'],
+          env: { MINSHENG_TEST_BACKEND: backend },
+          globalSetup: ['tests/support/globalSetup.ts'],
+          setupFiles: ['tests/support/setup.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      })),
+    ],
+  },
+});
