@@ -21,6 +21,9 @@ export function graphqlSchema(): GraphQLSchema {
     validate: false, // arguments are checked where they are used, with messages that say what to change
     emitSchemaFile: false,
   });
+  // type-graphql has no option for the root type's description; graphql-js types keep it as a property.
+  schema.getQueryType()!.description =
+    'Minsheng: open data on the public services of Dadukou District, Chongqing (2023). Every figure carries its source.';
   return schema;
 }
 

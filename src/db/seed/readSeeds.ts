@@ -27,8 +27,8 @@ export class SeedError extends Error {
   }
 }
 
-type RecordRef = { file: string; index: number; key: string };
-const describe = (ref: RecordRef) => `${ref.file}: record ${ref.index + 1} (${ref.key})`;
+type RecordRef = { file: string; index: number; key: unknown };
+const describe = (ref: RecordRef) => `${ref.file}: record ${ref.index + 1} (${JSON.stringify(ref.key ?? null)})`;
 
 /** Reads and validates every seed file; throws one SeedError listing every problem found. */
 export function readSeeds(seedsDir: string = defaultSeedsDir): SeedDataset {
@@ -55,7 +55,7 @@ export function readSeeds(seedsDir: string = defaultSeedsDir): SeedDataset {
     const seenKeys = new Set<unknown>();
     raw.forEach((item, index) => {
       const key = typeof item === 'object' && item !== null ? keyOf(item as Record<string, unknown>) : undefined;
-      const where = describe({ file, index, key: JSON.stringify(key ?? null) });
+      const where = describe({ file, index, key });
       const parsed = schema.safeParse(item);
       if (!parsed.success) {
         for (const issue of parsed.error.issues) {

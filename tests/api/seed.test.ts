@@ -1,0 +1,85 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultSeedsDir } from '../../src/db/seed/readSeeds.js';
+import { SeedError, seed } from '../../src/db/seed/index.js';
+import { startApi, type TestApi } from '../support/api.js';
+
+let api: TestApi;
+let brokenDir: string;
+beforeAll(async () => {
+  api = await startApi();
+  brokenDir = mkdtempSync(path.join(tmpdir(), 'minsheng-seeds-'));
+});
+afterAll(async () => {
+  await api?.close();
+  rmSync(brokenDir, { recursive: true, force: true });
+});
+
+async function snapshot() {
+  const [row] = await api.db.rows<{ version: number; facilities: number; observations: number; names: string }>(sql`
+    select (select data_version from dataset_state)::int as version, (select count(*) from facilities)::int as facilities,
+      (select count(*) from observations)::int as observations, (select string_agg(name_zh, ',' order by id) from facilities) as names`);
+  return row!;
+}
+
+/** A copy of the seeds with one file changed by `edit`. */
+function seedsWith(file: string, edit: (records: Record<string, unknown>[]) => void): string {
+  rmSync(brokenDir, { recursive: true, force: true });
+  cpSync(defaultSeedsDir, brokenDir, { recursive: true });
+  const records = JSON.parse(readFileSync(path.join(brokenDir, file), 'utf8'));
+  edit(records);
+  writeFileSync(path.join(brokenDir, file), JSON.stringify(records));
+  return brokenDir;
+}
+
+describe('seeding', () => {
+  it('is idempotent: loading the seeds again changes nothing, not even the data version', async () => {
+    const before = await snapshot();
+    expect(await seed(api.db)).toEqual({ changed: 0 });
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('applies a changed record as an update, bumping the data version once', async () => {
+    const before = await snapshot();
+    const dir = seedsWith('facilities.json', (records) => { records[0]!.name_en = 'Renamed for the test'; });
+    expect(await seed(api.db, dir)).toEqual({ changed: 1 });
+    const after = await snapshot();
+    expect(after.version).toBe(before.version + 1);
+    expect(await seed(api.db)).toEqual({ changed: 1 }); // and back
+  });
+
+  it('rejects a bad file whole, naming file, record and field, and writes nothing', async () => {
+    const before = await snapshot();
+    const dir = seedsWith('facilities.json', (records) => {
+      records[2]!.category = 'spaceport';
+      records.push({ ...records[0], slug: 'a-new-place', name_zh: '新地方' }); // valid, but must not be written either
+    });
+    const error = await seed(api.db, dir).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SeedError);
+    const message = (error as SeedError).message;
+    expect(message).toContain('Seed data rejected, nothing was written');
+    expect(message).toMatch(/facilities\.json: record 3 \("[a-z0-9-]+"\): field "category": Invalid option: expected one of "school"\|/);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('rejects quotes that do not occur verbatim in their source, and dangling references', async () => {
+    const dir = seedsWith('observations.json', (records) => {
+      (records[0]!.citation as { quote: string }).quote = '大渡口区累计投资约47亿元';
+      records[1]!.indicator = 'no-such-indicator';
+    });
+    const message = ((await seed(api.db, dir).catch((e: unknown) => e)) as Error).message;
+    expect(message).toMatch(/observations\.json: record 1 \("[a-z0-9-]+"\): field "citation\.quote": does not occur verbatim in source dadukou-2023-livelihood/);
+    expect(message).toMatch(/observations\.json: record 2 \("[a-z0-9-]+"\): field "indicator": no indicator "no-such-indicator" in indicators\.json/);
+  });
+
+  it('rejects a file that is not JSON', async () => {
+    rmSync(brokenDir, { recursive: true, force: true });
+    cpSync(defaultSeedsDir, brokenDir, { recursive: true });
+    writeFileSync(path.join(brokenDir, 'programs.json'), '[{"slug": ');
+    const message = ((await seed(api.db, brokenDir).catch((e: unknown) => e)) as Error).message;
+    expect(message).toContain('programs.json: not valid JSON');
+  });
+});

@@ -1,0 +1,46 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApi, type TestApi } from '../support/api.js';
+
+// No N+1: how many SQL statements a request issues depends on the query's shape, never on page sizes.
+// (A level that is empty for every parent is not asked for at all, so each shape's filter is chosen for
+// data at every level even in a page of two: then both page sizes exercise every level.)
+let api: TestApi;
+beforeAll(async () => { api = await startApi(); });
+afterAll(async () => { await api?.close(); });
+
+async function statementsFor(query: string): Promise<{ statements: number; rows: number }> {
+  const result = await api.query(query);
+  expect(result.body.errors).toBeUndefined();
+  expect(result.headers.get('x-sql-statements')).not.toBeNull();
+  return { statements: result.sqlStatements, rows: JSON.stringify(result.body.data).length };
+}
+
+const shapes: [string, (n: number) => string][] = [
+  ['programs → facilities → programs, three levels', (n) => `{ programs(first: ${n}, filter: { kind: [SCHOOL_GROUP, ALLIANCE] }) { totalCount nodes { name leadOrganization { name } parent { name }
+      facilities(first: ${n}) { totalCount edges { role node { name division { name } operator { name }
+        programs(first: ${n}) { totalCount nodes { name(lang: EN) sources { quote document { title } } } } } } } } } }`],
+  ['divisions → children → facilities, with observations', (n) => `{ divisions(first: ${n}, filter: { level: [DISTRICT, SUBDISTRICT] }) { nodes { name parent { code }
+      children(first: ${n}) { nodes { code facilities(first: ${n}) { nodes { slug observations(first: ${n}) { nodes { value } } } } } } } } }`],
+  ['indicators → observations → conflicts and links', (n) => `{ indicators(first: ${n}, filter: { search: "机构" }) { nodes { code
+      observations(first: ${n}) { totalCount nodes { value indicator { code } division { name } facility { slug } program { slug }
+        source { quote document { title } } conflictsWith { key source { quote } } } } } } }`],
+  ['program → children → facilities → programs → children', (n) => `{ program(slug: "one-plus-four-school-group-model") { children(first: ${n}) { nodes {
+      slug leadOrganization { slug } facilities(first: ${n}) { edges { role node { slug programs(first: ${n}) { nodes { slug children(first: ${n}) { totalCount } } } } } } } } } }`],
+];
+
+describe('SQL statements per request', () => {
+  it.each(shapes)('%s: the same for first: 2 and first: 50', async (_, query) => {
+    const small = await statementsFor(query(2));
+    const large = await statementsFor(query(50));
+    expect(large.rows).toBeGreaterThan(small.rows); // the larger pages really hold more
+    expect(large.statements).toBe(small.statements);
+  });
+
+  it('one statement per list level, per asked count and per kind of linked object', async () => {
+    // programs page + its count; their parents (lead organizations are null for these: not asked);
+    // the facilities level + its counts; their divisions (operators are null: not asked); the programs
+    // level + its counts; their citations; the cited documents.
+    const { statements } = await statementsFor(shapes[0]![1](50));
+    expect(statements).toBe(10);
+  });
+});
