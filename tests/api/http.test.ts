@@ -37,7 +37,7 @@ describe('HTTP endpoints', () => {
     expect(await (await fetch(`${api.url}/healthz`)).json()).toEqual({ status: 'ok' });
     const ready = await fetch(`${api.url}/readyz`);
     expect(ready.status).toBe(200);
-    const body = await ready.json();
+    const body = (await ready.json()) as { ready: boolean; migrations: { applied: number; expected: number } };
     expect(body.ready).toBe(true);
     expect(body.migrations.applied).toBe(body.migrations.expected);
   });
