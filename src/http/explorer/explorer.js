@@ -1,10 +1,9 @@
 // Opens GraphiQL on /graphql with example queries, one tab each. Everything is served by this server.
 const examples = [
   {
-    title: 'Facilities',
     query: `# Facilities with their division and the programs they take part in.
 # Try lang: EN, or send "Accept-Language: en".
-{
+query Facilities {
   facilities(first: 5) {
     totalCount
     nodes {
@@ -18,9 +17,8 @@ const examples = [
 }`,
   },
   {
-    title: 'Education groups',
     query: `# The "1+4" model: education groups with their member schools and roles.
-{
+query EducationGroups {
   programs(filter: { kind: [SCHOOL_GROUP, ALLIANCE] }, first: 10) {
     nodes {
       name(lang: EN)
@@ -31,9 +29,8 @@ const examples = [
 }`,
   },
   {
-    title: 'Figures with sources',
     query: `# Every figure carries its unit, period, qualifier and the sentence it came from.
-{
+query FiguresWithSources {
   observations(filter: { search: "养老" }, first: 10) {
     totalCount
     nodes {
