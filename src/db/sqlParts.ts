@@ -7,12 +7,17 @@ import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
  * 'YYYY-MM-DD' text, so rows look the same on PGlite and PostgreSQL.
  */
 export function columnsOf(table: PgTable, alias: string): SQL {
-  const parts = Object.entries(getTableColumns(table)).map(([property, column]) => {
+  const parts = storedColumns(table).map(([property, column]) => {
     const ref = sql.raw(`"${alias}"."${(column as AnyPgColumn).name}"`);
     const value = (column as AnyPgColumn).columnType === 'PgDateString' ? sql`${ref}::text` : ref;
     return sql`${value} as ${sql.raw(`"${property}"`)}`;
   });
   return sql.join(parts, sql`, `);
+}
+
+/** A table's columns that hold data, without generated ones (search bigrams are for the index only). */
+export function storedColumns(table: PgTable): [string, AnyPgColumn][] {
+  return (Object.entries(getTableColumns(table)) as [string, AnyPgColumn][]).filter(([, column]) => !column.generated);
 }
 
 /** `table alias` for a FROM clause. */

@@ -4,17 +4,24 @@ import { OrderDirection } from './enums.js';
 import { badUserInput } from './errors.js';
 import type { SortKey } from './relay/keyset.js';
 
-/** A field a list can be sorted by: a non-null column of the list's main table. */
-export interface OrderField {
-  column: string;
-  type: SortKey['type'];
-  description: string;
-}
+/**
+ * A field a list can be sorted by: a non-null column of the list's main table, or a key computed from
+ * the filter (RELEVANCE from `filter.search`, DISTANCE from `filter.near`).
+ */
+export type OrderField =
+  | { column: string; type: SortKey['type']; description: string }
+  | { special: Special; description: string };
+
+type Special = 'relevance' | 'distance';
+const needs: Record<Special, string> = { relevance: '`filter.search`', distance: '`filter.near`' };
 
 export interface OrderInput<F extends string> {
   field: F;
   direction: OrderDirection;
 }
+
+/** Sort keys the filter makes available: where there is a search, its relevance; where a point, distance. */
+export type SpecialKeys = Partial<Record<Special, SortKey>>;
 
 /**
  * Builds the `<Name>OrderField` enum and `<Name>Order` input of a list, and turns a client's `orderBy`
@@ -37,16 +44,27 @@ export function orderingFor<F extends string>(name: string, fields: Record<F, Or
     direction!: OrderDirection;
   }
 
-  function sortKeys(orderBy: OrderInput<F>[] | null | undefined, alias: string): SortKey[] {
-    const wanted = orderBy?.length ? orderBy : defaultOrder;
+  function sortKeys(orderBy: OrderInput<F>[] | null | undefined, alias: string, specials: SpecialKeys = {}): SortKey[] {
+    const preferred = (['distance', 'relevance'] as const).find((s) => specials[s] && Object.values(fields).some((f) => 'special' in (f as OrderField) && (f as { special: Special }).special === s));
+    const byDefault = preferred ? [{ field: keyOf(preferred), direction: OrderDirection.ASC }, ...defaultOrder] : defaultOrder;
+    const wanted = orderBy?.length ? orderBy : byDefault;
     const seen = new Set<F>();
     const keys = wanted.map(({ field, direction }): SortKey => {
       if (seen.has(field)) throw badUserInput(`orderBy names ${field} twice; name each field once.`, { argument: 'orderBy' });
       seen.add(field);
-      const spec = fields[field];
+      const spec = fields[field] as OrderField;
+      if ('special' in spec) {
+        const key = specials[spec.special];
+        if (!key) throw badUserInput(`orderBy ${field} needs ${needs[spec.special]}; give it, or order by another field.`, { argument: 'orderBy' });
+        return { ...key, direction, name: field };
+      }
       return { expression: col(alias, spec.column), type: spec.type, direction, name: field };
     });
     return [...keys, { expression: col(alias, 'id'), type: 'integer', direction: keys.at(-1)?.direction ?? 'asc', name: 'ID' }];
+  }
+
+  function keyOf(special: Special): F {
+    return Object.entries(fields).find(([, f]) => 'special' in (f as OrderField) && (f as { special: Special }).special === special)![0] as F;
   }
 
   return { Order, sortKeys };

@@ -56,14 +56,14 @@ describe('HTTP endpoints', () => {
   });
 
   it('schema/schema.graphql equals the schema the server serves', async () => {
-    const introspection = await api.data(getIntrospectionQuery({ descriptions: true }));
+    const introspection = await api.data(getIntrospectionQuery({ descriptions: true, specifiedByUrl: true }));
     const served = printSchema(buildClientSchema(introspection));
     const committed = readFileSync(new URL('../../schema/schema.graphql', import.meta.url), 'utf8');
     expect(served.trim(), 'schema/schema.graphql is stale: run npm run schema:emit').toBe(committed.trim());
   });
 
   it('every type, field, argument and enum value has a description', async () => {
-    const introspection = await api.data(getIntrospectionQuery({ descriptions: true }));
+    const introspection = await api.data(getIntrospectionQuery({ descriptions: true, specifiedByUrl: true }));
     const missing: string[] = [];
     for (const type of introspection.__schema.types) {
       if (type.name.startsWith('__') || ['String', 'Int', 'Float', 'Boolean', 'ID'].includes(type.name)) continue;

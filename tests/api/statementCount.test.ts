@@ -21,7 +21,7 @@ const shapes: [string, (n: number) => string][] = [
         programs(first: ${n}) { totalCount nodes { name(lang: EN) sources { quote document { title } } } } } } } } } }`],
   ['divisions → children → facilities, with observations', (n) => `{ divisions(first: ${n}, filter: { level: [DISTRICT, SUBDISTRICT] }) { nodes { name parent { code }
       children(first: ${n}) { nodes { code facilities(first: ${n}) { nodes { slug observations(first: ${n}) { nodes { value } } } } } } } } }`],
-  ['indicators → observations → conflicts and links', (n) => `{ indicators(first: ${n}, filter: { search: "机构" }) { nodes { code
+  ['indicators → observations → conflicts and links', (n) => `{ indicators(first: ${n}, filter: { search: "机构" }, orderBy: [{ field: CODE }]) { nodes { code
       observations(first: ${n}) { totalCount nodes { value indicator { code } division { name } facility { slug } program { slug }
         source { quote document { title } } conflictsWith { key source { quote } } } } } } }`],
   ['program → children → facilities → programs → children', (n) => `{ program(slug: "one-plus-four-school-group-model") { children(first: ${n}) { nodes {

@@ -1,6 +1,7 @@
 import { getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { DrizzleDatabase } from '../connection.js';
+import { storedColumns } from '../sqlParts.js';
 
 type Transaction = Parameters<Parameters<DrizzleDatabase['transaction']>[0]>[0];
 
@@ -17,14 +18,10 @@ export async function upsertByKey<T extends PgTable>(
 ): Promise<{ ids: Map<string, number>; changed: number }> {
   const ids = new Map<string, number>();
   if (rows.length === 0) return { ids, changed: 0 };
-  const columns = Object.values(getTableColumns(table)) as AnyPgColumn[];
-  const updatable = columns.filter((c) => c.name !== 'id' && c.name !== keyColumn.name);
+  const updatableEntries = storedColumns(table).filter(([, c]) => c.name !== 'id' && c.name !== keyColumn.name);
+  const updatable = updatableEntries.map(([, c]) => c);
   const excluded = (c: AnyPgColumn) => sql.raw(`excluded."${c.name}"`);
-  const set = Object.fromEntries(
-    Object.entries(getTableColumns(table))
-      .filter(([, c]) => updatable.includes(c as AnyPgColumn))
-      .map(([property, c]) => [property, excluded(c as AnyPgColumn)]),
-  );
+  const set = Object.fromEntries(updatableEntries.map(([property, c]) => [property, excluded(c)]));
   const current = sql.join(updatable.map((c) => sql`${c}`), sql`, `);
   const incoming = sql.join(updatable.map(excluded), sql`, `);
   const written = (await tx

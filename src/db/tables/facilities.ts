@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { check, doublePrecision, index, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
 import { domains, facilityCategories, facilityStatuses } from '../vocabulary.js';
 import { oneOf, surrogateId } from './columns.js';
+import { searchBigrams } from './search.js';
 import { divisions, organizations } from './places.js';
 import { sources } from './sources.js';
 
@@ -26,6 +27,7 @@ export const facilities = pgTable(
     latitude: doublePrecision('latitude'),
     /** How precise the location is (e.g. "building", "street", "district"). */
     locationPrecision: text('location_precision'),
+    searchBigrams: searchBigrams('name_zh', 'name_en', 'description_zh', 'description_en'),
   },
   (t) => [
     check('facilities_category_check', oneOf(t.category, facilityCategories)),
@@ -44,6 +46,8 @@ export const facilities = pgTable(
     index('facilities_operator_id_idx').on(t.operatorId, t.id),
     index('facilities_name_zh_idx').on(t.nameZh, t.id),
     index('facilities_name_en_idx').on(t.nameEn, t.id),
+    index('facilities_search_bigrams_idx').using('gin', t.searchBigrams),
+    index('facilities_latitude_longitude_idx').on(t.latitude, t.longitude),
   ],
 );
 

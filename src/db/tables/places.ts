@@ -1,6 +1,7 @@
 import { boolean, check, foreignKey, index, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
 import { divisionLevels, organizationKinds } from '../vocabulary.js';
 import { oneOf, surrogateId } from './columns.js';
+import { searchBigrams } from './search.js';
 import { sources } from './sources.js';
 
 export const divisions = pgTable(
@@ -15,12 +16,14 @@ export const divisions = pgTable(
     /** Is the code confirmed by a public standard (GB/T 2260, GB/T 10114)? */
     verified: boolean('verified').notNull(),
     note: text('note'),
+    searchBigrams: searchBigrams('name_zh', 'name_en'),
   },
   (t) => [
     foreignKey({ name: 'divisions_parent_id_fk', columns: [t.parentId], foreignColumns: [t.id] }),
     check('divisions_level_check', oneOf(t.level, divisionLevels)),
     index('divisions_parent_id_idx').on(t.parentId, t.id),
     index('divisions_level_idx').on(t.level, t.id),
+    index('divisions_search_bigrams_idx').using('gin', t.searchBigrams),
   ],
 );
 
@@ -33,11 +36,13 @@ export const organizations = pgTable(
     nameZh: text('name_zh').notNull(),
     nameEn: text('name_en').notNull(),
     divisionId: integer('division_id').references(() => divisions.id),
+    searchBigrams: searchBigrams('name_zh', 'name_en'),
   },
   (t) => [
     check('organizations_kind_check', oneOf(t.kind, organizationKinds)),
     index('organizations_kind_idx').on(t.kind, t.id),
     index('organizations_division_id_idx').on(t.divisionId, t.id),
+    index('organizations_search_bigrams_idx').using('gin', t.searchBigrams),
   ],
 );
 

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { check, date, foreignKey, index, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
 import { domains, programFacilityRoles, programKinds, programStatuses } from '../vocabulary.js';
 import { oneOf, surrogateId } from './columns.js';
+import { searchBigrams } from './search.js';
 import { facilities } from './facilities.js';
 import { divisions, organizations } from './places.js';
 import { sources } from './sources.js';
@@ -24,6 +25,7 @@ export const programs = pgTable(
     /** Where the program takes place, when a source ties it to one division (a community event). */
     divisionId: integer('division_id').references(() => divisions.id),
     parentId: integer('parent_id'),
+    searchBigrams: searchBigrams('name_zh', 'name_en', 'description_zh', 'description_en'),
   },
   (t) => [
     foreignKey({ name: 'programs_parent_id_fk', columns: [t.parentId], foreignColumns: [t.id] }),
@@ -41,6 +43,8 @@ export const programs = pgTable(
     index('programs_start_date_idx').on(t.startDate, t.id),
     index('programs_name_zh_idx').on(t.nameZh, t.id),
     index('programs_name_en_idx').on(t.nameEn, t.id),
+    index('programs_search_bigrams_idx').using('gin', t.searchBigrams),
+    index('programs_start_date_nulls_last_idx').on(sql`coalesce(${t.startDate}, 'infinity'::date)`, t.id),
   ],
 );
 

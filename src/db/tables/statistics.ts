@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { check, date, doublePrecision, index, integer, pgTable, text } from 'drizzle-orm/pg-core';
 import { domains, measures, observationStatuses, units, valueQualifiers } from '../vocabulary.js';
 import { oneOf, surrogateId } from './columns.js';
+import { searchBigrams } from './search.js';
 import { facilities } from './facilities.js';
 import { divisions } from './places.js';
 import { programs } from './programs.js';
@@ -19,11 +20,14 @@ export const indicators = pgTable(
     nameEn: text('name_en').notNull(),
     descriptionZh: text('description_zh'),
     descriptionEn: text('description_en'),
+    searchBigrams: searchBigrams('name_zh', 'name_en', 'description_zh', 'description_en'),
   },
   (t) => [
     check('indicators_domain_check', oneOf(t.domain, domains)),
     check('indicators_unit_check', oneOf(t.unit, units)),
     index('indicators_domain_idx').on(t.domain, t.id),
+    index('indicators_unit_idx').on(t.unit, t.id),
+    index('indicators_search_bigrams_idx').using('gin', t.searchBigrams),
   ],
 );
 
@@ -53,6 +57,7 @@ export const observations = pgTable(
     quote: text('quote').notNull(),
     /** Observations sharing a conflict group state different values for the same thing. */
     conflictGroup: text('conflict_group'),
+    searchBigrams: searchBigrams('label_zh', 'label_en', 'quote'),
   },
   (t) => [
     check('observations_qualifier_check', oneOf(t.qualifier, valueQualifiers)),
@@ -68,5 +73,9 @@ export const observations = pgTable(
     index('observations_period_end_idx').on(t.periodEnd, t.id),
     index('observations_value_idx').on(t.value, t.id),
     index('observations_conflict_group_idx').on(t.conflictGroup),
+    index('observations_measure_idx').on(t.measure, t.id),
+    index('observations_status_idx').on(t.status, t.id),
+    index('observations_key_idx').on(t.key, t.id),
+    index('observations_search_bigrams_idx').using('gin', t.searchBigrams),
   ],
 );

@@ -1,48 +1,77 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { facilities, facilityCitations, organizations } from '../../db/tables/index.js';
-import { col, columnsOf, containsText, isAnyOf, tableAs } from '../../db/sqlParts.js';
+import { facilities, facilityCitations, organizations, programFacilities, programs } from '../../db/tables/index.js';
+import { col, columnsOf, isAnyOf, tableAs } from '../../db/sqlParts.js';
 import type { Context } from '../../graphql/context.js';
-import { badUserInput } from '../../graphql/errors.js';
+import { composed } from '../../graphql/filters.js';
+import { References } from '../../graphql/references.js';
 import type { BelongsTo, ListQuery } from '../../graphql/relay/keyset.js';
 import { loadByKey, loadGroupedByKey } from '../../graphql/relay/load.js';
 import { divisionSubtreeIds, divisionSubtreeIdsOf } from '../places/subtree.js';
+import { programConditions } from '../programs/queries.js';
+import { matchesText, relevanceKey, searchTerms } from '../search/match.js';
+import { distanceMeters, insideBox, withinDistance } from './geography.js';
 import { facilityOrdering, type FacilityFilter, type FacilityOrder, type FacilityRow } from './types.js';
 
 const f = 'f';
 const facilityColumns = columnsOf(facilities, f);
 const facilityTable = tableAs(facilities, f);
+export const facilityTextColumns = ['name_zh', 'name_en', 'description_zh', 'description_en'];
+const isNull = (alias: string, column: string, wanted: boolean) => (wanted ? sql`${col(alias, column)} is not null` : sql`${col(alias, column)} is null`);
 
-/** A search text must say something: blank would match everything. */
-export function searchText(search: string | null | undefined): string | null {
-  if (search == null) return null;
-  const trimmed = search.trim();
-  if (!trimmed) throw badUserInput('`search` is blank. Give at least one character to look for, or leave `search` out.', { argument: 'filter.search' });
-  return trimmed;
+/** The SQL conditions of a facility filter on the facilities aliased `alias`. */
+export function facilityConditions(filter: FacilityFilter | null | undefined, alias: string, references: References): SQL[] {
+  return composed(filter, (filter) => {
+    const where: SQL[] = [];
+    const terms = searchTerms(filter.search);
+    if (terms) where.push(matchesText(alias, terms, facilityTextColumns));
+    if (filter.slug) where.push(isAnyOf(col(alias, 'slug'), filter.slug));
+    if (filter.category) where.push(isAnyOf(col(alias, 'category'), filter.category));
+    if (filter.domain) where.push(isAnyOf(col(alias, 'domain'), filter.domain));
+    if (filter.status) where.push(isAnyOf(col(alias, 'status'), filter.status));
+    if (filter.divisionCode != null) {
+      references.add('division', filter.divisionCode);
+      where.push(sql`${col(alias, 'division_id')} in ${divisionSubtreeIds(filter.divisionCode)}`);
+    }
+    if (filter.operatorSlug) {
+      references.add('organization', filter.operatorSlug);
+      where.push(sql`${col(alias, 'operator_id')} in (select ${organizations.id} from ${organizations} where ${isAnyOf(sql`${organizations.slug}`, filter.operatorSlug)})`);
+    }
+    if (filter.hasDivision != null) where.push(isNull(alias, 'division_id', filter.hasDivision));
+    if (filter.hasOperator != null) where.push(isNull(alias, 'operator_id', filter.hasOperator));
+    if (filter.hasLocation != null) where.push(isNull(alias, 'latitude', filter.hasLocation));
+    if (filter.program) {
+      const p = `${alias}_p`;
+      const inner = programConditions(filter.program, p, references);
+      where.push(sql`exists (select 1 from ${programFacilities} join ${tableAs(programs, p)} on ${col(p, 'id')} = ${programFacilities.programId}
+        where ${programFacilities.facilityId} = ${col(alias, 'id')}${inner.length ? sql` and ${sql.join(inner, sql` and `)}` : sql``})`);
+    }
+    if (filter.near) where.push(withinDistance(alias, filter.near));
+    if (filter.within) where.push(insideBox(alias, filter.within));
+    return where;
+  });
 }
 
-export function facilityConditions(filter: FacilityFilter | null | undefined, alias = f): SQL[] {
-  if (!filter) return [];
-  const conditions: SQL[] = [];
-  const search = searchText(filter.search);
-  if (search) conditions.push(containsText(search, ['name_zh', 'name_en', 'description_zh', 'description_en'].map((c) => col(alias, c))));
-  if (filter.category) conditions.push(isAnyOf(col(alias, 'category'), filter.category));
-  if (filter.domain) conditions.push(isAnyOf(col(alias, 'domain'), filter.domain));
-  if (filter.status) conditions.push(isAnyOf(col(alias, 'status'), filter.status));
-  if (filter.divisionCode != null) conditions.push(sql`${col(alias, 'division_id')} in ${divisionSubtreeIds(filter.divisionCode)}`);
-  if (filter.operatorSlug != null) {
-    conditions.push(sql`${col(alias, 'operator_id')} = (select ${organizations.id} from ${organizations} where ${organizations.slug} = ${filter.operatorSlug})`);
-  }
-  return conditions;
-}
-
-export function facilityList(filter?: FacilityFilter | null, orderBy?: FacilityOrder[] | null, extra: SQL[] = []): ListQuery {
+export function facilityList(filter?: FacilityFilter | null, orderBy?: FacilityOrder[] | null): ListQuery {
+  const references = new References();
+  const where = facilityConditions(filter, f, references);
+  const near = filter?.near;
+  const search = filter?.search;
   return {
-    columns: facilityColumns,
+    columns: near ? sql`${facilityColumns}, ${distanceMeters(f, near)} as "distanceMeters"` : facilityColumns,
     from: facilityTable,
-    where: [...extra, ...facilityConditions(filter)],
-    order: facilityOrdering.sortKeys(orderBy, f),
+    where,
+    order: facilityOrdering.sortKeys(orderBy, f, {
+      relevance: search ? relevanceKey(f, search, ['name_zh', 'name_en']) : undefined,
+      distance: near ? { expression: distanceMeters(f, near), type: 'double precision', direction: 'asc', name: 'DISTANCE' } : undefined,
+    }),
+    references,
   };
 }
+
+/** Nested-list memberships of facilities. */
+export const facilitiesInDivision: BelongsTo = (divisionId) => sql`${col(f, 'division_id')} in ${divisionSubtreeIdsOf(divisionId)}`;
+export const facilitiesOperatedBy: BelongsTo = (organizationId) => sql`${col(f, 'operator_id')} = ${organizationId}`;
+export const facilityId = col(f, 'id');
 
 export const facilityById = (context: Context) =>
   loadByKey<number, FacilityRow>(context, 'facility.id', (ids) => sql`select ${facilityColumns} from ${facilityTable} where ${isAnyOf(col(f, 'id'), ids)}`, (row) => row.id);
@@ -58,7 +87,3 @@ export const facilityCitationsOf = (context: Context) =>
       from ${facilityCitations} where ${isAnyOf(sql`${facilityCitations.facilityId}`, ids)} order by ${facilityCitations.facilityId}, ${facilityCitations.position}`,
     (row) => row.facilityId,
   );
-
-/** Nested-list memberships of facilities. */
-export const facilitiesInDivision: BelongsTo = (divisionId) => sql`${col(f, 'division_id')} in ${divisionSubtreeIdsOf(divisionId)}`;
-export const facilitiesOperatedBy: BelongsTo = (organizationId) => sql`${col(f, 'operator_id')} = ${organizationId}`;

@@ -1,4 +1,5 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { GraphQLJSONObject } from 'graphql-scalars';
+import { Arg, Args, Ctx, FieldResolver, Float, ID, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../graphql/context.js';
 import { toGlobalId } from '../../graphql/globalId.js';
 import { Language, inLanguage } from '../../graphql/language.js';
@@ -10,11 +11,12 @@ import { Division, Organization } from '../places/types.js';
 import { divisionById, organizationById } from '../places/queries.js';
 import { programList, programsOfFacility } from '../programs/queries.js';
 import { ProgramConnection } from '../programs/connection.js';
-import type { ProgramRow } from '../programs/types.js';
+import { ProgramFilter, ProgramOrder, type ProgramRow } from '../programs/types.js';
 import { SourceCitation } from '../sources/types.js';
 import { observationList, observationsAbout } from '../statistics/queries.js';
 import { ObservationConnection } from '../statistics/connection.js';
-import { ObservationFilter, type ObservationRow } from '../statistics/types.js';
+import { ObservationFilter, ObservationOrder, type ObservationRow } from '../statistics/types.js';
+import { toGeoJsonFeature } from './geojson.js';
 import { FacilityConnection } from './connection.js';
 import { facilityBySlug, facilityCitationsOf, facilityList } from './queries.js';
 import { Facility, FacilityFilter, FacilityOrder, GeoPoint, type FacilityRow } from './types.js';
@@ -63,6 +65,16 @@ export class FacilityResolver {
     return { longitude: facility.longitude, latitude: facility.latitude, precision: facility.locationPrecision ?? 'unknown' };
   }
 
+  @FieldResolver(() => Float, { nullable: true, description: 'Great-circle distance in metres from the point of `filter.near`; null in lists without it.' })
+  distanceMeters(@Root() facility: FacilityRow) {
+    return facility.distanceMeters ?? null;
+  }
+
+  @FieldResolver(() => GraphQLJSONObject, { description: 'The facility as an RFC 7946 GeoJSON Feature (geometry null where the location is unknown), for maps.' })
+  geojson(@Root() facility: FacilityRow, @LanguageArg() lang: Language | undefined, @Ctx() context: Context) {
+    return toGeoJsonFeature(facility, lang ?? context.language);
+  }
+
   @FieldResolver(() => Division, { nullable: true, description: 'The division it is in, where known.' })
   division(@Root() facility: FacilityRow, @Ctx() context: Context) {
     return facility.divisionId == null ? null : divisionById(context).load(facility.divisionId);
@@ -74,11 +86,17 @@ export class FacilityResolver {
   }
 
   @FieldResolver(() => ProgramConnection, { description: 'Programs the facility takes part in, in any role.' })
-  async programs(@Root() facility: FacilityRow, @Args(() => ForwardPageArgs) page: ForwardPageArgs, @Ctx() context: Context) {
+  async programs(
+    @Root() facility: FacilityRow,
+    @Arg('filter', () => ProgramFilter, { nullable: true, description: 'Which programs.' }) filter: ProgramFilter | null,
+    @Arg('orderBy', () => [ProgramOrder], { nullable: true, description: 'Sort keys. Default: SLUG.' }) orderBy: ProgramOrder[] | null,
+    @Args(() => ForwardPageArgs) page: ForwardPageArgs,
+    @Ctx() context: Context,
+  ) {
     const { page: rows, countTotal } = await loadNestedPage<ProgramRow>(
       context,
-      'facility.programs',
-      () => programList(),
+      `facility.programs:${JSON.stringify([filter, orderBy])}`,
+      () => programList(filter, orderBy),
       programsOfFacility,
       facility.id,
       toPageRequest(page),
@@ -90,13 +108,14 @@ export class FacilityResolver {
   async observations(
     @Root() facility: FacilityRow,
     @Arg('filter', () => ObservationFilter, { nullable: true, description: 'Which figures.' }) filter: ObservationFilter | null,
+    @Arg('orderBy', () => [ObservationOrder], { nullable: true, description: 'Sort keys. Default: PERIOD_END ascending.' }) orderBy: ObservationOrder[] | null,
     @Args(() => ForwardPageArgs) page: ForwardPageArgs,
     @Ctx() context: Context,
   ) {
     const { page: rows, countTotal } = await loadNestedPage<ObservationRow>(
       context,
-      `facility.observations:${JSON.stringify(filter)}`,
-      () => observationList(filter),
+      `facility.observations:${JSON.stringify([filter, orderBy])}`,
+      () => observationList(filter, orderBy),
       observationsAbout('facility_id'),
       facility.id,
       toPageRequest(page),

@@ -1,12 +1,16 @@
 import { GraphQLLatitude, GraphQLLongitude } from 'graphql-scalars';
-import { Field, InputType, ObjectType } from 'type-graphql';
+import { Field, Float, InputType, ObjectType } from 'type-graphql';
 import type { facilities } from '../../db/tables/index.js';
 import type { Domain, FacilityCategory, FacilityStatus } from '../../db/vocabulary.js';
 import { DomainEnum, FacilityCategoryEnum, FacilityStatusEnum, OrderDirection } from '../../graphql/enums.js';
 import { Node } from '../../graphql/node.js';
 import { orderingFor } from '../../graphql/ordering.js';
+import { ProgramFilter } from '../programs/types.js';
 
-export type FacilityRow = typeof facilities.$inferSelect;
+export const MAX_RADIUS_METERS = 100_000;
+
+/** A facility row; `distanceMeters` is selected only when the list has `filter.near`. */
+export type FacilityRow = typeof facilities.$inferSelect & { distanceMeters?: number | null };
 
 @ObjectType({ description: 'A point on the map in WGS 84.', simpleResolvers: true })
 export class GeoPoint {
@@ -35,10 +39,40 @@ export class Facility extends Node {
   status!: FacilityStatus;
 }
 
-@InputType({ description: 'Narrows a list of facilities; all given conditions must hold.' })
+@InputType({ description: 'Facilities within a distance of a point.' })
+export class NearInput {
+  @Field(() => GraphQLLatitude, { description: 'Latitude of the point, WGS 84.' })
+  latitude!: number;
+
+  @Field(() => GraphQLLongitude, { description: 'Longitude of the point, WGS 84.' })
+  longitude!: number;
+
+  @Field(() => Float, { description: `How far from the point, in metres: more than 0, at most ${MAX_RADIUS_METERS}.` })
+  radiusMeters!: number;
+}
+
+@InputType({ description: 'Facilities inside a box of latitudes and longitudes (WGS 84), edges included.' })
+export class BoundingBoxInput {
+  @Field(() => GraphQLLatitude, { description: 'Southern edge.' })
+  south!: number;
+
+  @Field(() => GraphQLLongitude, { description: 'Western edge.' })
+  west!: number;
+
+  @Field(() => GraphQLLatitude, { description: 'Northern edge.' })
+  north!: number;
+
+  @Field(() => GraphQLLongitude, { description: 'Eastern edge (a box may not cross the 180° meridian).' })
+  east!: number;
+}
+
+@InputType({ description: 'Narrows a list of facilities. All given conditions must hold; combine filters with and, or, not.' })
 export class FacilityFilter {
-  @Field(() => String, { nullable: true, description: 'Text that the Chinese or English name or description contains (e.g. "养老", "school").' })
+  @Field(() => String, { nullable: true, description: 'Words that the Chinese or English name or description contains, each of them (e.g. "养老", "primary school"). Two Chinese characters are enough.' })
   search?: string | null;
+
+  @Field(() => [String], { nullable: true, description: 'Any of these slugs.' })
+  slug?: string[] | null;
 
   @Field(() => [FacilityCategoryEnum], { nullable: true, description: 'Any of these categories.' })
   category?: FacilityCategory[] | null;
@@ -52,8 +86,35 @@ export class FacilityFilter {
   @Field(() => String, { nullable: true, description: 'In this division or any division under it (a division code, e.g. "500104001").' })
   divisionCode?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Operated by this organization (its slug).' })
-  operatorSlug?: string | null;
+  @Field(() => [String], { nullable: true, description: 'Operated by any of these organizations (slugs).' })
+  operatorSlug?: string[] | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'true: the division is known; false: it is not.' })
+  hasDivision?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'true: the operator is known; false: it is not.' })
+  hasOperator?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'true: the location is known; false: it is not.' })
+  hasLocation?: boolean | null;
+
+  @Field(() => ProgramFilter, { nullable: true, description: 'Taking part in a program that matches this filter (e.g. `{ domain: [ELDERLY_CARE] }`).' })
+  program?: ProgramFilter | null;
+
+  @Field(() => NearInput, { nullable: true, description: 'Within a distance of a point; fills `distanceMeters` and allows ordering by DISTANCE.' })
+  near?: NearInput | null;
+
+  @Field(() => BoundingBoxInput, { nullable: true, description: 'Inside a box of latitudes and longitudes.' })
+  within?: BoundingBoxInput | null;
+
+  @Field(() => [FacilityFilter], { nullable: true, description: 'Every one of these filters holds too.' })
+  and?: FacilityFilter[] | null;
+
+  @Field(() => [FacilityFilter], { nullable: true, description: 'At least one of these filters holds too (an empty list matches nothing).' })
+  or?: FacilityFilter[] | null;
+
+  @Field(() => FacilityFilter, { nullable: true, description: 'This filter does not hold.' })
+  not?: FacilityFilter | null;
 }
 
 export const facilityOrdering = orderingFor(
@@ -63,6 +124,10 @@ export const facilityOrdering = orderingFor(
     NAME: { column: 'name_zh', type: 'text', description: 'The Chinese name (by code point).' },
     NAME_EN: { column: 'name_en', type: 'text', description: 'The English name.' },
     CATEGORY: { column: 'category', type: 'text', description: 'The category.' },
+    STATUS: { column: 'status', type: 'text', description: 'The status.' },
+    DOMAIN: { column: 'domain', type: 'text', description: 'The domain.' },
+    RELEVANCE: { special: 'relevance', description: 'How well the name matches `filter.search`: whole name, then start, then inside a name, then other text. Needs `filter.search`; the default order when it is given.' },
+    DISTANCE: { special: 'distance', description: 'Distance from `filter.near`, nearest first. Needs `filter.near`.' },
   },
   [{ field: 'SLUG', direction: OrderDirection.ASC }],
 );

@@ -1,38 +1,84 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { divisions, organizations } from '../../db/tables/index.js';
-import { col, columnsOf, containsText, isAnyOf, tableAs } from '../../db/sqlParts.js';
+import { col, columnsOf, isAnyOf, tableAs } from '../../db/sqlParts.js';
 import type { Context } from '../../graphql/context.js';
-import type { ListQuery, SortKey } from '../../graphql/relay/keyset.js';
+import { composed } from '../../graphql/filters.js';
+import { References } from '../../graphql/references.js';
+import type { BelongsTo, ListQuery, SortKey } from '../../graphql/relay/keyset.js';
 import { loadByKey } from '../../graphql/relay/load.js';
-import { searchText } from '../facilities/queries.js';
+import { matchesText, relevanceKey, searchTerms } from '../search/match.js';
+import { divisionSubtreeIds } from './subtree.js';
 import type { DivisionFilter, DivisionRow, OrganizationFilter, OrganizationRow } from './types.js';
 
 const d = 'd';
 const o = 'org';
 const divisionColumns = columnsOf(divisions, d);
 const organizationColumns = columnsOf(organizations, o);
+export const nameColumns = ['name_zh', 'name_en'];
 const ascending = (alias: string, column: string, type: SortKey['type'], name: string): SortKey => ({ expression: col(alias, column), type, direction: 'asc', name });
 
-export function divisionList(filter?: DivisionFilter | null, extra: SQL[] = []): ListQuery {
-  const where = [...extra];
-  if (filter?.level) where.push(isAnyOf(col(d, 'level'), filter.level));
-  if (filter?.parentCode != null) where.push(sql`${col(d, 'parent_id')} = (select ${divisions.id} from ${divisions} where ${divisions.code} = ${filter.parentCode})`);
-  const search = searchText(filter?.search);
-  if (search) where.push(containsText(search, [col(d, 'name_zh'), col(d, 'name_en')]));
+export function divisionConditions(filter: DivisionFilter | null | undefined, alias: string, references: References): SQL[] {
+  return composed(filter, (filter) => {
+    const where: SQL[] = [];
+    if (filter.level) where.push(isAnyOf(col(alias, 'level'), filter.level));
+    if (filter.code) where.push(isAnyOf(col(alias, 'code'), filter.code));
+    if (filter.parentCode != null) {
+      references.add('division', filter.parentCode);
+      where.push(sql`${col(alias, 'parent_id')} = (select ${divisions.id} from ${divisions} where ${divisions.code} = ${filter.parentCode})`);
+    }
+    if (filter.withinCode != null) {
+      references.add('division', filter.withinCode);
+      where.push(sql`${col(alias, 'id')} in ${divisionSubtreeIds(filter.withinCode)}`);
+    }
+    if (filter.verified != null) where.push(sql`${col(alias, 'verified')} = ${filter.verified}`);
+    const terms = searchTerms(filter.search);
+    if (terms) where.push(matchesText(alias, terms, nameColumns));
+    return where;
+  });
+}
+
+export function organizationConditions(filter: OrganizationFilter | null | undefined, alias: string, references: References): SQL[] {
+  return composed(filter, (filter) => {
+    const where: SQL[] = [];
+    if (filter.kind) where.push(isAnyOf(col(alias, 'kind'), filter.kind));
+    if (filter.slug) where.push(isAnyOf(col(alias, 'slug'), filter.slug));
+    if (filter.divisionCode != null) {
+      references.add('division', filter.divisionCode);
+      where.push(sql`${col(alias, 'division_id')} in ${divisionSubtreeIds(filter.divisionCode)}`);
+    }
+    const terms = searchTerms(filter.search);
+    if (terms) where.push(matchesText(alias, terms, nameColumns));
+    return where;
+  });
+}
+
+export function divisionList(filter?: DivisionFilter | null): ListQuery {
+  const references = new References();
   // Codes sort parents before children and follow the standard's own order.
-  return { columns: divisionColumns, from: tableAs(divisions, d), where, order: [ascending(d, 'code', 'text', 'CODE'), ascending(d, 'id', 'integer', 'ID')] };
+  const order = [ascending(d, 'code', 'text', 'CODE'), ascending(d, 'id', 'integer', 'ID')];
+  return {
+    columns: divisionColumns,
+    from: tableAs(divisions, d),
+    where: divisionConditions(filter, d, references),
+    order: filter?.search ? [relevanceKey(d, filter.search, nameColumns), ...order] : order,
+    references,
+  };
 }
 
 export function organizationList(filter?: OrganizationFilter | null): ListQuery {
-  const where: SQL[] = [];
-  if (filter?.kind) where.push(isAnyOf(col(o, 'kind'), filter.kind));
-  const search = searchText(filter?.search);
-  if (search) where.push(containsText(search, [col(o, 'name_zh'), col(o, 'name_en')]));
-  return { columns: organizationColumns, from: tableAs(organizations, o), where, order: [ascending(o, 'slug', 'text', 'SLUG'), ascending(o, 'id', 'integer', 'ID')] };
+  const references = new References();
+  const order = [ascending(o, 'slug', 'text', 'SLUG'), ascending(o, 'id', 'integer', 'ID')];
+  return {
+    columns: organizationColumns,
+    from: tableAs(organizations, o),
+    where: organizationConditions(filter, o, references),
+    order: filter?.search ? [relevanceKey(o, filter.search, nameColumns), ...order] : order,
+    references,
+  };
 }
 
 /** Children of a division in a nested list. */
-export const childDivisionOf = (parentId: SQL) => sql`${col(d, 'parent_id')} = ${parentId}`;
+export const childDivisionOf: BelongsTo = (parentId) => sql`${col(d, 'parent_id')} = ${parentId}`;
 
 export const divisionById = (context: Context) =>
   loadByKey<number, DivisionRow>(context, 'division.id', (ids) => sql`select ${divisionColumns} from ${tableAs(divisions, d)} where ${isAnyOf(col(d, 'id'), ids)}`, (row) => row.id);

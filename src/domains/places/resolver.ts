@@ -8,10 +8,10 @@ import { ForwardPageArgs, PageArgs, toPageRequest } from '../../graphql/relay/pa
 import { LanguageArg } from '../../graphql/text.js';
 import { FacilityConnection } from '../facilities/connection.js';
 import { facilitiesInDivision, facilitiesOperatedBy, facilityList } from '../facilities/queries.js';
-import { FacilityFilter, type FacilityRow } from '../facilities/types.js';
+import { FacilityFilter, FacilityOrder, type FacilityRow } from '../facilities/types.js';
 import { ProgramConnection } from '../programs/connection.js';
 import { programList, programsLedBy } from '../programs/queries.js';
-import type { ProgramRow } from '../programs/types.js';
+import { ProgramFilter, ProgramOrder, type ProgramRow } from '../programs/types.js';
 import { childDivisionOf, divisionByCode, divisionById, divisionList, organizationBySlug, organizationList } from './queries.js';
 import { Division, DivisionFilter, Organization, OrganizationFilter, type DivisionRow, type OrganizationRow } from './types.js';
 
@@ -51,8 +51,13 @@ export class DivisionResolver {
   }
 
   @FieldResolver(() => DivisionConnection, { description: 'The divisions directly under this one.' })
-  async children(@Root() division: DivisionRow, @Args(() => ForwardPageArgs) page: ForwardPageArgs, @Ctx() context: Context) {
-    const { page: rows, countTotal } = await loadNestedPage<DivisionRow>(context, 'division.children', () => divisionList(), childDivisionOf, division.id, toPageRequest(page));
+  async children(
+    @Root() division: DivisionRow,
+    @Arg('filter', () => DivisionFilter, { nullable: true, description: 'Which divisions.' }) filter: DivisionFilter | null,
+    @Args(() => ForwardPageArgs) page: ForwardPageArgs,
+    @Ctx() context: Context,
+  ) {
+    const { page: rows, countTotal } = await loadNestedPage<DivisionRow>(context, `division.children:${JSON.stringify(filter)}`, () => divisionList(filter), childDivisionOf, division.id, toPageRequest(page));
     return toConnection(rows, countTotal);
   }
 
@@ -60,13 +65,14 @@ export class DivisionResolver {
   async facilities(
     @Root() division: DivisionRow,
     @Arg('filter', () => FacilityFilter, { nullable: true, description: 'Which facilities.' }) filter: FacilityFilter | null,
+    @Arg('orderBy', () => [FacilityOrder], { nullable: true, description: 'Sort keys. Default: SLUG.' }) orderBy: FacilityOrder[] | null,
     @Args(() => ForwardPageArgs) page: ForwardPageArgs,
     @Ctx() context: Context,
   ) {
     const { page: rows, countTotal } = await loadNestedPage<FacilityRow>(
       context,
-      `division.facilities:${JSON.stringify(filter)}`,
-      () => facilityList(filter),
+      `division.facilities:${JSON.stringify([filter, orderBy])}`,
+      () => facilityList(filter, orderBy),
       facilitiesInDivision,
       division.id,
       toPageRequest(page),
@@ -108,17 +114,29 @@ export class OrganizationResolver {
   }
 
   @FieldResolver(() => FacilityConnection, { description: 'Facilities it operates.' })
-  async facilities(@Root() organization: OrganizationRow, @Args(() => ForwardPageArgs) page: ForwardPageArgs, @Ctx() context: Context) {
+  async facilities(
+    @Root() organization: OrganizationRow,
+    @Arg('filter', () => FacilityFilter, { nullable: true, description: 'Which facilities.' }) filter: FacilityFilter | null,
+    @Arg('orderBy', () => [FacilityOrder], { nullable: true, description: 'Sort keys. Default: SLUG.' }) orderBy: FacilityOrder[] | null,
+    @Args(() => ForwardPageArgs) page: ForwardPageArgs,
+    @Ctx() context: Context,
+  ) {
     const { page: rows, countTotal } = await loadNestedPage<FacilityRow>(
-      context, 'organization.facilities', () => facilityList(), facilitiesOperatedBy, organization.id, toPageRequest(page),
+      context, `organization.facilities:${JSON.stringify([filter, orderBy])}`, () => facilityList(filter, orderBy), facilitiesOperatedBy, organization.id, toPageRequest(page),
     );
     return toConnection(rows, countTotal);
   }
 
   @FieldResolver(() => ProgramConnection, { description: 'Programs it leads.' })
-  async programs(@Root() organization: OrganizationRow, @Args(() => ForwardPageArgs) page: ForwardPageArgs, @Ctx() context: Context) {
+  async programs(
+    @Root() organization: OrganizationRow,
+    @Arg('filter', () => ProgramFilter, { nullable: true, description: 'Which programs.' }) filter: ProgramFilter | null,
+    @Arg('orderBy', () => [ProgramOrder], { nullable: true, description: 'Sort keys. Default: SLUG.' }) orderBy: ProgramOrder[] | null,
+    @Args(() => ForwardPageArgs) page: ForwardPageArgs,
+    @Ctx() context: Context,
+  ) {
     const { page: rows, countTotal } = await loadNestedPage<ProgramRow>(
-      context, 'organization.programs', () => programList(), programsLedBy, organization.id, toPageRequest(page),
+      context, `organization.programs:${JSON.stringify([filter, orderBy])}`, () => programList(filter, orderBy), programsLedBy, organization.id, toPageRequest(page),
     );
     return toConnection(rows, countTotal);
   }

@@ -31,23 +31,56 @@ export class Organization extends Node {
   kind!: OrganizationKind;
 }
 
-@InputType({ description: 'Narrows a list of divisions; all given conditions must hold.' })
+@InputType({ description: 'Narrows a list of divisions. All given conditions must hold; combine filters with and, or, not.' })
 export class DivisionFilter {
   @Field(() => [DivisionLevelEnum], { nullable: true, description: 'Any of these levels.' })
   level?: DivisionLevel[] | null;
 
+  @Field(() => [String], { nullable: true, description: 'Any of these codes.' })
+  code?: string[] | null;
+
   @Field(() => String, { nullable: true, description: 'Directly under the division with this code.' })
   parentCode?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Text that the Chinese or English name contains.' })
+  @Field(() => String, { nullable: true, description: 'This division or any division under it, at any depth (a code).' })
+  withinCode?: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'true: the code is confirmed by a public standard; false: it is not.' })
+  verified?: boolean | null;
+
+  @Field(() => String, { nullable: true, description: 'Words that the Chinese or English name contains, each of them.' })
   search?: string | null;
+
+  @Field(() => [DivisionFilter], { nullable: true, description: 'Every one of these filters holds too.' })
+  and?: DivisionFilter[] | null;
+
+  @Field(() => [DivisionFilter], { nullable: true, description: 'At least one of these filters holds too (an empty list matches nothing).' })
+  or?: DivisionFilter[] | null;
+
+  @Field(() => DivisionFilter, { nullable: true, description: 'This filter does not hold.' })
+  not?: DivisionFilter | null;
 }
 
-@InputType({ description: 'Narrows a list of organizations; all given conditions must hold.' })
+@InputType({ description: 'Narrows a list of organizations. All given conditions must hold; combine filters with and, or, not.' })
 export class OrganizationFilter {
   @Field(() => [OrganizationKindEnum], { nullable: true, description: 'Any of these kinds.' })
   kind?: OrganizationKind[] | null;
 
-  @Field(() => String, { nullable: true, description: 'Text that the Chinese or English name contains.' })
+  @Field(() => [String], { nullable: true, description: 'Any of these slugs.' })
+  slug?: string[] | null;
+
+  @Field(() => String, { nullable: true, description: 'In this division or any division under it (a code).' })
+  divisionCode?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Words that the Chinese or English name contains, each of them.' })
   search?: string | null;
+
+  @Field(() => [OrganizationFilter], { nullable: true, description: 'Every one of these filters holds too.' })
+  and?: OrganizationFilter[] | null;
+
+  @Field(() => [OrganizationFilter], { nullable: true, description: 'At least one of these filters holds too (an empty list matches nothing).' })
+  or?: OrganizationFilter[] | null;
+
+  @Field(() => OrganizationFilter, { nullable: true, description: 'This filter does not hold.' })
+  not?: OrganizationFilter | null;
 }

@@ -1,29 +1,69 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { organizations, programCitations, programFacilities, programs } from '../../db/tables/index.js';
-import { col, columnsOf, containsText, isAnyOf, tableAs } from '../../db/sqlParts.js';
+import { facilities, organizations, programCitations, programFacilities, programs } from '../../db/tables/index.js';
+import { col, columnsOf, isAnyOf, tableAs } from '../../db/sqlParts.js';
 import type { Context } from '../../graphql/context.js';
+import { composed, inRange } from '../../graphql/filters.js';
+import { References } from '../../graphql/references.js';
 import type { BelongsTo, ListQuery } from '../../graphql/relay/keyset.js';
 import { loadByKey, loadGroupedByKey } from '../../graphql/relay/load.js';
-import { facilityList, searchText } from '../facilities/queries.js';
+import { facilityConditions, facilityList } from '../facilities/queries.js';
+import type { FacilityFilter, FacilityOrder } from '../facilities/types.js';
 import { divisionSubtreeIds } from '../places/subtree.js';
+import { matchesText, relevanceKey, searchTerms } from '../search/match.js';
 import { programOrdering, type ProgramFilter, type ProgramOrder, type ProgramRow } from './types.js';
 
 const p = 'p';
 const programColumns = columnsOf(programs, p);
 const programTable = tableAs(programs, p);
+export const programTextColumns = ['name_zh', 'name_en', 'description_zh', 'description_en'];
+const isNull = (alias: string, column: string, wanted: boolean) => (wanted ? sql`${col(alias, column)} is not null` : sql`${col(alias, column)} is null`);
+
+/** The SQL conditions of a program filter on the programs aliased `alias`. */
+export function programConditions(filter: ProgramFilter | null | undefined, alias: string, references: References): SQL[] {
+  return composed(filter, (filter) => {
+    const where: SQL[] = [];
+    const terms = searchTerms(filter.search);
+    if (terms) where.push(matchesText(alias, terms, programTextColumns));
+    if (filter.slug) where.push(isAnyOf(col(alias, 'slug'), filter.slug));
+    if (filter.domain) where.push(isAnyOf(col(alias, 'domain'), filter.domain));
+    if (filter.kind) where.push(isAnyOf(col(alias, 'kind'), filter.kind));
+    if (filter.status) where.push(isAnyOf(col(alias, 'status'), filter.status));
+    if (filter.leadOrganizationSlug) {
+      references.add('organization', filter.leadOrganizationSlug);
+      where.push(sql`${col(alias, 'lead_organization_id')} in (select ${organizations.id} from ${organizations} where ${isAnyOf(sql`${organizations.slug}`, filter.leadOrganizationSlug)})`);
+    }
+    if (filter.divisionCode != null) {
+      references.add('division', filter.divisionCode);
+      where.push(sql`${col(alias, 'division_id')} in ${divisionSubtreeIds(filter.divisionCode)}`);
+    }
+    if (filter.parentSlug) {
+      references.add('program', filter.parentSlug);
+      const parent = `${alias}_parent`;
+      where.push(sql`${col(alias, 'parent_id')} in (select ${col(parent, 'id')} from ${tableAs(programs, parent)} where ${isAnyOf(col(parent, 'slug'), filter.parentSlug)})`);
+    }
+    if (filter.hasParent != null) where.push(isNull(alias, 'parent_id', filter.hasParent));
+    if (filter.hasLeadOrganization != null) where.push(isNull(alias, 'lead_organization_id', filter.hasLeadOrganization));
+    if (filter.startDate) where.push(inRange(col(alias, 'start_date'), filter.startDate, 'filter.startDate', 'date'));
+    if (filter.endDate) where.push(inRange(col(alias, 'end_date'), filter.endDate, 'filter.endDate', 'date'));
+    if (filter.facility) {
+      const f = `${alias}_f`;
+      const inner = facilityConditions(filter.facility, f, references);
+      where.push(sql`exists (select 1 from ${programFacilities} join ${tableAs(facilities, f)} on ${col(f, 'id')} = ${programFacilities.facilityId}
+        where ${programFacilities.programId} = ${col(alias, 'id')}${inner.length ? sql` and ${sql.join(inner, sql` and `)}` : sql``})`);
+    }
+    return where;
+  });
+}
 
 export function programList(filter?: ProgramFilter | null, orderBy?: ProgramOrder[] | null): ListQuery {
-  const where: SQL[] = [];
-  const search = searchText(filter?.search);
-  if (search) where.push(containsText(search, ['name_zh', 'name_en', 'description_zh', 'description_en'].map((c) => col(p, c))));
-  if (filter?.domain) where.push(isAnyOf(col(p, 'domain'), filter.domain));
-  if (filter?.kind) where.push(isAnyOf(col(p, 'kind'), filter.kind));
-  if (filter?.status) where.push(isAnyOf(col(p, 'status'), filter.status));
-  if (filter?.leadOrganizationSlug != null) {
-    where.push(sql`${col(p, 'lead_organization_id')} = (select ${organizations.id} from ${organizations} where ${organizations.slug} = ${filter.leadOrganizationSlug})`);
-  }
-  if (filter?.divisionCode != null) where.push(sql`${col(p, 'division_id')} in ${divisionSubtreeIds(filter.divisionCode)}`);
-  return { columns: programColumns, from: programTable, where, order: programOrdering.sortKeys(orderBy, p) };
+  const references = new References();
+  return {
+    columns: programColumns,
+    from: programTable,
+    where: programConditions(filter, p, references),
+    order: programOrdering.sortKeys(orderBy, p, { relevance: filter?.search ? relevanceKey(p, filter.search, ['name_zh', 'name_en']) : undefined }),
+    references,
+  };
 }
 
 /** Nested-list memberships of programs. */
@@ -48,13 +88,14 @@ export const programCitationsOf = (context: Context) =>
   );
 
 /** The facilities of programs with their roles: a nested list keyed by program. */
-export function programFacilityList(roles: readonly string[] | null | undefined): ListQuery {
+export function programFacilityList(roles: readonly string[] | null | undefined, filter?: FacilityFilter | null, orderBy?: FacilityOrder[] | null): ListQuery {
   const pf = 'pf';
-  const base = facilityList();
+  const base = facilityList(filter, orderBy);
   return {
+    ...base,
     columns: sql`${base.columns}, ${col(pf, 'role')} as "role"`,
     from: sql`${base.from} join ${tableAs(programFacilities, pf)} on ${col(pf, 'facility_id')} = ${col('f', 'id')}`,
-    where: roles ? [isAnyOf(col(pf, 'role'), roles)] : [],
+    where: roles ? [...base.where, isAnyOf(col(pf, 'role'), roles)] : base.where,
     order: [...base.order, { expression: col(pf, 'role'), type: 'text', direction: 'asc', name: 'ROLE' }],
   };
 }

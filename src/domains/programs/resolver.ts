@@ -8,13 +8,13 @@ import { toConnection, toConnectionWith } from '../../graphql/relay/connection.j
 import { loadNestedPage, loadRootPage } from '../../graphql/relay/load.js';
 import { ForwardPageArgs, PageArgs, toPageRequest } from '../../graphql/relay/pageArgs.js';
 import { LanguageArg } from '../../graphql/text.js';
-import type { FacilityRow } from '../facilities/types.js';
+import { FacilityFilter, FacilityOrder, type FacilityRow } from '../facilities/types.js';
 import { divisionById, organizationById } from '../places/queries.js';
 import { Division, Organization } from '../places/types.js';
 import { SourceCitation } from '../sources/types.js';
 import { ObservationConnection } from '../statistics/connection.js';
 import { observationList, observationsAbout } from '../statistics/queries.js';
-import { ObservationFilter, type ObservationRow } from '../statistics/types.js';
+import { ObservationFilter, ObservationOrder, type ObservationRow } from '../statistics/types.js';
 import { ProgramConnection, ProgramFacilityConnection } from './connection.js';
 import { childProgramsOf, facilitiesOfProgram, programById, programBySlug, programCitationsOf, programFacilityList, programList } from './queries.js';
 import { Program, ProgramFilter, ProgramOrder, type ProgramRow } from './types.js';
@@ -68,8 +68,16 @@ export class ProgramResolver {
   }
 
   @FieldResolver(() => ProgramConnection, { description: 'The programs that are part of this one.' })
-  async children(@Root() program: ProgramRow, @Args(() => ForwardPageArgs) page: ForwardPageArgs, @Ctx() context: Context) {
-    const { page: rows, countTotal } = await loadNestedPage<ProgramRow>(context, 'program.children', () => programList(), childProgramsOf, program.id, toPageRequest(page));
+  async children(
+    @Root() program: ProgramRow,
+    @Arg('filter', () => ProgramFilter, { nullable: true, description: 'Which programs.' }) filter: ProgramFilter | null,
+    @Arg('orderBy', () => [ProgramOrder], { nullable: true, description: 'Sort keys. Default: SLUG.' }) orderBy: ProgramOrder[] | null,
+    @Args(() => ForwardPageArgs) page: ForwardPageArgs,
+    @Ctx() context: Context,
+  ) {
+    const { page: rows, countTotal } = await loadNestedPage<ProgramRow>(
+      context, `program.children:${JSON.stringify([filter, orderBy])}`, () => programList(filter, orderBy), childProgramsOf, program.id, toPageRequest(page),
+    );
     return toConnection(rows, countTotal);
   }
 
@@ -77,11 +85,13 @@ export class ProgramResolver {
   async facilities(
     @Root() program: ProgramRow,
     @Arg('role', () => [ProgramFacilityRoleEnum], { nullable: true, description: 'Only facilities in any of these roles.' }) role: ProgramFacilityRole[] | null,
+    @Arg('filter', () => FacilityFilter, { nullable: true, description: 'Which facilities.' }) filter: FacilityFilter | null,
+    @Arg('orderBy', () => [FacilityOrder], { nullable: true, description: 'Sort keys (then role). Default: SLUG.' }) orderBy: FacilityOrder[] | null,
     @Args(() => ForwardPageArgs) page: ForwardPageArgs,
     @Ctx() context: Context,
   ) {
     const { page: rows, countTotal } = await loadNestedPage<FacilityRow & { role: ProgramFacilityRole }>(
-      context, `program.facilities:${JSON.stringify(role)}`, () => programFacilityList(role), facilitiesOfProgram, program.id, toPageRequest(page),
+      context, `program.facilities:${JSON.stringify([role, filter, orderBy])}`, () => programFacilityList(role, filter, orderBy), facilitiesOfProgram, program.id, toPageRequest(page),
     );
     return toConnectionWith(rows, countTotal, ({ role: facilityRole, ...facility }) => ({ node: facility, role: facilityRole }));
   }
@@ -90,11 +100,12 @@ export class ProgramResolver {
   async observations(
     @Root() program: ProgramRow,
     @Arg('filter', () => ObservationFilter, { nullable: true, description: 'Which figures.' }) filter: ObservationFilter | null,
+    @Arg('orderBy', () => [ObservationOrder], { nullable: true, description: 'Sort keys. Default: PERIOD_END ascending.' }) orderBy: ObservationOrder[] | null,
     @Args(() => ForwardPageArgs) page: ForwardPageArgs,
     @Ctx() context: Context,
   ) {
     const { page: rows, countTotal } = await loadNestedPage<ObservationRow>(
-      context, `program.observations:${JSON.stringify(filter)}`, () => observationList(filter), observationsAbout('program_id'), program.id, toPageRequest(page),
+      context, `program.observations:${JSON.stringify([filter, orderBy])}`, () => observationList(filter, orderBy), observationsAbout('program_id'), program.id, toPageRequest(page),
     );
     return toConnection(rows, countTotal);
   }

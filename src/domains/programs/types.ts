@@ -4,7 +4,9 @@ import type { programs } from '../../db/tables/index.js';
 import type { Domain, ProgramKind, ProgramStatus } from '../../db/vocabulary.js';
 import { DomainEnum, OrderDirection, ProgramKindEnum, ProgramStatusEnum } from '../../graphql/enums.js';
 import { Node } from '../../graphql/node.js';
+import { DateRange } from '../../graphql/filters.js';
 import { orderingFor } from '../../graphql/ordering.js';
+import { FacilityFilter } from '../facilities/types.js';
 
 export type ProgramRow = typeof programs.$inferSelect;
 
@@ -29,10 +31,13 @@ export class Program extends Node {
   endDate!: string | null;
 }
 
-@InputType({ description: 'Narrows a list of programs; all given conditions must hold.' })
+@InputType({ description: 'Narrows a list of programs. All given conditions must hold; combine filters with and, or, not.' })
 export class ProgramFilter {
-  @Field(() => String, { nullable: true, description: 'Text that the Chinese or English name or description contains (e.g. "教育集团").' })
+  @Field(() => String, { nullable: true, description: 'Words that the Chinese or English name or description contains, each of them (e.g. "教育集团").' })
   search?: string | null;
+
+  @Field(() => [String], { nullable: true, description: 'Any of these slugs.' })
+  slug?: string[] | null;
 
   @Field(() => [DomainEnum], { nullable: true, description: 'Any of these domains.' })
   domain?: Domain[] | null;
@@ -43,11 +48,38 @@ export class ProgramFilter {
   @Field(() => [ProgramStatusEnum], { nullable: true, description: 'Any of these statuses.' })
   status?: ProgramStatus[] | null;
 
-  @Field(() => String, { nullable: true, description: 'Led by this organization (its slug).' })
-  leadOrganizationSlug?: string | null;
+  @Field(() => [String], { nullable: true, description: 'Led by any of these organizations (slugs).' })
+  leadOrganizationSlug?: string[] | null;
 
   @Field(() => String, { nullable: true, description: 'Taking place in this division or any division under it (a division code).' })
   divisionCode?: string | null;
+
+  @Field(() => [String], { nullable: true, description: 'Part of any of these programs (slugs).' })
+  parentSlug?: string[] | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'true: part of another program; false: top-level.' })
+  hasParent?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'true: the lead organization is known; false: it is not.' })
+  hasLeadOrganization?: boolean | null;
+
+  @Field(() => DateRange, { nullable: true, description: 'Started within this range (programs without a start date never match).' })
+  startDate?: DateRange | null;
+
+  @Field(() => DateRange, { nullable: true, description: 'Ended or ends within this range (programs without an end date never match).' })
+  endDate?: DateRange | null;
+
+  @Field(() => FacilityFilter, { nullable: true, description: 'Having a facility that matches this filter, in any role.' })
+  facility?: FacilityFilter | null;
+
+  @Field(() => [ProgramFilter], { nullable: true, description: 'Every one of these filters holds too.' })
+  and?: ProgramFilter[] | null;
+
+  @Field(() => [ProgramFilter], { nullable: true, description: 'At least one of these filters holds too (an empty list matches nothing).' })
+  or?: ProgramFilter[] | null;
+
+  @Field(() => ProgramFilter, { nullable: true, description: 'This filter does not hold.' })
+  not?: ProgramFilter | null;
 }
 
 export const programOrdering = orderingFor(
@@ -57,6 +89,9 @@ export const programOrdering = orderingFor(
     NAME: { column: 'name_zh', type: 'text', description: 'The Chinese name (by code point).' },
     NAME_EN: { column: 'name_en', type: 'text', description: 'The English name.' },
     KIND: { column: 'kind', type: 'text', description: 'The kind.' },
+    STATUS: { column: 'status', type: 'text', description: 'The status.' },
+    DOMAIN: { column: 'domain', type: 'text', description: 'The domain.' },
+    RELEVANCE: { special: 'relevance', description: 'How well the name matches `filter.search`: whole name, then start, then inside a name, then other text. Needs `filter.search`; the default order when it is given.' },
   },
   [{ field: 'SLUG', direction: OrderDirection.ASC }],
 );

@@ -1,12 +1,17 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { indicators, observations } from '../../db/tables/index.js';
-import { col, columnsOf, containsText, isAnyOf, tableAs } from '../../db/sqlParts.js';
+import { facilities, indicators, observations, programs } from '../../db/tables/index.js';
+import { col, columnsOf, isAnyOf, tableAs } from '../../db/sqlParts.js';
 import type { Context } from '../../graphql/context.js';
+import { composed, inRange, intervalOf } from '../../graphql/filters.js';
+import { References } from '../../graphql/references.js';
 import type { BelongsTo, ListQuery } from '../../graphql/relay/keyset.js';
 import { loadByKey, loadGroupedByKey } from '../../graphql/relay/load.js';
-import { searchText } from '../facilities/queries.js';
 import { divisionSubtreeIds } from '../places/subtree.js';
-import { observationOrdering, type IndicatorFilter, type IndicatorRow, type ObservationFilter, type ObservationOrder, type ObservationRow } from './types.js';
+import { matchesText, relevanceKey, searchTerms } from '../search/match.js';
+import {
+  indicatorOrdering, observationOrdering, type IndicatorFilter, type IndicatorOrder, type IndicatorRow, type ObservationFilter,
+  type ObservationOrder, type ObservationRow,
+} from './types.js';
 
 const o = 'o';
 const i = 'i';
@@ -14,48 +19,89 @@ const observationColumns = columnsOf(observations, o);
 const observationTable = tableAs(observations, o);
 const indicatorColumns = columnsOf(indicators, i);
 const indicatorTable = tableAs(indicators, i);
+export const indicatorTextColumns = ['name_zh', 'name_en', 'description_zh', 'description_en'];
+export const observationTextColumns = ['label_zh', 'label_en', 'quote'];
+const isNull = (alias: string, column: string, wanted: boolean) => (wanted ? sql`${col(alias, column)} is not null` : sql`${col(alias, column)} is null`);
 
-/** Indicator ids matching a condition on the indicator (its names, its domain). */
-const indicatorsWhere = (condition: SQL) => sql`${col(o, 'indicator_id')} in (select ${col(i, 'id')} from ${indicatorTable} where ${condition})`;
+export function indicatorConditions(filter: IndicatorFilter | null | undefined, alias: string, references: References): SQL[] {
+  return composed(filter, (filter) => {
+    const where: SQL[] = [];
+    const terms = searchTerms(filter.search);
+    if (terms) where.push(matchesText(alias, terms, indicatorTextColumns));
+    if (filter.code) {
+      references.add('indicator', filter.code);
+      where.push(isAnyOf(col(alias, 'code'), filter.code));
+    }
+    if (filter.domain) where.push(isAnyOf(col(alias, 'domain'), filter.domain));
+    if (filter.unit) where.push(isAnyOf(col(alias, 'unit'), filter.unit));
+    return where;
+  });
+}
 
-export function observationConditions(filter: ObservationFilter | null | undefined): SQL[] {
-  if (!filter) return [];
-  const where: SQL[] = [];
-  const search = searchText(filter.search);
-  if (search) {
-    const ownText = containsText(search, [col(o, 'label_zh'), col(o, 'label_en'), col(o, 'quote')]);
-    where.push(sql`(${ownText} or ${indicatorsWhere(containsText(search, ['name_zh', 'name_en', 'description_zh', 'description_en'].map((c) => col(i, c))))})`);
-  }
-  if (filter.indicatorCode) where.push(indicatorsWhere(isAnyOf(col(i, 'code'), filter.indicatorCode)));
-  if (filter.domain) where.push(indicatorsWhere(isAnyOf(col(i, 'domain'), filter.domain)));
-  if (filter.divisionCode != null) where.push(sql`${col(o, 'division_id')} in ${divisionSubtreeIds(filter.divisionCode)}`);
-  if (filter.measure) where.push(isAnyOf(col(o, 'measure'), filter.measure));
-  if (filter.status) where.push(isAnyOf(col(o, 'status'), filter.status));
-  if (filter.conflicting != null) where.push(filter.conflicting ? sql`${col(o, 'conflict_group')} is not null` : sql`${col(o, 'conflict_group')} is null`);
-  return where;
+export function observationConditions(filter: ObservationFilter | null | undefined, alias: string, references: References): SQL[] {
+  return composed(filter, (filter) => {
+    const where: SQL[] = [];
+    const ind = `${alias}_i`;
+    const inIndicators = (condition: SQL) => sql`${col(alias, 'indicator_id')} in (select ${col(ind, 'id')} from ${tableAs(indicators, ind)} where ${condition})`;
+    const terms = searchTerms(filter.search);
+    if (terms) where.push(sql`(${matchesText(alias, terms, observationTextColumns)} or ${inIndicators(matchesText(ind, terms, indicatorTextColumns))})`);
+    if (filter.key) where.push(isAnyOf(col(alias, 'key'), filter.key));
+    if (filter.indicatorCode) {
+      references.add('indicator', filter.indicatorCode);
+      where.push(inIndicators(isAnyOf(col(ind, 'code'), filter.indicatorCode)));
+    }
+    if (filter.domain) where.push(inIndicators(isAnyOf(col(ind, 'domain'), filter.domain)));
+    if (filter.unit) where.push(isAnyOf(col(alias, 'unit'), filter.unit));
+    if (filter.divisionCode != null) {
+      references.add('division', filter.divisionCode);
+      where.push(sql`${col(alias, 'division_id')} in ${divisionSubtreeIds(filter.divisionCode)}`);
+    }
+    if (filter.facilitySlug) {
+      references.add('facility', filter.facilitySlug);
+      where.push(sql`${col(alias, 'facility_id')} in (select ${facilities.id} from ${facilities} where ${isAnyOf(sql`${facilities.slug}`, filter.facilitySlug)})`);
+    }
+    if (filter.programSlug) {
+      references.add('program', filter.programSlug);
+      where.push(sql`${col(alias, 'program_id')} in (select ${programs.id} from ${programs} where ${isAnyOf(sql`${programs.slug}`, filter.programSlug)})`);
+    }
+    if (filter.hasFacility != null) where.push(isNull(alias, 'facility_id', filter.hasFacility));
+    if (filter.hasProgram != null) where.push(isNull(alias, 'program_id', filter.hasProgram));
+    if (filter.measure) where.push(isAnyOf(col(alias, 'measure'), filter.measure));
+    if (filter.status) where.push(isAnyOf(col(alias, 'status'), filter.status));
+    if (filter.qualifier) where.push(isAnyOf(col(alias, 'qualifier'), filter.qualifier));
+    if (filter.value) where.push(inRange(col(alias, 'value'), filter.value, 'filter.value', 'double precision'));
+    if (filter.periodEnd) where.push(inRange(col(alias, 'period_end'), filter.periodEnd, 'filter.periodEnd', 'date'));
+    if (filter.periodOverlaps) {
+      const { start, end } = intervalOf(filter.periodOverlaps, 'filter.periodOverlaps');
+      where.push(sql`(${col(alias, 'period_end')} >= ${start}::date and coalesce(${col(alias, 'period_start')}, ${col(alias, 'period_end')}) <= ${end}::date)`);
+    }
+    if (filter.conflicting != null) where.push(isNull(alias, 'conflict_group', filter.conflicting));
+    return where;
+  });
 }
 
 export function observationList(filter?: ObservationFilter | null, orderBy?: ObservationOrder[] | null): ListQuery {
-  return { columns: observationColumns, from: observationTable, where: observationConditions(filter), order: observationOrdering.sortKeys(orderBy, o) };
+  const references = new References();
+  return {
+    columns: observationColumns,
+    from: observationTable,
+    where: observationConditions(filter, o, references),
+    order: observationOrdering.sortKeys(orderBy, o, { relevance: filter?.search ? relevanceKey(o, filter.search, ['label_zh', 'label_en']) : undefined }),
+    references,
+  };
 }
 
 /** Observations about a facility, a program or an indicator, as a nested list. */
 export const observationsAbout = (column: 'facility_id' | 'program_id' | 'indicator_id'): BelongsTo => (parentId) => sql`${col(o, column)} = ${parentId}`;
 
-export function indicatorList(filter?: IndicatorFilter | null): ListQuery {
-  const where: SQL[] = [];
-  const search = searchText(filter?.search);
-  if (search) where.push(containsText(search, ['name_zh', 'name_en', 'description_zh', 'description_en'].map((c) => col(i, c))));
-  if (filter?.domain) where.push(isAnyOf(col(i, 'domain'), filter.domain));
-  if (filter?.unit) where.push(isAnyOf(col(i, 'unit'), filter.unit));
+export function indicatorList(filter?: IndicatorFilter | null, orderBy?: IndicatorOrder[] | null): ListQuery {
+  const references = new References();
   return {
     columns: indicatorColumns,
     from: indicatorTable,
-    where,
-    order: [
-      { expression: col(i, 'code'), type: 'text', direction: 'asc', name: 'CODE' },
-      { expression: col(i, 'id'), type: 'integer', direction: 'asc', name: 'ID' },
-    ],
+    where: indicatorConditions(filter, i, references),
+    order: indicatorOrdering.sortKeys(orderBy, i, { relevance: filter?.search ? relevanceKey(i, filter.search, ['name_zh', 'name_en']) : undefined }),
+    references,
   };
 }
 

@@ -16,7 +16,7 @@ import { SourceCitation } from '../sources/types.js';
 import { IndicatorConnection, ObservationConnection } from './connection.js';
 import { indicatorByCode, indicatorById, indicatorList, observationList, observationsAbout, observationsInConflictGroup } from './queries.js';
 import {
-  Indicator, IndicatorFilter, Observation, ObservationFilter, ObservationOrder, Period,
+  Indicator, IndicatorFilter, IndicatorOrder, Observation, ObservationFilter, ObservationOrder, Period,
   type IndicatorRow, type ObservationRow, type PeriodData,
 } from './types.js';
 
@@ -30,10 +30,11 @@ export class IndicatorResolver {
   @Query(() => IndicatorConnection, { description: 'Indicators: what the figures measure, ordered by code.' })
   async indicators(
     @Arg('filter', () => IndicatorFilter, { nullable: true, description: 'Which indicators.' }) filter: IndicatorFilter | null,
+    @Arg('orderBy', () => [IndicatorOrder], { nullable: true, description: 'Sort keys, first one first. Default: CODE (RELEVANCE first with a search).' }) orderBy: IndicatorOrder[] | null,
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() context: Context,
   ) {
-    const { page: rows, countTotal } = await loadRootPage<IndicatorRow>(context, indicatorList(filter), toPageRequest(page));
+    const { page: rows, countTotal } = await loadRootPage<IndicatorRow>(context, indicatorList(filter, orderBy), toPageRequest(page));
     return toConnection(rows, countTotal);
   }
 

@@ -4,6 +4,7 @@ import type { indicators, observations } from '../../db/tables/index.js';
 import type { Domain, Measure, ObservationStatus, Unit, ValueQualifier } from '../../db/vocabulary.js';
 import { DomainEnum, MeasureEnum, ObservationStatusEnum, OrderDirection, UnitEnum, ValueQualifierEnum } from '../../graphql/enums.js';
 import { Node } from '../../graphql/node.js';
+import { DateInterval, DateRange, FloatRange } from '../../graphql/filters.js';
 import { orderingFor } from '../../graphql/ordering.js';
 
 export type IndicatorRow = typeof indicators.$inferSelect;
@@ -62,10 +63,13 @@ export class Period {
   labelEn!: string | null;
 }
 
-@InputType({ description: 'Narrows a list of figures; all given conditions must hold.' })
+@InputType({ description: 'Narrows a list of figures. All given conditions must hold; combine filters with and, or, not.' })
 export class ObservationFilter {
-  @Field(() => String, { nullable: true, description: 'Text in the indicator\'s names, the figure\'s label or its source quote (e.g. "学位", "canteen").' })
+  @Field(() => String, { nullable: true, description: 'Words in the figure\'s label or source quote, or in its indicator\'s names (e.g. "学位", "canteen"); each of them.' })
   search?: string | null;
+
+  @Field(() => [String], { nullable: true, description: 'Any of these observation keys.' })
+  key?: string[] | null;
 
   @Field(() => [String], { nullable: true, description: 'Of any of these indicators (codes).' })
   indicatorCode?: string[] | null;
@@ -73,8 +77,23 @@ export class ObservationFilter {
   @Field(() => [DomainEnum], { nullable: true, description: 'Of indicators in any of these domains.' })
   domain?: Domain[] | null;
 
+  @Field(() => [UnitEnum], { nullable: true, description: 'In any of these units.' })
+  unit?: Unit[] | null;
+
   @Field(() => String, { nullable: true, description: 'About this division or any division under it (a division code).' })
   divisionCode?: string | null;
+
+  @Field(() => [String], { nullable: true, description: 'About any of these facilities (slugs).' })
+  facilitySlug?: string[] | null;
+
+  @Field(() => [String], { nullable: true, description: 'About any of these programs (slugs).' })
+  programSlug?: string[] | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'true: about a facility; false: not about one.' })
+  hasFacility?: boolean | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'true: about a program; false: not about one.' })
+  hasProgram?: boolean | null;
 
   @Field(() => [MeasureEnum], { nullable: true, description: 'Any of these measures.' })
   measure?: Measure[] | null;
@@ -82,20 +101,53 @@ export class ObservationFilter {
   @Field(() => [ObservationStatusEnum], { nullable: true, description: 'Any of these statuses.' })
   status?: ObservationStatus[] | null;
 
+  @Field(() => [ValueQualifierEnum], { nullable: true, description: 'Any of these qualifiers.' })
+  qualifier?: ValueQualifier[] | null;
+
+  @Field(() => FloatRange, { nullable: true, description: 'The value (in base units) within this range.' })
+  value?: FloatRange | null;
+
+  @Field(() => DateRange, { nullable: true, description: 'The period ends within this range.' })
+  periodEnd?: DateRange | null;
+
+  @Field(() => DateInterval, { nullable: true, description: 'The period overlaps this interval (a period without a start is the day it ends).' })
+  periodOverlaps?: DateInterval | null;
+
   @Field(() => Boolean, { nullable: true, description: 'true: only figures the sources contradict; false: only uncontested ones.' })
   conflicting?: boolean | null;
+
+  @Field(() => [ObservationFilter], { nullable: true, description: 'Every one of these filters holds too.' })
+  and?: ObservationFilter[] | null;
+
+  @Field(() => [ObservationFilter], { nullable: true, description: 'At least one of these filters holds too (an empty list matches nothing).' })
+  or?: ObservationFilter[] | null;
+
+  @Field(() => ObservationFilter, { nullable: true, description: 'This filter does not hold.' })
+  not?: ObservationFilter | null;
 }
 
-@InputType({ description: 'Narrows a list of indicators; all given conditions must hold.' })
+@InputType({ description: 'Narrows a list of indicators. All given conditions must hold; combine filters with and, or, not.' })
 export class IndicatorFilter {
-  @Field(() => String, { nullable: true, description: 'Text that the Chinese or English name or description contains.' })
+  @Field(() => String, { nullable: true, description: 'Words that the Chinese or English name or description contains, each of them.' })
   search?: string | null;
+
+  @Field(() => [String], { nullable: true, description: 'Any of these codes.' })
+  code?: string[] | null;
 
   @Field(() => [DomainEnum], { nullable: true, description: 'Any of these domains.' })
   domain?: Domain[] | null;
 
   @Field(() => [UnitEnum], { nullable: true, description: 'Any of these units.' })
   unit?: Unit[] | null;
+
+  @Field(() => [IndicatorFilter], { nullable: true, description: 'Every one of these filters holds too.' })
+  and?: IndicatorFilter[] | null;
+
+  @Field(() => [IndicatorFilter], { nullable: true, description: 'At least one of these filters holds too (an empty list matches nothing).' })
+  or?: IndicatorFilter[] | null;
+
+  @Field(() => IndicatorFilter, { nullable: true, description: 'This filter does not hold.' })
+  not?: IndicatorFilter | null;
 }
 
 export const observationOrdering = orderingFor(
@@ -104,8 +156,24 @@ export const observationOrdering = orderingFor(
     PERIOD_END: { column: 'period_end', type: 'date', description: 'The end of the period (a time series).' },
     VALUE: { column: 'value', type: 'double precision', description: 'The value.' },
     KEY: { column: 'key', type: 'text', description: 'The key.' },
+    RELEVANCE: { special: 'relevance', description: 'How well the label matches `filter.search`: whole label, then start, then inside, then the quote or the indicator. Needs `filter.search`; the default order when it is given.' },
   },
   [{ field: 'PERIOD_END', direction: OrderDirection.ASC }],
 );
 export const ObservationOrder = observationOrdering.Order;
 export type ObservationOrder = InstanceType<typeof ObservationOrder>;
+
+export const indicatorOrdering = orderingFor(
+  'Indicator',
+  {
+    CODE: { column: 'code', type: 'text', description: 'The code.' },
+    NAME: { column: 'name_zh', type: 'text', description: 'The Chinese name (by code point).' },
+    NAME_EN: { column: 'name_en', type: 'text', description: 'The English name.' },
+    DOMAIN: { column: 'domain', type: 'text', description: 'The domain.' },
+    UNIT: { column: 'unit', type: 'text', description: 'The unit.' },
+    RELEVANCE: { special: 'relevance', description: 'How well the name matches `filter.search`. Needs `filter.search`; the default order when it is given.' },
+  },
+  [{ field: 'CODE', direction: OrderDirection.ASC }],
+);
+export const IndicatorOrder = indicatorOrdering.Order;
+export type IndicatorOrder = InstanceType<typeof IndicatorOrder>;

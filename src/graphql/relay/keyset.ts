@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { decodeCursor, encodeCursor } from './cursor.js';
+import type { References } from '../references.js';
 import type { PageRequest } from './pageArgs.js';
 
 /**
@@ -27,6 +28,8 @@ export interface ListQuery {
   from: SQL;
   where: SQL[];
   order: SortKey[];
+  /** Codes and slugs the filter names, checked when the list comes back empty. */
+  references?: References;
 }
 
 export interface PageRow<Row> {

@@ -7,6 +7,7 @@ import type { PageRequest } from './pageArgs.js';
 /** One page of a top-level list; its total is counted only if asked for. */
 export async function loadRootPage<Row>(context: Context, list: ListQuery, request: PageRequest): Promise<{ page: Page<Row>; countTotal: () => Promise<number> }> {
   const fetched = await context.db.rows(rootPageQuery(list, request));
+  if (fetched.length === 0 && list.references) await list.references.assertExist(context);
   const countTotal = async () => (await context.db.rows<{ count: number }>(rootCountQuery(list)))[0]?.count ?? 0;
   return { page: toPage<Row>(list, request, fetched), countTotal };
 }

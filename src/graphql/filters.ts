@@ -1,0 +1,92 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { GraphQLDate } from 'graphql-scalars';
+import { Field, Float, InputType } from 'type-graphql';
+import { badUserInput } from './errors.js';
+
+/** Inputs and SQL shared by every list filter: ranges, intervals and and/or/not composition. */
+
+@InputType({ description: 'A range of numbers; give any of the bounds.' })
+export class FloatRange {
+  @Field(() => Float, { nullable: true, description: 'Greater than.' })
+  gt?: number | null;
+  @Field(() => Float, { nullable: true, description: 'Greater than or equal to.' })
+  gte?: number | null;
+  @Field(() => Float, { nullable: true, description: 'Less than.' })
+  lt?: number | null;
+  @Field(() => Float, { nullable: true, description: 'Less than or equal to.' })
+  lte?: number | null;
+  @Field(() => Float, { nullable: true, description: 'Equal to.' })
+  eq?: number | null;
+}
+
+@InputType({ description: 'A range of dates (YYYY-MM-DD); give any of the bounds.' })
+export class DateRange {
+  @Field(() => GraphQLDate, { nullable: true, description: 'After this day.' })
+  gt?: Date | string | null;
+  @Field(() => GraphQLDate, { nullable: true, description: 'On or after this day.' })
+  gte?: Date | string | null;
+  @Field(() => GraphQLDate, { nullable: true, description: 'Before this day.' })
+  lt?: Date | string | null;
+  @Field(() => GraphQLDate, { nullable: true, description: 'On or before this day.' })
+  lte?: Date | string | null;
+  @Field(() => GraphQLDate, { nullable: true, description: 'On this day.' })
+  eq?: Date | string | null;
+}
+
+@InputType({ description: 'A time interval, both days included.' })
+export class DateInterval {
+  @Field(() => GraphQLDate, { description: 'First day.' })
+  start!: Date | string;
+  @Field(() => GraphQLDate, { description: 'Last day.' })
+  end!: Date | string;
+}
+
+/** graphql-scalars parses Date inputs to JS Dates at UTC midnight: back to 'YYYY-MM-DD'. */
+export function isoDay(value: Date | string): string {
+  return value instanceof Date ? value.toISOString().slice(0, 10) : value;
+}
+
+type Bound = number | string;
+
+/** SQL for a range on an expression; contradictory bounds are a client mistake, said as such. */
+export function inRange(expression: SQL, range: FloatRange | DateRange, argument: string, cast: 'double precision' | 'date'): SQL {
+  const value = (v: number | Date | string): Bound => (v instanceof Date || typeof v === 'string' ? isoDay(v) : v);
+  const bounds = Object.entries(range).filter(([, v]) => v != null).map(([op, v]) => [op, value(v as number | Date | string)] as const);
+  if (bounds.length === 0) throw badUserInput(`\`${argument}\` has no bound: give gt, gte, lt, lte or eq.`, { argument });
+  const given = Object.fromEntries(bounds) as Partial<Record<'gt' | 'gte' | 'lt' | 'lte' | 'eq', Bound>>;
+  if (given.gt != null && given.gte != null) throw badUserInput(`\`${argument}\` has both gt and gte; give one lower bound.`, { argument });
+  if (given.lt != null && given.lte != null) throw badUserInput(`\`${argument}\` has both lt and lte; give one upper bound.`, { argument });
+  const lower = given.gt ?? given.gte;
+  const upper = given.lt ?? given.lte;
+  if (lower != null && upper != null && (lower > upper || (lower === upper && (given.gt != null || given.lt != null)))) {
+    throw badUserInput(`\`${argument}\` can match nothing: its lower bound ${lower} is not below its upper bound ${upper}.`, { argument });
+  }
+  const operators = { gt: '>', gte: '>=', lt: '<', lte: '<=', eq: '=' } as const;
+  return sql.join(bounds.map(([op, v]) => sql`${expression} ${sql.raw(operators[op as keyof typeof operators])} cast(${v} as ${sql.raw(cast)})`), sql` and `);
+}
+
+export function intervalOf(interval: DateInterval, argument: string): { start: string; end: string } {
+  const start = isoDay(interval.start);
+  const end = isoDay(interval.end);
+  if (start > end) throw badUserInput(`\`${argument}\` starts (${start}) after it ends (${end}).`, { argument });
+  return { start, end };
+}
+
+/** A filter input that can be combined with others. */
+export interface Composable<F> {
+  and?: F[] | null;
+  or?: F[] | null;
+  not?: F | null;
+}
+
+export const allOf = (parts: SQL[]): SQL => (parts.length ? sql`(${sql.join(parts, sql` and `)})` : sql`true`);
+
+/** A filter's conditions: its own fields, and its and/or/not sub-filters, all ANDed. */
+export function composed<F extends Composable<F>>(filter: F | null | undefined, own: (filter: F) => SQL[]): SQL[] {
+  if (!filter) return [];
+  const parts = own(filter);
+  if (filter.and) parts.push(...filter.and.map((f) => allOf(composed(f, own))));
+  if (filter.or) parts.push(filter.or.length ? sql`(${sql.join(filter.or.map((f) => allOf(composed(f, own))), sql` or `)})` : sql`false`);
+  if (filter.not) parts.push(sql`not ${allOf(composed(filter.not, own))}`);
+  return parts;
+}
