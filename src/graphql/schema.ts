@@ -6,7 +6,9 @@ import { FacilityResolver } from '../domains/facilities/resolver.js';
 import { NodeResolver } from '../domains/nodes/resolver.js';
 import { DivisionResolver, OrganizationResolver } from '../domains/places/resolver.js';
 import { ProgramResolver } from '../domains/programs/resolver.js';
+import { SearchResolver } from '../domains/search/resolver.js';
 import { SourceCitationResolver, SourceResolver } from '../domains/sources/resolver.js';
+import { ObservationAggregateResolver } from '../domains/statistics/aggregateResolver.js';
 import { IndicatorResolver, ObservationResolver, PeriodResolver } from '../domains/statistics/resolver.js';
 
 let schema: GraphQLSchema | undefined;
@@ -16,7 +18,8 @@ export function graphqlSchema(): GraphQLSchema {
   schema ??= buildSchemaSync({
     resolvers: [
       NodeResolver, DivisionResolver, OrganizationResolver, FacilityResolver, ProgramResolver,
-      IndicatorResolver, ObservationResolver, PeriodResolver, SourceResolver, SourceCitationResolver,
+      IndicatorResolver, ObservationResolver, PeriodResolver, SourceResolver, SourceCitationResolver, SearchResolver,
+      ObservationAggregateResolver,
     ],
     validate: false, // arguments are checked where they are used, with messages that say what to change
     emitSchemaFile: false,

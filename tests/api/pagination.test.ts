@@ -1,9 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { facilities, indicators, observations, programs, type Rec } from '../data/dataset.js';
 import { startApi, type TestApi } from '../support/api.js';
 
 let api: TestApi;
 beforeAll(async () => { api = await startApi(); });
 afterAll(async () => { await api?.close(); });
+
+const texts = (r: Rec) => [r.name_zh, r.name_en, r.description_zh, r.description_en];
+const containing = (records: Rec[], text: string, fields: (r: Rec) => (string | null | undefined)[]) =>
+  records.filter((r) => fields(r).some((t) => t?.toLowerCase().includes(text))).length;
 
 type Page = { pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null }; nodes: { key: string }[] };
 
@@ -38,6 +43,11 @@ describe('keyset pagination', () => {
     ['divisions', 'code', '', 12],
     ['organizations', 'slug', '', 12],
     ['indicators', 'code', '', 33],
+    ['indicators', 'code', 'orderBy: [{ field: DOMAIN, direction: DESC }, { field: NAME_EN }]', 33],
+    ['facilities', 'slug', 'filter: { search: "小学" }', containing(facilities, '小学', texts)],
+    ['programs', 'slug', 'filter: { search: "养老" }, orderBy: [{ field: RELEVANCE, direction: DESC }, { field: NAME }]', containing(programs, '养老', texts)],
+    ['observations', 'key', 'filter: { search: "养老" }', observations.filter((o) =>
+      [o.label_zh, o.label_en, o.citation.quote, ...texts(indicators.find((i) => i.code === o.indicator)!)].some((t) => t?.includes('养老'))).length],
   ];
 
   it.each(lists)('%s(%s %s): forward and backward walks return every row exactly once, in the same order', async (field, keyField, args, total) => {

@@ -26,6 +26,10 @@ const shapes: [string, (n: number) => string][] = [
         source { quote document { title } } conflictsWith { key source { quote } } } } } } }`],
   ['program → children → facilities → programs → children', (n) => `{ program(slug: "one-plus-four-school-group-model") { children(first: ${n}) { nodes {
       slug leadOrganization { slug } facilities(first: ${n}) { edges { role node { slug programs(first: ${n}) { nodes { slug children(first: ${n}) { totalCount } } } } } } } } } }`],
+  ['filtered, searched and ordered nested lists', (n) => `{ programs(first: ${n}, filter: { kind: [SCHOOL_GROUP, ALLIANCE] }, orderBy: [{ field: NAME_EN }]) { nodes {
+      facilities(first: ${n}, filter: { or: [{ search: "小学" }, { category: SCHOOL }] }, orderBy: [{ field: NAME, direction: DESC }]) { totalCount edges { role node {
+        programs(first: ${n}, filter: { not: { kind: [AWARD] } }, orderBy: [{ field: KIND }]) { totalCount nodes { slug
+          observations(first: ${n}, filter: { value: { gte: 0 } }) { nodes { value } } } } } } } } } }`],
 ];
 
 describe('SQL statements per request', () => {

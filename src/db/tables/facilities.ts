@@ -44,8 +44,10 @@ export const facilities = pgTable(
     index('facilities_status_idx').on(t.status, t.id),
     index('facilities_division_id_idx').on(t.divisionId, t.id),
     index('facilities_operator_id_idx').on(t.operatorId, t.id),
-    index('facilities_name_zh_idx').on(t.nameZh, t.id),
-    index('facilities_name_en_idx').on(t.nameEn, t.id),
+    // Sort indexes in the collation the keyset orders use (src/graphql/relay/keyset.ts).
+    index('facilities_slug_c_idx').on(sql`${t.slug} collate "C"`, t.id),
+    index('facilities_name_zh_c_idx').on(sql`${t.nameZh} collate "C"`, t.id),
+    index('facilities_name_en_c_idx').on(sql`${t.nameEn} collate "C"`, t.id),
     index('facilities_search_bigrams_idx').using('gin', t.searchBigrams),
     index('facilities_latitude_longitude_idx').on(t.latitude, t.longitude),
   ],

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { boolean, check, foreignKey, index, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
 import { divisionLevels, organizationKinds } from '../vocabulary.js';
 import { oneOf, surrogateId } from './columns.js';
@@ -23,6 +24,7 @@ export const divisions = pgTable(
     check('divisions_level_check', oneOf(t.level, divisionLevels)),
     index('divisions_parent_id_idx').on(t.parentId, t.id),
     index('divisions_level_idx').on(t.level, t.id),
+    index('divisions_code_c_idx').on(sql`${t.code} collate "C"`, t.id),
     index('divisions_search_bigrams_idx').using('gin', t.searchBigrams),
   ],
 );
@@ -42,6 +44,7 @@ export const organizations = pgTable(
     check('organizations_kind_check', oneOf(t.kind, organizationKinds)),
     index('organizations_kind_idx').on(t.kind, t.id),
     index('organizations_division_id_idx').on(t.divisionId, t.id),
+    index('organizations_slug_c_idx').on(sql`${t.slug} collate "C"`, t.id),
     index('organizations_search_bigrams_idx').using('gin', t.searchBigrams),
   ],
 );

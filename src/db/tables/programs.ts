@@ -41,8 +41,10 @@ export const programs = pgTable(
     index('programs_parent_id_idx').on(t.parentId, t.id),
     index('programs_division_id_idx').on(t.divisionId, t.id),
     index('programs_start_date_idx').on(t.startDate, t.id),
-    index('programs_name_zh_idx').on(t.nameZh, t.id),
-    index('programs_name_en_idx').on(t.nameEn, t.id),
+    // Sort indexes in the collation the keyset orders use (src/graphql/relay/keyset.ts).
+    index('programs_slug_c_idx').on(sql`${t.slug} collate "C"`, t.id),
+    index('programs_name_zh_c_idx').on(sql`${t.nameZh} collate "C"`, t.id),
+    index('programs_name_en_c_idx').on(sql`${t.nameEn} collate "C"`, t.id),
     index('programs_search_bigrams_idx').using('gin', t.searchBigrams),
     index('programs_start_date_nulls_last_idx').on(sql`coalesce(${t.startDate}, 'infinity'::date)`, t.id),
   ],

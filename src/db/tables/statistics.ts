@@ -26,6 +26,7 @@ export const indicators = pgTable(
     check('indicators_domain_check', oneOf(t.domain, domains)),
     check('indicators_unit_check', oneOf(t.unit, units)),
     index('indicators_domain_idx').on(t.domain, t.id),
+    index('indicators_code_c_idx').on(sql`${t.code} collate "C"`, t.id),
     index('indicators_unit_idx').on(t.unit, t.id),
     index('indicators_search_bigrams_idx').using('gin', t.searchBigrams),
   ],
@@ -75,7 +76,7 @@ export const observations = pgTable(
     index('observations_conflict_group_idx').on(t.conflictGroup),
     index('observations_measure_idx').on(t.measure, t.id),
     index('observations_status_idx').on(t.status, t.id),
-    index('observations_key_idx').on(t.key, t.id),
+    index('observations_key_c_idx').on(sql`${t.key} collate "C"`, t.id),
     index('observations_search_bigrams_idx').using('gin', t.searchBigrams),
   ],
 );

@@ -41,10 +41,10 @@ export class Facility extends Node {
 
 @InputType({ description: 'Facilities within a distance of a point.' })
 export class NearInput {
-  @Field(() => GraphQLLatitude, { description: 'Latitude of the point, WGS 84.' })
+  @Field(() => Float, { description: 'Latitude of the point, WGS 84 degrees (-90 to 90).' })
   latitude!: number;
 
-  @Field(() => GraphQLLongitude, { description: 'Longitude of the point, WGS 84.' })
+  @Field(() => Float, { description: 'Longitude of the point, WGS 84 degrees (-180 to 180).' })
   longitude!: number;
 
   @Field(() => Float, { description: `How far from the point, in metres: more than 0, at most ${MAX_RADIUS_METERS}.` })
@@ -53,16 +53,16 @@ export class NearInput {
 
 @InputType({ description: 'Facilities inside a box of latitudes and longitudes (WGS 84), edges included.' })
 export class BoundingBoxInput {
-  @Field(() => GraphQLLatitude, { description: 'Southern edge.' })
+  @Field(() => Float, { description: 'Southern edge, degrees of latitude.' })
   south!: number;
 
-  @Field(() => GraphQLLongitude, { description: 'Western edge.' })
+  @Field(() => Float, { description: 'Western edge, degrees of longitude.' })
   west!: number;
 
-  @Field(() => GraphQLLatitude, { description: 'Northern edge.' })
+  @Field(() => Float, { description: 'Northern edge, degrees of latitude.' })
   north!: number;
 
-  @Field(() => GraphQLLongitude, { description: 'Eastern edge (a box may not cross the 180° meridian).' })
+  @Field(() => Float, { description: 'Eastern edge, degrees of longitude (a box may not cross the 180° meridian).' })
   east!: number;
 }
 

@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { facilities, indicators, observations, programs } from '../../db/tables/index.js';
+import { divisions, facilities, indicators, observations, programs } from '../../db/tables/index.js';
+import { OrderDirection } from '../../graphql/enums.js';
 import { col, columnsOf, isAnyOf, tableAs } from '../../db/sqlParts.js';
 import type { Context } from '../../graphql/context.js';
 import { composed, inRange, intervalOf } from '../../graphql/filters.js';
@@ -91,6 +92,13 @@ export function observationList(filter?: ObservationFilter | null, orderBy?: Obs
   };
 }
 
+/** Newest first: the reported figures of one division exactly (or of any), for Indicator.latest. */
+export function latestObservationList(divisionCode: string | null): ListQuery {
+  const list = observationList({ status: ['actual'] }, [{ field: 'PERIOD_END', direction: OrderDirection.DESC }]);
+  if (divisionCode != null) list.where.push(sql`${col(o, 'division_id')} = (select ${divisions.id} from ${divisions} where ${divisions.code} = ${divisionCode})`);
+  return list;
+}
+
 /** Observations about a facility, a program or an indicator, as a nested list. */
 export const observationsAbout = (column: 'facility_id' | 'program_id' | 'indicator_id'): BelongsTo => (parentId) => sql`${col(o, column)} = ${parentId}`;
 
@@ -110,6 +118,9 @@ export const indicatorById = (context: Context) =>
 
 export const indicatorByCode = (context: Context) =>
   loadByKey<string, IndicatorRow>(context, 'indicator.code', (codes) => sql`select ${indicatorColumns} from ${indicatorTable} where ${isAnyOf(col(i, 'code'), codes)}`, (row) => row.code);
+
+export const observationById = (context: Context) =>
+  loadByKey<number, ObservationRow>(context, 'observation.id', (ids) => sql`select ${observationColumns} from ${observationTable} where ${isAnyOf(col(o, 'id'), ids)}`, (row) => row.id);
 
 export const observationByKey = (context: Context) =>
   loadByKey<string, ObservationRow>(context, 'observation.key', (keys) => sql`select ${observationColumns} from ${observationTable} where ${isAnyOf(col(o, 'key'), keys)}`, (row) => row.key);

@@ -14,7 +14,7 @@ import { programById } from '../programs/queries.js';
 import { Program } from '../programs/types.js';
 import { SourceCitation } from '../sources/types.js';
 import { IndicatorConnection, ObservationConnection } from './connection.js';
-import { indicatorByCode, indicatorById, indicatorList, observationList, observationsAbout, observationsInConflictGroup } from './queries.js';
+import { indicatorByCode, indicatorById, indicatorList, latestObservationList, observationList, observationsAbout, observationsInConflictGroup } from './queries.js';
 import {
   Indicator, IndicatorFilter, IndicatorOrder, Observation, ObservationFilter, ObservationOrder, Period,
   type IndicatorRow, type ObservationRow, type PeriodData,
@@ -51,6 +51,19 @@ export class IndicatorResolver {
   @FieldResolver(() => String, { nullable: true, description: 'What exactly is counted, and how.' })
   description(@Root() indicator: IndicatorRow, @LanguageArg() lang: Language | undefined, @Ctx() context: Context) {
     return inLanguage(lang ?? context.language, indicator.descriptionZh, indicator.descriptionEn);
+  }
+
+  @FieldResolver(() => Observation, { nullable: true, description: 'The latest reported (ACTUAL) figure of this indicator: for one division exactly when `divisionCode` is given, else for any.' })
+  async latest(
+    @Root() indicator: IndicatorRow,
+    @Arg('divisionCode', () => String, { nullable: true, description: 'The division the figure is about (exactly, not its subdivisions).' }) divisionCode: string | null,
+    @Ctx() context: Context,
+  ) {
+    const { page } = await loadNestedPage<ObservationRow>(
+      context, `indicator.latest:${divisionCode}`, () => latestObservationList(divisionCode), observationsAbout('indicator_id'), indicator.id,
+      { size: 1, backward: false, cursor: null },
+    );
+    return page.rows[0]?.row ?? null;
   }
 
   @FieldResolver(() => ObservationConnection, { description: 'The indicator\'s figures; by default a time series, oldest period first.' })

@@ -48,6 +48,15 @@ const flip = (d: Direction): Direction => (d === 'asc' ? 'desc' : 'asc');
 const orderingName = (order: SortKey[]) => order.map((k) => `${k.name} ${k.direction}`).join(', ');
 const keyAlias = (i: number) => sql.raw(`"__k${i}"`);
 
+/**
+ * Text keys sort by code point (COLLATE "C") on every server: PostgreSQL's default collation follows the
+ * server's locale (en_US ignores hyphens, PGlite uses C), and pages must not depend on where they run.
+ * The text sort indexes are built with the same collation, so they still serve these orders.
+ */
+function sortExpression(key: SortKey): SQL {
+  return key.type === 'text' ? sql`(${key.expression}) collate "C"` : key.expression;
+}
+
 function directionOf(key: SortKey, backward: boolean): Direction {
   return backward ? flip(key.direction) : key.direction;
 }
@@ -59,18 +68,18 @@ function afterCursor(order: SortKey[], values: (string | null)[], backward: bool
   if (directions.every((d) => d === directions[0])) {
     // One direction: a row comparison, which a composite index serves directly.
     const op = sql.raw(directions[0] === 'asc' ? '>' : '<');
-    return sql`(${sql.join(order.map((k) => k.expression), sql`, `)}) ${op} (${sql.join(order.map((_, i) => cast(i)), sql`, `)})`;
+    return sql`(${sql.join(order.map(sortExpression), sql`, `)}) ${op} (${sql.join(order.map((_, i) => cast(i)), sql`, `)})`;
   }
   const branches = order.map((key, i) => {
-    const equalBefore = order.slice(0, i).map((k, j) => sql`${k.expression} = ${cast(j)}`);
+    const equalBefore = order.slice(0, i).map((k, j) => sql`${sortExpression(k)} = ${cast(j)}`);
     const op = sql.raw(directions[i] === 'asc' ? '>' : '<');
-    return sql.join([...equalBefore, sql`${key.expression} ${op} ${cast(i)}`], sql` and `);
+    return sql.join([...equalBefore, sql`${sortExpression(key)} ${op} ${cast(i)}`], sql` and `);
   });
   return sql`(${sql.join(branches.map((b) => sql`(${b})`), sql` or `)})`;
 }
 
 function orderBy(order: SortKey[], backward: boolean): SQL {
-  return sql.join(order.map((k) => sql`${k.expression} ${sql.raw(directionOf(k, backward))}`), sql`, `);
+  return sql.join(order.map((k) => sql`${sortExpression(k)} ${sql.raw(directionOf(k, backward))}`), sql`, `);
 }
 
 function conditions(list: ListQuery, request: PageRequest, extra: SQL[] = []): SQL {

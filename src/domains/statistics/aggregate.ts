@@ -1,0 +1,120 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { indicators, observations } from '../../db/tables/index.js';
+import { col, tableAs } from '../../db/sqlParts.js';
+import type { Domain, Unit } from '../../db/vocabulary.js';
+import type { Context } from '../../graphql/context.js';
+import { DomainEnum, UnitEnum, MeasureEnum } from '../../graphql/enums.js';
+import { badUserInput } from '../../graphql/errors.js';
+import { References } from '../../graphql/references.js';
+import { observationConditions } from './queries.js';
+import type { ObservationFilter } from './types.js';
+
+/** Group-by for figures: counts, sums, averages, minima and maxima per indicator, domain, division, year, unit. */
+export enum ObservationGroupBy {
+  INDICATOR = 'indicator',
+  DOMAIN = 'domain',
+  DIVISION = 'division',
+  YEAR = 'year',
+  UNIT = 'unit',
+  MEASURE = 'measure',
+}
+registerEnumType(ObservationGroupBy, {
+  name: 'ObservationGroupBy',
+  description: 'What figures can be grouped by.',
+  valuesConfig: {
+    INDICATOR: { description: 'The indicator.' },
+    DOMAIN: { description: 'The indicator\'s domain.' },
+    DIVISION: { description: 'The division the figure is about.' },
+    YEAR: { description: 'The calendar year the period ends in.' },
+    UNIT: { description: 'The unit.' },
+    MEASURE: { description: 'The measure (level, count, cumulative, change, share).' },
+  },
+});
+
+export const MAX_GROUPS = 1000;
+
+export interface ObservationGroupRow {
+  indicatorId: number | null;
+  domain: Domain | null;
+  divisionId: number | null;
+  year: number | null;
+  unit: Unit | null;
+  measure: string | null;
+  count: number;
+  sum: number | null;
+  avg: number | null;
+  min: number | null;
+  max: number | null;
+  units: Unit[];
+}
+
+@ObjectType({ description: 'One group of figures and its aggregates. Key fields not grouped by are null.' })
+export class ObservationGroup {
+  @Field(() => Int, { nullable: true, description: 'The year, when grouped by YEAR.' })
+  year!: number | null;
+
+  @Field(() => DomainEnum, { nullable: true, description: 'The domain, when grouped by DOMAIN.' })
+  domain!: Domain | null;
+
+  @Field(() => UnitEnum, { nullable: true, description: 'The unit, when grouped by UNIT.' })
+  unit!: Unit | null;
+
+  @Field(() => MeasureEnum, { nullable: true, description: 'The measure, when grouped by MEASURE.' })
+  measure!: string | null;
+
+  @Field(() => [UnitEnum], { description: 'The units of the figures in the group; sums and averages need exactly one.' })
+  units!: Unit[];
+
+  @Field(() => Int, { description: 'How many figures the group holds.' })
+  count!: number;
+}
+
+const groupColumns: Record<ObservationGroupBy, { expression: SQL; alias: string }> = {
+  [ObservationGroupBy.INDICATOR]: { expression: col('o', 'indicator_id'), alias: 'indicatorId' },
+  [ObservationGroupBy.DOMAIN]: { expression: col('agg_i', 'domain'), alias: 'domain' },
+  [ObservationGroupBy.DIVISION]: { expression: col('o', 'division_id'), alias: 'divisionId' },
+  [ObservationGroupBy.YEAR]: { expression: sql`extract(year from ${col('o', 'period_end')})::int`, alias: 'year' },
+  [ObservationGroupBy.UNIT]: { expression: col('o', 'unit'), alias: 'unit' },
+  [ObservationGroupBy.MEASURE]: { expression: col('o', 'measure'), alias: 'measure' },
+};
+
+/** One statement: the groups of the figures the filter selects, in key order. */
+export async function aggregateObservations(context: Context, filter: ObservationFilter | null, groupBy: ObservationGroupBy[]): Promise<ObservationGroupRow[]> {
+  const distinct = [...new Set(groupBy)];
+  const references = new References();
+  const where = observationConditions(filter, 'o', references);
+  const keys = Object.values(ObservationGroupBy).map((by) => {
+    const { expression, alias } = groupColumns[by];
+    return distinct.includes(by) ? sql`${expression} as ${sql.raw(`"${alias}"`)}` : sql`null as ${sql.raw(`"${alias}"`)}`;
+  });
+  const grouped = distinct.map((by) => groupColumns[by].expression);
+  const rows = await context.db.rows<ObservationGroupRow>(sql`
+    select ${sql.join(keys, sql`, `)}, count(*)::int as "count", sum(${col('o', 'value')}) as "sum", avg(${col('o', 'value')}) as "avg",
+      min(${col('o', 'value')}) as "min", max(${col('o', 'value')}) as "max", array_agg(distinct ${col('o', 'unit')}) as "units"
+    from ${tableAs(observations, 'o')} join ${tableAs(indicators, 'agg_i')} on ${col('agg_i', 'id')} = ${col('o', 'indicator_id')}
+    ${where.length ? sql`where ${sql.join(where, sql` and `)}` : sql``}
+    ${grouped.length ? sql`group by ${sql.join(grouped, sql`, `)} order by ${sql.join(grouped, sql`, `)}` : sql``}
+    limit ${MAX_GROUPS + 1}`);
+  if (rows.length > MAX_GROUPS) throw badUserInput(`The aggregate has more than ${MAX_GROUPS} groups. Narrow the filter or group by fewer keys.`, { argument: 'groupBy', limit: MAX_GROUPS });
+  if (rows.length === 0) await references.assertExist(context);
+  // An aggregate over no rows still returns its one group (count 0) when nothing is grouped: SQL's way, kept.
+  return rows.map((row) => ({ ...row, units: parseUnits(row.units) }));
+}
+
+/** postgres.js returns text[] as an array; PGlite too, but be sure of it for both. */
+function parseUnits(units: unknown): Unit[] {
+  if (Array.isArray(units)) return units.filter((u): u is Unit => u != null);
+  if (typeof units === 'string') return units.replace(/[{}]/g, '').split(',').filter(Boolean) as Unit[];
+  return [];
+}
+
+/** A sum or average across units is no number at all: refuse it, saying how to split the group. */
+export function singleUnitValue(group: ObservationGroupRow, field: 'sum' | 'avg' | 'min' | 'max'): number | null {
+  if (group.units.length > 1) {
+    const units = group.units.map((unit) => unit.toUpperCase()); // as GraphQL names them
+    throw badUserInput(`Cannot take the ${field} of figures in different units (${units.join(', ')}). Add UNIT or INDICATOR to groupBy, or filter by unit.`, { argument: 'groupBy', units });
+  }
+  return group[field] == null ? null : Number(group[field]);
+}
+

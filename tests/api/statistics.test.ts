@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { indicators as seededIndicators, observations as seededObservations } from '../data/dataset.js';
+import { startApi, type TestApi } from '../support/api.js';
+
+let api: TestApi;
+beforeAll(async () => { api = await startApi(); });
+afterAll(async () => { await api?.close(); });
+
+const domainOf = new Map(seededIndicators.map((i) => [i.code, i.domain]));
+
+describe('statistics', () => {
+  it('aggregates by domain and year add up to the totals', async () => {
+    const data = await api.data(`{ observationAggregate(groupBy: [DOMAIN, YEAR]) { domain year count } all: observationAggregate(groupBy: []) { count } observations { totalCount } }`);
+    const groups: { domain: string; year: number; count: number }[] = data.observationAggregate;
+    expect(groups.reduce((sum, g) => sum + g.count, 0)).toBe(data.observations.totalCount);
+    expect(data.all).toEqual([{ count: 38 }]);
+    for (const group of groups) {
+      const expected = seededObservations.filter((o) => domainOf.get(o.indicator)!.toUpperCase() === group.domain && Number(o.period.end.slice(0, 4)) === group.year);
+      expect(group.count, `${group.domain} ${group.year}`).toBe(expected.length);
+    }
+  });
+
+  it('sums, averages, minima and maxima per unit agree with the figures', async () => {
+    const data = await api.data(`{ observationAggregate(groupBy: [DOMAIN, UNIT], filter: { domain: [ELDERLY_CARE] }) { domain unit units count sum avg min max } }`);
+    for (const group of data.observationAggregate) {
+      const values = seededObservations.filter((o) => domainOf.get(o.indicator) === 'elderly_care' && o.unit.toUpperCase() === group.unit).map((o) => o.value);
+      expect(group.units).toEqual([group.unit]);
+      expect(group.count).toBe(values.length);
+      expect(group.sum).toBeCloseTo(values.reduce((a, b) => a + b, 0), 6);
+      expect(group.avg).toBeCloseTo(values.reduce((a, b) => a + b, 0) / values.length, 6);
+      expect(group.min).toBe(Math.min(...values));
+      expect(group.max).toBe(Math.max(...values));
+    }
+    const beds = data.observationAggregate.find((g: { unit: string }) => g.unit === 'BED');
+    expect(beds).toMatchObject({ count: 1, sum: 2044 });
+  });
+
+  it('a sum across different units is refused, the count still answered', async () => {
+    const result = await api.query(`{ observationAggregate(groupBy: [DOMAIN], filter: { domain: [CULTURE] }) { domain count sum } }`);
+    expect(result.body.data).toEqual({ observationAggregate: [{ domain: 'CULTURE', count: 5, sum: null }] });
+    expect(result.body.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'groupBy' });
+    expect(result.body.errors![0]!.message).toMatch(/^Cannot take the sum of figures in different units \((EDITION|EVENT|PERSON_TIME)(, (EDITION|EVENT|PERSON_TIME))+\)\. Add UNIT or INDICATOR to groupBy, or filter by unit\.$/);
+    const counts = await api.data(`{ observationAggregate(groupBy: [DOMAIN], filter: { domain: [CULTURE] }) { count units } }`);
+    expect(counts.observationAggregate[0].count).toBe(seededObservations.filter((o) => domainOf.get(o.indicator) === 'culture').length);
+  });
+
+  it('grouped by indicator and division, with the objects', async () => {
+    const data = await api.data(`{ observationAggregate(groupBy: [INDICATOR, DIVISION], filter: { indicatorCode: ["elderly-care-institutions"] }) { indicator { code } division { code } count min max } }`);
+    expect(data.observationAggregate).toEqual([{ indicator: { code: 'elderly-care-institutions' }, division: { code: '500104' }, count: 2, min: 32, max: 34 }]);
+  });
+
+  it('an indicator\'s time series is ordered by period, and latest is the newest reported figure', async () => {
+    const data = await api.data(`{ indicators(first: 100) { nodes { code latest { key period { end } } observations(first: 100) { nodes { key status period { end } } } } } }`);
+    for (const indicator of data.indicators.nodes) {
+      const ends = indicator.observations.nodes.map((o: { period: { end: string } }) => o.period.end);
+      expect([...ends].sort()).toEqual(ends);
+      const actual = indicator.observations.nodes.filter((o: { status: string }) => o.status === 'ACTUAL');
+      if (actual.length === 0) expect(indicator.latest).toBeNull();
+      else expect(indicator.latest.period.end).toBe(actual.at(-1).period.end);
+    }
+  });
+
+  it('latest for one division exactly', async () => {
+    const data = await api.data(`{ indicator(code: "older-people-attending-events") { district: latest(divisionCode: "500104") { key } community: latest(divisionCode: "500104102-lanqinyuan") { value } } }`);
+    expect(data.indicator.district).toBeNull();
+    expect(data.indicator.community).toEqual({ value: 600 });
+  });
+});
