@@ -5,6 +5,9 @@ import { z } from 'zod';
  * Every environment variable the server reads, parsed once. A bad value stops start-up with a message
  * that names the variable and says what it takes.
  */
+export const DEFAULT_DB_STATEMENT_TIMEOUT_MS = 5000;
+export const DEFAULT_DB_CONNECT_TIMEOUT_SECONDS = 5;
+
 const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
 
 const environmentSchema = z.object({
@@ -20,6 +23,25 @@ const environmentSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   SEED_ON_START: booleanFlag.default(true),
   SQL_COUNT_HEADER: booleanFlag.default(false),
+  DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(DEFAULT_DB_STATEMENT_TIMEOUT_MS),
+  DB_CONNECT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(120).default(DEFAULT_DB_CONNECT_TIMEOUT_SECONDS),
+  // The public endpoint: limits checked before execution, identity, rate limits, persisted queries.
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+  MAX_DOCUMENT_BYTES: z.coerce.number().int().min(256).default(64 * 1024),
+  MAX_DEPTH: z.coerce.number().int().min(2).max(100).default(15),
+  MAX_ALIASES: z.coerce.number().int().min(0).default(100),
+  MAX_ROOT_FIELDS: z.coerce.number().int().min(1).default(20),
+  MAX_QUERY_COST: z.coerce.number().int().min(1).default(500_000),
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  HTTP_CACHE_MAX_AGE: z.coerce.number().int().min(0).default(60),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+  REDIS_KEY_PREFIX: z.string().min(1).default('minsheng:'),
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(3600),
+  RATE_LIMIT_ANONYMOUS: z.coerce.number().int().min(1).max(2 ** 31 - 1).default(2_000_000),
+  RATE_LIMIT_STANDARD: z.coerce.number().int().min(1).max(2 ** 31 - 1).default(20_000_000),
+  RATE_LIMIT_PARTNER: z.coerce.number().int().min(1).max(2 ** 31 - 1).default(200_000_000),
+  TRUST_PROXY: booleanFlag.default(false),
+  PERSISTED_QUERIES_ALLOWLIST: z.string().min(1).optional(),
 });
 
 export type Config = {
@@ -35,7 +57,35 @@ export type Config = {
   seedOnStart: boolean;
   /** Answer every request with an `x-sql-statements` header (tests, benchmarks). */
   sqlCountHeader: boolean;
+  /** PostgreSQL's statement_timeout for every connection (0: none). */
+  dbStatementTimeoutMs: number;
+  dbConnectTimeoutSeconds: number;
+  endpoint: EndpointSettings;
 };
+
+/** Settings of the public GraphQL endpoint (src/http/graphqlEndpoint.ts), one place for every limit. */
+export interface EndpointSettings {
+  limits: {
+    maxBodyBytes: number;
+    maxDocumentBytes: number;
+    maxDepth: number;
+    maxAliases: number;
+    maxRootFields: number;
+    maxQueryCost: number;
+    requestTimeoutMs: number;
+  };
+  /** Cost points per window for each kind of client. */
+  rateLimits: { windowSeconds: number; anonymous: number; standard: number; partner: number };
+  /** Redis for budgets and persisted queries shared by several instances; unset: in-process memory. */
+  redisUrl: string | undefined;
+  redisKeyPrefix: string;
+  /** Take the client address from X-Forwarded-For (behind a load balancer). */
+  trustProxy: boolean;
+  /** Path of an operation manifest: when set, only the operations it lists run. */
+  allowlistFile: string | undefined;
+  /** max-age of successful GET responses. */
+  httpCacheMaxAge: number;
+}
 
 export class ConfigError extends Error {}
 
@@ -60,5 +110,29 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     production: env.NODE_ENV === 'production',
     seedOnStart: env.SEED_ON_START,
     sqlCountHeader: env.SQL_COUNT_HEADER,
+    dbStatementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
+    dbConnectTimeoutSeconds: env.DB_CONNECT_TIMEOUT_SECONDS,
+    endpoint: {
+      limits: {
+        maxBodyBytes: env.MAX_BODY_BYTES,
+        maxDocumentBytes: env.MAX_DOCUMENT_BYTES,
+        maxDepth: env.MAX_DEPTH,
+        maxAliases: env.MAX_ALIASES,
+        maxRootFields: env.MAX_ROOT_FIELDS,
+        maxQueryCost: env.MAX_QUERY_COST,
+        requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
+      },
+      rateLimits: {
+        windowSeconds: env.RATE_LIMIT_WINDOW_SECONDS,
+        anonymous: env.RATE_LIMIT_ANONYMOUS,
+        standard: env.RATE_LIMIT_STANDARD,
+        partner: env.RATE_LIMIT_PARTNER,
+      },
+      redisUrl: env.REDIS_URL,
+      redisKeyPrefix: env.REDIS_KEY_PREFIX,
+      trustProxy: env.TRUST_PROXY,
+      allowlistFile: env.PERSISTED_QUERIES_ALLOWLIST ? path.resolve(env.PERSISTED_QUERIES_ALLOWLIST) : undefined,
+      httpCacheMaxAge: env.HTTP_CACHE_MAX_AGE,
+    },
   };
 }

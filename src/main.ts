@@ -16,7 +16,7 @@ async function main() {
     const { changed } = await seed(db);
     logger.info('seeded the embedded database', { rows: changed });
   }
-  const http = await createHttpServer({ db, logger, sqlCountHeader: config.sqlCountHeader });
+  const http = await createHttpServer({ db, logger, sqlCountHeader: config.sqlCountHeader, settings: config.endpoint });
   const { url } = await http.listen(config.port, config.host);
   logger.info(`Minsheng is serving on ${url}/graphql (explorer: ${url}/)`, { database: db.kind, dataDir: db.kind === 'pglite' ? config.dataDir : undefined });
 

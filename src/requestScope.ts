@@ -8,6 +8,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 export interface RequestScope {
   requestId: string;
   sqlStatements: number;
+  /** Set when the database could not be reached while serving the request: the endpoint answers 503. */
+  databaseUnavailable?: boolean;
 }
 
 const scopes = new AsyncLocalStorage<RequestScope>();

@@ -10,7 +10,7 @@ if (command !== 'migrate' && command !== 'seed') {
   process.exit(2);
 }
 const config = loadConfig();
-const database = await openDatabase(config);
+const database = await openDatabase(config, { statementTimeoutMs: 0 });
 try {
   await migrate(database);
   if (command === 'migrate') console.log(`Migrations applied (${database.kind}).`);

@@ -7,6 +7,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import * as tables from './tables/index.js';
+import { DEFAULT_DB_CONNECT_TIMEOUT_SECONDS, DEFAULT_DB_STATEMENT_TIMEOUT_MS } from '../config.js';
 import { recordSqlStatement } from '../requestScope.js';
 
 export type Tables = typeof tables;
@@ -27,7 +28,15 @@ export interface Database {
 
 export type ConnectOptions =
   | { kind: 'pglite'; dataDir?: string; pglite?: PGlite }
-  | { kind: 'postgres'; url: string; poolSize?: number };
+  | {
+      kind: 'postgres';
+      url: string;
+      poolSize?: number;
+      /** PostgreSQL cancels any statement running longer (0: never). */
+      statementTimeoutMs?: number;
+      /** How long to wait for a connection before failing the query (an unreachable server must not hang requests). */
+      connectTimeoutSeconds?: number;
+    };
 
 const countingLogger = { logQuery: () => recordSqlStatement() };
 
@@ -49,7 +58,9 @@ export async function connect(options: ConnectOptions): Promise<Database> {
   const client = postgres(options.url, {
     max: options.poolSize ?? 10,
     onnotice: () => {}, // "relation already exists, skipping" and the like are not news
-    connect_timeout: 10,
+    connect_timeout: options.connectTimeoutSeconds ?? DEFAULT_DB_CONNECT_TIMEOUT_SECONDS,
+    idle_timeout: 60, // idle connections are dropped, so a pool never holds sockets a restarted server forgot
+    connection: { statement_timeout: options.statementTimeoutMs ?? DEFAULT_DB_STATEMENT_TIMEOUT_MS },
   });
   const db = drizzlePostgres(client, { schema: tables, logger: countingLogger }) as unknown as DrizzleDatabase;
   return {

@@ -1,4 +1,6 @@
 import type DataLoader from 'dataloader';
+import type { Identity } from '../access/identity.js';
+import type { RateLimitStatus } from '../access/rateLimit.js';
 import type { Database } from '../db/connection.js';
 import { Language } from './language.js';
 
@@ -13,11 +15,17 @@ export class LoaderCache {
   }
 }
 
+/** Who is asking and what the request was charged, as resolved by the HTTP endpoint before execution. */
+export interface RequestAccess {
+  identity: Identity;
+  rateLimit: RateLimitStatus;
+}
+
 /**
- * Everything a resolver may use for one request. Identity (for writes and rate limits) will live here too,
- * so no resolver reaches for process-wide state.
+ * Everything a resolver may use for one request, identity included, so no resolver reaches for
+ * process-wide state.
  */
-export interface Context {
+export interface Context extends RequestAccess {
   db: Database;
   /** The language text fields use when a field has no `lang` argument. */
   language: Language;
@@ -25,6 +33,12 @@ export interface Context {
   requestId: string;
 }
 
-export function createContext(db: Database, language: Language = Language.ZH, requestId = ''): Context {
-  return { db, language, loaders: new LoaderCache(), requestId };
+/** Access of a request that did not come through the HTTP endpoint (scripts, tests): anonymous, unmetered. */
+const unmetered = (): RequestAccess => ({
+  identity: { kind: 'anonymous', address: 'local' },
+  rateLimit: { limit: 0, cost: 0, remaining: 0, resetAt: new Date(), windowSeconds: 0 },
+});
+
+export function createContext(db: Database, language: Language = Language.ZH, requestId = '', access: RequestAccess = unmetered()): Context {
+  return { db, language, loaders: new LoaderCache(), requestId, ...access };
 }

@@ -2,6 +2,7 @@
 import 'reflect-metadata';
 import { printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchemaSync } from 'type-graphql';
+import { RateLimitResolver } from '../access/rateLimitResolver.js';
 import { FacilityResolver } from '../domains/facilities/resolver.js';
 import { NodeResolver } from '../domains/nodes/resolver.js';
 import { DivisionResolver, OrganizationResolver } from '../domains/places/resolver.js';
@@ -17,6 +18,7 @@ let schema: GraphQLSchema | undefined;
 export function graphqlSchema(): GraphQLSchema {
   schema ??= buildSchemaSync({
     resolvers: [
+      RateLimitResolver,
       NodeResolver, DivisionResolver, OrganizationResolver, FacilityResolver, ProgramResolver,
       IndicatorResolver, ObservationResolver, PeriodResolver, SourceResolver, SourceCitationResolver, SearchResolver,
       ObservationAggregateResolver,

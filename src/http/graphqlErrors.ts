@@ -1,5 +1,8 @@
 import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from '../logger.js';
+import { currentRequestScope } from '../requestScope.js';
+import { isDatabaseUnreachable } from './databaseOutage.js';
+import { causeCodes } from './errorCauses.js';
 
 /** Error codes that describe a client's own mistake: their messages reach the client as they are. */
 const clientErrorCodes = new Set([
@@ -9,9 +12,10 @@ const clientErrorCodes = new Set([
 
 /**
  * Client errors keep their specific message; anything else is logged with the request id and answered
- * with a generic message and that id, never a stack trace or SQL.
+ * with a generic message and that id, never a stack trace or SQL. A database that cannot be reached is
+ * not a crash: it is reported as DATABASE_UNAVAILABLE and the endpoint answers 503.
  */
-export function formatGraphQLError(logger: Logger, requestIdOf: () => string) {
+export function formatGraphQLError(logger: Logger, requestIdOf: () => string, onDatabaseUnreachable: (error: unknown) => void = () => {}) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && clientErrorCodes.has(code)) {
@@ -19,13 +23,24 @@ export function formatGraphQLError(logger: Logger, requestIdOf: () => string) {
       return { ...formatted, extensions };
     }
     const requestId = requestIdOf();
+    const base = { locations: formatted.locations, path: formatted.path };
+    if (isDatabaseUnreachable(error)) {
+      const scope = currentRequestScope();
+      if (scope) scope.databaseUnavailable = true;
+      onDatabaseUnreachable(error);
+      return { ...base, message: 'The database is unreachable right now; retry in a few seconds.', extensions: { code: 'DATABASE_UNAVAILABLE', requestId } };
+    }
+    const codes = causeCodes(error);
+    if (codes.includes('57014')) {
+      return { ...base, message: 'The database stopped this query for running too long. Ask for smaller pages or fewer nested lists.', extensions: { code: 'QUERY_TIMEOUT', requestId } };
+    }
+    // SQLSTATE class 22, data exception: a value the client sent that PostgreSQL cannot take (a NUL character, a number out of range).
+    if (codes.some((code) => /^22[0-9A-Z]{3}$/.test(code))) {
+      logger.warn('a value was refused by the database', { requestId, path: formatted.path, sqlState: codes.find((code) => code.startsWith('22')) });
+      return { ...base, message: 'A value in this request cannot be used (for example a NUL character or a number out of range). Change it and retry.', extensions: { code: 'BAD_USER_INPUT' } };
+    }
     const cause = (error as { originalError?: unknown })?.originalError ?? error;
     logger.error('request failed', { requestId, path: formatted.path, error: cause instanceof Error ? cause.stack ?? cause.message : String(cause) });
-    return {
-      message: `Internal server error. Quote request id ${requestId} when reporting it.`,
-      locations: formatted.locations,
-      path: formatted.path,
-      extensions: { code: 'INTERNAL_SERVER_ERROR', requestId },
-    };
+    return { ...base, message: `Internal server error. Quote request id ${requestId} when reporting it.`, extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } };
   };
 }

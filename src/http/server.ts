@@ -1,14 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { ApolloServer, HeaderMap, type HTTPGraphQLRequest } from '@apollo/server';
+import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { Redis } from 'ioredis';
+import { MemoryBudgetStore, RedisBudgetStore } from '../access/budgetStore.js';
+import { MemoryQueryTextStore, PersistedQueries, readAllowlist, RedisQueryTextStore } from '../access/persistedQueries.js';
+import { RateLimiter } from '../access/rateLimit.js';
+import { connectRedis } from '../access/redisClient.js';
+import { loadConfig, type EndpointSettings } from '../config.js';
 import type { Database } from '../db/connection.js';
-import { createContext, type Context } from '../graphql/context.js';
-import { languageFromHeader } from '../graphql/language.js';
+import type { Context } from '../graphql/context.js';
 import { graphqlSchema } from '../graphql/schema.js';
 import type { Logger } from '../logger.js';
-import { currentRequestScope, runInRequestScope } from '../requestScope.js';
+import { currentRequestScope } from '../requestScope.js';
+import { DatabaseOutage } from './databaseOutage.js';
 import { explorerAsset, explorerContentSecurityPolicy } from './explorer.js';
+import { graphqlEndpoint } from './graphqlEndpoint.js';
 import { formatGraphQLError } from './graphqlErrors.js';
 import { readinessOf } from './health.js';
 
@@ -17,6 +24,8 @@ export interface HttpServerOptions {
   logger: Logger;
   /** Answer with an `x-sql-statements` header (tests and benchmarks). */
   sqlCountHeader?: boolean;
+  /** Limits, rate limits, Redis, allow-list; read from the environment (src/config.ts) when not given. */
+  settings?: EndpointSettings;
 }
 
 export interface MinshengServer {
@@ -26,66 +35,52 @@ export interface MinshengServer {
   close(): Promise<void>;
 }
 
-const MAX_BODY_BYTES = 1024 * 1024;
-
 /**
  * Plain node:http in front of Apollo's executeHTTPGraphQLRequest: four routes need no framework, and no
- * framework is the lightest HTTP layer there is (the performance issue measures it).
+ * framework is the lightest HTTP layer there is (the performance issue measures it). What guards the
+ * public endpoint (limits, keys, rate limits, persisted queries) is composed in graphqlEndpoint.ts.
  */
-export async function createHttpServer({ db, logger, sqlCountHeader = false }: HttpServerOptions): Promise<MinshengServer> {
+export async function createHttpServer({ db, logger, sqlCountHeader = false, settings = loadConfig().endpoint }: HttpServerOptions): Promise<MinshengServer> {
+  const outage = new DatabaseOutage(db, logger);
+  const schema = graphqlSchema();
   const apollo = new ApolloServer<Context>({
-    schema: graphqlSchema(),
+    schema,
     introspection: true,
     includeStacktraceInErrorResponses: false,
-    formatError: formatGraphQLError(logger, () => currentRequestScope()?.requestId ?? 'unknown'),
+    // Replaced by graphqlParams.ts, which keeps the protection for POSTs and lets plain GET queries through.
+    csrfPrevention: false,
+    // Persisted queries are resolved before the limits are checked (src/access/persistedQueries.ts).
+    persistedQueries: false,
+    formatError: formatGraphQLError(logger, () => currentRequestScope()?.requestId ?? 'unknown', (error) => outage.report(error)),
     plugins: [ApolloServerPluginLandingPageDisabled()],
     logger: { debug: () => {}, info: () => {}, warn: (m) => logger.warn(String(m)), error: (m) => logger.error(String(m)) },
   });
   await apollo.start();
 
-  async function handleGraphQL(request: IncomingMessage, response: ServerResponse, url: URL, requestId: string) {
-    const headers = new HeaderMap();
-    for (const [name, value] of Object.entries(request.headers)) {
-      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-    }
-    let body: unknown;
-    if (request.method === 'POST') {
-      const raw = await readBody(request);
-      if (raw === undefined) return sendJson(response, 413, { errors: [{ message: `Request body is over ${MAX_BODY_BYTES} bytes.`, extensions: { code: 'BAD_REQUEST' } }] });
-      if ((headers.get('content-type') ?? '').includes('json')) {
-        try {
-          body = raw.length ? JSON.parse(raw.toString('utf8')) : undefined;
-        } catch {
-          return sendJson(response, 400, { errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }] });
-        }
-      } else body = raw.toString('utf8');
-    }
-    const httpGraphQLRequest: HTTPGraphQLRequest = { method: request.method ?? 'GET', headers, search: url.search, body };
-    const scope = { requestId, sqlStatements: 0 };
-    const result = await runInRequestScope(scope, () =>
-      apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest,
-        context: async () => createContext(db, languageFromHeader(request.headers['accept-language']), requestId),
-      }),
-    );
-    for (const [name, value] of result.headers) response.setHeader(name, value);
-    if (sqlCountHeader) response.setHeader('x-sql-statements', String(scope.sqlStatements));
-    response.statusCode = result.status ?? 200;
-    if (result.body.kind === 'complete') return response.end(result.body.string);
-    for await (const chunk of result.body.asyncIterator) response.write(chunk);
-    response.end();
-  }
+  const redis: Redis | undefined = settings.redisUrl ? await connectRedis(settings.redisUrl, logger) : undefined;
+  const rateLimiter = new RateLimiter(redis ? new RedisBudgetStore(redis, settings.redisKeyPrefix) : new MemoryBudgetStore(), settings.rateLimits, logger);
+  const persistedQueries = new PersistedQueries(
+    redis ? new RedisQueryTextStore(redis, settings.redisKeyPrefix) : new MemoryQueryTextStore(),
+    settings.allowlistFile ? readAllowlist(settings.allowlistFile) : undefined,
+  );
+  const serveGraphQL = graphqlEndpoint({ apollo, schema, db, logger, settings, rateLimiter, persistedQueries, outage, sqlCountHeader });
 
   async function handle(request: IncomingMessage, response: ServerResponse) {
     const requestId = validRequestId(request.headers['x-request-id']) ?? randomUUID();
     response.setHeader('x-request-id', requestId);
-    const url = new URL(request.url ?? '/', 'http://localhost');
+    let url: URL;
     try {
-      if (url.pathname === '/graphql') return await handleGraphQL(request, response, url, requestId);
+      url = new URL(request.url ?? '/', 'http://localhost');
+    } catch {
+      return sendJson(response, 400, { error: 'The request target is not a valid URL path.' });
+    }
+    try {
+      if (url.pathname === '/graphql') return await serveGraphQL(request, response, url, requestId);
       if (request.method !== 'GET' && request.method !== 'HEAD') return sendJson(response, 405, { error: 'Only GET here; the API is at /graphql.' });
       if (url.pathname === '/healthz') return sendJson(response, 200, { status: 'ok' });
       if (url.pathname === '/readyz') {
-        const readiness = await readinessOf(db);
+        // While the database is known to be away, say so at once instead of waiting for a connection to time out.
+        const readiness = outage.active ? { ready: false, database: 'unreachable' } : await readinessOf(db);
         return sendJson(response, readiness.ready ? 200 : 503, readiness);
       }
       const asset = explorerAsset(url.pathname);
@@ -104,6 +99,9 @@ export async function createHttpServer({ db, logger, sqlCountHeader = false }: H
   }
 
   const server = createServer((request, response) => void handle(request, response));
+  // A client that trickles its request in (slowloris) is cut off; answering is bounded by REQUEST_TIMEOUT_MS.
+  server.headersTimeout = 15_000;
+  server.requestTimeout = 30_000;
   return {
     server,
     listen: (port, host) =>
@@ -116,33 +114,22 @@ export async function createHttpServer({ db, logger, sqlCountHeader = false }: H
         });
       }),
     close: async () => {
+      // Connections close as soon as their request is answered, not at the keep-alive timeout.
+      const closeIdle = setInterval(() => server.closeIdleConnections(), 50);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      clearInterval(closeIdle);
+      outage.stop();
       await apollo.stop();
+      await redis?.quit().catch(() => redis.disconnect());
     },
   };
 }
 
 function validRequestId(header: string | string[] | undefined): string | undefined {
   return typeof header === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(header) ? header : undefined;
-}
-
-function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        resolve(undefined);
-        request.destroy();
-      } else chunks.push(chunk);
-    });
-    request.on('end', () => resolve(Buffer.concat(chunks)));
-    request.on('error', reject);
-  });
 }
 
 function sendJson(response: ServerResponse, status: number, payload: unknown) {

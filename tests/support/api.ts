@@ -1,7 +1,8 @@
 import { inject } from 'vitest';
 import type { Database } from '../../src/db/connection.js';
+import { loadConfig, type EndpointSettings } from '../../src/config.js';
 import { createHttpServer, type MinshengServer } from '../../src/http/server.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger, type Logger } from '../../src/logger.js';
 import { openTestDatabase } from './databases.js';
 
 export interface GraphQLResponse<Data = any> {
@@ -22,9 +23,46 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-export async function startApi(): Promise<TestApi> {
-  const db = await openTestDatabase(inject('seeded'));
-  const http: MinshengServer = await createHttpServer({ db, logger: createLogger('silent'), sqlCountHeader: true });
+export interface SettingsOverrides {
+  limits?: Partial<EndpointSettings['limits']>;
+  rateLimits?: Partial<EndpointSettings['rateLimits']>;
+  redisUrl?: string;
+  redisKeyPrefix?: string;
+  trustProxy?: boolean;
+  allowlistFile?: string;
+  httpCacheMaxAge?: number;
+}
+
+/** The endpoint settings a server gets from an empty environment: what production runs with. */
+export const defaultSettings = (): EndpointSettings => loadConfig({}).endpoint;
+
+/**
+ * The endpoint settings of a test server: the defaults of src/config.ts, except budgets so large that
+ * only the tests about rate limits, which set their own, ever meet them, and a cost limit that lets the
+ * statement-count tests page 50 items four levels deep (6.5 million estimated, to prove batching holds)
+ * where production stops at 500,000. tests/api/limits.test.ts runs with the production limits.
+ */
+export function testSettings(overrides: SettingsOverrides = {}): EndpointSettings {
+  const defaults = defaultSettings();
+  return {
+    ...defaults,
+    ...overrides,
+    limits: { ...defaults.limits, maxQueryCost: 10_000_000, ...overrides.limits },
+    rateLimits: { ...defaults.rateLimits, anonymous: 1e9, standard: 1e9, partner: 1e9, ...overrides.rateLimits },
+  };
+}
+
+export interface StartApiOptions {
+  settings?: SettingsOverrides;
+  /** Serve this database instead of a fresh copy of the seeded one (the caller closes it). */
+  db?: Database;
+  /** Where the server logs (default: nowhere). */
+  logger?: Logger;
+}
+
+export async function startApi(options: StartApiOptions = {}): Promise<TestApi> {
+  const db = options.db ?? (await openTestDatabase(inject('seeded')));
+  const http: MinshengServer = await createHttpServer({ db, logger: options.logger ?? createLogger('silent'), sqlCountHeader: true, settings: testSettings(options.settings) });
   const { url } = await http.listen(0, '127.0.0.1');
   async function query<Data>(query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<GraphQLResponse<Data>> {
     const response = await fetch(`${url}/graphql`, {
@@ -50,7 +88,7 @@ export async function startApi(): Promise<TestApi> {
     },
     async close() {
       await http.close();
-      await db.close();
+      if (!options.db) await db.close(); // a database passed in belongs to the caller
     },
   };
 }

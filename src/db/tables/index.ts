@@ -4,3 +4,4 @@ export * from './facilities.js';
 export * from './programs.js';
 export * from './statistics.js';
 export * from './dataset.js';
+export * from './apiKeys.js';

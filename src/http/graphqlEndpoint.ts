@@ -1,0 +1,165 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HeaderMap, type ApolloServer, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from '@apollo/server';
+import type { GraphQLSchema } from 'graphql';
+import { identify, KeyRefused, type Identity } from '../access/identity.js';
+import { PersistedQueryError, type PersistedQueries } from '../access/persistedQueries.js';
+import { RateLimitExceeded, rateLimitHeaders, type RateLimiter } from '../access/rateLimit.js';
+import type { EndpointSettings } from '../config.js';
+import type { Database } from '../db/connection.js';
+import { createContext, type Context } from '../graphql/context.js';
+import { languageFromHeader } from '../graphql/language.js';
+import { checkDocument, LimitExceeded, type CheckedDocument } from '../limits/documentLimits.js';
+import type { Logger } from '../logger.js';
+import { runInRequestScope, type RequestScope } from '../requestScope.js';
+import { isDatabaseUnreachable, type DatabaseOutage } from './databaseOutage.js';
+import { readGraphQLParams, type GraphQLParams } from './graphqlParams.js';
+import { HttpError, sendGraphQLErrors, sendHttpError } from './httpErrors.js';
+import { correctedStatus, responseMediaType, statusForRequestErrors } from './mediaTypes.js';
+
+export interface GraphQLEndpointParts {
+  apollo: ApolloServer<Context>;
+  schema: GraphQLSchema;
+  db: Database;
+  logger: Logger;
+  settings: EndpointSettings;
+  rateLimiter: RateLimiter;
+  persistedQueries: PersistedQueries;
+  outage: DatabaseOutage;
+  sqlCountHeader: boolean;
+}
+
+const RETRY_AFTER_OUTAGE_SECONDS = '5';
+
+/**
+ * POST/GET /graphql: every public-endpoint concern in one place, in the order a request meets them.
+ *   1. read the parameters (method, content type, body size, JSON)   → 405, 415, 413, 400
+ *   2. the database must not be known to be away                     → 503
+ *   3. identity: anonymous by address, or a valid API key            → 401
+ *   4. persisted query or allow-list: which text to run              → PersistedQueryNotFound, 403
+ *   5. limits on the document: size, depth, aliases, root fields, page sizes, cost → request error
+ *   6. rate limit: the estimated cost is charged to the budget       → 429 with Retry-After
+ *   7. Apollo runs it, within the request time limit                 → 503 on timeout or database outage
+ * Nothing before step 7 runs SQL, except looking up an API key.
+ */
+export function graphqlEndpoint(parts: GraphQLEndpointParts) {
+  const { apollo, schema, db, settings, rateLimiter, persistedQueries, outage } = parts;
+  const { limits } = settings;
+
+  return async function serveGraphQL(request: IncomingMessage, response: ServerResponse, url: URL, requestId: string): Promise<void> {
+    const scope: RequestScope = { requestId, sqlStatements: 0 };
+    const accept = request.headers.accept;
+    const headers: [string, string][] = [];
+    const finish = () => {
+      for (const [name, value] of headers) response.setHeader(name, value);
+      if (parts.sqlCountHeader) response.setHeader('x-sql-statements', String(scope.sqlStatements));
+    };
+    await runInRequestScope(scope, async () => {
+      try {
+        const params = await readGraphQLParams(request, url, limits.maxBodyBytes);
+        if (outage.active) throw databaseUnavailable();
+        const identity = await identifyClient(request);
+        const operation = await persistedQueries.resolve(params.query, params.extensions);
+        const checked: CheckedDocument = operation.query === undefined ? {} : checkDocument(schema, operation.query, params.operationName, params.variables, limits);
+        await operation.register?.();
+        const rateLimit = await rateLimiter.charge(identity, checked.shape?.cost ?? 1);
+        headers.push(...rateLimitHeaders(rateLimit));
+        const result = await withinTimeLimit(
+          apollo.executeHTTPGraphQLRequest({
+            httpGraphQLRequest: apolloRequest(request, params, operation.query),
+            context: async () => createContext(db, languageFromHeader(request.headers['accept-language']), requestId, { identity, rateLimit }),
+          }),
+        );
+        finish();
+        await sendApolloResult(request, response, result, scope, operation.query, identity);
+      } catch (error) {
+        if (error instanceof RateLimitExceeded) headers.push(...rateLimitHeaders(error.status));
+        finish();
+        if (error instanceof HttpError) return sendHttpError(response, accept, error);
+        if (error instanceof LimitExceeded) {
+          return sendGraphQLErrors(response, accept, statusForRequestErrors(responseMediaType(accept)), [{ message: error.message, extensions: error.extensions }]);
+        }
+        if (error instanceof KeyRefused) {
+          return sendGraphQLErrors(response, accept, 401, [{ message: error.message, extensions: { code: 'UNAUTHENTICATED', reason: error.reason } }], [['www-authenticate', 'Bearer realm="minsheng"']]);
+        }
+        if (error instanceof PersistedQueryError) return sendGraphQLErrors(response, accept, error.status, [{ message: error.message, extensions: { code: error.code } }]);
+        if (error instanceof RateLimitExceeded) {
+          const retryAfter = Math.max(1, Math.ceil((error.status.resetAt.getTime() - Date.now()) / 1000));
+          return sendGraphQLErrors(response, accept, 429, [{ message: error.message, extensions: { code: 'RATE_LIMITED', limit: error.status.limit, cost: error.wanted, remaining: error.status.remaining, resetAt: error.status.resetAt.toISOString() } }], [['retry-after', String(retryAfter)]]);
+        }
+        if (isDatabaseUnreachable(error)) {
+          outage.report(error);
+          return sendHttpError(response, accept, databaseUnavailable());
+        }
+        throw error;
+      }
+    });
+  };
+
+  async function identifyClient(request: IncomingMessage): Promise<Identity> {
+    return identify(db, request.headers, request.socket.remoteAddress, settings.trustProxy);
+  }
+
+  /** Apollo's answer, unless the time limit passes or an outage is found first (then a 503). */
+  async function withinTimeLimit(execution: Promise<HTTPGraphQLResponse>): Promise<HTTPGraphQLResponse> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        reject(new HttpError(503, `The request ran past the time limit of ${limits.requestTimeoutMs} ms and was stopped. Ask for less per request.`, { code: 'REQUEST_TIMEOUT', limit: limits.requestTimeoutMs }, [['retry-after', '1']]));
+      }, limits.requestTimeoutMs);
+    });
+    execution.catch(() => {}); // graphql-js cannot be interrupted: what finishes after the answer is dropped
+    const outageFound = outage.whenDown().catch(() => {
+      throw databaseUnavailable();
+    });
+    try {
+      return await Promise.race([execution, timeout, outageFound]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async function sendApolloResult(request: IncomingMessage, response: ServerResponse, result: HTTPGraphQLResponse, scope: RequestScope, query: string | undefined, identity: Identity) {
+    for (const [name, value] of result.headers) response.setHeader(name, value);
+    const body = result.body.kind === 'complete' ? result.body.string : undefined;
+    response.statusCode = body === undefined ? result.status ?? 200 : correctedStatus(result.status ?? 200, result.headers.get('content-type'), body);
+    if (scope.databaseUnavailable) {
+      response.statusCode = 503;
+      response.setHeader('retry-after', RETRY_AFTER_OUTAGE_SECONDS);
+    }
+    response.setHeader('cache-control', cacheControl(request, response.statusCode, body, query, identity));
+    response.setHeader('vary', 'accept, accept-language, authorization, x-api-key');
+    if (body !== undefined) return void response.end(body);
+    if (result.body.kind === 'chunked') for await (const chunk of result.body.asyncIterator) response.write(chunk);
+    response.end();
+  }
+
+  /** Successful GETs of public data may be cached; anything about the caller (its rate limit) may not be shared. */
+  function cacheControl(request: IncomingMessage, status: number, body: string | undefined, query: string | undefined, identity: Identity): string {
+    const ok = request.method === 'GET' && status === 200 && body !== undefined && !body.startsWith('{"errors"') && settings.httpCacheMaxAge > 0;
+    if (!ok || (query !== undefined && /\brateLimit\b/.test(query))) return 'no-store';
+    return `${identity.kind === 'anonymous' ? 'public' : 'private'}, max-age=${settings.httpCacheMaxAge}`;
+  }
+}
+
+function databaseUnavailable(): HttpError {
+  return new HttpError(503, 'The database is unreachable right now; retry in a few seconds.', { code: 'DATABASE_UNAVAILABLE' }, [['retry-after', RETRY_AFTER_OUTAGE_SECONDS]]);
+}
+
+/** The request Apollo sees: the resolved query text in place of a persisted query hash (Apollo's own APQ is off). */
+function apolloRequest(request: IncomingMessage, params: GraphQLParams, query: string | undefined): HTTPGraphQLRequest {
+  const headers = new HeaderMap();
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  const { persistedQuery: _resolved, ...extensions } = params.extensions ?? {};
+  const fields = Object.fromEntries(
+    Object.entries({ query, operationName: params.operationName, variables: params.variables, extensions: Object.keys(extensions).length ? extensions : undefined })
+      .filter(([, value]) => value !== undefined),
+  );
+  if (request.method === 'POST') return { method: 'POST', headers, search: '', body: fields };
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(fields)) {
+    if (value !== undefined) search.set(name, typeof value === 'string' ? value : JSON.stringify(value));
+  }
+  return { method: 'GET', headers, search: search.toString(), body: undefined };
+}

@@ -1,0 +1,94 @@
+import { GraphQLError, Lexer, Source, TokenKind, getOperationAST, parse, type GraphQLSchema } from 'graphql';
+import type { EndpointSettings } from '../config.js';
+import { MAX_PAGE_SIZE } from '../graphql/relay/pageArgs.js';
+import { measureOperation, type OperationShape } from './operationShape.js';
+
+export type Limits = EndpointSettings['limits'];
+
+/**
+ * A limit a document went over, found before anything ran. `extensions` name the limit and the measured
+ * value, and the message says what to change.
+ */
+export class LimitExceeded extends Error {
+  constructor(message: string, readonly extensions: { code: string; limit: number; actual: number; argument?: string }) {
+    super(message);
+  }
+}
+
+/** What the checks learnt: the measured operation, or nothing when the document is for Apollo to refuse (syntax, no such operation). */
+export interface CheckedDocument {
+  shape?: OperationShape;
+  operationType?: 'query' | 'mutation' | 'subscription';
+}
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+/**
+ * Checks a GraphQL document against the limits without running it: size, nesting, aliases, root fields,
+ * page sizes and estimated cost, in that order (the cheapest first, and the parser never sees a document
+ * nested deeper than it can take).
+ */
+export function checkDocument(schema: GraphQLSchema, text: string, operationName: string | undefined, variables: Record<string, unknown> | undefined, limits: Limits): CheckedDocument {
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > limits.maxDocumentBytes) {
+    throw new LimitExceeded(`The query document is ${count(bytes)} bytes; the limit is ${count(limits.maxDocumentBytes)}. Split it into several requests.`, { code: 'DOCUMENT_TOO_LARGE', limit: limits.maxDocumentBytes, actual: bytes });
+  }
+  const nesting = bracketNesting(text, limits.maxDepth * 2 + 32);
+  if (nesting === undefined) return {}; // a syntax error: Apollo reports it as usual
+  if (nesting.exceeded) throw tooDeep(nesting.depth, limits.maxDepth, true);
+
+  let document;
+  try {
+    document = parse(text);
+  } catch (error) {
+    if (error instanceof GraphQLError) return {};
+    throw error;
+  }
+  const operation = getOperationAST(document, operationName);
+  if (!operation) return {}; // no operation by that name, or several and no name: Apollo says which
+  const shape = measureOperation(schema, document, operation, variables);
+  if (shape.depth > limits.maxDepth) throw tooDeep(shape.depth, limits.maxDepth);
+  if (shape.aliases > limits.maxAliases) {
+    throw new LimitExceeded(`The query uses ${count(shape.aliases)} aliases; the limit is ${count(limits.maxAliases)}. Fetch many items with a list field or nodes(ids:) rather than one alias each.`, { code: 'TOO_MANY_ALIASES', limit: limits.maxAliases, actual: shape.aliases });
+  }
+  if (shape.rootFields > limits.maxRootFields) {
+    throw new LimitExceeded(`The query asks for ${count(shape.rootFields)} root fields; the limit is ${limits.maxRootFields}. Split it into several requests.`, { code: 'TOO_MANY_ROOT_FIELDS', limit: limits.maxRootFields, actual: shape.rootFields });
+  }
+  const oversized = shape.pageSizes.find((use) => use.value > MAX_PAGE_SIZE);
+  if (oversized) {
+    // Same words as the resolvers' own check (src/graphql/relay/pageArgs.ts), said before any SQL runs.
+    throw new LimitExceeded(`\`${oversized.argument}: ${oversized.value}\` is over the page size limit of ${MAX_PAGE_SIZE}. Ask for at most ${MAX_PAGE_SIZE} and follow \`pageInfo\` cursors for more.`, { code: 'BAD_USER_INPUT', argument: oversized.argument, limit: MAX_PAGE_SIZE, actual: oversized.value });
+  }
+  if (shape.cost > limits.maxQueryCost) {
+    const cost = Number.isFinite(shape.cost) && shape.cost < Number.MAX_SAFE_INTEGER ? shape.cost : Number.MAX_SAFE_INTEGER;
+    throw new LimitExceeded(
+      `The query's estimated cost is ${count(cost)} points; the limit is ${count(limits.maxQueryCost)} per request. ` +
+        'Each object field costs 1, times the page size (`first`/`last`, default 20) of every connection around it: ask for smaller pages or fewer nested connections.',
+      { code: 'QUERY_TOO_COSTLY', limit: limits.maxQueryCost, actual: cost },
+    );
+  }
+  return { shape, operationType: operation.operation };
+}
+
+function tooDeep(depth: number, limit: number, atLeast = false): LimitExceeded {
+  return new LimitExceeded(`The query nests ${atLeast ? 'more than ' : ''}${count(atLeast ? depth - 1 : depth)} levels deep; the limit is ${limit}. Ask for fewer nested levels, and fetch deeper data in a second request (node(id:) takes any ID).`, { code: 'QUERY_TOO_DEEP', limit, actual: depth });
+}
+
+/** The deepest nesting of {, ( and [ (strings and comments skipped), stopping once over `bound`; undefined on a lexical error. */
+function bracketNesting(text: string, bound: number): { depth: number; exceeded: boolean } | undefined {
+  const lexer = new Lexer(new Source(text));
+  let depth = 0;
+  let deepest = 0;
+  try {
+    for (let token = lexer.advance(); token.kind !== TokenKind.EOF; token = lexer.advance()) {
+      if (token.kind === TokenKind.BRACE_L || token.kind === TokenKind.PAREN_L || token.kind === TokenKind.BRACKET_L) {
+        deepest = Math.max(deepest, ++depth);
+        if (deepest > bound) return { depth: deepest, exceeded: true };
+      } else if (token.kind === TokenKind.BRACE_R || token.kind === TokenKind.PAREN_R || token.kind === TokenKind.BRACKET_R) depth -= 1;
+    }
+  } catch (error) {
+    if (error instanceof GraphQLError) return undefined;
+    throw error;
+  }
+  return { depth: deepest, exceeded: false };
+}

@@ -1,0 +1,157 @@
+import {
+  Kind, SchemaMetaFieldDef, TypeMetaFieldDef, getNamedType, getNullableType, isCompositeType, isInterfaceType,
+  isListType, isObjectType, valueFromASTUntyped,
+  type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLCompositeType, type GraphQLField,
+  type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode,
+} from 'graphql';
+import { DEFAULT_PAGE_SIZE } from '../graphql/relay/pageArgs.js';
+
+/**
+ * Items a list outside a connection is assumed to hold. The API's own lists outside connections are short
+ * (a figure's citations, its conflicting figures): 1. Introspection lists are not (types, fields), and
+ * cycle (`types { fields { type { fields … } } }`): 10, so a deep introspection query is priced as it runs.
+ */
+export const LIST_SIZE_ESTIMATE = 1;
+export const INTROSPECTION_LIST_SIZE_ESTIMATE = 10;
+
+/** A `first`/`last` argument as the client sent it, for the page size check. */
+export interface PageSizeUse {
+  argument: 'first' | 'last';
+  value: number;
+}
+
+/**
+ * What an operation would make the server do, measured on the document and variables alone, before
+ * anything runs. Fragments are expanded (each spread counts), so reusing a fragment cannot hide work.
+ */
+export interface OperationShape {
+  /** Deepest field nesting; a root field is at depth 1. */
+  depth: number;
+  aliases: number;
+  rootFields: number;
+  /**
+   * Estimated cost, GitHub-style: 1 per object a field returns, multiplied through lists by the page size
+   * of the connection they belong to (`first`/`last`, default 20), the length of `ids`, or an estimate.
+   */
+  cost: number;
+  pageSizes: PageSizeUse[];
+}
+
+interface Measure {
+  depth: number;
+  aliases: number;
+  fields: number;
+  cost: number;
+  pageSizes: PageSizeUse[];
+}
+
+const empty = (): Measure => ({ depth: 0, aliases: 0, fields: 0, cost: 0, pageSizes: [] });
+
+export function measureOperation(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown> = {},
+): OperationShape {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  const values: Record<string, unknown> = {};
+  for (const definition of operation.variableDefinitions ?? []) {
+    if (definition.defaultValue) values[definition.variable.name.value] = valueFromASTUntyped(definition.defaultValue);
+  }
+  Object.assign(values, variables);
+
+  // A fragment's measure depends only on where it is spread (its type and the enclosing page size): measured once.
+  const memo = new Map<string, Measure>();
+  const inProgress = new Set<string>();
+
+  const argument = (field: FieldNode, name: string): unknown => {
+    const node = field.arguments?.find((arg) => arg.name.value === name)?.value;
+    return node ? valueFromASTUntyped(node, values) : undefined;
+  };
+
+  function fieldDefinition(parent: GraphQLCompositeType | undefined, name: string): GraphQLField<unknown, unknown> | undefined {
+    if (!parent) return undefined;
+    if (name === '__schema' && parent === schema.getQueryType()) return SchemaMetaFieldDef;
+    if (name === '__type' && parent === schema.getQueryType()) return TypeMetaFieldDef;
+    return isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[name] : undefined;
+  }
+
+  function measureField(field: FieldNode, parent: GraphQLCompositeType | undefined, pageSize: number): Measure {
+    const definition = fieldDefinition(parent, field.name.value);
+    const aliases = field.alias ? 1 : 0;
+    const namedType = definition ? getNamedType(definition.type) : undefined;
+    if (!field.selectionSet) return { depth: 1, aliases, fields: 1, cost: 0, pageSizes: [] };
+    const pageSizes: PageSizeUse[] = [];
+    let childPageSize = DEFAULT_PAGE_SIZE;
+    if (namedType && isConnection(namedType)) {
+      for (const name of ['first', 'last'] as const) {
+        const value = argument(field, name);
+        if (typeof value === 'number' && Number.isFinite(value)) {
+          pageSizes.push({ argument: name, value });
+          if (value >= 0) childPageSize = value;
+        }
+      }
+    }
+    let multiplier = 1;
+    if (definition && isListType(getNullableType(definition.type))) {
+      const ids = argument(field, 'ids');
+      if (parent && isConnection(parent) && (field.name.value === 'edges' || field.name.value === 'nodes')) multiplier = pageSize;
+      else if (Array.isArray(ids)) multiplier = ids.length;
+      else multiplier = namedType?.name.startsWith('__') ? INTROSPECTION_LIST_SIZE_ESTIMATE : LIST_SIZE_ESTIMATE;
+    }
+    const inner = measureSelections(field.selectionSet, namedType && isCompositeType(namedType) ? namedType : undefined, childPageSize);
+    return {
+      depth: 1 + inner.depth,
+      aliases: aliases + inner.aliases,
+      fields: 1,
+      cost: multiplier * (1 + inner.cost), // each object the field returns costs 1, plus what is asked of it
+      pageSizes: [...pageSizes, ...inner.pageSizes],
+    };
+  }
+
+  function measureSelections(selectionSet: SelectionSetNode, parent: GraphQLCompositeType | undefined, pageSize: number): Measure {
+    const total = empty();
+    for (const selection of selectionSet.selections) {
+      let part: Measure;
+      if (selection.kind === Kind.FIELD) part = measureField(selection, parent, pageSize);
+      else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        part = measureSelections(selection.selectionSet, typeOf(selection.typeCondition?.name.value) ?? parent, pageSize);
+      } else part = measureSpread(selection.name.value, pageSize);
+      total.depth = Math.max(total.depth, part.depth);
+      total.aliases += part.aliases;
+      total.fields += part.fields;
+      total.cost += part.cost;
+      if (total.pageSizes.length < 100) total.pageSizes.push(...part.pageSizes.slice(0, 100));
+    }
+    return total;
+  }
+
+  function measureSpread(name: string, pageSize: number): Measure {
+    const fragment = fragments.get(name);
+    const key = `${name}:${pageSize}`;
+    if (!fragment || inProgress.has(name)) return empty(); // unknown fragments and cycles fail validation later
+    let measure = memo.get(key);
+    if (!measure) {
+      inProgress.add(name);
+      measure = measureSelections(fragment.selectionSet, typeOf(fragment.typeCondition.name.value), pageSize);
+      inProgress.delete(name);
+      memo.set(key, measure);
+    }
+    return measure;
+  }
+
+  function typeOf(name: string | undefined): GraphQLCompositeType | undefined {
+    const type = name ? schema.getType(name) : undefined;
+    return type && isCompositeType(type) ? type : undefined;
+  }
+
+  const root = operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
+  const measure = measureSelections(operation.selectionSet, root ?? undefined, DEFAULT_PAGE_SIZE);
+  return { depth: measure.depth, aliases: measure.aliases, rootFields: measure.fields, cost: Math.max(1, measure.cost), pageSizes: measure.pageSizes };
+}
+
+/** Relay connections: the types whose `edges`/`nodes` hold one page. */
+function isConnection(type: unknown): boolean {
+  return isObjectType(type) && type.name.endsWith('Connection') && 'pageInfo' in type.getFields();
+}
