@@ -36,6 +36,17 @@ export function isAnyOf(expression: SQL, values: readonly (string | number)[]): 
   return sql`${expression} in (${sql.join(values.map((v) => sql`${v}`), sql`, `)})`;
 }
 
+/**
+ * `column` is one of the ids a subquery returns. Written as `= any(array(subquery))`, the subquery runs
+ * once before the scan (an InitPlan) and the planner sees an ordinary index condition; `in (subquery)`
+ * lets it guess, and at scale it guessed a full index walk (see tests/bench/explain.ts).
+ */
+export function idIn(column: SQL, subquery: SQL, atMostOne = false): SQL {
+  // One id: `= (subquery)`, which the planner estimates like a constant and serves with a composite index
+  // that also gives the order (observations by indicator, then period).
+  return atMostOne ? sql`${column} = (${subquery})` : sql`${column} = any(array(${subquery}))`;
+}
+
 /** A case-insensitive substring match of `text` in any of the expressions (LIKE wildcards escaped). */
 export function containsText(text: string, expressions: SQL[]): SQL {
   const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

@@ -67,7 +67,7 @@ export const observations = pgTable(
     check('observations_status_check', oneOf(t.status, observationStatuses)),
     check('observations_period_check', sql`${t.periodStart} <= ${t.periodEnd}`),
     index('observations_indicator_id_idx').on(t.indicatorId, t.periodEnd, t.id),
-    index('observations_division_id_idx').on(t.divisionId, t.id),
+    index('observations_division_id_idx').on(t.divisionId, t.periodEnd, t.id),
     index('observations_facility_id_idx').on(t.facilityId, t.id),
     index('observations_program_id_idx').on(t.programId, t.id),
     index('observations_source_id_idx').on(t.sourceId),

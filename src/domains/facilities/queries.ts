@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { facilities, facilityCitations, organizations, programFacilities, programs } from '../../db/tables/index.js';
-import { col, columnsOf, isAnyOf, tableAs } from '../../db/sqlParts.js';
+import { col, columnsOf, idIn, isAnyOf, tableAs } from '../../db/sqlParts.js';
 import type { Context } from '../../graphql/context.js';
 import { composed } from '../../graphql/filters.js';
 import { References } from '../../graphql/references.js';
@@ -30,11 +30,11 @@ export function facilityConditions(filter: FacilityFilter | null | undefined, al
     if (filter.status) where.push(isAnyOf(col(alias, 'status'), filter.status));
     if (filter.divisionCode != null) {
       references.add('division', filter.divisionCode);
-      where.push(sql`${col(alias, 'division_id')} in ${divisionSubtreeIds(filter.divisionCode)}`);
+      where.push(idIn(col(alias, 'division_id'), divisionSubtreeIds(filter.divisionCode)));
     }
     if (filter.operatorSlug) {
       references.add('organization', filter.operatorSlug);
-      where.push(sql`${col(alias, 'operator_id')} in (select ${organizations.id} from ${organizations} where ${isAnyOf(sql`${organizations.slug}`, filter.operatorSlug)})`);
+      where.push(idIn(col(alias, 'operator_id'), sql`select ${organizations.id} from ${organizations} where ${isAnyOf(sql`${organizations.slug}`, filter.operatorSlug)}`));
     }
     if (filter.hasDivision != null) where.push(isNull(alias, 'division_id', filter.hasDivision));
     if (filter.hasOperator != null) where.push(isNull(alias, 'operator_id', filter.hasOperator));
@@ -69,7 +69,7 @@ export function facilityList(filter?: FacilityFilter | null, orderBy?: FacilityO
 }
 
 /** Nested-list memberships of facilities. */
-export const facilitiesInDivision: BelongsTo = (divisionId) => sql`${col(f, 'division_id')} in ${divisionSubtreeIdsOf(divisionId)}`;
+export const facilitiesInDivision: BelongsTo = (divisionId) => idIn(col(f, 'division_id'), divisionSubtreeIdsOf(divisionId));
 export const facilitiesOperatedBy: BelongsTo = (organizationId) => sql`${col(f, 'operator_id')} = ${organizationId}`;
 export const facilityId = col(f, 'id');
 

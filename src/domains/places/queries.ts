@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { divisions, organizations } from '../../db/tables/index.js';
-import { col, columnsOf, isAnyOf, tableAs } from '../../db/sqlParts.js';
+import { col, columnsOf, idIn, isAnyOf, tableAs } from '../../db/sqlParts.js';
 import type { Context } from '../../graphql/context.js';
 import { composed } from '../../graphql/filters.js';
 import { References } from '../../graphql/references.js';
@@ -28,7 +28,7 @@ export function divisionConditions(filter: DivisionFilter | null | undefined, al
     }
     if (filter.withinCode != null) {
       references.add('division', filter.withinCode);
-      where.push(sql`${col(alias, 'id')} in ${divisionSubtreeIds(filter.withinCode)}`);
+      where.push(idIn(col(alias, 'id'), divisionSubtreeIds(filter.withinCode)));
     }
     if (filter.verified != null) where.push(sql`${col(alias, 'verified')} = ${filter.verified}`);
     const terms = searchTerms(filter.search);
@@ -44,7 +44,7 @@ export function organizationConditions(filter: OrganizationFilter | null | undef
     if (filter.slug) where.push(isAnyOf(col(alias, 'slug'), filter.slug));
     if (filter.divisionCode != null) {
       references.add('division', filter.divisionCode);
-      where.push(sql`${col(alias, 'division_id')} in ${divisionSubtreeIds(filter.divisionCode)}`);
+      where.push(idIn(col(alias, 'division_id'), divisionSubtreeIds(filter.divisionCode)));
     }
     const terms = searchTerms(filter.search);
     if (terms) where.push(matchesText(alias, terms, nameColumns));

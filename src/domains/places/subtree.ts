@@ -1,13 +1,13 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { divisions } from '../../db/tables/index.js';
 
-/** The ids of a division and every division under it, at any depth, as a subquery. */
+/** The ids of a division and every division under it, at any depth: a query for idIn(). */
 function subtreeIds(root: SQL): SQL {
-  return sql`(with recursive "subtree"("id") as (
+  return sql`with recursive "subtree"("id") as (
       select ${divisions.id} from ${divisions} where ${root}
       union all
       select "child"."id" from ${divisions} as "child" join "subtree" on "child"."parent_id" = "subtree"."id"
-    ) select "id" from "subtree")`;
+    ) select "id" from "subtree"`;
 }
 
 export const divisionSubtreeIds = (code: string) => subtreeIds(sql`${divisions.code} = ${code}`);

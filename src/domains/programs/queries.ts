@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { facilities, organizations, programCitations, programFacilities, programs } from '../../db/tables/index.js';
-import { col, columnsOf, isAnyOf, tableAs } from '../../db/sqlParts.js';
+import { col, columnsOf, idIn, isAnyOf, tableAs } from '../../db/sqlParts.js';
 import type { Context } from '../../graphql/context.js';
 import { composed, inRange } from '../../graphql/filters.js';
 import { References } from '../../graphql/references.js';
@@ -30,16 +30,16 @@ export function programConditions(filter: ProgramFilter | null | undefined, alia
     if (filter.status) where.push(isAnyOf(col(alias, 'status'), filter.status));
     if (filter.leadOrganizationSlug) {
       references.add('organization', filter.leadOrganizationSlug);
-      where.push(sql`${col(alias, 'lead_organization_id')} in (select ${organizations.id} from ${organizations} where ${isAnyOf(sql`${organizations.slug}`, filter.leadOrganizationSlug)})`);
+      where.push(idIn(col(alias, 'lead_organization_id'), sql`select ${organizations.id} from ${organizations} where ${isAnyOf(sql`${organizations.slug}`, filter.leadOrganizationSlug)}`));
     }
     if (filter.divisionCode != null) {
       references.add('division', filter.divisionCode);
-      where.push(sql`${col(alias, 'division_id')} in ${divisionSubtreeIds(filter.divisionCode)}`);
+      where.push(idIn(col(alias, 'division_id'), divisionSubtreeIds(filter.divisionCode)));
     }
     if (filter.parentSlug) {
       references.add('program', filter.parentSlug);
       const parent = `${alias}_parent`;
-      where.push(sql`${col(alias, 'parent_id')} in (select ${col(parent, 'id')} from ${tableAs(programs, parent)} where ${isAnyOf(col(parent, 'slug'), filter.parentSlug)})`);
+      where.push(idIn(col(alias, 'parent_id'), sql`select ${col(parent, 'id')} from ${tableAs(programs, parent)} where ${isAnyOf(col(parent, 'slug'), filter.parentSlug)}`));
     }
     if (filter.hasParent != null) where.push(isNull(alias, 'parent_id', filter.hasParent));
     if (filter.hasLeadOrganization != null) where.push(isNull(alias, 'lead_organization_id', filter.hasLeadOrganization));

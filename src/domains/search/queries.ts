@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { divisions, facilities, indicators, observations, organizations, programs } from '../../db/tables/index.js';
-import { col, tableAs } from '../../db/sqlParts.js';
+import { col, idIn, tableAs } from '../../db/sqlParts.js';
 import type { ListQuery } from '../../graphql/relay/keyset.js';
 import { facilityTextColumns } from '../facilities/queries.js';
 import { nameColumns } from '../places/queries.js';
@@ -39,7 +39,7 @@ export function searchHitList(query: string, terms: string[], types: SearchType[
     let match: SQL = matchesText(alias, terms, [...text]);
     if (type === SearchType.OBSERVATION) {
       const ind = 's_obs_i';
-      match = sql`(${match} or ${col(alias, 'indicator_id')} in (select ${col(ind, 'id')} from ${tableAs(indicators, ind)} where ${matchesText(ind, terms, indicatorTextColumns)}))`;
+      match = sql`(${match} or ${idIn(col(alias, 'indicator_id'), sql`select ${col(ind, 'id')} from ${tableAs(indicators, ind)} where ${matchesText(ind, terms, indicatorTextColumns)}`)})`;
     }
     return sql`select ${type}::text as "type", ${searchTypeOrder.indexOf(type)}::int as "typeOrder", ${col(alias, 'id')} as "id",
       ${col(alias, key)} as "key", ${relevanceRank(alias, query, [...names])} as "rank" from ${tableAs(table, alias)} where ${match}`;

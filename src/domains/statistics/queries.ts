@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { divisions, facilities, indicators, observations, programs } from '../../db/tables/index.js';
 import { OrderDirection } from '../../graphql/enums.js';
-import { col, columnsOf, isAnyOf, tableAs } from '../../db/sqlParts.js';
+import { col, columnsOf, idIn, isAnyOf, tableAs } from '../../db/sqlParts.js';
 import type { Context } from '../../graphql/context.js';
 import { composed, inRange, intervalOf } from '../../graphql/filters.js';
 import { References } from '../../graphql/references.js';
@@ -43,27 +43,27 @@ export function observationConditions(filter: ObservationFilter | null | undefin
   return composed(filter, (filter) => {
     const where: SQL[] = [];
     const ind = `${alias}_i`;
-    const inIndicators = (condition: SQL) => sql`${col(alias, 'indicator_id')} in (select ${col(ind, 'id')} from ${tableAs(indicators, ind)} where ${condition})`;
+    const inIndicators = (condition: SQL, atMostOne = false) => idIn(col(alias, 'indicator_id'), sql`select ${col(ind, 'id')} from ${tableAs(indicators, ind)} where ${condition}`, atMostOne);
     const terms = searchTerms(filter.search);
     if (terms) where.push(sql`(${matchesText(alias, terms, observationTextColumns)} or ${inIndicators(matchesText(ind, terms, indicatorTextColumns))})`);
     if (filter.key) where.push(isAnyOf(col(alias, 'key'), filter.key));
     if (filter.indicatorCode) {
       references.add('indicator', filter.indicatorCode);
-      where.push(inIndicators(isAnyOf(col(ind, 'code'), filter.indicatorCode)));
+      where.push(inIndicators(isAnyOf(col(ind, 'code'), filter.indicatorCode), filter.indicatorCode.length === 1));
     }
     if (filter.domain) where.push(inIndicators(isAnyOf(col(ind, 'domain'), filter.domain)));
     if (filter.unit) where.push(isAnyOf(col(alias, 'unit'), filter.unit));
     if (filter.divisionCode != null) {
       references.add('division', filter.divisionCode);
-      where.push(sql`${col(alias, 'division_id')} in ${divisionSubtreeIds(filter.divisionCode)}`);
+      where.push(idIn(col(alias, 'division_id'), divisionSubtreeIds(filter.divisionCode)));
     }
     if (filter.facilitySlug) {
       references.add('facility', filter.facilitySlug);
-      where.push(sql`${col(alias, 'facility_id')} in (select ${facilities.id} from ${facilities} where ${isAnyOf(sql`${facilities.slug}`, filter.facilitySlug)})`);
+      where.push(idIn(col(alias, 'facility_id'), sql`select ${facilities.id} from ${facilities} where ${isAnyOf(sql`${facilities.slug}`, filter.facilitySlug)}`, filter.facilitySlug.length === 1));
     }
     if (filter.programSlug) {
       references.add('program', filter.programSlug);
-      where.push(sql`${col(alias, 'program_id')} in (select ${programs.id} from ${programs} where ${isAnyOf(sql`${programs.slug}`, filter.programSlug)})`);
+      where.push(idIn(col(alias, 'program_id'), sql`select ${programs.id} from ${programs} where ${isAnyOf(sql`${programs.slug}`, filter.programSlug)}`, filter.programSlug.length === 1));
     }
     if (filter.hasFacility != null) where.push(isNull(alias, 'facility_id', filter.hasFacility));
     if (filter.hasProgram != null) where.push(isNull(alias, 'program_id', filter.hasProgram));
