@@ -30,6 +30,11 @@ export function col(alias: string, column: string): SQL {
   return sql.raw(`"${alias}"."${column}"`);
 }
 
+/** A null check from a `has…` filter: true wants a value, false wants none. */
+export function hasValue(alias: string, column: string, wanted: boolean): SQL {
+  return wanted ? sql`${col(alias, column)} is not null` : sql`${col(alias, column)} is null`;
+}
+
 /** `expression in (…values)`; an empty list matches nothing. */
 export function isAnyOf(expression: SQL, values: readonly (string | number)[]): SQL {
   if (values.length === 0) return sql`false`;

@@ -1,11 +1,12 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { facilities, facilityCitations, organizations, programFacilities, programs } from '../../db/tables/index.js';
-import { col, columnsOf, idIn, isAnyOf, tableAs } from '../../db/sqlParts.js';
+import { col, columnsOf, hasValue, idIn, isAnyOf, tableAs } from '../../db/sqlParts.js';
 import type { Context } from '../../graphql/context.js';
 import { composed } from '../../graphql/filters.js';
 import { References } from '../../graphql/references.js';
 import type { BelongsTo, ListQuery } from '../../graphql/relay/keyset.js';
-import { loadByKey, loadGroupedByKey } from '../../graphql/relay/load.js';
+import { loadRowsBy } from '../../graphql/relay/load.js';
+import { citationsOf } from '../sources/queries.js';
 import { divisionSubtreeIds, divisionSubtreeIdsOf } from '../places/subtree.js';
 import { programConditions } from '../programs/queries.js';
 import { matchesText, relevanceKey, searchTerms } from '../search/match.js';
@@ -16,7 +17,6 @@ const f = 'f';
 const facilityColumns = columnsOf(facilities, f);
 const facilityTable = tableAs(facilities, f);
 export const facilityTextColumns = ['name_zh', 'name_en', 'description_zh', 'description_en'];
-const isNull = (alias: string, column: string, wanted: boolean) => (wanted ? sql`${col(alias, column)} is not null` : sql`${col(alias, column)} is null`);
 
 /** The SQL conditions of a facility filter on the facilities aliased `alias`. */
 export function facilityConditions(filter: FacilityFilter | null | undefined, alias: string, references: References): SQL[] {
@@ -36,9 +36,9 @@ export function facilityConditions(filter: FacilityFilter | null | undefined, al
       references.add('organization', filter.operatorSlug);
       where.push(idIn(col(alias, 'operator_id'), sql`select ${organizations.id} from ${organizations} where ${isAnyOf(sql`${organizations.slug}`, filter.operatorSlug)}`));
     }
-    if (filter.hasDivision != null) where.push(isNull(alias, 'division_id', filter.hasDivision));
-    if (filter.hasOperator != null) where.push(isNull(alias, 'operator_id', filter.hasOperator));
-    if (filter.hasLocation != null) where.push(isNull(alias, 'latitude', filter.hasLocation));
+    if (filter.hasDivision != null) where.push(hasValue(alias, 'division_id', filter.hasDivision));
+    if (filter.hasOperator != null) where.push(hasValue(alias, 'operator_id', filter.hasOperator));
+    if (filter.hasLocation != null) where.push(hasValue(alias, 'latitude', filter.hasLocation));
     if (filter.program) {
       const p = `${alias}_p`;
       const inner = programConditions(filter.program, p, references);
@@ -74,16 +74,9 @@ export const facilitiesOperatedBy: BelongsTo = (organizationId) => sql`${col(f, 
 export const facilityId = col(f, 'id');
 
 export const facilityById = (context: Context) =>
-  loadByKey<number, FacilityRow>(context, 'facility.id', (ids) => sql`select ${facilityColumns} from ${facilityTable} where ${isAnyOf(col(f, 'id'), ids)}`, (row) => row.id);
+  loadRowsBy<number, FacilityRow>(context, 'facility.id', { columns: facilityColumns, from: facilityTable }, col(f, 'id'), (row) => row.id);
 
 export const facilityBySlug = (context: Context) =>
-  loadByKey<string, FacilityRow>(context, 'facility.slug', (slugs) => sql`select ${facilityColumns} from ${facilityTable} where ${isAnyOf(col(f, 'slug'), slugs)}`, (row) => row.slug);
+  loadRowsBy<string, FacilityRow>(context, 'facility.slug', { columns: facilityColumns, from: facilityTable }, col(f, 'slug'), (row) => row.slug);
 
-export const facilityCitationsOf = (context: Context) =>
-  loadGroupedByKey<number, { facilityId: number; sourceId: number; quote: string }>(
-    context,
-    'facility.citations',
-    (ids) => sql`select ${facilityCitations.facilityId} as "facilityId", ${facilityCitations.sourceId} as "sourceId", ${facilityCitations.quote} as "quote"
-      from ${facilityCitations} where ${isAnyOf(sql`${facilityCitations.facilityId}`, ids)} order by ${facilityCitations.facilityId}, ${facilityCitations.position}`,
-    (row) => row.facilityId,
-  );
+export const facilityCitationsOf = (context: Context) => citationsOf(context, 'facility.citations', facilityCitations, facilityCitations.facilityId);

@@ -5,7 +5,7 @@ import type { Context } from '../../graphql/context.js';
 import { composed } from '../../graphql/filters.js';
 import { References } from '../../graphql/references.js';
 import type { BelongsTo, ListQuery, SortKey } from '../../graphql/relay/keyset.js';
-import { loadByKey } from '../../graphql/relay/load.js';
+import { loadRowsBy } from '../../graphql/relay/load.js';
 import { matchesText, relevanceKey, searchTerms } from '../search/match.js';
 import { divisionSubtreeIds } from './subtree.js';
 import type { DivisionFilter, DivisionRow, OrganizationFilter, OrganizationRow } from './types.js';
@@ -81,13 +81,13 @@ export function organizationList(filter?: OrganizationFilter | null): ListQuery 
 export const childDivisionOf: BelongsTo = (parentId) => sql`${col(d, 'parent_id')} = ${parentId}`;
 
 export const divisionById = (context: Context) =>
-  loadByKey<number, DivisionRow>(context, 'division.id', (ids) => sql`select ${divisionColumns} from ${tableAs(divisions, d)} where ${isAnyOf(col(d, 'id'), ids)}`, (row) => row.id);
+  loadRowsBy<number, DivisionRow>(context, 'division.id', { columns: divisionColumns, from: tableAs(divisions, d) }, col(d, 'id'), (row) => row.id);
 
 export const divisionByCode = (context: Context) =>
-  loadByKey<string, DivisionRow>(context, 'division.code', (codes) => sql`select ${divisionColumns} from ${tableAs(divisions, d)} where ${isAnyOf(col(d, 'code'), codes)}`, (row) => row.code);
+  loadRowsBy<string, DivisionRow>(context, 'division.code', { columns: divisionColumns, from: tableAs(divisions, d) }, col(d, 'code'), (row) => row.code);
 
 export const organizationById = (context: Context) =>
-  loadByKey<number, OrganizationRow>(context, 'organization.id', (ids) => sql`select ${organizationColumns} from ${tableAs(organizations, o)} where ${isAnyOf(col(o, 'id'), ids)}`, (row) => row.id);
+  loadRowsBy<number, OrganizationRow>(context, 'organization.id', { columns: organizationColumns, from: tableAs(organizations, o) }, col(o, 'id'), (row) => row.id);
 
 export const organizationBySlug = (context: Context) =>
-  loadByKey<string, OrganizationRow>(context, 'organization.slug', (slugs) => sql`select ${organizationColumns} from ${tableAs(organizations, o)} where ${isAnyOf(col(o, 'slug'), slugs)}`, (row) => row.slug);
+  loadRowsBy<string, OrganizationRow>(context, 'organization.slug', { columns: organizationColumns, from: tableAs(organizations, o) }, col(o, 'slug'), (row) => row.slug);

@@ -1,11 +1,12 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { facilities, organizations, programCitations, programFacilities, programs } from '../../db/tables/index.js';
-import { col, columnsOf, idIn, isAnyOf, tableAs } from '../../db/sqlParts.js';
+import { col, columnsOf, hasValue, idIn, isAnyOf, tableAs } from '../../db/sqlParts.js';
 import type { Context } from '../../graphql/context.js';
 import { composed, inRange } from '../../graphql/filters.js';
 import { References } from '../../graphql/references.js';
 import type { BelongsTo, ListQuery } from '../../graphql/relay/keyset.js';
-import { loadByKey, loadGroupedByKey } from '../../graphql/relay/load.js';
+import { loadRowsBy } from '../../graphql/relay/load.js';
+import { citationsOf } from '../sources/queries.js';
 import { facilityConditions, facilityList } from '../facilities/queries.js';
 import type { FacilityFilter, FacilityOrder } from '../facilities/types.js';
 import { divisionSubtreeIds } from '../places/subtree.js';
@@ -16,7 +17,6 @@ const p = 'p';
 const programColumns = columnsOf(programs, p);
 const programTable = tableAs(programs, p);
 export const programTextColumns = ['name_zh', 'name_en', 'description_zh', 'description_en'];
-const isNull = (alias: string, column: string, wanted: boolean) => (wanted ? sql`${col(alias, column)} is not null` : sql`${col(alias, column)} is null`);
 
 /** The SQL conditions of a program filter on the programs aliased `alias`. */
 export function programConditions(filter: ProgramFilter | null | undefined, alias: string, references: References): SQL[] {
@@ -41,8 +41,8 @@ export function programConditions(filter: ProgramFilter | null | undefined, alia
       const parent = `${alias}_parent`;
       where.push(idIn(col(alias, 'parent_id'), sql`select ${col(parent, 'id')} from ${tableAs(programs, parent)} where ${isAnyOf(col(parent, 'slug'), filter.parentSlug)}`));
     }
-    if (filter.hasParent != null) where.push(isNull(alias, 'parent_id', filter.hasParent));
-    if (filter.hasLeadOrganization != null) where.push(isNull(alias, 'lead_organization_id', filter.hasLeadOrganization));
+    if (filter.hasParent != null) where.push(hasValue(alias, 'parent_id', filter.hasParent));
+    if (filter.hasLeadOrganization != null) where.push(hasValue(alias, 'lead_organization_id', filter.hasLeadOrganization));
     if (filter.startDate) where.push(inRange(col(alias, 'start_date'), filter.startDate, 'filter.startDate', 'date'));
     if (filter.endDate) where.push(inRange(col(alias, 'end_date'), filter.endDate, 'filter.endDate', 'date'));
     if (filter.facility) {
@@ -73,19 +73,12 @@ export const programsLedBy: BelongsTo = (organizationId) => sql`${col(p, 'lead_o
 export const childProgramsOf: BelongsTo = (programId) => sql`${col(p, 'parent_id')} = ${programId}`;
 
 export const programById = (context: Context) =>
-  loadByKey<number, ProgramRow>(context, 'program.id', (ids) => sql`select ${programColumns} from ${programTable} where ${isAnyOf(col(p, 'id'), ids)}`, (row) => row.id);
+  loadRowsBy<number, ProgramRow>(context, 'program.id', { columns: programColumns, from: programTable }, col(p, 'id'), (row) => row.id);
 
 export const programBySlug = (context: Context) =>
-  loadByKey<string, ProgramRow>(context, 'program.slug', (slugs) => sql`select ${programColumns} from ${programTable} where ${isAnyOf(col(p, 'slug'), slugs)}`, (row) => row.slug);
+  loadRowsBy<string, ProgramRow>(context, 'program.slug', { columns: programColumns, from: programTable }, col(p, 'slug'), (row) => row.slug);
 
-export const programCitationsOf = (context: Context) =>
-  loadGroupedByKey<number, { programId: number; sourceId: number; quote: string }>(
-    context,
-    'program.citations',
-    (ids) => sql`select ${programCitations.programId} as "programId", ${programCitations.sourceId} as "sourceId", ${programCitations.quote} as "quote"
-      from ${programCitations} where ${isAnyOf(sql`${programCitations.programId}`, ids)} order by ${programCitations.programId}, ${programCitations.position}`,
-    (row) => row.programId,
-  );
+export const programCitationsOf = (context: Context) => citationsOf(context, 'program.citations', programCitations, programCitations.programId);
 
 /** The facilities of programs with their roles: a nested list keyed by program. */
 export function programFacilityList(roles: readonly string[] | null | undefined, filter?: FacilityFilter | null, orderBy?: FacilityOrder[] | null): ListQuery {

@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
-import { sources } from '../../db/tables/index.js';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import { facilityCitations, organizationCitations, programCitations, sources } from '../../db/tables/index.js';
 import { col, columnsOf, isAnyOf, tableAs } from '../../db/sqlParts.js';
 import type { Context } from '../../graphql/context.js';
-import { loadByKey } from '../../graphql/relay/load.js';
+import { loadGroupedByKey, loadRowsBy } from '../../graphql/relay/load.js';
 import type { ListQuery } from '../../graphql/relay/keyset.js';
 import type { SourceRow } from './types.js';
 
@@ -18,7 +19,20 @@ export function sourceList(): ListQuery {
 }
 
 export const sourceById = (context: Context) =>
-  loadByKey<number, SourceRow>(context, 'source.id', (ids) => sql`select ${columnsOf(sources, s)} from ${tableAs(sources, s)} where ${isAnyOf(col(s, 'id'), ids)}`, (row) => row.id);
+  loadRowsBy<number, SourceRow>(context, 'source.id', { columns: columnsOf(sources, s), from: tableAs(sources, s) }, col(s, 'id'), (row) => row.id);
 
 export const sourceBySlug = (context: Context) =>
-  loadByKey<string, SourceRow>(context, 'source.slug', (slugs) => sql`select ${columnsOf(sources, s)} from ${tableAs(sources, s)} where ${isAnyOf(col(s, 'slug'), slugs)}`, (row) => row.slug);
+  loadRowsBy<string, SourceRow>(context, 'source.slug', { columns: columnsOf(sources, s), from: tableAs(sources, s) }, col(s, 'slug'), (row) => row.slug);
+
+type CitationTable = typeof facilityCitations | typeof programCitations | typeof organizationCitations;
+
+/** The citations of many facilities, programs or organizations, in their order: one statement per request. */
+export function citationsOf(context: Context, shape: string, table: CitationTable, parentColumn: AnyPgColumn) {
+  return loadGroupedByKey<number, { parentId: number; sourceId: number; quote: string }>(
+    context,
+    shape,
+    (ids) => sql`select ${parentColumn} as "parentId", ${table.sourceId} as "sourceId", ${table.quote} as "quote"
+      from ${table} where ${isAnyOf(sql`${parentColumn}`, ids)} order by ${parentColumn}, ${table.position}`,
+    (row) => row.parentId,
+  );
+}

@@ -1,12 +1,12 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { divisions, facilities, indicators, observations, programs } from '../../db/tables/index.js';
 import { OrderDirection } from '../../graphql/enums.js';
-import { col, columnsOf, idIn, isAnyOf, tableAs } from '../../db/sqlParts.js';
+import { col, columnsOf, hasValue, idIn, isAnyOf, tableAs } from '../../db/sqlParts.js';
 import type { Context } from '../../graphql/context.js';
 import { composed, inRange, intervalOf } from '../../graphql/filters.js';
 import { References } from '../../graphql/references.js';
 import type { BelongsTo, ListQuery } from '../../graphql/relay/keyset.js';
-import { loadByKey, loadGroupedByKey } from '../../graphql/relay/load.js';
+import { loadGroupedByKey, loadRowsBy } from '../../graphql/relay/load.js';
 import { divisionSubtreeIds } from '../places/subtree.js';
 import { matchesText, relevanceKey, searchTerms } from '../search/match.js';
 import {
@@ -22,7 +22,6 @@ const indicatorColumns = columnsOf(indicators, i);
 const indicatorTable = tableAs(indicators, i);
 export const indicatorTextColumns = ['name_zh', 'name_en', 'description_zh', 'description_en'];
 export const observationTextColumns = ['label_zh', 'label_en', 'quote'];
-const isNull = (alias: string, column: string, wanted: boolean) => (wanted ? sql`${col(alias, column)} is not null` : sql`${col(alias, column)} is null`);
 
 export function indicatorConditions(filter: IndicatorFilter | null | undefined, alias: string, references: References): SQL[] {
   return composed(filter, (filter) => {
@@ -65,8 +64,8 @@ export function observationConditions(filter: ObservationFilter | null | undefin
       references.add('program', filter.programSlug);
       where.push(idIn(col(alias, 'program_id'), sql`select ${programs.id} from ${programs} where ${isAnyOf(sql`${programs.slug}`, filter.programSlug)}`, filter.programSlug.length === 1));
     }
-    if (filter.hasFacility != null) where.push(isNull(alias, 'facility_id', filter.hasFacility));
-    if (filter.hasProgram != null) where.push(isNull(alias, 'program_id', filter.hasProgram));
+    if (filter.hasFacility != null) where.push(hasValue(alias, 'facility_id', filter.hasFacility));
+    if (filter.hasProgram != null) where.push(hasValue(alias, 'program_id', filter.hasProgram));
     if (filter.measure) where.push(isAnyOf(col(alias, 'measure'), filter.measure));
     if (filter.status) where.push(isAnyOf(col(alias, 'status'), filter.status));
     if (filter.qualifier) where.push(isAnyOf(col(alias, 'qualifier'), filter.qualifier));
@@ -76,7 +75,7 @@ export function observationConditions(filter: ObservationFilter | null | undefin
       const { start, end } = intervalOf(filter.periodOverlaps, 'filter.periodOverlaps');
       where.push(sql`(${col(alias, 'period_end')} >= ${start}::date and coalesce(${col(alias, 'period_start')}, ${col(alias, 'period_end')}) <= ${end}::date)`);
     }
-    if (filter.conflicting != null) where.push(isNull(alias, 'conflict_group', filter.conflicting));
+    if (filter.conflicting != null) where.push(hasValue(alias, 'conflict_group', filter.conflicting));
     return where;
   });
 }
@@ -114,16 +113,16 @@ export function indicatorList(filter?: IndicatorFilter | null, orderBy?: Indicat
 }
 
 export const indicatorById = (context: Context) =>
-  loadByKey<number, IndicatorRow>(context, 'indicator.id', (ids) => sql`select ${indicatorColumns} from ${indicatorTable} where ${isAnyOf(col(i, 'id'), ids)}`, (row) => row.id);
+  loadRowsBy<number, IndicatorRow>(context, 'indicator.id', { columns: indicatorColumns, from: indicatorTable }, col(i, 'id'), (row) => row.id);
 
 export const indicatorByCode = (context: Context) =>
-  loadByKey<string, IndicatorRow>(context, 'indicator.code', (codes) => sql`select ${indicatorColumns} from ${indicatorTable} where ${isAnyOf(col(i, 'code'), codes)}`, (row) => row.code);
+  loadRowsBy<string, IndicatorRow>(context, 'indicator.code', { columns: indicatorColumns, from: indicatorTable }, col(i, 'code'), (row) => row.code);
 
 export const observationById = (context: Context) =>
-  loadByKey<number, ObservationRow>(context, 'observation.id', (ids) => sql`select ${observationColumns} from ${observationTable} where ${isAnyOf(col(o, 'id'), ids)}`, (row) => row.id);
+  loadRowsBy<number, ObservationRow>(context, 'observation.id', { columns: observationColumns, from: observationTable }, col(o, 'id'), (row) => row.id);
 
 export const observationByKey = (context: Context) =>
-  loadByKey<string, ObservationRow>(context, 'observation.key', (keys) => sql`select ${observationColumns} from ${observationTable} where ${isAnyOf(col(o, 'key'), keys)}`, (row) => row.key);
+  loadRowsBy<string, ObservationRow>(context, 'observation.key', { columns: observationColumns, from: observationTable }, col(o, 'key'), (row) => row.key);
 
 export const observationsInConflictGroup = (context: Context) =>
   loadGroupedByKey<string, ObservationRow>(

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
-import type { SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
+import { isAnyOf } from '../../db/sqlParts.js';
 import type { Context } from '../context.js';
 import { nestedCountQuery, nestedPageQuery, rootCountQuery, rootPageQuery, toPage, type BelongsTo, type ListQuery, type Page } from './keyset.js';
 import type { PageRequest } from './pageArgs.js';
@@ -57,6 +58,17 @@ export function loadByKey<Key extends string | number, Row>(
     const byKey = new Map(rows.map((row) => [keyOf(row), row]));
     return keys.map((key) => byKey.get(key) ?? null);
   }));
+}
+
+/** Rows of one table by one of its columns: `select <columns> from <from> where <key> in (…keys)`. */
+export function loadRowsBy<Key extends string | number, Row>(
+  context: Context,
+  shape: string,
+  select: { columns: SQL; from: SQL },
+  keyColumn: SQL,
+  keyOf: (row: Row) => Key,
+): DataLoader<Key, Row | null> {
+  return loadByKey<Key, Row>(context, shape, (keys) => sql`select ${select.columns} from ${select.from} where ${isAnyOf(keyColumn, keys)}`, keyOf);
 }
 
 /** Many rows per key (citations of a facility, observations of a conflict group), batched per request. */
