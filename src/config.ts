@@ -42,6 +42,8 @@ const environmentSchema = z.object({
   RATE_LIMIT_PARTNER: z.coerce.number().int().min(1).max(2 ** 31 - 1).default(200_000_000),
   TRUST_PROXY: booleanFlag.default(false),
   PERSISTED_QUERIES_ALLOWLIST: z.string().min(1).optional(),
+  RESPONSE_CACHE_MAX_BYTES: z.coerce.number().int().min(0).default(64 * 1024 * 1024),
+  DATA_VERSION_POLL_MS: z.coerce.number().int().min(50).default(1000),
 });
 
 export type Config = {
@@ -85,6 +87,10 @@ export interface EndpointSettings {
   allowlistFile: string | undefined;
   /** max-age of successful GET responses. */
   httpCacheMaxAge: number;
+  /** Whole responses kept in memory, bounded in bytes (0: no response cache). */
+  responseCacheMaxBytes: number;
+  /** How often the data version is read from PostgreSQL: the longest a cached answer outlives a write. */
+  dataVersionPollMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -133,6 +139,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       trustProxy: env.TRUST_PROXY,
       allowlistFile: env.PERSISTED_QUERIES_ALLOWLIST ? path.resolve(env.PERSISTED_QUERIES_ALLOWLIST) : undefined,
       httpCacheMaxAge: env.HTTP_CACHE_MAX_AGE,
+      responseCacheMaxBytes: env.RESPONSE_CACHE_MAX_BYTES,
+      dataVersionPollMs: env.DATA_VERSION_POLL_MS,
     },
   };
 }

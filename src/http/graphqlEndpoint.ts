@@ -15,6 +15,8 @@ import { isDatabaseUnreachable, type DatabaseOutage } from './databaseOutage.js'
 import { readGraphQLParams, type GraphQLParams } from './graphqlParams.js';
 import { HttpError, sendGraphQLErrors, sendHttpError } from './httpErrors.js';
 import { correctedStatus, responseMediaType, statusForRequestErrors } from './mediaTypes.js';
+import type { DataVersionWatcher } from '../cache/dataVersion.js';
+import { etagOf, ResponseCache } from '../cache/responseCache.js';
 
 export interface GraphQLEndpointParts {
   apollo: ApolloServer<Context>;
@@ -26,6 +28,16 @@ export interface GraphQLEndpointParts {
   persistedQueries: PersistedQueries;
   outage: DatabaseOutage;
   sqlCountHeader: boolean;
+  dataVersion: DataVersionWatcher;
+  /** Undefined: no response cache (RESPONSE_CACHE_MAX_BYTES=0). */
+  responseCache: ResponseCache | undefined;
+}
+
+/** Where a cacheable request's answer is kept, and the ETag it carries while the data version holds. */
+interface CachePlan {
+  key: string;
+  version: number;
+  etag: string;
 }
 
 const RETRY_AFTER_OUTAGE_SECONDS = '5';
@@ -39,10 +51,11 @@ const RETRY_AFTER_OUTAGE_SECONDS = '5';
  *   5. limits on the document: size, depth, aliases, root fields, page sizes, cost → request error
  *   6. rate limit: the estimated cost is charged to the budget       → 429 with Retry-After
  *   7. Apollo runs it, within the request time limit                 → 503 on timeout or database outage
- * Nothing before step 7 runs SQL, except looking up an API key.
+ * Nothing before step 7 runs SQL, except looking up an API key. A read answered before at the current data
+ * version skips 5 and 7: a matching If-None-Match gets 304, else the cached response is sent.
  */
 export function graphqlEndpoint(parts: GraphQLEndpointParts) {
-  const { apollo, schema, db, settings, rateLimiter, persistedQueries, outage } = parts;
+  const { apollo, schema, db, settings, rateLimiter, persistedQueries, outage, dataVersion, responseCache } = parts;
   const { limits } = settings;
 
   return async function serveGraphQL(request: IncomingMessage, response: ServerResponse, url: URL, requestId: string): Promise<void> {
@@ -59,6 +72,27 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
         if (outage.active) throw databaseUnavailable();
         const identity = await identifyClient(request);
         const operation = await persistedQueries.resolve(params.query, params.extensions);
+        const cache = cachePlan(request, params, operation.query);
+        if (cache && request.headers['if-none-match'] === cache.etag) {
+          // Revalidation costs the client one point: nothing is parsed or run.
+          headers.push(...rateLimitHeaders(await rateLimiter.charge(identity, 1)), ['etag', cache.etag]);
+          finish();
+          response.statusCode = 304;
+          response.setHeader('cache-control', cacheControl(request, 200, '{}', operation.query, identity));
+          return void response.end();
+        }
+        const hit = cache && responseCache?.get(cache.key);
+        if (cache && hit) {
+          headers.push(...rateLimitHeaders(await rateLimiter.charge(identity, hit.cost)));
+          finish();
+          response.statusCode = 200;
+          response.setHeader('content-type', hit.contentType);
+          response.setHeader('etag', cache.etag);
+          response.setHeader('x-cache', 'hit');
+          response.setHeader('cache-control', cacheControl(request, 200, hit.body, operation.query, identity));
+          response.setHeader('vary', 'accept, accept-language, authorization, x-api-key');
+          return void response.end(hit.body);
+        }
         const checked: CheckedDocument = operation.query === undefined ? {} : checkDocument(schema, operation.query, params.operationName, params.variables, limits);
         await operation.register?.();
         const rateLimit = await rateLimiter.charge(identity, checked.shape?.cost ?? 1);
@@ -70,7 +104,7 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
           }),
         );
         finish();
-        await sendApolloResult(request, response, result, scope, operation.query, identity);
+        await sendApolloResult(request, response, result, scope, operation.query, identity, cache, checked.shape?.cost ?? 1);
       } catch (error) {
         if (error instanceof RateLimitExceeded) headers.push(...rateLimitHeaders(error.status));
         finish();
@@ -95,6 +129,10 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
     });
   };
 
+  function cachePlan(request: IncomingMessage, params: GraphQLParams, query: string | undefined) {
+    return cachePlanFor(dataVersion, request, params, query);
+  }
+
   async function identifyClient(request: IncomingMessage): Promise<Identity> {
     return identify(db, request.headers, request.socket.remoteAddress, settings.trustProxy);
   }
@@ -118,13 +156,22 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
     }
   }
 
-  async function sendApolloResult(request: IncomingMessage, response: ServerResponse, result: HTTPGraphQLResponse, scope: RequestScope, query: string | undefined, identity: Identity) {
+  async function sendApolloResult(
+    request: IncomingMessage, response: ServerResponse, result: HTTPGraphQLResponse, scope: RequestScope, query: string | undefined,
+    identity: Identity, cache: CachePlan | undefined, cost: number,
+  ) {
     for (const [name, value] of result.headers) response.setHeader(name, value);
     const body = result.body.kind === 'complete' ? result.body.string : undefined;
     response.statusCode = body === undefined ? result.status ?? 200 : correctedStatus(result.status ?? 200, result.headers.get('content-type'), body);
     if (scope.databaseUnavailable) {
       response.statusCode = 503;
       response.setHeader('retry-after', RETRY_AFTER_OUTAGE_SECONDS);
+    }
+    // Only a complete success is kept, and only if the data did not change while it was computed.
+    if (cache && body !== undefined && response.statusCode === 200 && !body.includes('"errors":') && dataVersion.current === cache.version) {
+      responseCache?.set(cache.key, { body, contentType: String(response.getHeader('content-type') ?? 'application/json'), cost });
+      response.setHeader('etag', cache.etag);
+      if (responseCache) response.setHeader('x-cache', 'miss');
     }
     response.setHeader('cache-control', cacheControl(request, response.statusCode, body, query, identity));
     response.setHeader('vary', 'accept, accept-language, authorization, x-api-key');
@@ -139,6 +186,28 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
     if (!ok || (query !== undefined && /\brateLimit\b/.test(query))) return 'no-store';
     return `${identity.kind === 'anonymous' ? 'public' : 'private'}, max-age=${settings.httpCacheMaxAge}`;
   }
+}
+
+/**
+ * Reads are cacheable once the data version is known; answers about the caller (rateLimit) never are.
+ * The key holds everything that shapes the answer, so two requests with one key get the same bytes.
+ */
+function cachePlanFor(dataVersion: DataVersionWatcher, request: IncomingMessage, params: GraphQLParams, query: string | undefined): CachePlan | undefined {
+  const version = dataVersion.current;
+  if (query === undefined || version === undefined || /\brateLimit\b/.test(query) || /^\s*(mutation|subscription)\b/.test(query)) return undefined;
+  let key: string;
+  try {
+    key = ResponseCache.keyOf({
+      query,
+      operationName: params.operationName,
+      variables: params.variables,
+      language: languageFromHeader(request.headers['accept-language']),
+      mediaType: responseMediaType(request.headers.accept),
+    });
+  } catch {
+    return undefined; // variables nested too deep to serialize: not cacheable, and refused further on
+  }
+  return { key, version, etag: etagOf(version, key) };
 }
 
 function databaseUnavailable(): HttpError {

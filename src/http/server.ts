@@ -10,6 +10,8 @@ import { connectRedis } from '../access/redisClient.js';
 import { loadConfig, type EndpointSettings } from '../config.js';
 import type { Database } from '../db/connection.js';
 import type { Context } from '../graphql/context.js';
+import { DataVersionWatcher } from '../cache/dataVersion.js';
+import { ResponseCache } from '../cache/responseCache.js';
 import { graphqlSchema } from '../graphql/schema.js';
 import type { Logger } from '../logger.js';
 import { currentRequestScope } from '../requestScope.js';
@@ -63,7 +65,11 @@ export async function createHttpServer({ db, logger, sqlCountHeader = false, set
     redis ? new RedisQueryTextStore(redis, settings.redisKeyPrefix) : new MemoryQueryTextStore(),
     settings.allowlistFile ? readAllowlist(settings.allowlistFile) : undefined,
   );
-  const serveGraphQL = graphqlEndpoint({ apollo, schema, db, logger, settings, rateLimiter, persistedQueries, outage, sqlCountHeader });
+  const dataVersion = new DataVersionWatcher(db, settings.dataVersionPollMs, logger);
+  await dataVersion.start();
+  const responseCache = settings.responseCacheMaxBytes > 0 ? new ResponseCache(settings.responseCacheMaxBytes) : undefined;
+  if (responseCache) dataVersion.onChange(() => responseCache.clear());
+  const serveGraphQL = graphqlEndpoint({ apollo, schema, db, logger, settings, rateLimiter, persistedQueries, outage, sqlCountHeader, dataVersion, responseCache });
 
   async function handle(request: IncomingMessage, response: ServerResponse) {
     const requestId = validRequestId(request.headers['x-request-id']) ?? randomUUID();
@@ -122,6 +128,7 @@ export async function createHttpServer({ db, logger, sqlCountHeader = false, set
       });
       clearInterval(closeIdle);
       outage.stop();
+      dataVersion.stop();
       await apollo.stop();
       await redis?.quit().catch(() => redis.disconnect());
     },

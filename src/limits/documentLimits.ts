@@ -1,4 +1,4 @@
-import { GraphQLError, Lexer, Source, TokenKind, getOperationAST, parse, type GraphQLSchema } from 'graphql';
+import { GraphQLError, Lexer, Source, TokenKind, getOperationAST, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { EndpointSettings } from '../config.js';
 import { MAX_PAGE_SIZE } from '../graphql/relay/pageArgs.js';
 import { measureOperation, type OperationShape } from './operationShape.js';
@@ -33,17 +33,8 @@ export function checkDocument(schema: GraphQLSchema, text: string, operationName
   if (bytes > limits.maxDocumentBytes) {
     throw new LimitExceeded(`The query document is ${count(bytes)} bytes; the limit is ${count(limits.maxDocumentBytes)}. Split it into several requests.`, { code: 'DOCUMENT_TOO_LARGE', limit: limits.maxDocumentBytes, actual: bytes });
   }
-  const nesting = bracketNesting(text, limits.maxDepth * 2 + 32);
-  if (nesting === undefined) return {}; // a syntax error: Apollo reports it as usual
-  if (nesting.exceeded) throw tooDeep(nesting.depth, limits.maxDepth, true);
-
-  let document;
-  try {
-    document = parse(text);
-  } catch (error) {
-    if (error instanceof GraphQLError) return {};
-    throw error;
-  }
+  const document = parsedOnce(text, limits.maxDepth);
+  if (document === undefined) return {}; // a syntax error: Apollo reports it as usual
   const operation = getOperationAST(document, operationName);
   if (!operation) return {}; // no operation by that name, or several and no name: Apollo says which
   const shape = measureOperation(schema, document, operation, variables);
@@ -68,6 +59,31 @@ export function checkDocument(schema: GraphQLSchema, text: string, operationName
     );
   }
   return { shape, operationType: operation.operation };
+}
+
+/**
+ * Clients send the same few documents again and again: each text is lexed and parsed once, then its
+ * syntax tree comes from this bounded map (oldest out first). Only what passed the nesting check is kept.
+ */
+const MAX_PARSED_DOCUMENTS = 1000;
+const parsedDocuments = new Map<string, DocumentNode>();
+
+function parsedOnce(text: string, maxDepth: number): DocumentNode | undefined {
+  const cached = parsedDocuments.get(text);
+  if (cached) return cached;
+  const nesting = bracketNesting(text, maxDepth * 2 + 32);
+  if (nesting === undefined) return undefined;
+  if (nesting.exceeded) throw tooDeep(nesting.depth, maxDepth, true);
+  let document: DocumentNode;
+  try {
+    document = parse(text);
+  } catch (error) {
+    if (error instanceof GraphQLError) return undefined;
+    throw error;
+  }
+  if (parsedDocuments.size >= MAX_PARSED_DOCUMENTS) parsedDocuments.delete(parsedDocuments.keys().next().value!);
+  parsedDocuments.set(text, document);
+  return document;
 }
 
 function tooDeep(depth: number, limit: number, atLeast = false): LimitExceeded {

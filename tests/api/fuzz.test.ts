@@ -115,7 +115,7 @@ const errorsLogged: unknown[] = [];
 const recordingLogger: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: (message, fields) => errorsLogged.push({ message, ...fields }) };
 
 let api: TestApi;
-beforeAll(async () => { api = await startApi({ logger: recordingLogger, settings: { limits: defaultSettings().limits } }); });
+beforeAll(async () => { api = await startApi({ logger: recordingLogger, settings: { limits: defaultSettings().limits, responseCacheMaxBytes: defaultSettings().responseCacheMaxBytes } }); });
 afterAll(async () => { await api?.close(); });
 
 describe('fuzzing the endpoint', () => {

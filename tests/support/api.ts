@@ -31,6 +31,8 @@ export interface SettingsOverrides {
   trustProxy?: boolean;
   allowlistFile?: string;
   httpCacheMaxAge?: number;
+  responseCacheMaxBytes?: number;
+  dataVersionPollMs?: number;
 }
 
 /** The endpoint settings a server gets from an empty environment: what production runs with. */
@@ -40,12 +42,15 @@ export const defaultSettings = (): EndpointSettings => loadConfig({}).endpoint;
  * The endpoint settings of a test server: the defaults of src/config.ts, except budgets so large that
  * only the tests about rate limits, which set their own, ever meet them, and a cost limit that lets the
  * statement-count tests page 50 items four levels deep (6.5 million estimated, to prove batching holds)
- * where production stops at 500,000. tests/api/limits.test.ts runs with the production limits.
+ * where production stops at 500,000. tests/api/limits.test.ts runs with the production limits. The
+ * response cache is off, so that every request really runs (tests count its SQL statements); the tests
+ * of the cache turn it on.
  */
 export function testSettings(overrides: SettingsOverrides = {}): EndpointSettings {
   const defaults = defaultSettings();
   return {
     ...defaults,
+    responseCacheMaxBytes: 0,
     ...overrides,
     limits: { ...defaults.limits, maxQueryCost: 10_000_000, ...overrides.limits },
     rateLimits: { ...defaults.rateLimits, anonymous: 1e9, standard: 1e9, partner: 1e9, ...overrides.rateLimits },
