@@ -5,7 +5,7 @@ import * as vocabulary from '../db/vocabulary.js';
  * GraphQL enums built from the vocabularies in src/db/vocabulary.ts: `under_construction` in the database
  * is `UNDER_CONSTRUCTION` in GraphQL, with the vocabulary's description.
  */
-function graphqlEnum<T extends Record<string, string>>(name: string, description: string, values: T) {
+export function graphqlEnum<T extends Record<string, string>>(name: string, description: string, values: T) {
   const enumObject = Object.fromEntries(Object.keys(values).map((value) => [value.toUpperCase(), value])) as {
     [K in keyof T & string as Uppercase<K>]: K;
   };

@@ -1,4 +1,5 @@
-import { createUnionType, Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { createUnionType, Field, Float, Int, ObjectType } from 'type-graphql';
+import { graphqlEnum } from '../../graphql/enums.js';
 import { Facility } from '../facilities/types.js';
 import { Division, Organization } from '../places/types.js';
 import { Program } from '../programs/types.js';
@@ -6,26 +7,15 @@ import { Indicator, Observation } from '../statistics/types.js';
 import { PageInfo } from '../../graphql/relay/connection.js';
 import type { NodeTypeName } from '../../graphql/globalId.js';
 
-export enum SearchType {
-  FACILITY = 'facility',
-  PROGRAM = 'program',
-  INDICATOR = 'indicator',
-  OBSERVATION = 'observation',
-  ORGANIZATION = 'organization',
-  DIVISION = 'division',
-}
-registerEnumType(SearchType, {
-  name: 'SearchType',
-  description: 'What the cross-type search may return.',
-  valuesConfig: {
-    FACILITY: { description: 'Facilities, by name and description.' },
-    PROGRAM: { description: 'Programs, by name and description.' },
-    INDICATOR: { description: 'Indicators, by name and description.' },
-    OBSERVATION: { description: 'Figures, by label and source quote, or by their indicator\'s names.' },
-    ORGANIZATION: { description: 'Organizations, by name.' },
-    DIVISION: { description: 'Divisions, by name.' },
-  },
+export const SearchType = graphqlEnum('SearchType', 'What the cross-type search may return.', {
+  facility: 'Facilities, by name and description.',
+  program: 'Programs, by name and description.',
+  indicator: 'Indicators, by name and description.',
+  observation: 'Figures, by label and source quote, or by their indicator\'s names.',
+  organization: 'Organizations, by name.',
+  division: 'Divisions, by name.',
 });
+export type SearchType = (typeof SearchType)[keyof typeof SearchType];
 
 export const SearchResult = createUnionType({
   name: 'SearchResult',

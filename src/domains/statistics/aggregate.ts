@@ -1,36 +1,25 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Int, ObjectType } from 'type-graphql';
 import { indicators, observations } from '../../db/tables/index.js';
 import { col, tableAs } from '../../db/sqlParts.js';
 import type { Domain, Unit } from '../../db/vocabulary.js';
 import type { Context } from '../../graphql/context.js';
-import { DomainEnum, UnitEnum, MeasureEnum } from '../../graphql/enums.js';
+import { DomainEnum, graphqlEnum, MeasureEnum, UnitEnum } from '../../graphql/enums.js';
 import { badUserInput } from '../../graphql/errors.js';
 import { References } from '../../graphql/references.js';
 import { observationConditions } from './queries.js';
 import type { ObservationFilter } from './types.js';
 
 /** Group-by for figures: counts, sums, averages, minima and maxima per indicator, domain, division, year, unit. */
-export enum ObservationGroupBy {
-  INDICATOR = 'indicator',
-  DOMAIN = 'domain',
-  DIVISION = 'division',
-  YEAR = 'year',
-  UNIT = 'unit',
-  MEASURE = 'measure',
-}
-registerEnumType(ObservationGroupBy, {
-  name: 'ObservationGroupBy',
-  description: 'What figures can be grouped by.',
-  valuesConfig: {
-    INDICATOR: { description: 'The indicator.' },
-    DOMAIN: { description: 'The indicator\'s domain.' },
-    DIVISION: { description: 'The division the figure is about.' },
-    YEAR: { description: 'The calendar year the period ends in.' },
-    UNIT: { description: 'The unit.' },
-    MEASURE: { description: 'The measure (level, count, cumulative, change, share).' },
-  },
+export const ObservationGroupBy = graphqlEnum('ObservationGroupBy', 'What figures can be grouped by.', {
+  indicator: 'The indicator.',
+  domain: 'The indicator\'s domain.',
+  division: 'The division the figure is about.',
+  year: 'The calendar year the period ends in.',
+  unit: 'The unit.',
+  measure: 'The measure (level, count, cumulative, change, share).',
 });
+export type ObservationGroupBy = (typeof ObservationGroupBy)[keyof typeof ObservationGroupBy];
 
 export const MAX_GROUPS = 1000;
 
