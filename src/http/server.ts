@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { Redis } from 'ioredis';
 import { MemoryBudgetStore, RedisBudgetStore } from '../access/budgetStore.js';
 import { MemoryQueryTextStore, PersistedQueries, readAllowlist, RedisQueryTextStore } from '../access/persistedQueries.js';
@@ -54,7 +54,9 @@ export async function createHttpServer({ db, logger, sqlCountHeader = false, set
     // Persisted queries are resolved before the limits are checked (src/access/persistedQueries.ts).
     persistedQueries: false,
     formatError: formatGraphQLError(logger, () => currentRequestScope()?.requestId ?? 'unknown', (error) => outage.report(error)),
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    // The cache-control plugin wraps every field's resolver to compute hints nobody here reads; the response
+    // cache and Cache-Control are ours (src/cache, graphqlEndpoint.ts).
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled()],
     logger: { debug: () => {}, info: () => {}, warn: (m) => logger.warn(String(m)), error: (m) => logger.error(String(m)) },
   });
   await apollo.start();

@@ -1,5 +1,5 @@
 import { Field, Int, ObjectType, type ClassType } from 'type-graphql';
-import type { Page } from './keyset.js';
+import type { Page, PageRow } from './keyset.js';
 
 @ObjectType({ description: 'Where a page sits in its list (Relay cursor connections).', simpleResolvers: true })
 export class PageInfo {
@@ -35,18 +35,41 @@ export function toConnectionWith<Row, Node, Extra>(
   countTotal: () => Promise<number>,
   edgeOf: (row: Row) => Extra & { node: Node },
 ): ConnectionData<Node, Extra & { node: Node; cursor: string }> {
-  const edges = page.rows.map(({ row, cursor }) => ({ ...edgeOf(row), cursor }));
+  const edges = page.rows.map((pageRow) => Object.assign(new LazyCursorEdge(pageRow), edgeOf(pageRow.row)) as Extra & { node: Node; cursor: string });
   return {
     edges,
     nodes: edges.map((edge) => edge.node),
-    pageInfo: {
-      hasNextPage: page.hasNextPage,
-      hasPreviousPage: page.hasPreviousPage,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
-    },
+    pageInfo: new LazyPageInfo(page),
     countTotal,
   };
+}
+
+/** An edge whose cursor is encoded only if a client reads it. */
+class LazyCursorEdge {
+  constructor(private readonly pageRow: PageRow<unknown>) {}
+
+  get cursor(): string {
+    return this.pageRow.cursor;
+  }
+}
+
+/** Page info whose cursors are encoded only if a client reads them. */
+class LazyPageInfo implements PageInfo {
+  readonly hasNextPage: boolean;
+  readonly hasPreviousPage: boolean;
+
+  constructor(private readonly page: Page<unknown>) {
+    this.hasNextPage = page.hasNextPage;
+    this.hasPreviousPage = page.hasPreviousPage;
+  }
+
+  get startCursor(): string | null {
+    return this.page.rows[0]?.cursor ?? null;
+  }
+
+  get endCursor(): string | null {
+    return this.page.rows.at(-1)?.cursor ?? null;
+  }
 }
 
 /** Builds `<Name>Edge` and `<Name>Connection` for a node type. */

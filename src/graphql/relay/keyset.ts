@@ -34,7 +34,23 @@ export interface ListQuery {
 
 export interface PageRow<Row> {
   row: Row;
-  cursor: string;
+  readonly cursor: string;
+}
+
+/**
+ * A fetched row and, on demand, its cursor: most clients ask for nodes and the end cursor, so encoding a
+ * cursor for every row of every page would be work thrown away. The row is the driver's object as it came
+ * (its extra "__k…" sort key columns are never exposed: GraphQL reads only the fields asked for).
+ */
+class KeysetRow<Row> implements PageRow<Row> {
+  constructor(readonly row: Row, private readonly ordering: string, private readonly keyCount: number) {}
+
+  get cursor(): string {
+    const raw = this.row as KeyedRow;
+    const values: (string | null)[] = [];
+    for (let i = 0; i < this.keyCount; i++) values.push(raw[`__k${i}`] as string | null);
+    return encodeCursor(this.ordering, values);
+  }
 }
 
 export interface Page<Row> {
@@ -136,15 +152,7 @@ export function toPage<Row>(list: ListQuery, request: PageRequest, fetched: Keye
   const hasMore = fetched.length > request.size;
   const kept = fetched.slice(0, request.size);
   if (request.backward) kept.reverse();
-  const rows = kept.map((raw) => {
-    const values: (string | null)[] = [];
-    const row: KeyedRow = {};
-    for (const [column, value] of Object.entries(raw)) {
-      if (column.startsWith('__k')) values[Number(column.slice(3))] = value as string | null;
-      else if (column !== '__rank' && column !== '__parent') row[column] = value;
-    }
-    return { row: row as Row, cursor: encodeCursor(ordering, values) };
-  });
+  const rows = kept.map((raw) => new KeysetRow(raw as Row, ordering, list.order.length));
   // A valid cursor is itself a row on the other side, so there is a page that way.
   return request.backward
     ? { rows, hasPreviousPage: hasMore, hasNextPage: request.cursor != null }
