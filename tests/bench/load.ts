@@ -1,0 +1,48 @@
+/**
+ * Load for one query on one server: autocannon at a fixed concurrency for a fixed time, after a short
+ * warm-up whose numbers are dropped (JIT, connection pool, plan and document caches).
+ */
+import autocannon from 'autocannon';
+import type { Operation } from './queries.js';
+
+export interface LoadSettings {
+  connections: number;
+  seconds: number;
+  warmupSeconds: number;
+}
+
+export interface LoadResult {
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  requests: number;
+  /** Connection errors and timeouts. */
+  errors: number;
+  non2xx: number;
+}
+
+function fire(url: string, operation: Operation, connections: number, seconds: number): Promise<autocannon.Result> {
+  return autocannon({
+    url: `${url}/graphql`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify(operation),
+    connections,
+    duration: seconds,
+    // A slow query should show up in p99, not be cut off by autocannon's own 10 s timeout.
+    timeout: 30,
+  });
+}
+
+export async function measure(url: string, operation: Operation, settings: LoadSettings): Promise<LoadResult> {
+  if (settings.warmupSeconds > 0) await fire(url, operation, settings.connections, settings.warmupSeconds);
+  const result = await fire(url, operation, settings.connections, settings.seconds);
+  return {
+    requestsPerSecond: Math.round(result.requests.total / result.duration),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    requests: result.requests.total,
+    errors: result.errors,
+    non2xx: result.non2xx,
+  };
+}

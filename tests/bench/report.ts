@@ -1,0 +1,143 @@
+/**
+ * What a run found, as markdown tables and a verdict per target of the issue, and the same as JSON.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { QueryCheck } from './check.js';
+import type { Scale } from './database.js';
+import type { LoadResult } from './load.js';
+import type { ServerName } from './servers.js';
+
+export interface Measurement {
+  query: string;
+  server: ServerName;
+  load: LoadResult;
+  rssMb: number;
+  /** CPU % that other processes used just before the run (see machine.ts). */
+  backgroundCpu: number;
+}
+
+export interface ScaleResult {
+  scale: Scale;
+  fillSeconds: number;
+  checks: QueryCheck[];
+  measurements: Measurement[];
+}
+
+export interface BenchResult {
+  startedAt: string;
+  command: string;
+  machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; postgres: string };
+  settings: { connections: number; seconds: number; warmupSeconds: number };
+  /** The variables that turned Minsheng's response cache off and on; null: no cache to measure. */
+  cacheEnvironments: { off: Record<string, string>; on: Record<string, string> } | null;
+  postgraphileSettings: string;
+  scales: ScaleResult[];
+  targets: Target[];
+}
+
+export interface Target {
+  name: string;
+  met: boolean | null;
+  detail: string;
+}
+
+const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}×` : '—');
+const find = (scale: ScaleResult, query: string, server: ServerName) => scale.measurements.find((m) => m.query === query && m.server === server);
+
+function statementsCell(check: QueryCheck | undefined, server: ServerName): string {
+  if (!check) return '—';
+  const s = check.statements;
+  if (server === 'minsheng-cached') return s.minshengCachedRepeat === null ? '—' : `${s.minshengCachedRepeat} (repeat)`;
+  const [full, small] = server === 'minsheng' ? [s.minsheng, s.minshengSmallPage] : [s.postgraphile, s.postgraphileSmallPage];
+  if (full === null) return '—';
+  return full === small ? String(full) : `${full} (${small} at first: 5)`;
+}
+
+export function scaleTable(scale: ScaleResult): string {
+  const lines = [
+    `### ${scale.scale.name}: ${scale.scale.facilities.toLocaleString('en')} synthetic facilities, ${scale.scale.observations.toLocaleString('en')} synthetic observations`,
+    '',
+    '| query | server | req/s | p50 ms | p99 ms | errors / non-2xx | SQL statements | RSS MB | M/P req/s | M/P p99 | other CPU % |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const check of scale.checks) {
+    const postgraphile = find(scale, check.query, 'postgraphile');
+    for (const server of ['minsheng', 'minsheng-cached', 'postgraphile'] as const) {
+      const m = find(scale, check.query, server);
+      if (!m) continue;
+      const versus = server !== 'postgraphile' && postgraphile
+        ? [ratio(m.load.requestsPerSecond, postgraphile.load.requestsPerSecond), ratio(m.load.p99Ms, postgraphile.load.p99Ms)]
+        : ['', ''];
+      lines.push(`| ${check.query} | ${server} | ${m.load.requestsPerSecond} | ${m.load.p50Ms} | ${m.load.p99Ms} | ${m.load.errors} / ${m.load.non2xx} | ${statementsCell(check, server)} | ${m.rssMb} | ${versus.join(' | ')} | ${m.backgroundCpu} |`);
+    }
+  }
+  const warnings = scale.checks.flatMap((c) => c.warnings.map((w) => `- ${c.query}: ${w}`));
+  if (warnings.length > 0) lines.push('', 'Check warnings:', ...warnings);
+  return lines.join('\n');
+}
+
+export function growthTable(small: ScaleResult, large: ScaleResult): string {
+  const lines = [
+    `### p50 growth ${small.scale.name} → ${large.scale.name}`,
+    '',
+    `| query | server | p50 ms ${small.scale.name} | p50 ms ${large.scale.name} | growth |`,
+    '|---|---|---:|---:|---:|',
+  ];
+  for (const check of small.checks) {
+    for (const server of ['minsheng', 'minsheng-cached', 'postgraphile'] as const) {
+      const [a, b] = [find(small, check.query, server), find(large, check.query, server)];
+      if (a && b) lines.push(`| ${check.query} | ${server} | ${a.load.p50Ms} | ${b.load.p50Ms} | ${ratio(b.load.p50Ms, a.load.p50Ms)} |`);
+    }
+  }
+  return lines.join('\n');
+}
+
+/** The issue's targets, judged per query; a scale's verdict names the queries that miss. */
+export function judgeTargets(scales: ScaleResult[], cached: boolean): Target[] {
+  const targets: Target[] = [];
+  const verdict = (name: string, misses: string[], checked: number) =>
+    targets.push({ name, met: checked === 0 ? null : misses.length === 0, detail: checked === 0 ? 'not measured' : misses.length === 0 ? 'every query' : `missed by: ${misses.join('; ')}` });
+  for (const scale of scales) {
+    const at = scale.scale.name;
+    const throughput: string[] = [];
+    const tail: string[] = [];
+    const cachedMisses: string[] = [];
+    const sql: string[] = [];
+    for (const check of scale.checks) {
+      const [m, c, p] = (['minsheng', 'minsheng-cached', 'postgraphile'] as const).map((s) => find(scale, check.query, s));
+      if (m && p && m.load.requestsPerSecond < p.load.requestsPerSecond) throughput.push(`${check.query} ${ratio(m.load.requestsPerSecond, p.load.requestsPerSecond)}`);
+      if (m && p && m.load.p99Ms > p.load.p99Ms) tail.push(`${check.query} ${m.load.p99Ms} vs ${p.load.p99Ms} ms`);
+      if (c && p && c.load.requestsPerSecond < 3 * p.load.requestsPerSecond) cachedMisses.push(`${check.query} ${ratio(c.load.requestsPerSecond, p.load.requestsPerSecond)}`);
+      const { expected, ...s } = check.statements;
+      if (s.minsheng !== expected || s.minshengSmallPage !== expected) sql.push(`${check.query} ${s.minsheng} (${s.minshengSmallPage} at first: 5), expected ${expected}`);
+    }
+    verdict(`${at}: uncached req/s ≥ 1.0× PostGraphile`, throughput, scale.measurements.length);
+    verdict(`${at}: uncached p99 ≤ PostGraphile's`, tail, scale.measurements.length);
+    verdict(`${at}: cached req/s ≥ 3× PostGraphile`, cachedMisses, cached ? scale.measurements.length : 0);
+    verdict(`${at}: SQL statements = 1 + one per nested list level, at any page size`, sql, scale.checks.length);
+    verdict(`${at}: both servers return the same rows`, scale.checks.filter((c) => !c.same).map((c) => c.query), scale.checks.length);
+  }
+  if (scales.length >= 2) {
+    const [small, large] = [scales[0]!, scales[scales.length - 1]!];
+    const misses = small.checks.flatMap((check) => {
+      const [a, b] = [find(small, check.query, 'minsheng'), find(large, check.query, 'minsheng')];
+      return a && b && b.load.p50Ms > 1.5 * a.load.p50Ms ? [`${check.query} ${ratio(b.load.p50Ms, a.load.p50Ms)}`] : [];
+    });
+    verdict(`p50 at ${large.scale.name} ≤ 1.5× p50 at ${small.scale.name} (Minsheng, uncached)`, misses, small.checks.length);
+  } else {
+    verdict('p50 at 1m ≤ 1.5× p50 at 10k (Minsheng, uncached)', [], 0);
+  }
+  return targets;
+}
+
+export function targetList(targets: Target[]): string {
+  return ['### Targets', '', ...targets.map((t) => `- ${t.met === null ? 'NOT MEASURED' : t.met ? 'MET' : 'MISSED'}: ${t.name} (${t.detail})`)].join('\n');
+}
+
+export function writeJson(directory: string, result: BenchResult): string {
+  mkdirSync(directory, { recursive: true });
+  const file = path.join(directory, `${result.startedAt.replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  return file;
+}

@@ -1,0 +1,143 @@
+/**
+ * npm run bench [-- --quick] [--scales 10k,1m] [--seconds 10] [--warmup 2] [--connections 10]
+ *                [--cached-env NAME=VALUE ...] [--uncached-env NAME=VALUE ...] [--database-url postgres://…/postgres]
+ *
+ * Minsheng against PostGraphile 4.14.1 on one PostgreSQL database per scale, query by query, alternating
+ * which server goes first. Prints markdown tables and which targets of the issue are met; writes JSON to
+ * bench-results/. Exits 0 even when targets are missed: the numbers are the result.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { checkQuery, type QueryCheck } from './check.js';
+import { createBenchDatabase, dropBenchDatabase, postgresVersion, type Scale } from './database.js';
+import { resolveFixture } from './fixtures.js';
+import { measure, type LoadSettings } from './load.js';
+import { describeMachine, waitForQuietMachine } from './machine.js';
+import { queryMix } from './queries.js';
+import { growthTable, judgeTargets, scaleTable, targetList, writeJson, type BenchResult, type Measurement, type ScaleResult } from './report.js';
+import { killAllServers, responseCacheEnvironments, rssMegabytes, type CacheEnvironments, startMinsheng, startPostgraphile, stopServer, type RunningServer } from './servers.js';
+
+const SCALES: Record<string, Scale> = {
+  '10k': { name: '10k', facilities: 10_000, observations: 10_000 },
+  '1m': { name: '1m', facilities: 100_000, observations: 1_000_000 },
+};
+
+// Before each run, wait (at most this long) until other processes use under this share of the CPU.
+const QUIET_CPU_PERCENT = 15;
+const QUIET_WAIT_SECONDS = 5;
+
+const POSTGRAPHILE_SETTINGS = 'library on node:http, schema public, pg pool of 10, NODE_ENV=production, appendPlugins: [postgraphile-plugin-connection-filter], '
+  + 'dynamicJson: true, setofFunctionsContainNulls: false, ignoreRBAC: false, disableQueryLog: true, watchPg: false, graphiql: false, enableQueryBatching: false';
+
+function parseArguments(argv: string[]) {
+  const value = (name: string) => {
+    const at = argv.indexOf(`--${name}`);
+    return at < 0 ? undefined : argv[at + 1];
+  };
+  const quick = argv.includes('--quick');
+  const scales = (value('scales') ?? (quick ? '10k' : '10k,1m')).split(',').map((name) => {
+    const scale = SCALES[name.trim()];
+    if (!scale) throw new Error(`--scales takes ${Object.keys(SCALES).join(', ')}; got ${name}`);
+    return scale;
+  });
+  const load: LoadSettings = {
+    connections: Number(value('connections') ?? 10),
+    seconds: Number(value('seconds') ?? (quick ? 5 : 10)),
+    warmupSeconds: Number(value('warmup') ?? (quick ? 1 : 2)),
+  };
+  const repeated = (name: string) => argv.flatMap((arg, i) => (arg === `--${name}` && argv[i + 1] ? [argv[i + 1]!] : []));
+  const cacheFlags = { on: repeated('cached-env'), off: repeated('uncached-env') };
+  const serverUrl = value('database-url') ?? process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  return { scales, load, cacheFlags, serverUrl };
+}
+
+const say = (line: string) => process.stderr.write(`${line}\n`);
+
+async function benchScale(scale: Scale, serverUrl: string, load: LoadSettings, cache: CacheEnvironments | undefined): Promise<ScaleResult> {
+  say(`\n[${scale.name}] creating and filling the database (${scale.facilities} facilities, ${scale.observations} observations)…`);
+  const database = await createBenchDatabase(serverUrl, scale);
+  say(`[${scale.name}] filled in ${database.fillSeconds.toFixed(0)} s`);
+  const servers: RunningServer[] = [];
+  try {
+    const minsheng = await startMinsheng(database.url, 'minsheng', cache?.off);
+    servers.push(minsheng);
+    const postgraphile = await startPostgraphile(database.url);
+    servers.push(postgraphile);
+    const cached = cache ? await startMinsheng(database.url, 'minsheng-cached', cache.on) : undefined;
+    if (cached) servers.push(cached);
+
+    const mix = queryMix(await resolveFixture(database.url, { minsheng: minsheng.url, postgraphile: postgraphile.url }));
+    const checks: QueryCheck[] = [];
+    for (const query of mix) {
+      const check = await checkQuery(query, { minsheng, postgraphile, cached });
+      checks.push(check);
+      for (const warning of check.warnings) say(`WARNING [${scale.name}] ${query.name}: ${warning}`);
+    }
+
+    const measurements: Measurement[] = [];
+    for (const [index, query] of mix.entries()) {
+      // Alternate who goes first, so neither server always runs on a warmer (or more fragmented) PostgreSQL.
+      const order = index % 2 === 0 ? [minsheng, postgraphile, cached] : [postgraphile, minsheng, cached];
+      for (const server of order) {
+        if (!server) continue;
+        const operation = server.name === 'postgraphile' ? query.postgraphile : query.minsheng;
+        const backgroundCpu = await waitForQuietMachine(QUIET_CPU_PERCENT, QUIET_WAIT_SECONDS);
+        const result = await measure(server.url, operation, load);
+        measurements.push({ query: query.name, server: server.name, load: result, rssMb: rssMegabytes(server), backgroundCpu });
+        say(`[${scale.name}] ${query.name} · ${server.name}: ${result.requestsPerSecond} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, `
+          + `${result.errors} errors, ${result.non2xx} non-2xx (other processes used ${backgroundCpu}% CPU before)`);
+      }
+    }
+    return { scale, fillSeconds: database.fillSeconds, checks, measurements };
+  } finally {
+    for (const server of servers) await stopServer(server);
+    await dropBenchDatabase(serverUrl, database);
+  }
+}
+
+async function main() {
+  const { scales, load, cacheFlags, serverUrl } = parseArguments(process.argv.slice(2));
+  const cache = responseCacheEnvironments(cacheFlags.on, cacheFlags.off);
+  const show = (env: Record<string, string>) => Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ') || '(defaults)';
+  say(cache
+    ? `Response cache: uncached server with ${show(cache.off)}, cached server with ${show(cache.on)}`
+    : 'Response cache: src/config.ts has no RESPONSE_CACHE* variable and no --cached-env was given: no cached rows.');
+  const startedAt = new Date().toISOString();
+  const results: ScaleResult[] = [];
+  for (const scale of scales) results.push(await benchScale(scale, serverUrl, load, cache));
+
+  const result: BenchResult = {
+    startedAt,
+    command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+    machine: { ...describeMachine(), postgres: await postgresVersion(serverUrl) },
+    settings: load,
+    cacheEnvironments: cache ?? null,
+    postgraphileSettings: POSTGRAPHILE_SETTINGS,
+    scales: results,
+    targets: judgeTargets(results, cache !== undefined),
+  };
+  const sections = [
+    `## Minsheng vs PostGraphile 4.14.1 — ${startedAt}`,
+    `${result.machine.cpus} × ${result.machine.cpuModel}, ${result.machine.memoryGiB} GiB, Node ${result.machine.node}, PostgreSQL ${result.machine.postgres}; `
+      + `${load.connections} connections, ${load.seconds} s per query and server after ${load.warmupSeconds} s of warm-up.`,
+    ...results.map(scaleTable),
+    ...(results.length >= 2 ? [growthTable(results[0]!, results[results.length - 1]!)] : []),
+    targetList(result.targets),
+  ];
+  console.log(sections.join('\n\n'));
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+  say(`\nJSON: ${writeJson(path.join(root, 'bench-results'), result)}`);
+}
+
+// Interrupted: stop the servers at once; the next run drops the half-used database (drop … if exists).
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    killAllServers();
+    process.exit(130);
+  });
+}
+
+main().catch((error) => {
+  say(`The benchmark failed: ${error instanceof Error ? error.stack : error}`);
+  process.exitCode = 1;
+});

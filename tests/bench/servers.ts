@@ -1,0 +1,146 @@
+/**
+ * Starts and stops the servers under test, each in a process of its own on loopback, and reads their
+ * resident memory. The pid kept is node's own (no npm or tsx wrapper), so RSS and signals reach the server.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export type ServerName = 'minsheng' | 'minsheng-cached' | 'postgraphile';
+
+export interface RunningServer {
+  name: ServerName;
+  url: string;
+  pid: number;
+  child: ChildProcess;
+  /** Tail of stderr, shown if the server dies. */
+  log: string[];
+}
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const POOL_SIZE = 10;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Minsheng's public-endpoint limits raised so nothing is throttled: the nested query costs ~130,000
+ * points, so the budget is the largest allowed and refills every second; no REDIS_URL (in-process budgets).
+ */
+function minshengEnvironment(databaseUrl: string, port: number, extra: Record<string, string>): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'warn',
+    SQL_COUNT_HEADER: 'true', DB_POOL_SIZE: String(POOL_SIZE),
+    MAX_QUERY_COST: '100000000', RATE_LIMIT_ANONYMOUS: String(2 ** 31 - 1), RATE_LIMIT_WINDOW_SECONDS: '1',
+    REDIS_URL: '',
+    ...extra,
+  };
+}
+
+export interface CacheEnvironments {
+  /** Variables for the "minsheng" (uncached) server. */
+  off: Record<string, string>;
+  /** Variables for the "minsheng-cached" server. */
+  on: Record<string, string>;
+}
+
+const parseFlags = (flags: string[]) => Object.fromEntries(flags.map((flag) => [flag.slice(0, flag.indexOf('=')), flag.slice(flag.indexOf('=') + 1)]));
+
+/**
+ * How to turn Minsheng's response cache off and on. Read from src/config.ts at run time, because the cache
+ * is written alongside the benchmark: the first RESPONSE_CACHE* variable; a boolean is false/true, a number
+ * (a size or TTL) is 0 for off and its default for on. `--cached-env` / `--uncached-env NAME=VALUE` win.
+ * Undefined when there is no cache to measure.
+ */
+export function responseCacheEnvironments(onFlags: string[], offFlags: string[]): CacheEnvironments | undefined {
+  const source = readFileSync(path.join(root, 'src/config.ts'), 'utf8');
+  const line = source.split('\n').find((l) => /^\s*RESPONSE_CACHE[A-Z_]*\s*:/.test(l));
+  let detected: CacheEnvironments | undefined;
+  if (line) {
+    const name = line.trim().split(/\s*:/)[0]!;
+    const boolean = /booleanFlag|boolean\(/.test(line);
+    const defaultsToZero = /\.default\(\s*0\s*\)/.test(line);
+    const onValue = boolean ? 'true' : defaultsToZero ? (/BYTES/.test(name) ? String(64 * 2 ** 20) : /TTL|SECONDS/.test(name) ? '60' : '10000') : undefined;
+    detected = { off: { [name]: boolean ? 'false' : '0' }, on: onValue === undefined ? {} : { [name]: onValue } };
+  }
+  if (onFlags.length === 0 && offFlags.length === 0) return detected;
+  return { off: { ...detected?.off, ...parseFlags(offFlags) }, on: { ...detected?.on, ...parseFlags(onFlags) } };
+}
+
+// Every server still running, so an interrupted benchmark leaves no server behind (see run.ts).
+const running = new Set<ChildProcess>();
+
+export function killAllServers(): void {
+  for (const child of running) child.kill('SIGKILL');
+}
+
+function launch(name: ServerName, args: string[], env: NodeJS.ProcessEnv, port: number): RunningServer {
+  const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  const log: string[] = [];
+  child.stderr!.on('data', (chunk: Buffer) => {
+    log.push(chunk.toString());
+    if (log.length > 20) log.shift();
+  });
+  return { name, url: `http://127.0.0.1:${port}`, pid: child.pid!, child, log };
+}
+
+async function waitUntilReady(server: RunningServer, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (server.child.exitCode !== null) throw new Error(`${server.name} exited (${server.child.exitCode}):\n${server.log.join('')}`);
+    try {
+      const response = await fetch(`${server.url}/graphql`, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }),
+      });
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${server.name} did not answer within ${timeoutMs / 1000} s:\n${server.log.join('')}`);
+}
+
+export async function startMinsheng(databaseUrl: string, name: 'minsheng' | 'minsheng-cached', extra: Record<string, string> = {}): Promise<RunningServer> {
+  const port = await freePort();
+  const server = launch(name, ['--import', 'tsx', 'src/main.ts'], minshengEnvironment(databaseUrl, port, extra), port);
+  await waitUntilReady(server);
+  return server;
+}
+
+export async function startPostgraphile(databaseUrl: string): Promise<RunningServer> {
+  const port = await freePort();
+  const env = { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', DB_POOL_SIZE: String(POOL_SIZE) };
+  const server = launch('postgraphile', [path.join(root, 'tests/bench/postgraphileServer.cjs')], env, port);
+  await waitUntilReady(server);
+  return server;
+}
+
+/** Resident set size in MB, from /proc/<pid>/status (VmRSS). */
+export function rssMegabytes(server: RunningServer): number {
+  const status = readFileSync(`/proc/${server.pid}/status`, 'utf8');
+  const kilobytes = Number(/VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1] ?? NaN);
+  return Math.round((kilobytes / 1024) * 10) / 10;
+}
+
+export async function stopServer(server: RunningServer): Promise<void> {
+  if (server.child.exitCode !== null) return;
+  const exited = new Promise<void>((resolve) => server.child.once('exit', () => resolve()));
+  server.child.kill('SIGTERM');
+  const timer = setTimeout(() => server.child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
