@@ -49,6 +49,9 @@ export async function createHttpServer({ db, logger, sqlCountHeader = false, set
     schema,
     introspection: true,
     includeStacktraceInErrorResponses: false,
+    // main.ts owns SIGTERM/SIGINT and stops everything in order. Apollo's own handler, racing ours, left
+    // the process hanging in apollo.stop() when a signal came during requests (found under the benchmark).
+    stopOnTerminationSignals: false,
     // Replaced by graphqlParams.ts, which keeps the protection for POSTs and lets plain GET queries through.
     csrfPrevention: false,
     // Persisted queries are resolved before the limits are checked (src/access/persistedQueries.ts).
