@@ -141,7 +141,9 @@ export function nestedCountQuery(list: ListQuery, belongsTo: BelongsTo, parentId
 
 /** The parents of a nested list, as a relation "__parent"(id). */
 function parents(parentIds: number[]): SQL {
-  return sql`unnest(array[${sql.join(parentIds.map((id) => sql`${id}`), sql`, `)}]::int[]) as "__parent"("id")`;
+  // One array parameter, not one per id: the statement text is the same for any number of parents, so
+  // PostgreSQL reuses its prepared statement instead of planning a new text per page size.
+  return sql`unnest(${sql.param(parentIds)}::int[]) as "__parent"("id")`;
 }
 
 type KeyedRow = Record<string, unknown>;
