@@ -51,9 +51,3 @@ export function idIn(column: SQL, subquery: SQL, atMostOne = false): SQL {
   // that also gives the order (observations by indicator, then period).
   return atMostOne ? sql`${column} = (${subquery})` : sql`${column} = any(array(${subquery}))`;
 }
-
-/** A case-insensitive substring match of `text` in any of the expressions (LIKE wildcards escaped). */
-export function containsText(text: string, expressions: SQL[]): SQL {
-  const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  return sql`(${sql.join(expressions.map((e) => sql`${e} ilike ${pattern}`), sql` or `)})`;
-}

@@ -44,9 +44,14 @@ export function orderingFor<F extends string>(name: string, fields: Record<F, Or
     direction!: OrderDirection;
   }
 
+  // Which enum value stands for each filter-made key this list offers (DISTANCE, RELEVANCE).
+  const specialField = new Map<Special, F>();
+  for (const [field, spec] of Object.entries(fields) as [F, OrderField][]) if ('special' in spec) specialField.set(spec.special, field);
+
   function sortKeys(orderBy: OrderInput<F>[] | null | undefined, alias: string, specials: SpecialKeys = {}): SortKey[] {
-    const preferred = (['distance', 'relevance'] as const).find((s) => specials[s] && Object.values(fields).some((f) => 'special' in (f as OrderField) && (f as { special: Special }).special === s));
-    const byDefault = preferred ? [{ field: keyOf(preferred), direction: OrderDirection.ASC }, ...defaultOrder] : defaultOrder;
+    // Without orderBy, a point orders by distance, else a search by relevance, then the list's default.
+    const preferred = (['distance', 'relevance'] as const).find((special) => specials[special] && specialField.has(special));
+    const byDefault = preferred ? [{ field: specialField.get(preferred)!, direction: OrderDirection.ASC }, ...defaultOrder] : defaultOrder;
     const wanted = orderBy?.length ? orderBy : byDefault;
     const seen = new Set<F>();
     const keys = wanted.map(({ field, direction }): SortKey => {
@@ -61,10 +66,6 @@ export function orderingFor<F extends string>(name: string, fields: Record<F, Or
       return { expression: col(alias, spec.column), type: spec.type, direction, name: field };
     });
     return [...keys, { expression: col(alias, 'id'), type: 'integer', direction: keys.at(-1)?.direction ?? 'asc', name: 'ID' }];
-  }
-
-  function keyOf(special: Special): F {
-    return Object.entries(fields).find(([, f]) => 'special' in (f as OrderField) && (f as { special: Special }).special === special)![0] as F;
   }
 
   return { Order, sortKeys };

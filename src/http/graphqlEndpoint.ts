@@ -72,7 +72,7 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
         if (outage.active) throw databaseUnavailable();
         const identity = await identifyClient(request);
         const operation = await persistedQueries.resolve(params.query, params.extensions);
-        const cache = cachePlan(request, params, operation.query);
+        const cache = cachePlan(dataVersion, request, params, operation.query);
         if (cache && request.headers['if-none-match'] === cache.etag) {
           // Revalidation costs the client one point: nothing is parsed or run.
           headers.push(...rateLimitHeaders(await rateLimiter.charge(identity, 1)), ['etag', cache.etag]);
@@ -128,10 +128,6 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
       }
     });
   };
-
-  function cachePlan(request: IncomingMessage, params: GraphQLParams, query: string | undefined) {
-    return cachePlanFor(dataVersion, request, params, query);
-  }
 
   async function identifyClient(request: IncomingMessage): Promise<Identity> {
     return identify(db, request.headers, request.socket.remoteAddress, settings.trustProxy);
@@ -192,7 +188,7 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
  * Reads are cacheable once the data version is known; answers about the caller (rateLimit) never are.
  * The key holds everything that shapes the answer, so two requests with one key get the same bytes.
  */
-function cachePlanFor(dataVersion: DataVersionWatcher, request: IncomingMessage, params: GraphQLParams, query: string | undefined): CachePlan | undefined {
+function cachePlan(dataVersion: DataVersionWatcher, request: IncomingMessage, params: GraphQLParams, query: string | undefined): CachePlan | undefined {
   const version = dataVersion.current;
   if (query === undefined || version === undefined || /\brateLimit\b/.test(query) || /^\s*(mutation|subscription)\b/.test(query)) return undefined;
   let key: string;

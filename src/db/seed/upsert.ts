@@ -29,7 +29,8 @@ export async function upsertByKey<T extends PgTable>(
     .values(rows as never)
     .onConflictDoUpdate({ target: keyColumn as never, set: set as never, setWhere: sql`(${current}) is distinct from (${incoming})` })
     .returning({ id: sql<number>`id` })) as unknown as { id: number }[];
-  const keys = rows.map((row) => (row as Record<string, unknown>)[propertyOf(table, keyColumn)] as string);
+  const keyProperty = propertyOf(table, keyColumn);
+  const keys = rows.map((row) => (row as Record<string, unknown>)[keyProperty] as string);
   const found = (await tx
     .select({ id: sql<number>`id`, key: sql<string>`${keyColumn}` })
     .from(table as never)
@@ -52,9 +53,8 @@ export async function syncChildren<T extends PgTable>(
 ): Promise<number> {
   if (parentIds.length === 0) return 0;
   const tuple = (values: SQL[]) => sql`(${sql.join(values, sql`, `)})`;
-  const wanted = rows.map((row) =>
-    tuple(keyColumns.map((c) => sql`${(row as Record<string, unknown>)[propertyOf(table, c)]}`)),
-  );
+  const keyProperties = keyColumns.map((c) => propertyOf(table, c));
+  const wanted = rows.map((row) => tuple(keyProperties.map((property) => sql`${(row as Record<string, unknown>)[property]}`)));
   const keep = wanted.length ? sql`and ${tuple(keyColumns.map((c) => sql`${c}`))} not in (${sql.join(wanted, sql`, `)})` : sql``;
   const removed = (await tx
     .delete(table)

@@ -71,7 +71,8 @@ export function facilityList(filter?: FacilityFilter | null, orderBy?: FacilityO
 /** Nested-list memberships of facilities. */
 export const facilitiesInDivision: BelongsTo = (divisionId) => idIn(col(f, 'division_id'), divisionSubtreeIdsOf(divisionId));
 export const facilitiesOperatedBy: BelongsTo = (organizationId) => sql`${col(f, 'operator_id')} = ${organizationId}`;
-export const facilityId = col(f, 'id');
+/** The id column of the facilities of facilityList(), for lists that join to them. */
+export const facilityIdColumn = col(f, 'id');
 
 export const facilityById = (context: Context) =>
   loadRowsBy<number, FacilityRow>(context, 'facility.id', { columns: facilityColumns, from: facilityTable }, col(f, 'id'), (row) => row.id);

@@ -7,7 +7,7 @@ import { References } from '../../graphql/references.js';
 import type { BelongsTo, ListQuery } from '../../graphql/relay/keyset.js';
 import { loadRowsBy } from '../../graphql/relay/load.js';
 import { citationsOf } from '../sources/queries.js';
-import { facilityConditions, facilityList } from '../facilities/queries.js';
+import { facilityConditions, facilityIdColumn, facilityList } from '../facilities/queries.js';
 import type { FacilityFilter, FacilityOrder } from '../facilities/types.js';
 import { divisionSubtreeIds } from '../places/subtree.js';
 import { matchesText, relevanceKey, searchTerms } from '../search/match.js';
@@ -89,7 +89,7 @@ export function programFacilityList(roles: readonly string[] | null | undefined,
   return {
     ...base,
     columns: sql`${base.columns}, ${col(pf, 'role')} as "role"`,
-    from: sql`${base.from} join ${tableAs(programFacilities, pf)} on ${col(pf, 'facility_id')} = ${col('f', 'id')}`,
+    from: sql`${base.from} join ${tableAs(programFacilities, pf)} on ${col(pf, 'facility_id')} = ${facilityIdColumn}`,
     where: roles ? [...base.where, isAnyOf(col(pf, 'role'), roles)] : base.where,
     order: [...base.order, { expression: col(pf, 'role'), type: 'text', direction: 'asc', name: 'ROLE' }],
   };
