@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { and, desc, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../db/connection.js';
 import { apiKeys } from '../db/tables/index.js';
 
@@ -56,8 +56,15 @@ export async function revokeApiKey(db: Database, idOrPrefix: string): Promise<Ap
 
 /** The stored key a presented key hashes to, revoked or not; undefined when none does. */
 export async function findApiKey(db: Database, key: string): Promise<ApiKeyInfo | undefined> {
-  const [row] = await db.drizzle.select().from(apiKeys).where(eq(apiKeys.keyHash, hashApiKey(key))).limit(1);
-  return row ? toInfo(row) : undefined;
+  // Through rows(), so a request counts this statement like its others; raw rows carry times as text, so
+  // they come as epoch milliseconds.
+  const [row] = await db.rows<{ id: number; name: string; tier: ApiKeyTier; prefix: string; createdMs: number; revokedMs: number | null }>(sql`
+    select id, name, tier, key_prefix as "prefix", (extract(epoch from created_at) * 1000)::float8 as "createdMs",
+      (extract(epoch from revoked_at) * 1000)::float8 as "revokedMs"
+    from ${apiKeys} where key_hash = ${hashApiKey(key)} limit 1`);
+  if (!row) return undefined;
+  const { createdMs, revokedMs, ...info } = row;
+  return { ...info, createdAt: new Date(createdMs), revokedAt: revokedMs == null ? null : new Date(revokedMs) };
 }
 
 function toInfo(row: typeof apiKeys.$inferSelect): ApiKeyInfo {

@@ -2,6 +2,7 @@ import type DataLoader from 'dataloader';
 import type { Identity } from '../access/identity.js';
 import type { RateLimitStatus } from '../access/rateLimit.js';
 import type { Database } from '../db/connection.js';
+import type { RequestScope } from '../requestScope.js';
 import { Language } from './language.js';
 
 /** The request's DataLoaders, made on first use: a request pays only for the loaders it needs. */
@@ -31,6 +32,8 @@ export interface Context extends RequestAccess {
   language: Language;
   loaders: LoaderCache;
   requestId: string;
+  /** The request's id and counters (requestScope.ts). */
+  scope: RequestScope;
 }
 
 /** Access of a request that did not come through the HTTP endpoint (scripts, tests): anonymous, unmetered. */
@@ -39,6 +42,6 @@ const unmetered = (): RequestAccess => ({
   rateLimit: { limit: 0, cost: 0, remaining: 0, resetAt: new Date(), windowSeconds: 0 },
 });
 
-export function createContext(db: Database, language: Language = Language.ZH, requestId = '', access: RequestAccess = unmetered()): Context {
-  return { db, language, loaders: new LoaderCache(), requestId, ...access };
+export function createContext(db: Database, language: Language = Language.ZH, scope: RequestScope = { requestId: '', startedAt: Date.now(), sqlStatements: 0 }, access: RequestAccess = unmetered()): Context {
+  return { db, language, loaders: new LoaderCache(), requestId: scope.requestId, scope, ...access };
 }

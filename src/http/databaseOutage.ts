@@ -22,6 +22,7 @@ export function isDatabaseUnreachable(error: unknown): boolean {
  */
 export class DatabaseOutage {
   private since: number | undefined;
+  private backSince: number | undefined;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private next = deferredRejection();
@@ -41,9 +42,14 @@ export class DatabaseOutage {
     return this.next.promise;
   }
 
-  /** Called when a request found the database unreachable. */
-  report(error: unknown): void {
+  /**
+   * Called when a request found the database unreachable. A request that came in before the database was
+   * last back says nothing about now: its queued queries fail one connect timeout after another, and would
+   * otherwise turn a recovered server back to 503s.
+   */
+  report(error: unknown, requestStartedAt?: number): void {
     if (this.since !== undefined || this.stopped) return;
+    if (requestStartedAt !== undefined && this.backSince !== undefined && requestStartedAt < this.backSince) return;
     this.since = Date.now();
     this.next.reject(error);
     this.next = deferredRejection();
@@ -66,6 +72,7 @@ export class DatabaseOutage {
       await this.db.rows(sql`select 1`);
       this.logger.info('database is back', { downForMs: Date.now() - this.since! });
       this.since = undefined;
+      this.backSince = Date.now();
     } catch {
       if (!this.stopped) this.schedule();
     }

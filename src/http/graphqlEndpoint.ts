@@ -10,7 +10,7 @@ import { createContext, type Context } from '../graphql/context.js';
 import { languageFromHeader } from '../graphql/language.js';
 import { checkDocument, LimitExceeded, type CheckedDocument } from '../limits/documentLimits.js';
 import type { Logger } from '../logger.js';
-import { runInRequestScope, type RequestScope } from '../requestScope.js';
+import { scopedDatabase, type RequestScope } from '../requestScope.js';
 import { isDatabaseUnreachable, type DatabaseOutage } from './databaseOutage.js';
 import { readGraphQLParams, type GraphQLParams } from './graphqlParams.js';
 import { HttpError, sendGraphQLErrors, sendHttpError } from './httpErrors.js';
@@ -59,18 +59,19 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
   const { limits } = settings;
 
   return async function serveGraphQL(request: IncomingMessage, response: ServerResponse, url: URL, requestId: string): Promise<void> {
-    const scope: RequestScope = { requestId, sqlStatements: 0 };
+    const scope: RequestScope = { requestId, startedAt: Date.now(), sqlStatements: 0 };
+    const requestDb = scopedDatabase(db, scope);
     const accept = request.headers.accept;
     const headers: [string, string][] = [];
     const finish = () => {
       for (const [name, value] of headers) response.setHeader(name, value);
       if (parts.sqlCountHeader) response.setHeader('x-sql-statements', String(scope.sqlStatements));
     };
-    await runInRequestScope(scope, async () => {
+    {
       try {
         const params = await readGraphQLParams(request, url, limits.maxBodyBytes);
         if (outage.active) throw databaseUnavailable();
-        const identity = await identifyClient(request);
+        const identity = await identify(requestDb, request.headers, request.socket.remoteAddress, settings.trustProxy);
         const operation = await persistedQueries.resolve(params.query, params.extensions);
         const cache = cachePlan(dataVersion, request, params, operation.query);
         if (cache && request.headers['if-none-match'] === cache.etag) {
@@ -100,7 +101,7 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
         const result = await withinTimeLimit(
           apollo.executeHTTPGraphQLRequest({
             httpGraphQLRequest: apolloRequest(request, params, operation.query),
-            context: async () => createContext(db, languageFromHeader(request.headers['accept-language']), requestId, { identity, rateLimit }),
+            context: async () => createContext(requestDb, languageFromHeader(request.headers['accept-language']), scope, { identity, rateLimit }),
           }),
         );
         finish();
@@ -121,17 +122,13 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
           return sendGraphQLErrors(response, accept, 429, [{ message: error.message, extensions: { code: 'RATE_LIMITED', limit: error.status.limit, cost: error.wanted, remaining: error.status.remaining, resetAt: error.status.resetAt.toISOString() } }], [['retry-after', String(retryAfter)]]);
         }
         if (isDatabaseUnreachable(error)) {
-          outage.report(error);
+          outage.report(error, scope.startedAt);
           return sendHttpError(response, accept, databaseUnavailable());
         }
         throw error;
       }
-    });
+    }
   };
-
-  async function identifyClient(request: IncomingMessage): Promise<Identity> {
-    return identify(db, request.headers, request.socket.remoteAddress, settings.trustProxy);
-  }
 
   /** Apollo's answer, unless the time limit passes or an outage is found first (then a 503). */
   async function withinTimeLimit(execution: Promise<HTTPGraphQLResponse>): Promise<HTTPGraphQLResponse> {

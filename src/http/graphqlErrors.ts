@@ -1,6 +1,6 @@
 import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from '../logger.js';
-import { currentRequestScope } from '../requestScope.js';
+import { scopeOfError } from '../requestScope.js';
 import { isDatabaseUnreachable } from './databaseOutage.js';
 import { causeCodes } from './errorCauses.js';
 
@@ -15,19 +15,19 @@ const clientErrorCodes = new Set([
  * with a generic message and that id, never a stack trace or SQL. A database that cannot be reached is
  * not a crash: it is reported as DATABASE_UNAVAILABLE and the endpoint answers 503.
  */
-export function formatGraphQLError(logger: Logger, requestIdOf: () => string, onDatabaseUnreachable: (error: unknown) => void = () => {}) {
+export function formatGraphQLError(logger: Logger, onDatabaseUnreachable: (error: unknown, requestStartedAt: number | undefined) => void = () => {}) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && clientErrorCodes.has(code)) {
       const { stacktrace: _omit, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };
     }
-    const requestId = requestIdOf();
+    const scope = scopeOfError(error);
+    const requestId = scope?.requestId ?? 'unknown';
     const base = { locations: formatted.locations, path: formatted.path };
     if (isDatabaseUnreachable(error)) {
-      const scope = currentRequestScope();
       if (scope) scope.databaseUnavailable = true;
-      onDatabaseUnreachable(error);
+      onDatabaseUnreachable(error, scope?.startedAt);
       return { ...base, message: 'The database is unreachable right now; retry in a few seconds.', extensions: { code: 'DATABASE_UNAVAILABLE', requestId } };
     }
     const codes = causeCodes(error);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { Redis } from 'ioredis';
 import { MemoryBudgetStore, RedisBudgetStore } from '../access/budgetStore.js';
@@ -14,7 +14,7 @@ import { DataVersionWatcher } from '../cache/dataVersion.js';
 import { ResponseCache } from '../cache/responseCache.js';
 import { graphqlSchema } from '../graphql/schema.js';
 import type { Logger } from '../logger.js';
-import { currentRequestScope } from '../requestScope.js';
+import { tagErrors } from '../requestScope.js';
 import { DatabaseOutage } from './databaseOutage.js';
 import { explorerAsset, explorerContentSecurityPolicy } from './explorer.js';
 import { graphqlEndpoint } from './graphqlEndpoint.js';
@@ -56,10 +56,10 @@ export async function createHttpServer({ db, logger, sqlCountHeader = false, set
     csrfPrevention: false,
     // Persisted queries are resolved before the limits are checked (src/access/persistedQueries.ts).
     persistedQueries: false,
-    formatError: formatGraphQLError(logger, () => currentRequestScope()?.requestId ?? 'unknown', (error) => outage.report(error)),
+    formatError: formatGraphQLError(logger, (error, requestStartedAt) => outage.report(error, requestStartedAt)),
     // The cache-control plugin wraps every field's resolver to compute hints nobody here reads; the response
     // cache and Cache-Control are ours (src/cache, graphqlEndpoint.ts).
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), errorsKnowTheirRequest],
     logger: { debug: () => {}, info: () => {}, warn: (m) => logger.warn(String(m)), error: (m) => logger.error(String(m)) },
   });
   await apollo.start();
@@ -149,3 +149,14 @@ function sendJson(response: ServerResponse, status: number, payload: unknown) {
   response.setHeader('content-type', 'application/json; charset=utf-8');
   response.end(JSON.stringify(payload));
 }
+
+/** Tags each error with its request's scope before formatError runs, which gets no context (graphqlErrors.ts). */
+const errorsKnowTheirRequest: ApolloServerPlugin<Context> = {
+  async requestDidStart() {
+    return {
+      async didEncounterErrors({ errors, contextValue }) {
+        tagErrors(errors, contextValue.scope);
+      },
+    };
+  },
+};
