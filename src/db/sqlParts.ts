@@ -1,13 +1,14 @@
 import { getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
+import type { Projection } from '../graphql/projection.js';
 
 /**
  * SQL building blocks shared by the domains' queries. Raw SQL returns snake_case columns and driver-
  * specific date objects; `columnsOf` selects a table's columns under their camelCase names with dates as
  * 'YYYY-MM-DD' text, so rows look the same on PGlite and PostgreSQL.
  */
-export function columnsOf(table: PgTable, alias: string): SQL {
-  const parts = storedColumns(table).map(([property, column]) => {
+export function columnsOf(table: PgTable, alias: string, only?: ReadonlySet<string>): SQL {
+  const parts = storedColumns(table).filter(([property]) => !only || only.has(property)).map(([property, column]) => {
     const ref = sql.raw(`"${alias}"."${(column as AnyPgColumn).name}"`);
     const value = (column as AnyPgColumn).columnType === 'PgDateString' ? sql`${ref}::text` : ref;
     return sql`${value} as ${sql.raw(`"${property}"`)}`;
@@ -15,9 +16,38 @@ export function columnsOf(table: PgTable, alias: string): SQL {
   return sql.join(parts, sql`, `);
 }
 
+// Projections are few per schema, but clients choose them: past this many, the cache starts over.
+const MAX_PROJECTIONS_PER_TABLE = 256;
+
+/** A table's columns under an alias: all of them, or a projection's (each built once and kept). */
+export class AliasedColumns {
+  readonly all: SQL;
+  private readonly projected = new Map<string, SQL>();
+
+  constructor(private readonly table: PgTable, private readonly alias: string) {
+    this.all = columnsOf(table, alias);
+  }
+
+  select(projection: Projection): SQL {
+    if (!projection.properties) return this.all;
+    let columns = this.projected.get(projection.key);
+    if (!columns) {
+      if (this.projected.size >= MAX_PROJECTIONS_PER_TABLE) this.projected.clear();
+      columns = columnsOf(this.table, this.alias, new Set(projection.properties));
+      this.projected.set(projection.key, columns);
+    }
+    return columns;
+  }
+}
+
 /** A table's columns that hold data, without generated ones (search bigrams are for the index only). */
 export function storedColumns(table: PgTable): [string, AnyPgColumn][] {
   return (Object.entries(getTableColumns(table)) as [string, AnyPgColumn][]).filter(([, column]) => !column.generated);
+}
+
+/** The row properties of a table's stored columns. */
+export function propertiesOf(table: PgTable): string[] {
+  return storedColumns(table).map(([property]) => property);
 }
 
 /** `table alias` for a FROM clause. */

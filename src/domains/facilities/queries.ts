@@ -1,8 +1,9 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { facilities, facilityCitations, organizations, programFacilities, programs } from '../../db/tables/index.js';
-import { col, columnsOf, hasValue, idIn, isAnyOf, tableAs } from '../../db/sqlParts.js';
+import { AliasedColumns, col, hasValue, idIn, isAnyOf, propertiesOf, tableAs } from '../../db/sqlParts.js';
 import type { Context } from '../../graphql/context.js';
 import { composed } from '../../graphql/filters.js';
+import { ALL_COLUMNS, RowProjection, type Projection } from '../../graphql/projection.js';
 import { References } from '../../graphql/references.js';
 import type { BelongsTo, ListQuery } from '../../graphql/relay/keyset.js';
 import { loadRowsBy } from '../../graphql/relay/load.js';
@@ -14,7 +15,22 @@ import { distanceMeters, insideBox, withinDistance } from './geography.js';
 import { facilityOrdering, type FacilityFilter, type FacilityOrder, type FacilityRow } from './types.js';
 
 const f = 'f';
-const facilityColumns = columnsOf(facilities, f);
+const facilityColumns = new AliasedColumns(facilities, f);
+
+/** What the fields of Facility read that are not named after a column (resolver.ts); keep the two in step. */
+export const facilityProjection = new RowProjection(propertiesOf(facilities), {
+  id: ['slug'],
+  name: ['nameZh', 'nameEn'],
+  description: ['descriptionZh', 'descriptionEn'],
+  address: ['addressZh', 'addressEn'],
+  location: ['longitude', 'latitude', 'locationPrecision'],
+  distanceMeters: [],
+  division: ['divisionId'],
+  operator: ['operatorId'],
+  programs: [],
+  observations: [],
+  sources: [],
+});
 const facilityTable = tableAs(facilities, f);
 export const facilityTextColumns = ['name_zh', 'name_en', 'description_zh', 'description_en'];
 
@@ -51,13 +67,13 @@ export function facilityConditions(filter: FacilityFilter | null | undefined, al
   });
 }
 
-export function facilityList(filter?: FacilityFilter | null, orderBy?: FacilityOrder[] | null): ListQuery {
+export function facilityList(filter?: FacilityFilter | null, orderBy?: FacilityOrder[] | null, projection: Projection = ALL_COLUMNS): ListQuery {
   const references = new References();
   const where = facilityConditions(filter, f, references);
   const near = filter?.near;
   const search = filter?.search;
   return {
-    columns: near ? sql`${facilityColumns}, ${distanceMeters(f, near)} as "distanceMeters"` : facilityColumns,
+    columns: near ? sql`${facilityColumns.select(projection)}, ${distanceMeters(f, near)} as "distanceMeters"` : facilityColumns.select(projection),
     from: facilityTable,
     where,
     order: facilityOrdering.sortKeys(orderBy, f, {
@@ -75,9 +91,9 @@ export const facilitiesOperatedBy: BelongsTo = (organizationId) => sql`${col(f, 
 export const facilityIdColumn = col(f, 'id');
 
 export const facilityById = (context: Context) =>
-  loadRowsBy<number, FacilityRow>(context, 'facility.id', { columns: facilityColumns, from: facilityTable }, col(f, 'id'), (row) => row.id);
+  loadRowsBy<number, FacilityRow>(context, 'facility.id', { columns: facilityColumns.all, from: facilityTable }, col(f, 'id'), (row) => row.id);
 
 export const facilityBySlug = (context: Context) =>
-  loadRowsBy<string, FacilityRow>(context, 'facility.slug', { columns: facilityColumns, from: facilityTable }, col(f, 'slug'), (row) => row.slug);
+  loadRowsBy<string, FacilityRow>(context, 'facility.slug', { columns: facilityColumns.all, from: facilityTable }, col(f, 'slug'), (row) => row.slug);
 
 export const facilityCitationsOf = (context: Context) => citationsOf(context, 'facility.citations', facilityCitations, facilityCitations.facilityId);

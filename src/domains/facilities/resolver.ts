@@ -1,5 +1,6 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
-import { Arg, Args, Ctx, FieldResolver, Float, ID, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Float, ID, Info, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../graphql/context.js';
 import { toGlobalId } from '../../graphql/globalId.js';
 import { Language, inLanguage } from '../../graphql/language.js';
@@ -9,16 +10,16 @@ import { ForwardPageArgs, PageArgs, toPageRequest } from '../../graphql/relay/pa
 import { LanguageArg } from '../../graphql/text.js';
 import { Division, Organization } from '../places/types.js';
 import { divisionById, organizationById } from '../places/queries.js';
-import { programList, programsOfFacility } from '../programs/queries.js';
+import { programList, programProjection, programsOfFacility } from '../programs/queries.js';
 import { ProgramConnection } from '../programs/connection.js';
 import { ProgramFilter, ProgramOrder, type ProgramRow } from '../programs/types.js';
 import { SourceCitation } from '../sources/types.js';
-import { observationList, observationsAbout } from '../statistics/queries.js';
+import { observationList, observationProjection, observationsAbout } from '../statistics/queries.js';
 import { ObservationConnection } from '../statistics/connection.js';
 import { ObservationFilter, ObservationOrder, type ObservationRow } from '../statistics/types.js';
 import { toGeoJsonFeature } from './geojson.js';
 import { FacilityConnection } from './connection.js';
-import { facilityBySlug, facilityCitationsOf, facilityList } from './queries.js';
+import { facilityBySlug, facilityCitationsOf, facilityList, facilityProjection } from './queries.js';
 import { Facility, FacilityFilter, FacilityOrder, GeoPoint, type FacilityRow } from './types.js';
 
 @Resolver(() => Facility)
@@ -33,9 +34,10 @@ export class FacilityResolver {
     @Arg('filter', () => FacilityFilter, { nullable: true, description: 'Which facilities.' }) filter: FacilityFilter | null,
     @Arg('orderBy', () => [FacilityOrder], { nullable: true, description: 'Sort keys, first one first. Default: SLUG.' }) orderBy: FacilityOrder[] | null,
     @Args(() => PageArgs) page: PageArgs,
+    @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
-    const { page: rows, countTotal } = await loadRootPage<FacilityRow>(context, facilityList(filter, orderBy), toPageRequest(page));
+    const { page: rows, countTotal } = await loadRootPage<FacilityRow>(context, facilityList(filter, orderBy, facilityProjection.forConnection(info)), toPageRequest(page));
     return toConnection(rows, countTotal);
   }
 
@@ -91,12 +93,14 @@ export class FacilityResolver {
     @Arg('filter', () => ProgramFilter, { nullable: true, description: 'Which programs.' }) filter: ProgramFilter | null,
     @Arg('orderBy', () => [ProgramOrder], { nullable: true, description: 'Sort keys. Default: SLUG.' }) orderBy: ProgramOrder[] | null,
     @Args(() => ForwardPageArgs) page: ForwardPageArgs,
+    @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
+    const projection = programProjection.forConnection(info);
     const { page: rows, countTotal } = await loadNestedPage<ProgramRow>(
       context,
-      `facility.programs:${JSON.stringify([filter, orderBy])}`,
-      () => programList(filter, orderBy),
+      `facility.programs:${JSON.stringify([filter, orderBy])}:${projection.key}`,
+      () => programList(filter, orderBy, projection),
       programsOfFacility,
       facility.id,
       toPageRequest(page),
@@ -110,12 +114,14 @@ export class FacilityResolver {
     @Arg('filter', () => ObservationFilter, { nullable: true, description: 'Which figures.' }) filter: ObservationFilter | null,
     @Arg('orderBy', () => [ObservationOrder], { nullable: true, description: 'Sort keys. Default: PERIOD_END ascending.' }) orderBy: ObservationOrder[] | null,
     @Args(() => ForwardPageArgs) page: ForwardPageArgs,
+    @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
+    const projection = observationProjection.forConnection(info);
     const { page: rows, countTotal } = await loadNestedPage<ObservationRow>(
       context,
-      `facility.observations:${JSON.stringify([filter, orderBy])}`,
-      () => observationList(filter, orderBy),
+      `facility.observations:${JSON.stringify([filter, orderBy])}:${projection.key}`,
+      () => observationList(filter, orderBy, projection),
       observationsAbout('facility_id'),
       facility.id,
       toPageRequest(page),

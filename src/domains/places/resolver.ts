@@ -1,4 +1,5 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../graphql/context.js';
 import { toGlobalId } from '../../graphql/globalId.js';
 import { Language, inLanguage } from '../../graphql/language.js';
@@ -7,10 +8,10 @@ import { loadNestedPage, loadRootPage } from '../../graphql/relay/load.js';
 import { ForwardPageArgs, PageArgs, toPageRequest } from '../../graphql/relay/pageArgs.js';
 import { LanguageArg } from '../../graphql/text.js';
 import { FacilityConnection } from '../facilities/connection.js';
-import { facilitiesInDivision, facilitiesOperatedBy, facilityList } from '../facilities/queries.js';
+import { facilitiesInDivision, facilitiesOperatedBy, facilityList, facilityProjection } from '../facilities/queries.js';
 import { FacilityFilter, FacilityOrder, type FacilityRow } from '../facilities/types.js';
 import { ProgramConnection } from '../programs/connection.js';
-import { programList, programsLedBy } from '../programs/queries.js';
+import { programList, programProjection, programsLedBy } from '../programs/queries.js';
 import { ProgramFilter, ProgramOrder, type ProgramRow } from '../programs/types.js';
 import { childDivisionOf, divisionByCode, divisionById, divisionList, organizationBySlug, organizationList } from './queries.js';
 import { Division, DivisionFilter, Organization, OrganizationFilter, type DivisionRow, type OrganizationRow } from './types.js';
@@ -67,12 +68,14 @@ export class DivisionResolver {
     @Arg('filter', () => FacilityFilter, { nullable: true, description: 'Which facilities.' }) filter: FacilityFilter | null,
     @Arg('orderBy', () => [FacilityOrder], { nullable: true, description: 'Sort keys. Default: SLUG.' }) orderBy: FacilityOrder[] | null,
     @Args(() => ForwardPageArgs) page: ForwardPageArgs,
+    @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
+    const projection = facilityProjection.forConnection(info);
     const { page: rows, countTotal } = await loadNestedPage<FacilityRow>(
       context,
-      `division.facilities:${JSON.stringify([filter, orderBy])}`,
-      () => facilityList(filter, orderBy),
+      `division.facilities:${JSON.stringify([filter, orderBy])}:${projection.key}`,
+      () => facilityList(filter, orderBy, projection),
       facilitiesInDivision,
       division.id,
       toPageRequest(page),
@@ -119,10 +122,12 @@ export class OrganizationResolver {
     @Arg('filter', () => FacilityFilter, { nullable: true, description: 'Which facilities.' }) filter: FacilityFilter | null,
     @Arg('orderBy', () => [FacilityOrder], { nullable: true, description: 'Sort keys. Default: SLUG.' }) orderBy: FacilityOrder[] | null,
     @Args(() => ForwardPageArgs) page: ForwardPageArgs,
+    @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
+    const projection = facilityProjection.forConnection(info);
     const { page: rows, countTotal } = await loadNestedPage<FacilityRow>(
-      context, `organization.facilities:${JSON.stringify([filter, orderBy])}`, () => facilityList(filter, orderBy), facilitiesOperatedBy, organization.id, toPageRequest(page),
+      context, `organization.facilities:${JSON.stringify([filter, orderBy])}:${projection.key}`, () => facilityList(filter, orderBy, projection), facilitiesOperatedBy, organization.id, toPageRequest(page),
     );
     return toConnection(rows, countTotal);
   }
@@ -133,10 +138,12 @@ export class OrganizationResolver {
     @Arg('filter', () => ProgramFilter, { nullable: true, description: 'Which programs.' }) filter: ProgramFilter | null,
     @Arg('orderBy', () => [ProgramOrder], { nullable: true, description: 'Sort keys. Default: SLUG.' }) orderBy: ProgramOrder[] | null,
     @Args(() => ForwardPageArgs) page: ForwardPageArgs,
+    @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
+    const projection = programProjection.forConnection(info);
     const { page: rows, countTotal } = await loadNestedPage<ProgramRow>(
-      context, `organization.programs:${JSON.stringify([filter, orderBy])}`, () => programList(filter, orderBy), programsLedBy, organization.id, toPageRequest(page),
+      context, `organization.programs:${JSON.stringify([filter, orderBy])}:${projection.key}`, () => programList(filter, orderBy, projection), programsLedBy, organization.id, toPageRequest(page),
     );
     return toConnection(rows, countTotal);
   }

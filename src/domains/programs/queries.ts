@@ -1,8 +1,9 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { facilities, organizations, programCitations, programFacilities, programs } from '../../db/tables/index.js';
-import { col, columnsOf, hasValue, idIn, isAnyOf, tableAs } from '../../db/sqlParts.js';
+import { AliasedColumns, col, hasValue, idIn, isAnyOf, propertiesOf, tableAs } from '../../db/sqlParts.js';
 import type { Context } from '../../graphql/context.js';
 import { composed, inRange } from '../../graphql/filters.js';
+import { ALL_COLUMNS, RowProjection, type Projection } from '../../graphql/projection.js';
 import { References } from '../../graphql/references.js';
 import type { BelongsTo, ListQuery } from '../../graphql/relay/keyset.js';
 import { loadRowsBy } from '../../graphql/relay/load.js';
@@ -14,7 +15,21 @@ import { matchesText, relevanceKey, searchTerms } from '../search/match.js';
 import { programOrdering, type ProgramFilter, type ProgramOrder, type ProgramRow } from './types.js';
 
 const p = 'p';
-const programColumns = columnsOf(programs, p);
+const programColumns = new AliasedColumns(programs, p);
+
+/** What the fields of Program read that are not named after a column (resolver.ts); keep the two in step. */
+export const programProjection = new RowProjection(propertiesOf(programs), {
+  id: ['slug'],
+  name: ['nameZh', 'nameEn'],
+  description: ['descriptionZh', 'descriptionEn'],
+  leadOrganization: ['leadOrganizationId'],
+  division: ['divisionId'],
+  parent: ['parentId'],
+  children: [],
+  facilities: [],
+  observations: [],
+  sources: [],
+});
 const programTable = tableAs(programs, p);
 export const programTextColumns = ['name_zh', 'name_en', 'description_zh', 'description_en'];
 
@@ -55,10 +70,10 @@ export function programConditions(filter: ProgramFilter | null | undefined, alia
   });
 }
 
-export function programList(filter?: ProgramFilter | null, orderBy?: ProgramOrder[] | null): ListQuery {
+export function programList(filter?: ProgramFilter | null, orderBy?: ProgramOrder[] | null, projection: Projection = ALL_COLUMNS): ListQuery {
   const references = new References();
   return {
-    columns: programColumns,
+    columns: programColumns.select(projection),
     from: programTable,
     where: programConditions(filter, p, references),
     order: programOrdering.sortKeys(orderBy, p, { relevance: filter?.search ? relevanceKey(p, filter.search, ['name_zh', 'name_en']) : undefined }),
@@ -75,17 +90,19 @@ export const programsLedBy: BelongsTo = (organizationId) => sql`${col(p, 'lead_o
 export const childProgramsOf: BelongsTo = (programId) => sql`${col(p, 'parent_id')} = ${programId}`;
 
 export const programById = (context: Context) =>
-  loadRowsBy<number, ProgramRow>(context, 'program.id', { columns: programColumns, from: programTable }, col(p, 'id'), (row) => row.id);
+  loadRowsBy<number, ProgramRow>(context, 'program.id', { columns: programColumns.all, from: programTable }, col(p, 'id'), (row) => row.id);
 
 export const programBySlug = (context: Context) =>
-  loadRowsBy<string, ProgramRow>(context, 'program.slug', { columns: programColumns, from: programTable }, col(p, 'slug'), (row) => row.slug);
+  loadRowsBy<string, ProgramRow>(context, 'program.slug', { columns: programColumns.all, from: programTable }, col(p, 'slug'), (row) => row.slug);
 
 export const programCitationsOf = (context: Context) => citationsOf(context, 'program.citations', programCitations, programCitations.programId);
 
 /** The facilities of programs with their roles: a nested list keyed by program. */
-export function programFacilityList(roles: readonly string[] | null | undefined, filter?: FacilityFilter | null, orderBy?: FacilityOrder[] | null): ListQuery {
+export function programFacilityList(
+  roles: readonly string[] | null | undefined, filter?: FacilityFilter | null, orderBy?: FacilityOrder[] | null, projection: Projection = ALL_COLUMNS,
+): ListQuery {
   const pf = 'pf';
-  const base = facilityList(filter, orderBy);
+  const base = facilityList(filter, orderBy, projection);
   return {
     ...base,
     columns: sql`${base.columns}, ${col(pf, 'role')} as "role"`,

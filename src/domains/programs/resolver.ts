@@ -1,4 +1,5 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from 'type-graphql';
 import type { ProgramFacilityRole } from '../../db/vocabulary.js';
 import type { Context } from '../../graphql/context.js';
 import { ProgramFacilityRoleEnum } from '../../graphql/enums.js';
@@ -13,10 +14,11 @@ import { divisionById, organizationById } from '../places/queries.js';
 import { Division, Organization } from '../places/types.js';
 import { SourceCitation } from '../sources/types.js';
 import { ObservationConnection } from '../statistics/connection.js';
-import { observationList, observationsAbout } from '../statistics/queries.js';
+import { facilityProjection } from '../facilities/queries.js';
+import { observationList, observationProjection, observationsAbout } from '../statistics/queries.js';
 import { ObservationFilter, ObservationOrder, type ObservationRow } from '../statistics/types.js';
 import { ProgramConnection, ProgramFacilityConnection } from './connection.js';
-import { childProgramsOf, facilitiesOfProgram, programById, programBySlug, programCitationsOf, programFacilityList, programList } from './queries.js';
+import { childProgramsOf, facilitiesOfProgram, programById, programBySlug, programCitationsOf, programFacilityList, programList, programProjection } from './queries.js';
 import { Program, ProgramFilter, ProgramOrder, type ProgramRow } from './types.js';
 
 @Resolver(() => Program)
@@ -31,9 +33,10 @@ export class ProgramResolver {
     @Arg('filter', () => ProgramFilter, { nullable: true, description: 'Which programs.' }) filter: ProgramFilter | null,
     @Arg('orderBy', () => [ProgramOrder], { nullable: true, description: 'Sort keys, first one first. Default: SLUG.' }) orderBy: ProgramOrder[] | null,
     @Args(() => PageArgs) page: PageArgs,
+    @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
-    const { page: rows, countTotal } = await loadRootPage<ProgramRow>(context, programList(filter, orderBy), toPageRequest(page));
+    const { page: rows, countTotal } = await loadRootPage<ProgramRow>(context, programList(filter, orderBy, programProjection.forConnection(info)), toPageRequest(page));
     return toConnection(rows, countTotal);
   }
 
@@ -73,10 +76,12 @@ export class ProgramResolver {
     @Arg('filter', () => ProgramFilter, { nullable: true, description: 'Which programs.' }) filter: ProgramFilter | null,
     @Arg('orderBy', () => [ProgramOrder], { nullable: true, description: 'Sort keys. Default: SLUG.' }) orderBy: ProgramOrder[] | null,
     @Args(() => ForwardPageArgs) page: ForwardPageArgs,
+    @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
+    const projection = programProjection.forConnection(info);
     const { page: rows, countTotal } = await loadNestedPage<ProgramRow>(
-      context, `program.children:${JSON.stringify([filter, orderBy])}`, () => programList(filter, orderBy), childProgramsOf, program.id, toPageRequest(page),
+      context, `program.children:${JSON.stringify([filter, orderBy])}:${projection.key}`, () => programList(filter, orderBy, projection), childProgramsOf, program.id, toPageRequest(page),
     );
     return toConnection(rows, countTotal);
   }
@@ -88,10 +93,12 @@ export class ProgramResolver {
     @Arg('filter', () => FacilityFilter, { nullable: true, description: 'Which facilities.' }) filter: FacilityFilter | null,
     @Arg('orderBy', () => [FacilityOrder], { nullable: true, description: 'Sort keys (then role). Default: SLUG.' }) orderBy: FacilityOrder[] | null,
     @Args(() => ForwardPageArgs) page: ForwardPageArgs,
+    @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
+    const projection = facilityProjection.forConnection(info);
     const { page: rows, countTotal } = await loadNestedPage<FacilityRow & { role: ProgramFacilityRole }>(
-      context, `program.facilities:${JSON.stringify([role, filter, orderBy])}`, () => programFacilityList(role, filter, orderBy), facilitiesOfProgram, program.id, toPageRequest(page),
+      context, `program.facilities:${JSON.stringify([role, filter, orderBy])}:${projection.key}`, () => programFacilityList(role, filter, orderBy, projection), facilitiesOfProgram, program.id, toPageRequest(page),
     );
     // The row is the facility (its extra role column is never read as a facility field): no copy per edge.
     return toConnectionWith(rows, countTotal, (row) => ({ node: row as FacilityRow, role: row.role }));
@@ -103,10 +110,12 @@ export class ProgramResolver {
     @Arg('filter', () => ObservationFilter, { nullable: true, description: 'Which figures.' }) filter: ObservationFilter | null,
     @Arg('orderBy', () => [ObservationOrder], { nullable: true, description: 'Sort keys. Default: PERIOD_END ascending.' }) orderBy: ObservationOrder[] | null,
     @Args(() => ForwardPageArgs) page: ForwardPageArgs,
+    @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
+    const projection = observationProjection.forConnection(info);
     const { page: rows, countTotal } = await loadNestedPage<ObservationRow>(
-      context, `program.observations:${JSON.stringify([filter, orderBy])}`, () => observationList(filter, orderBy), observationsAbout('program_id'), program.id, toPageRequest(page),
+      context, `program.observations:${JSON.stringify([filter, orderBy])}:${projection.key}`, () => observationList(filter, orderBy, projection), observationsAbout('program_id'), program.id, toPageRequest(page),
     );
     return toConnection(rows, countTotal);
   }

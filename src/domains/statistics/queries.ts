@@ -1,9 +1,10 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { divisions, facilities, indicators, observations, programs } from '../../db/tables/index.js';
 import { OrderDirection } from '../../graphql/enums.js';
-import { col, columnsOf, hasValue, idIn, isAnyOf, tableAs } from '../../db/sqlParts.js';
+import { AliasedColumns, col, columnsOf, hasValue, idIn, isAnyOf, propertiesOf, tableAs } from '../../db/sqlParts.js';
 import type { Context } from '../../graphql/context.js';
 import { composed, inRange, intervalOf } from '../../graphql/filters.js';
+import { ALL_COLUMNS, RowProjection, type Projection } from '../../graphql/projection.js';
 import { References } from '../../graphql/references.js';
 import type { BelongsTo, ListQuery } from '../../graphql/relay/keyset.js';
 import { loadGroupedByKey, loadRowsBy } from '../../graphql/relay/load.js';
@@ -16,7 +17,20 @@ import {
 
 const o = 'o';
 const i = 'i';
-const observationColumns = columnsOf(observations, o);
+const observationColumns = new AliasedColumns(observations, o);
+
+/** What the fields of Observation read that are not named after a column (resolver.ts); keep the two in step. */
+export const observationProjection = new RowProjection(propertiesOf(observations), {
+  id: ['key'],
+  indicator: ['indicatorId'],
+  period: ['periodStart', 'periodEnd', 'periodLabelZh', 'periodLabelEn'],
+  label: ['labelZh', 'labelEn'],
+  division: ['divisionId'],
+  facility: ['facilityId'],
+  program: ['programId'],
+  source: ['sourceId', 'quote'],
+  conflictsWith: ['conflictGroup', 'key'],
+});
 const observationTable = tableAs(observations, o);
 const indicatorColumns = columnsOf(indicators, i);
 const indicatorTable = tableAs(indicators, i);
@@ -80,10 +94,10 @@ export function observationConditions(filter: ObservationFilter | null | undefin
   });
 }
 
-export function observationList(filter?: ObservationFilter | null, orderBy?: ObservationOrder[] | null): ListQuery {
+export function observationList(filter?: ObservationFilter | null, orderBy?: ObservationOrder[] | null, projection: Projection = ALL_COLUMNS): ListQuery {
   const references = new References();
   return {
-    columns: observationColumns,
+    columns: observationColumns.select(projection),
     from: observationTable,
     where: observationConditions(filter, o, references),
     order: observationOrdering.sortKeys(orderBy, o, { relevance: filter?.search ? relevanceKey(o, filter.search, ['label_zh', 'label_en']) : undefined }),
@@ -92,8 +106,8 @@ export function observationList(filter?: ObservationFilter | null, orderBy?: Obs
 }
 
 /** Newest first: the reported figures of one division exactly (or of any), for Indicator.latest. */
-export function latestObservationList(divisionCode: string | null): ListQuery {
-  const list = observationList({ status: ['actual'] }, [{ field: 'PERIOD_END', direction: OrderDirection.DESC }]);
+export function latestObservationList(divisionCode: string | null, projection: Projection = ALL_COLUMNS): ListQuery {
+  const list = observationList({ status: ['actual'] }, [{ field: 'PERIOD_END', direction: OrderDirection.DESC }], projection);
   if (divisionCode != null) list.where.push(sql`${col(o, 'division_id')} = (select ${divisions.id} from ${divisions} where ${divisions.code} = ${divisionCode})`);
   return list;
 }
@@ -119,15 +133,15 @@ export const indicatorByCode = (context: Context) =>
   loadRowsBy<string, IndicatorRow>(context, 'indicator.code', { columns: indicatorColumns, from: indicatorTable }, col(i, 'code'), (row) => row.code);
 
 export const observationById = (context: Context) =>
-  loadRowsBy<number, ObservationRow>(context, 'observation.id', { columns: observationColumns, from: observationTable }, col(o, 'id'), (row) => row.id);
+  loadRowsBy<number, ObservationRow>(context, 'observation.id', { columns: observationColumns.all, from: observationTable }, col(o, 'id'), (row) => row.id);
 
 export const observationByKey = (context: Context) =>
-  loadRowsBy<string, ObservationRow>(context, 'observation.key', { columns: observationColumns, from: observationTable }, col(o, 'key'), (row) => row.key);
+  loadRowsBy<string, ObservationRow>(context, 'observation.key', { columns: observationColumns.all, from: observationTable }, col(o, 'key'), (row) => row.key);
 
 export const observationsInConflictGroup = (context: Context) =>
   loadGroupedByKey<string, ObservationRow>(
     context,
     'observation.conflictGroup',
-    (groups) => sql`select ${observationColumns} from ${observationTable} where ${isAnyOf(col(o, 'conflict_group'), groups)} order by ${col(o, 'key')}`,
+    (groups) => sql`select ${observationColumns.all} from ${observationTable} where ${isAnyOf(col(o, 'conflict_group'), groups)} order by ${col(o, 'key')}`,
     (row) => row.conflictGroup!,
   );

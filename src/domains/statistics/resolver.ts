@@ -1,4 +1,5 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../graphql/context.js';
 import { toGlobalId } from '../../graphql/globalId.js';
 import { Language, inLanguage } from '../../graphql/language.js';
@@ -14,7 +15,9 @@ import { programById } from '../programs/queries.js';
 import { Program } from '../programs/types.js';
 import { SourceCitation } from '../sources/types.js';
 import { IndicatorConnection, ObservationConnection } from './connection.js';
-import { indicatorByCode, indicatorById, indicatorList, latestObservationList, observationList, observationsAbout, observationsInConflictGroup } from './queries.js';
+import {
+  indicatorByCode, indicatorById, indicatorList, latestObservationList, observationList, observationProjection, observationsAbout, observationsInConflictGroup,
+} from './queries.js';
 import {
   Indicator, IndicatorFilter, IndicatorOrder, Observation, ObservationFilter, ObservationOrder, Period,
   type IndicatorRow, type ObservationRow, type PeriodData,
@@ -57,10 +60,12 @@ export class IndicatorResolver {
   async latest(
     @Root() indicator: IndicatorRow,
     @Arg('divisionCode', () => String, { nullable: true, description: 'The division the figure is about (exactly, not its subdivisions).' }) divisionCode: string | null,
+    @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
+    const projection = observationProjection.forObject(info);
     const { page } = await loadNestedPage<ObservationRow>(
-      context, `indicator.latest:${divisionCode}`, () => latestObservationList(divisionCode), observationsAbout('indicator_id'), indicator.id,
+      context, `indicator.latest:${divisionCode}:${projection.key}`, () => latestObservationList(divisionCode, projection), observationsAbout('indicator_id'), indicator.id,
       { size: 1, backward: false, cursor: null },
     );
     return page.rows[0]?.row ?? null;
@@ -72,10 +77,12 @@ export class IndicatorResolver {
     @Arg('filter', () => ObservationFilter, { nullable: true, description: 'Which figures.' }) filter: ObservationFilter | null,
     @Arg('orderBy', () => [ObservationOrder], { nullable: true, description: 'Sort keys. Default: PERIOD_END ascending.' }) orderBy: ObservationOrder[] | null,
     @Args(() => ForwardPageArgs) page: ForwardPageArgs,
+    @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
+    const projection = observationProjection.forConnection(info);
     const { page: rows, countTotal } = await loadNestedPage<ObservationRow>(
-      context, `indicator.observations:${JSON.stringify([filter, orderBy])}`, () => observationList(filter, orderBy),
+      context, `indicator.observations:${JSON.stringify([filter, orderBy])}:${projection.key}`, () => observationList(filter, orderBy, projection),
       observationsAbout('indicator_id'), indicator.id, toPageRequest(page),
     );
     return toConnection(rows, countTotal);
@@ -89,9 +96,10 @@ export class ObservationResolver {
     @Arg('filter', () => ObservationFilter, { nullable: true, description: 'Which figures.' }) filter: ObservationFilter | null,
     @Arg('orderBy', () => [ObservationOrder], { nullable: true, description: 'Sort keys, first one first. Default: PERIOD_END ascending.' }) orderBy: ObservationOrder[] | null,
     @Args(() => PageArgs) page: PageArgs,
+    @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
-    const { page: rows, countTotal } = await loadRootPage<ObservationRow>(context, observationList(filter, orderBy), toPageRequest(page));
+    const { page: rows, countTotal } = await loadRootPage<ObservationRow>(context, observationList(filter, orderBy, observationProjection.forConnection(info)), toPageRequest(page));
     return toConnection(rows, countTotal);
   }
 
