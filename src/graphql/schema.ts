@@ -11,6 +11,7 @@ import { SearchResolver } from '../domains/search/resolver.js';
 import { SourceCitationResolver, SourceResolver } from '../domains/sources/resolver.js';
 import { ObservationAggregateResolver } from '../domains/statistics/aggregateResolver.js';
 import { IndicatorResolver, ObservationResolver, PeriodResolver } from '../domains/statistics/resolver.js';
+import { callResolversDirectly } from './directResolvers.js';
 
 let schema: GraphQLSchema | undefined;
 
@@ -29,6 +30,7 @@ export function graphqlSchema(): GraphQLSchema {
   // type-graphql has no option for the root type's description; graphql-js types keep it as a property.
   schema.getQueryType()!.description =
     'Minsheng: open data on the public services of Dadukou District, Chongqing (2023). Every figure carries its source.';
+  callResolversDirectly(schema);
   return schema;
 }
 
