@@ -12,6 +12,7 @@ import type { Database } from '../db/connection.js';
 import type { Context } from '../graphql/context.js';
 import { DataVersionWatcher } from '../cache/dataVersion.js';
 import { ResponseCache } from '../cache/responseCache.js';
+import { compiledExecution } from '../graphql/compiledExecution.js';
 import { graphqlSchema } from '../graphql/schema.js';
 import type { Logger } from '../logger.js';
 import { tagErrors } from '../requestScope.js';
@@ -46,7 +47,7 @@ export async function createHttpServer({ db, logger, sqlCountHeader = false, set
   const outage = new DatabaseOutage(db, logger);
   const schema = graphqlSchema();
   const apollo = new ApolloServer<Context>({
-    schema,
+    gateway: compiledExecution(schema),
     introspection: true,
     includeStacktraceInErrorResponses: false,
     // main.ts owns SIGTERM/SIGINT and stops everything in order. Apollo's own handler, racing ours, left
