@@ -18,7 +18,8 @@ export default defineConfig({
         test: {
           name: backend,
           include: ['tests/api/**/*.test.ts'],
-          env: { MINSHENG_TEST_BACKEND: backend },
+          // On PostgreSQL every statement is checked against Drizzle's own rendering (src/db/renderSql.ts).
+          env: { MINSHENG_TEST_BACKEND: backend, MINSHENG_CHECK_SQL_RENDERING: 'true' },
           globalSetup: ['tests/support/globalSetup.ts'],
           setupFiles: ['tests/support/setup.ts'],
           testTimeout: 30_000,

@@ -6,6 +6,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { PgDialect, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
+import { renderSql } from './renderSql.js';
 import * as tables from './tables/index.js';
 import { DEFAULT_DB_CONNECT_TIMEOUT_SECONDS, DEFAULT_DB_STATEMENT_TIMEOUT_MS } from '../config.js';
 
@@ -36,6 +37,16 @@ export type ConnectOptions =
       /** How long to wait for a connection before failing the query (an unreachable server must not hang requests). */
       connectTimeoutSeconds?: number;
     };
+
+// The test suite on PostgreSQL sets this: every statement is also rendered by Drizzle and must be the same.
+const CHECK_RENDERING = process.env.MINSHENG_CHECK_SQL_RENDERING === 'true';
+
+function assertRenderedAsDrizzle(query: SQL, text: string, params: unknown[]): void {
+  const reference = new PgDialect().sqlToQuery(query);
+  if (reference.sql !== text || JSON.stringify(reference.params) !== JSON.stringify(params)) {
+    throw new Error(`renderSql and Drizzle disagree:\n${text}\n${reference.sql}\n${JSON.stringify(params)}\n${JSON.stringify(reference.params)}`);
+  }
+}
 
 export async function connect(options: ConnectOptions): Promise<Database> {
   if (options.kind === 'pglite') {
@@ -74,7 +85,8 @@ export async function connect(options: ConnectOptions): Promise<Database> {
     async rows<Row>(query: SQL) {
       // Drizzle's execute() sends an unnamed statement, which postgres.js first describes in a round trip of
       // its own. Prepared, a statement text is parsed once per connection and then answered in one trip.
-      const { sql: text, params } = dialect.sqlToQuery(query);
+      const { sql: text, params } = renderSql(query) ?? dialect.sqlToQuery(query);
+      if (CHECK_RENDERING) assertRenderedAsDrizzle(query, text, params);
       return (await client.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true })) as unknown as Row[];
     },
     close: () => client.end({ timeout: 5 }),
