@@ -21,11 +21,17 @@ export interface LoadResult {
   non2xx: number;
 }
 
+const HEADERS = { 'content-type': 'application/json', accept: 'application/json' };
+
 function fire(url: string, operation: Operation, connections: number, seconds: number): Promise<autocannon.Result> {
+  let connection = 0;
   return autocannon({
     url: `${url}/graphql`,
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    headers: HEADERS,
+    // Each connection is a client of its own (Minsheng trusts X-Forwarded-For in the benchmark): one
+    // anonymous budget of 2^31 - 1 points a second cannot pay for 20,000 cached nested queries a second.
+    setupClient: (client) => client.setHeaders({ ...HEADERS, 'x-forwarded-for': `198.51.100.${(connection++ % 250) + 1}` }),
     body: JSON.stringify(operation),
     connections,
     duration: seconds,

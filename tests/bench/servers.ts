@@ -35,14 +35,15 @@ async function freePort(): Promise<number> {
 
 /**
  * Minsheng's public-endpoint limits raised so nothing is throttled: the nested query costs ~130,000
- * points, so the budget is the largest allowed and refills every second; no REDIS_URL (in-process budgets).
+ * points, so the budget is the largest allowed and refills every second, and each load connection is a
+ * client of its own (X-Forwarded-For, see load.ts); no REDIS_URL (in-process budgets).
  */
 function minshengEnvironment(databaseUrl: string, port: number, extra: Record<string, string>): NodeJS.ProcessEnv {
   return {
     ...process.env,
     DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'warn',
     SQL_COUNT_HEADER: 'true', DB_POOL_SIZE: String(POOL_SIZE),
-    MAX_QUERY_COST: '100000000', RATE_LIMIT_ANONYMOUS: String(2 ** 31 - 1), RATE_LIMIT_WINDOW_SECONDS: '1',
+    MAX_QUERY_COST: '100000000', RATE_LIMIT_ANONYMOUS: String(2 ** 31 - 1), RATE_LIMIT_WINDOW_SECONDS: '1', TRUST_PROXY: 'true',
     REDIS_URL: '',
     ...extra,
   };
@@ -114,9 +115,17 @@ async function waitUntilReady(server: RunningServer, timeoutMs = 60_000): Promis
   throw new Error(`${server.name} did not answer within ${timeoutMs / 1000} s:\n${server.log.join('')}`);
 }
 
+/** Node's arguments as `npm start` gives them (package.json), so the benchmark measures what is deployed. */
+function npmStartArguments(): string[] {
+  const start: string = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).scripts.start;
+  const [command, ...args] = start.trim().split(/\s+/);
+  if (command !== 'node') throw new Error(`The benchmark runs \`npm start\` as node's own process, so it must start with \`node\`; it is: ${start}`);
+  return args;
+}
+
 export async function startMinsheng(databaseUrl: string, name: 'minsheng' | 'minsheng-cached', extra: Record<string, string> = {}): Promise<RunningServer> {
   const port = await freePort();
-  const server = launch(name, ['--import', 'tsx', 'src/main.ts'], minshengEnvironment(databaseUrl, port, extra), port);
+  const server = launch(name, npmStartArguments(), minshengEnvironment(databaseUrl, port, extra), port);
   await waitUntilReady(server);
   return server;
 }
