@@ -25,7 +25,7 @@ export class DatabaseOutage {
   private backSince: number | undefined;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
-  private next = deferredRejection();
+  private readonly watchers = new Set<(error: unknown) => void>();
 
   constructor(private readonly db: Database, private readonly logger: Logger, private readonly probeEveryMs = 500) {}
 
@@ -34,12 +34,20 @@ export class DatabaseOutage {
   }
 
   /**
-   * Rejects when the next outage is found. Requests in flight race it: once one request learns the
-   * database is away, the others stop waiting for their own connection attempts (the driver retries
-   * queued queries one connect timeout after another) and answer 503 too.
+   * Calls `watcher` when the next outage is found, unless the returned function is called first. Requests
+   * in flight watch: once one request learns the database is away, the others stop waiting for their own
+   * connection attempts (the driver retries queued queries one connect timeout after another) and answer
+   * 503 too. A request stops watching when it ends: a promise shared by all requests instead kept one
+   * reaction per request (and with it the request's whole response) until the next outage.
    */
-  whenDown(): Promise<never> {
-    return this.next.promise;
+  /** How many requests are watching now. */
+  get watching(): number {
+    return this.watchers.size;
+  }
+
+  watchForOutage(watcher: (error: unknown) => void): () => void {
+    this.watchers.add(watcher);
+    return () => this.watchers.delete(watcher);
   }
 
   /**
@@ -51,8 +59,9 @@ export class DatabaseOutage {
     if (this.since !== undefined || this.stopped) return;
     if (requestStartedAt !== undefined && this.backSince !== undefined && requestStartedAt < this.backSince) return;
     this.since = Date.now();
-    this.next.reject(error);
-    this.next = deferredRejection();
+    const watchers = [...this.watchers];
+    this.watchers.clear();
+    for (const watcher of watchers) watcher(error);
     this.logger.error('database unreachable: answering 503 until it is back', { error: (error as Error)?.message });
     this.schedule();
   }
@@ -77,11 +86,4 @@ export class DatabaseOutage {
       if (!this.stopped) this.schedule();
     }
   }
-}
-
-function deferredRejection(): { promise: Promise<never>; reject: (error: unknown) => void } {
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<never>((_, rejectWith) => (reject = rejectWith));
-  promise.catch(() => {}); // nobody may be racing it when it fires
-  return { promise, reject };
 }

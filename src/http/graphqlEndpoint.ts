@@ -139,13 +139,15 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
       }, limits.requestTimeoutMs);
     });
     execution.catch(() => {}); // graphql-js cannot be interrupted: what finishes after the answer is dropped
-    const outageFound = outage.whenDown().catch(() => {
-      throw databaseUnavailable();
+    let stopWatching = () => {};
+    const outageFound = new Promise<never>((_, reject) => {
+      stopWatching = outage.watchForOutage(() => reject(databaseUnavailable()));
     });
     try {
       return await Promise.race([execution, timeout, outageFound]);
     } finally {
       clearTimeout(timer);
+      stopWatching();
     }
   }
 

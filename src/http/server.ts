@@ -29,6 +29,8 @@ export interface HttpServerOptions {
   sqlCountHeader?: boolean;
   /** Limits, rate limits, Redis, allow-list; read from the environment (src/config.ts) when not given. */
   settings?: EndpointSettings;
+  /** Who tracks whether the database is reachable (tests pass their own to look at it). */
+  outage?: DatabaseOutage;
 }
 
 export interface MinshengServer {
@@ -43,8 +45,8 @@ export interface MinshengServer {
  * framework is the lightest HTTP layer there is (the performance issue measures it). What guards the
  * public endpoint (limits, keys, rate limits, persisted queries) is composed in graphqlEndpoint.ts.
  */
-export async function createHttpServer({ db, logger, sqlCountHeader = false, settings = loadConfig().endpoint }: HttpServerOptions): Promise<MinshengServer> {
-  const outage = new DatabaseOutage(db, logger);
+export async function createHttpServer({ db, logger, sqlCountHeader = false, settings = loadConfig().endpoint, ...options }: HttpServerOptions): Promise<MinshengServer> {
+  const outage = options.outage ?? new DatabaseOutage(db, logger);
   const schema = graphqlSchema();
   const apollo = new ApolloServer<Context>({
     gateway: compiledExecution(schema),

@@ -1,6 +1,7 @@
 import { inject } from 'vitest';
 import type { Database } from '../../src/db/connection.js';
 import { loadConfig, type EndpointSettings } from '../../src/config.js';
+import type { DatabaseOutage } from '../../src/http/databaseOutage.js';
 import { createHttpServer, type MinshengServer } from '../../src/http/server.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import { openTestDatabase } from './databases.js';
@@ -63,11 +64,13 @@ export interface StartApiOptions {
   db?: Database;
   /** Where the server logs (default: nowhere). */
   logger?: Logger;
+  /** The server's outage tracker (default: its own). */
+  outage?: DatabaseOutage;
 }
 
 export async function startApi(options: StartApiOptions = {}): Promise<TestApi> {
   const db = options.db ?? (await openTestDatabase(inject('seeded')));
-  const http: MinshengServer = await createHttpServer({ db, logger: options.logger ?? createLogger('silent'), sqlCountHeader: true, settings: testSettings(options.settings) });
+  const http: MinshengServer = await createHttpServer({ db, logger: options.logger ?? createLogger('silent'), sqlCountHeader: true, settings: testSettings(options.settings), outage: options.outage });
   const { url } = await http.listen(0, '127.0.0.1');
   async function query<Data>(query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<GraphQLResponse<Data>> {
     const response = await fetch(`${url}/graphql`, {
