@@ -2,7 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { Field, Int, ObjectType } from 'type-graphql';
 import { indicators, observations } from '../../db/tables/index.js';
 import { col, tableAs } from '../../db/sqlParts.js';
-import type { Domain, Unit } from '../../db/vocabulary.js';
+import { units, type Domain, type Unit } from '../../db/vocabulary.js';
 import type { Context } from '../../graphql/context.js';
 import { DomainEnum, graphqlEnum, MeasureEnum, UnitEnum } from '../../graphql/enums.js';
 import { badUserInput } from '../../graphql/errors.js';
@@ -78,10 +78,11 @@ export async function aggregateObservations(context: Context, filter: Observatio
     return distinct.includes(by) ? sql`${expression} as ${sql.raw(`"${alias}"`)}` : sql`null as ${sql.raw(`"${alias}"`)}`;
   });
   const grouped = distinct.map((by) => groupColumns[by].expression);
+  // The indicators are joined only for their domain; every other key is the figure's own.
   const rows = await context.db.rows<ObservationGroupRow>(sql`
     select ${sql.join(keys, sql`, `)}, count(*)::int as "count", sum(${col('o', 'value')}) as "sum", avg(${col('o', 'value')}) as "avg",
-      min(${col('o', 'value')}) as "min", max(${col('o', 'value')}) as "max", array_agg(distinct ${col('o', 'unit')}) as "units"
-    from ${tableAs(observations, 'o')} join ${tableAs(indicators, 'agg_i')} on ${col('agg_i', 'id')} = ${col('o', 'indicator_id')}
+      min(${col('o', 'value')}) as "min", max(${col('o', 'value')}) as "max", ${unitSet} as "units"
+    from ${tableAs(observations, 'o')}${distinct.includes(ObservationGroupBy.DOMAIN) ? sql` join ${tableAs(indicators, 'agg_i')} on ${col('agg_i', 'id')} = ${col('o', 'indicator_id')}` : sql``}
     ${where.length ? sql`where ${sql.join(where, sql` and `)}` : sql``}
     ${grouped.length ? sql`group by ${sql.join(grouped, sql`, `)} order by ${sql.join(grouped, sql`, `)}` : sql``}
     limit ${MAX_GROUPS + 1}`);
@@ -91,11 +92,19 @@ export async function aggregateObservations(context: Context, filter: Observatio
   return rows.map((row) => ({ ...row, units: parseUnits(row.units) }));
 }
 
-/** postgres.js returns text[] as an array; PGlite too, but be sure of it for both. */
-function parseUnits(units: unknown): Unit[] {
-  if (Array.isArray(units)) return units.filter((u): u is Unit => u != null);
-  if (typeof units === 'string') return units.replace(/[{}]/g, '').split(',').filter(Boolean) as Unit[];
-  return [];
+/**
+ * The units of a group as a bit set over the unit vocabulary (27 units, so a bigint holds them). bit_or
+ * aggregates by hashing; array_agg(distinct unit) made PostgreSQL sort each group's rows first, which took
+ * 2.5× as long over an indicator's 5,000 figures.
+ */
+const unitNames = (Object.keys(units) as Unit[]);
+const unitSet = sql`bit_or(1::bigint << (array_position(${sql.param(unitNames)}::text[], ${col('o', 'unit')}) - 1))`;
+
+/** The units whose bits are set, in alphabetical order (int8 comes as text from postgres.js). */
+function parseUnits(set: unknown): Unit[] {
+  if (set == null) return [];
+  const bits = BigInt(set as string | number | bigint);
+  return unitNames.filter((_, i) => ((bits >> BigInt(i)) & 1n) === 1n).sort();
 }
 
 /** A sum or average across units is no number at all: refuse it, saying how to split the group. */
