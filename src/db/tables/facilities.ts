@@ -48,6 +48,9 @@ export const facilities = pgTable(
     index('facilities_slug_c_idx').on(sql`${t.slug} collate "C"`, t.id),
     index('facilities_name_zh_c_idx').on(sql`${t.nameZh} collate "C"`, t.id),
     index('facilities_name_en_c_idx').on(sql`${t.nameEn} collate "C"`, t.id),
+    // One category by name (museums A–Z), the classic listing: without it, a page walked the name index
+    // and skipped the other categories (p50 doubled from 10k to 100k facilities).
+    index('facilities_category_name_zh_c_idx').on(t.category, sql`${t.nameZh} collate "C"`, t.id),
     index('facilities_search_bigrams_idx').using('gin', t.searchBigrams),
     index('facilities_latitude_longitude_idx').on(t.latitude, t.longitude),
   ],

@@ -66,6 +66,7 @@ export const observations = pgTable(
     check('observations_measure_check', oneOf(t.measure, measures)),
     check('observations_status_check', oneOf(t.status, observationStatuses)),
     check('observations_period_check', sql`${t.periodStart} <= ${t.periodEnd}`),
+    // Also INCLUDE (value, unit), for aggregates read from the index alone: drizzle/0007 (Drizzle has no INCLUDE).
     index('observations_indicator_id_idx').on(t.indicatorId, t.periodEnd, t.id),
     index('observations_division_id_idx').on(t.divisionId, t.periodEnd, t.id),
     index('observations_facility_id_idx').on(t.facilityId, t.id),

@@ -1,0 +1,1 @@
+CREATE INDEX "facilities_category_name_zh_c_idx" ON "facilities" USING btree ("category","name_zh" collate "C","id");
