@@ -73,7 +73,9 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
         if (outage.active) throw databaseUnavailable();
         const identity = await identify(requestDb, request.headers, request.socket.remoteAddress, settings.trustProxy);
         const operation = await persistedQueries.resolve(params.query, params.extensions);
-        const cache = cachePlan(dataVersion, request, params, operation.query);
+        // Without the response cache, only a GET's ETag serves anyone (browsers and CDNs revalidate GETs):
+        // a POST then skips hashing its key.
+        const cache = responseCache || request.method === 'GET' ? cachePlan(dataVersion, request, params, operation.query) : undefined;
         if (cache && request.headers['if-none-match'] === cache.etag) {
           // Revalidation costs the client one point: nothing is parsed or run.
           headers.push(...rateLimitHeaders(await rateLimiter.charge(identity, 1)), ['etag', cache.etag]);

@@ -59,7 +59,7 @@ export class ObservationGroup {
   count!: number;
 }
 
-const groupColumns: Record<ObservationGroupBy, { expression: SQL; alias: string }> = {
+const groupColumns: Record<ObservationGroupBy, { expression: SQL; alias: string; selected?: SQL; absent?: SQL }> = {
   [ObservationGroupBy.INDICATOR]: { expression: col('o', 'indicator_id'), alias: 'indicatorId' },
   [ObservationGroupBy.DOMAIN]: { expression: col('agg_i', 'domain'), alias: 'domain' },
   [ObservationGroupBy.DIVISION]: { expression: col('o', 'division_id'), alias: 'divisionId' },
@@ -68,20 +68,24 @@ const groupColumns: Record<ObservationGroupBy, { expression: SQL; alias: string 
   [ObservationGroupBy.MEASURE]: { expression: col('o', 'measure'), alias: 'measure' },
 };
 
+// Each key's two select-list forms, built once: grouped by it (its value) or not (null).
+for (const key of Object.values(groupColumns)) {
+  key.selected = sql`${key.expression} as ${sql.raw(`"${key.alias}"`)}`;
+  key.absent = sql`null as ${sql.raw(`"${key.alias}"`)}`;
+}
+const value = col('o', 'value');
+
 /** One statement: the groups of the figures the filter selects, in key order. */
 export async function aggregateObservations(context: Context, filter: ObservationFilter | null, groupBy: ObservationGroupBy[]): Promise<ObservationGroupRow[]> {
   const distinct = [...new Set(groupBy)];
   const references = new References();
   const where = observationConditions(filter, 'o', references);
-  const keys = Object.values(ObservationGroupBy).map((by) => {
-    const { expression, alias } = groupColumns[by];
-    return distinct.includes(by) ? sql`${expression} as ${sql.raw(`"${alias}"`)}` : sql`null as ${sql.raw(`"${alias}"`)}`;
-  });
+  const keys = Object.values(ObservationGroupBy).map((by) => (distinct.includes(by) ? groupColumns[by].selected! : groupColumns[by].absent!));
   const grouped = distinct.map((by) => groupColumns[by].expression);
   // The indicators are joined only for their domain; every other key is the figure's own.
   const rows = await context.db.rows<ObservationGroupRow>(sql`
-    select ${sql.join(keys, sql`, `)}, count(*)::int as "count", sum(${col('o', 'value')}) as "sum", avg(${col('o', 'value')}) as "avg",
-      min(${col('o', 'value')}) as "min", max(${col('o', 'value')}) as "max", ${unitSet} as "units"
+    select ${sql.join(keys, sql`, `)}, count(*)::int as "count", sum(${value}) as "sum", avg(${value}) as "avg",
+      min(${value}) as "min", max(${value}) as "max", ${unitSet} as "units"
     from ${tableAs(observations, 'o')}${distinct.includes(ObservationGroupBy.DOMAIN) ? sql` join ${tableAs(indicators, 'agg_i')} on ${col('agg_i', 'id')} = ${col('o', 'indicator_id')}` : sql``}
     ${where.length ? sql`where ${sql.join(where, sql` and `)}` : sql``}
     ${grouped.length ? sql`group by ${sql.join(grouped, sql`, `)} order by ${sql.join(grouped, sql`, `)}` : sql``}
