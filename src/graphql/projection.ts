@@ -12,13 +12,17 @@ import { Kind, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } 
 /** GraphQL field name → the row properties its resolver reads, for fields not named after a property. */
 export type FieldReads = Readonly<Record<string, readonly string[]>>;
 
-/** What a list fetches: `properties` undefined is every column. `key` tells two projections apart. */
+/**
+ * What a list fetches: `properties` undefined is every column; `cursors` false leaves out the sort keys
+ * that cursors are made of (no cursor asked for). `key` tells two projections apart.
+ */
 export interface Projection {
   key: string;
   properties: readonly string[] | undefined;
+  cursors: boolean;
 }
 
-export const ALL_COLUMNS: Projection = { key: '*', properties: undefined };
+export const ALL_COLUMNS: Projection = { key: '*', properties: undefined, cursors: true };
 
 export class RowProjection {
   private readonly known: ReadonlySet<string>;
@@ -34,12 +38,12 @@ export class RowProjection {
 
   /** The projection for the nodes of the connection this resolver returns (`nodes { … }`, `edges { node { … } }`). */
   forConnection(info: GraphQLResolveInfo): Projection {
-    return this.remembered(this.ofConnection, info, () => this.forFields(nodeFieldsOfConnection(info)));
+    return this.remembered(this.ofConnection, info, () => this.forFields(nodeFieldsOfConnection(info), asksForCursors(info)));
   }
 
   /** The projection for the object this resolver returns. */
   forObject(info: GraphQLResolveInfo): Projection {
-    return this.remembered(this.ofObject, info, () => this.forFields(fieldsOf(info, info.fieldNodes.map((node) => node.selectionSet))));
+    return this.remembered(this.ofObject, info, () => this.forFields(fieldsOf(info, info.fieldNodes.map((node) => node.selectionSet)), false));
   }
 
   private remembered(cache: WeakMap<FieldNode, Projection>, info: GraphQLResolveInfo, work: () => Projection): Projection {
@@ -53,17 +57,24 @@ export class RowProjection {
     return projection;
   }
 
-  private forFields(fields: ReadonlySet<string>): Projection {
+  private forFields(fields: ReadonlySet<string>, cursors: boolean): Projection {
     const wanted = new Set(this.always);
     for (const field of fields) {
       if (field === '__typename') continue;
       const reads = this.reads[field] ?? (this.known.has(field) ? [field] : undefined);
-      if (!reads) return ALL_COLUMNS;
+      if (!reads) return cursors ? ALL_COLUMNS : { ...ALL_COLUMNS, key: '*-', cursors };
       for (const property of reads) wanted.add(property);
     }
     const properties = [...wanted].sort();
-    return { key: properties.join(','), properties };
+    return { key: `${properties.join(',')}${cursors ? '' : '-'}`, properties, cursors };
   }
+}
+
+/** Does the connection's selection read a cursor (an edge's, or pageInfo's start or end)? */
+function asksForCursors(info: GraphQLResolveInfo): boolean {
+  const connection = selectedFields(info, info.fieldNodes.map((node) => node.selectionSet));
+  const pageInfo = selectedFields(info, connection.get('pageInfo') ?? []);
+  return selectedFields(info, connection.get('edges') ?? []).has('cursor') || pageInfo.has('startCursor') || pageInfo.has('endCursor');
 }
 
 /** Names of the fields selected on a connection's nodes, through `nodes` and `edges.node`, fragments included. */

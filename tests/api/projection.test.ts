@@ -69,3 +69,19 @@ describe('column projection', () => {
     expect(compared).toBeGreaterThan(8);
   });
 });
+
+describe('cursors', () => {
+  it('are there whenever asked for, also through fragments, and lead on to the next page', async () => {
+    const first = await api.data<any>(`{ facilities(first: 2) { ...Page } }
+      fragment Page on FacilityConnection { pageInfo { ...Ends } nodes { slug } }
+      fragment Ends on PageInfo { endCursor hasNextPage }`);
+    expect(first.facilities.pageInfo.endCursor).toEqual(expect.any(String));
+    const next = await api.data<any>('query ($after: String) { facilities(first: 2, after: $after) { edges { cursor node { slug } } } }', { after: first.facilities.pageInfo.endCursor });
+    const all = await api.data<any>('{ facilities(first: 4) { nodes { slug } } }');
+    expect(next.facilities.edges.map((e: any) => e.node.slug)).toEqual(all.facilities.nodes.slice(2, 4).map((n: any) => n.slug));
+    expect(next.facilities.edges.every((e: any) => typeof e.cursor === 'string' && e.cursor.length > 0)).toBe(true);
+    // Nested, through an inline fragment on the edge.
+    const nested = await api.data<any>('{ programs(first: 3, filter: { facility: {} }) { nodes { facilities(first: 1) { edges { ... on ProgramFacilityEdge { cursor } } } } } }');
+    for (const program of nested.programs.nodes) expect(program.facilities.edges[0].cursor).toEqual(expect.any(String));
+  });
+});

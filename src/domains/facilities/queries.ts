@@ -81,6 +81,7 @@ export function facilityList(filter?: FacilityFilter | null, orderBy?: FacilityO
       distance: near ? { expression: distanceMeters(f, near), type: 'double precision', direction: 'asc', name: 'DISTANCE' } : undefined,
     }),
     references,
+    cursors: projection.cursors,
   };
 }
 

@@ -78,6 +78,7 @@ export function programList(filter?: ProgramFilter | null, orderBy?: ProgramOrde
     where: programConditions(filter, p, references),
     order: programOrdering.sortKeys(orderBy, p, { relevance: filter?.search ? relevanceKey(p, filter.search, ['name_zh', 'name_en']) : undefined }),
     references,
+    cursors: projection.cursors,
   };
 }
 

@@ -102,6 +102,7 @@ export function observationList(filter?: ObservationFilter | null, orderBy?: Obs
     where: observationConditions(filter, o, references),
     order: observationOrdering.sortKeys(orderBy, o, { relevance: filter?.search ? relevanceKey(o, filter.search, ['label_zh', 'label_en']) : undefined }),
     references,
+    cursors: projection.cursors,
   };
 }
 

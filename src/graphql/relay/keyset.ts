@@ -30,6 +30,8 @@ export interface ListQuery {
   order: SortKey[];
   /** Codes and slugs the filter names, checked when the list comes back empty. */
   references?: References;
+  /** false: nobody reads a cursor, so the sort keys are not selected (default true). */
+  cursors?: boolean;
 }
 
 export interface PageRow<Row> {
@@ -47,6 +49,8 @@ class KeysetRow<Row> implements PageRow<Row> {
 
   get cursor(): string {
     const raw = this.row as KeyedRow;
+    // Never silently a cursor of nulls: the projection left the keys out only where no cursor is selected.
+    if (this.keyCount > 0 && !('__k0' in raw)) throw new Error('A cursor was read from a row fetched without its sort keys (see projection.ts).');
     const values: (string | null)[] = [];
     for (let i = 0; i < this.keyCount; i++) values.push(raw[`__k${i}`] as string | null);
     return encodeCursor(this.ordering, values);
@@ -105,6 +109,7 @@ function conditions(list: ListQuery, request: PageRequest, extra: SQL[] = []): S
 }
 
 function selection(list: ListQuery): SQL {
+  if (list.cursors === false) return list.columns;
   const keys = list.order.map((k, i) => sql`cast(${k.expression} as text) as ${keyAlias(i)}`);
   return sql.join([list.columns, ...keys], sql`, `);
 }
