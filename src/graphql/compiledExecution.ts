@@ -26,8 +26,8 @@ export function compiledExecution(schema: GraphQLSchema): Gateway {
     const key = operationName ?? '';
     let query = byOperation.get(key);
     if (!query) {
-      const result = compileQuery(schema, document, operationName, { disablingCapturingStackErrors: true });
-      if (!isCompiledQuery(result)) return undefined; // graphql-js runs it, and reports the problem its own way
+      const result = compileOrUndefined(schema, document, operationName);
+      if (!result || !isCompiledQuery(result)) return undefined; // graphql-js runs it, and reports any problem its own way
       byOperation.set(key, (query = result));
     }
     return query;
@@ -55,6 +55,15 @@ export function compiledExecution(schema: GraphQLSchema): Gateway {
     },
     async stop() {},
   };
+}
+
+/** graphql-jit's compilation, or undefined where it throws on a construct it cannot compile. */
+function compileOrUndefined(schema: GraphQLSchema, document: DocumentNode, operationName: string | undefined) {
+  try {
+    return compileQuery(schema, document, operationName, { disablingCapturingStackErrors: true });
+  } catch {
+    return undefined;
+  }
 }
 
 /**
