@@ -67,68 +67,66 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
       for (const [name, value] of headers) response.setHeader(name, value);
       if (parts.sqlCountHeader) response.setHeader('x-sql-statements', String(scope.sqlStatements));
     };
-    {
-      try {
-        const params = await readGraphQLParams(request, url, limits.maxBodyBytes);
-        if (outage.active) throw databaseUnavailable();
-        const identity = await identify(requestDb, request.headers, request.socket.remoteAddress, settings.trustProxy);
-        const operation = await persistedQueries.resolve(params.query, params.extensions);
-        // Without the response cache, only a GET's ETag serves anyone (browsers and CDNs revalidate GETs):
-        // a POST then skips hashing its key.
-        const cache = responseCache || request.method === 'GET' ? cachePlan(dataVersion, request, params, operation.query) : undefined;
-        if (cache && request.headers['if-none-match'] === cache.etag) {
-          // Revalidation costs the client one point: nothing is parsed or run.
-          headers.push(...rateLimitHeaders(await rateLimiter.charge(identity, 1)), ['etag', cache.etag]);
-          finish();
-          response.statusCode = 304;
-          response.setHeader('cache-control', cacheControl(request, 200, '{}', operation.query, identity));
-          return void response.end();
-        }
-        const hit = cache && responseCache?.get(cache.key);
-        if (cache && hit) {
-          headers.push(...rateLimitHeaders(await rateLimiter.charge(identity, hit.cost)));
-          finish();
-          response.statusCode = 200;
-          response.setHeader('content-type', hit.contentType);
-          response.setHeader('etag', cache.etag);
-          response.setHeader('x-cache', 'hit');
-          response.setHeader('cache-control', cacheControl(request, 200, hit.body, operation.query, identity));
-          response.setHeader('vary', 'accept, accept-language, authorization, x-api-key');
-          return void response.end(hit.body);
-        }
-        const checked: CheckedDocument = operation.query === undefined ? {} : checkDocument(schema, operation.query, params.operationName, params.variables, limits);
-        await operation.register?.();
-        const rateLimit = await rateLimiter.charge(identity, checked.shape?.cost ?? 1);
-        headers.push(...rateLimitHeaders(rateLimit));
-        const result = await withinTimeLimit(
-          apollo.executeHTTPGraphQLRequest({
-            httpGraphQLRequest: apolloRequest(request, params, operation.query),
-            context: async () => createContext(requestDb, languageFromHeader(request.headers['accept-language']), scope, { identity, rateLimit }),
-          }),
-        );
+    try {
+      const params = await readGraphQLParams(request, url, limits.maxBodyBytes);
+      if (outage.active) throw databaseUnavailable();
+      const identity = await identify(requestDb, request.headers, request.socket.remoteAddress, settings.trustProxy);
+      const operation = await persistedQueries.resolve(params.query, params.extensions);
+      // Without the response cache, only a GET's ETag serves anyone (browsers and CDNs revalidate GETs):
+      // a POST then skips hashing its key.
+      const cache = responseCache || request.method === 'GET' ? cachePlan(dataVersion, request, params, operation.query) : undefined;
+      if (cache && request.headers['if-none-match'] === cache.etag) {
+        // Revalidation costs the client one point: nothing is parsed or run.
+        headers.push(...rateLimitHeaders(await rateLimiter.charge(identity, 1)), ['etag', cache.etag]);
         finish();
-        await sendApolloResult(request, response, result, scope, operation.query, identity, cache, checked.shape?.cost ?? 1);
-      } catch (error) {
-        if (error instanceof RateLimitExceeded) headers.push(...rateLimitHeaders(error.status));
-        finish();
-        if (error instanceof HttpError) return sendHttpError(response, accept, error);
-        if (error instanceof LimitExceeded) {
-          return sendGraphQLErrors(response, accept, statusForRequestErrors(responseMediaType(accept)), [{ message: error.message, extensions: error.extensions }]);
-        }
-        if (error instanceof KeyRefused) {
-          return sendGraphQLErrors(response, accept, 401, [{ message: error.message, extensions: { code: 'UNAUTHENTICATED', reason: error.reason } }], [['www-authenticate', 'Bearer realm="minsheng"']]);
-        }
-        if (error instanceof PersistedQueryError) return sendGraphQLErrors(response, accept, error.status, [{ message: error.message, extensions: { code: error.code } }]);
-        if (error instanceof RateLimitExceeded) {
-          const retryAfter = Math.max(1, Math.ceil((error.status.resetAt.getTime() - Date.now()) / 1000));
-          return sendGraphQLErrors(response, accept, 429, [{ message: error.message, extensions: { code: 'RATE_LIMITED', limit: error.status.limit, cost: error.wanted, remaining: error.status.remaining, resetAt: error.status.resetAt.toISOString() } }], [['retry-after', String(retryAfter)]]);
-        }
-        if (isDatabaseUnreachable(error)) {
-          outage.report(error, scope.startedAt);
-          return sendHttpError(response, accept, databaseUnavailable());
-        }
-        throw error;
+        response.statusCode = 304;
+        response.setHeader('cache-control', cacheControl(request, 200, '{}', operation.query, identity));
+        return void response.end();
       }
+      const hit = cache && responseCache?.get(cache.key);
+      if (cache && hit) {
+        headers.push(...rateLimitHeaders(await rateLimiter.charge(identity, hit.cost)));
+        finish();
+        response.statusCode = 200;
+        response.setHeader('content-type', hit.contentType);
+        response.setHeader('etag', cache.etag);
+        response.setHeader('x-cache', 'hit');
+        response.setHeader('cache-control', cacheControl(request, 200, hit.body, operation.query, identity));
+        response.setHeader('vary', 'accept, accept-language, authorization, x-api-key');
+        return void response.end(hit.body);
+      }
+      const checked: CheckedDocument = operation.query === undefined ? {} : checkDocument(schema, operation.query, params.operationName, params.variables, limits);
+      await operation.register?.();
+      const rateLimit = await rateLimiter.charge(identity, checked.shape?.cost ?? 1);
+      headers.push(...rateLimitHeaders(rateLimit));
+      const result = await withinTimeLimit(
+        apollo.executeHTTPGraphQLRequest({
+          httpGraphQLRequest: apolloRequest(request, params, operation.query),
+          context: async () => createContext(requestDb, languageFromHeader(request.headers['accept-language']), scope, { identity, rateLimit }),
+        }),
+      );
+      finish();
+      await sendApolloResult(request, response, result, scope, operation.query, identity, cache, checked.shape?.cost ?? 1);
+    } catch (error) {
+      if (error instanceof RateLimitExceeded) headers.push(...rateLimitHeaders(error.status));
+      finish();
+      if (error instanceof HttpError) return sendHttpError(response, accept, error);
+      if (error instanceof LimitExceeded) {
+        return sendGraphQLErrors(response, accept, statusForRequestErrors(responseMediaType(accept)), [{ message: error.message, extensions: error.extensions }]);
+      }
+      if (error instanceof KeyRefused) {
+        return sendGraphQLErrors(response, accept, 401, [{ message: error.message, extensions: { code: 'UNAUTHENTICATED', reason: error.reason } }], [['www-authenticate', 'Bearer realm="minsheng"']]);
+      }
+      if (error instanceof PersistedQueryError) return sendGraphQLErrors(response, accept, error.status, [{ message: error.message, extensions: { code: error.code } }]);
+      if (error instanceof RateLimitExceeded) {
+        const retryAfter = Math.max(1, Math.ceil((error.status.resetAt.getTime() - Date.now()) / 1000));
+        return sendGraphQLErrors(response, accept, 429, [{ message: error.message, extensions: { code: 'RATE_LIMITED', limit: error.status.limit, cost: error.wanted, remaining: error.status.remaining, resetAt: error.status.resetAt.toISOString() } }], [['retry-after', String(retryAfter)]]);
+      }
+      if (isDatabaseUnreachable(error)) {
+        outage.report(error, scope.startedAt);
+        return sendHttpError(response, accept, databaseUnavailable());
+      }
+      throw error;
     }
   };
 
