@@ -99,8 +99,8 @@ export class FacilityResolver {
     const projection = programProjection.forConnection(info);
     const { page: rows, countTotal } = await loadNestedPage<ProgramRow>(
       context,
-      `facility.programs:${JSON.stringify([filter, orderBy])}:${projection.key}`,
-      () => programList(filter, orderBy, projection),
+      `facility.programs:${JSON.stringify([filter, orderBy])}`, projection,
+      (columns) => programList(filter, orderBy, columns),
       programsOfFacility,
       facility.id,
       toPageRequest(page),
@@ -120,8 +120,8 @@ export class FacilityResolver {
     const projection = observationProjection.forConnection(info);
     const { page: rows, countTotal } = await loadNestedPage<ObservationRow>(
       context,
-      `facility.observations:${JSON.stringify([filter, orderBy])}:${projection.key}`,
-      () => observationList(filter, orderBy, projection),
+      `facility.observations:${JSON.stringify([filter, orderBy])}`, projection,
+      (columns) => observationList(filter, orderBy, columns),
       observationsAbout('facility_id'),
       facility.id,
       toPageRequest(page),

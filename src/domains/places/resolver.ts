@@ -5,6 +5,7 @@ import { toGlobalId } from '../../graphql/globalId.js';
 import { Language, inLanguage } from '../../graphql/language.js';
 import { connectionTypes, toConnection } from '../../graphql/relay/connection.js';
 import { loadNestedPage, loadRootPage } from '../../graphql/relay/load.js';
+import { ALL_COLUMNS } from '../../graphql/projection.js';
 import { ForwardPageArgs, PageArgs, toPageRequest } from '../../graphql/relay/pageArgs.js';
 import { LanguageArg } from '../../graphql/text.js';
 import { FacilityConnection } from '../facilities/connection.js';
@@ -58,7 +59,7 @@ export class DivisionResolver {
     @Args(() => ForwardPageArgs) page: ForwardPageArgs,
     @Ctx() context: Context,
   ) {
-    const { page: rows, countTotal } = await loadNestedPage<DivisionRow>(context, `division.children:${JSON.stringify(filter)}`, () => divisionList(filter), childDivisionOf, division.id, toPageRequest(page));
+    const { page: rows, countTotal } = await loadNestedPage<DivisionRow>(context, `division.children:${JSON.stringify(filter)}`, ALL_COLUMNS, () => divisionList(filter), childDivisionOf, division.id, toPageRequest(page));
     return toConnection(rows, countTotal);
   }
 
@@ -74,8 +75,8 @@ export class DivisionResolver {
     const projection = facilityProjection.forConnection(info);
     const { page: rows, countTotal } = await loadNestedPage<FacilityRow>(
       context,
-      `division.facilities:${JSON.stringify([filter, orderBy])}:${projection.key}`,
-      () => facilityList(filter, orderBy, projection),
+      `division.facilities:${JSON.stringify([filter, orderBy])}`, projection,
+      (columns) => facilityList(filter, orderBy, columns),
       facilitiesInDivision,
       division.id,
       toPageRequest(page),
@@ -127,7 +128,7 @@ export class OrganizationResolver {
   ) {
     const projection = facilityProjection.forConnection(info);
     const { page: rows, countTotal } = await loadNestedPage<FacilityRow>(
-      context, `organization.facilities:${JSON.stringify([filter, orderBy])}:${projection.key}`, () => facilityList(filter, orderBy, projection), facilitiesOperatedBy, organization.id, toPageRequest(page),
+      context, `organization.facilities:${JSON.stringify([filter, orderBy])}`, projection, (columns) => facilityList(filter, orderBy, columns), facilitiesOperatedBy, organization.id, toPageRequest(page),
     );
     return toConnection(rows, countTotal);
   }
@@ -143,7 +144,7 @@ export class OrganizationResolver {
   ) {
     const projection = programProjection.forConnection(info);
     const { page: rows, countTotal } = await loadNestedPage<ProgramRow>(
-      context, `organization.programs:${JSON.stringify([filter, orderBy])}:${projection.key}`, () => programList(filter, orderBy, projection), programsLedBy, organization.id, toPageRequest(page),
+      context, `organization.programs:${JSON.stringify([filter, orderBy])}`, projection, (columns) => programList(filter, orderBy, columns), programsLedBy, organization.id, toPageRequest(page),
     );
     return toConnection(rows, countTotal);
   }

@@ -81,7 +81,7 @@ export class ProgramResolver {
   ) {
     const projection = programProjection.forConnection(info);
     const { page: rows, countTotal } = await loadNestedPage<ProgramRow>(
-      context, `program.children:${JSON.stringify([filter, orderBy])}:${projection.key}`, () => programList(filter, orderBy, projection), childProgramsOf, program.id, toPageRequest(page),
+      context, `program.children:${JSON.stringify([filter, orderBy])}`, projection, (columns) => programList(filter, orderBy, columns), childProgramsOf, program.id, toPageRequest(page),
     );
     return toConnection(rows, countTotal);
   }
@@ -98,7 +98,7 @@ export class ProgramResolver {
   ) {
     const projection = facilityProjection.forConnection(info);
     const { page: rows, countTotal } = await loadNestedPage<FacilityRow & { role: ProgramFacilityRole }>(
-      context, `program.facilities:${JSON.stringify([role, filter, orderBy])}:${projection.key}`, () => programFacilityList(role, filter, orderBy, projection), facilitiesOfProgram, program.id, toPageRequest(page),
+      context, `program.facilities:${JSON.stringify([role, filter, orderBy])}`, projection, (columns) => programFacilityList(role, filter, orderBy, columns), facilitiesOfProgram, program.id, toPageRequest(page),
     );
     // The row is the facility (its extra role column is never read as a facility field): no copy per edge.
     return toConnectionWith(rows, countTotal, (row) => ({ node: row as FacilityRow, role: row.role }));
@@ -115,7 +115,7 @@ export class ProgramResolver {
   ) {
     const projection = observationProjection.forConnection(info);
     const { page: rows, countTotal } = await loadNestedPage<ObservationRow>(
-      context, `program.observations:${JSON.stringify([filter, orderBy])}:${projection.key}`, () => observationList(filter, orderBy, projection), observationsAbout('program_id'), program.id, toPageRequest(page),
+      context, `program.observations:${JSON.stringify([filter, orderBy])}`, projection, (columns) => observationList(filter, orderBy, columns), observationsAbout('program_id'), program.id, toPageRequest(page),
     );
     return toConnection(rows, countTotal);
   }

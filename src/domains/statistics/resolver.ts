@@ -65,7 +65,7 @@ export class IndicatorResolver {
   ) {
     const projection = observationProjection.forObject(info);
     const { page } = await loadNestedPage<ObservationRow>(
-      context, `indicator.latest:${divisionCode}:${projection.key}`, () => latestObservationList(divisionCode, projection), observationsAbout('indicator_id'), indicator.id,
+      context, `indicator.latest:${divisionCode}`, projection, (columns) => latestObservationList(divisionCode, columns), observationsAbout('indicator_id'), indicator.id,
       { size: 1, backward: false, cursor: null },
     );
     return page.rows[0]?.row ?? null;
@@ -82,7 +82,7 @@ export class IndicatorResolver {
   ) {
     const projection = observationProjection.forConnection(info);
     const { page: rows, countTotal } = await loadNestedPage<ObservationRow>(
-      context, `indicator.observations:${JSON.stringify([filter, orderBy])}:${projection.key}`, () => observationList(filter, orderBy, projection),
+      context, `indicator.observations:${JSON.stringify([filter, orderBy])}`, projection, (columns) => observationList(filter, orderBy, columns),
       observationsAbout('indicator_id'), indicator.id, toPageRequest(page),
     );
     return toConnection(rows, countTotal);

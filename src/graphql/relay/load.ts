@@ -4,6 +4,7 @@ import { isAnyOf } from '../../db/sqlParts.js';
 import type { Context } from '../context.js';
 import { nestedCountQuery, nestedPageQuery, rootCountQuery, rootPageQuery, toPage, type BelongsTo, type ListQuery, type Page } from './keyset.js';
 import type { PageRequest } from './pageArgs.js';
+import type { Projection } from '../projection.js';
 
 /** One page of a top-level list; its total is counted only if asked for. */
 export async function loadRootPage<Row>(context: Context, list: ListQuery, request: PageRequest): Promise<{ page: Page<Row>; countTotal: () => Promise<number> }> {
@@ -16,18 +17,20 @@ export async function loadRootPage<Row>(context: Context, list: ListQuery, reque
 /**
  * One page of a nested list (a program's facilities, a division's children…). Every parent asking for the
  * same list with the same arguments in one request shares one SQL statement, and one more for totals.
- * `shape` names the list and its arguments: it keys the request's DataLoader.
+ * `shape` names the list and its arguments; with the projection (which columns) it keys the request's
+ * DataLoaders, so two selections of one list never share rows fetched for the other.
  */
 export function loadNestedPage<Row>(
   context: Context,
   shape: string,
-  list: () => ListQuery,
+  projection: Projection,
+  list: (projection: Projection) => ListQuery,
   belongsTo: BelongsTo,
   parentId: number,
   request: PageRequest,
 ): Promise<{ page: Page<Row>; countTotal: () => Promise<number> }> {
-  const pages = context.loaders.get(`page:${shape}:${JSON.stringify(request)}`, () => new DataLoader<number, Page<Row>>(async (parentIds) => {
-    const spec = list();
+  const pages = context.loaders.get(`page:${shape}:${projection.key}:${JSON.stringify(request)}`, () => new DataLoader<number, Page<Row>>(async (parentIds) => {
+    const spec = list(projection);
     const fetched = await context.db.rows(nestedPageQuery(spec, belongsTo, [...parentIds], request));
     const byParent = new Map<number, Record<string, unknown>[]>();
     for (const row of fetched) {
@@ -39,7 +42,7 @@ export function loadNestedPage<Row>(
     return parentIds.map((id) => toPage<Row>(spec, request, byParent.get(id) ?? []));
   }));
   const totals = context.loaders.get(`count:${shape}`, () => new DataLoader<number, number>(async (parentIds) => {
-    const counted = await context.db.rows<{ __parent: number; count: number }>(nestedCountQuery(list(), belongsTo, [...parentIds]));
+    const counted = await context.db.rows<{ __parent: number; count: number }>(nestedCountQuery(list(projection), belongsTo, [...parentIds]));
     const byParent = new Map(counted.map((row) => [row.__parent, row.count]));
     return parentIds.map((id) => byParent.get(id) ?? 0);
   }));
