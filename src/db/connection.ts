@@ -41,8 +41,8 @@ export type ConnectOptions =
 // The test suite on PostgreSQL sets this: every statement is also rendered by Drizzle and must be the same.
 const CHECK_RENDERING = process.env.MINSHENG_CHECK_SQL_RENDERING === 'true';
 
-function assertRenderedAsDrizzle(query: SQL, text: string, params: unknown[]): void {
-  const reference = new PgDialect().sqlToQuery(query);
+function assertRenderedAsDrizzle(dialect: PgDialect, query: SQL, text: string, params: unknown[]): void {
+  const reference = dialect.sqlToQuery(query);
   if (reference.sql !== text || JSON.stringify(reference.params) !== JSON.stringify(params)) {
     throw new Error(`renderSql and Drizzle disagree:\n${text}\n${reference.sql}\n${JSON.stringify(params)}\n${JSON.stringify(reference.params)}`);
   }
@@ -86,7 +86,7 @@ export async function connect(options: ConnectOptions): Promise<Database> {
       // Drizzle's execute() sends an unnamed statement, which postgres.js first describes in a round trip of
       // its own. Prepared, a statement text is parsed once per connection and then answered in one trip.
       const { sql: text, params } = renderSql(query) ?? dialect.sqlToQuery(query);
-      if (CHECK_RENDERING) assertRenderedAsDrizzle(query, text, params);
+      if (CHECK_RENDERING) assertRenderedAsDrizzle(dialect, query, text, params);
       return (await client.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true })) as unknown as Row[];
     },
     close: () => client.end({ timeout: 5 }),

@@ -76,10 +76,14 @@ function paramGetter(param: Param): ParamGetter | undefined {
     }
     case 'args':
       return (_root, args) => args;
-    case 'context':
-      return param.propertyName ? ((property) => (_root, _args, context) => (context as Record<string, unknown>)[property])(param.propertyName) : (_root, _args, context) => context;
-    case 'root':
-      return param.propertyName ? ((property) => (root) => (root as Record<string, unknown>)[property])(param.propertyName) : (root) => root;
+    case 'context': {
+      const property = param.propertyName;
+      return property ? (_root, _args, context) => (context as Record<string, unknown>)[property] : (_root, _args, context) => context;
+    }
+    case 'root': {
+      const property = param.propertyName;
+      return property ? (root) => (root as Record<string, unknown>)[property] : (root) => root;
+    }
     case 'info':
       return (_root, _args, _context, info) => info;
     default:

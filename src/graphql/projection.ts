@@ -22,7 +22,11 @@ export interface Projection {
   cursors: boolean;
 }
 
-export const ALL_COLUMNS: Projection = { key: '*', properties: undefined, cursors: true };
+function projection(properties: readonly string[] | undefined, cursors: boolean): Projection {
+  return { key: `${properties?.join(',') ?? '*'}${cursors ? '' : '-'}`, properties, cursors };
+}
+
+export const ALL_COLUMNS: Projection = projection(undefined, true);
 
 export class RowProjection {
   private readonly known: ReadonlySet<string>;
@@ -38,7 +42,10 @@ export class RowProjection {
 
   /** The projection for the nodes of the connection this resolver returns (`nodes { … }`, `edges { node { … } }`). */
   forConnection(info: GraphQLResolveInfo): Projection {
-    return this.remembered(this.ofConnection, info, () => this.forFields(nodeFieldsOfConnection(info), asksForCursors(info)));
+    return this.remembered(this.ofConnection, info, () => {
+      const connection = selectedFields(info, info.fieldNodes.map((node) => node.selectionSet));
+      return this.forFields(nodeFieldsOf(info, connection), asksForCursors(info, connection));
+    });
   }
 
   /** The projection for the object this resolver returns. */
@@ -62,24 +69,23 @@ export class RowProjection {
     for (const field of fields) {
       if (field === '__typename') continue;
       const reads = this.reads[field] ?? (this.known.has(field) ? [field] : undefined);
-      if (!reads) return cursors ? ALL_COLUMNS : { ...ALL_COLUMNS, key: '*-', cursors };
+      if (!reads) return projection(undefined, cursors);
       for (const property of reads) wanted.add(property);
     }
-    const properties = [...wanted].sort();
-    return { key: `${properties.join(',')}${cursors ? '' : '-'}`, properties, cursors };
+    return projection([...wanted].sort(), cursors);
   }
 }
 
+type SelectedFields = Map<string, (SelectionSetNode | undefined)[]>;
+
 /** Does the connection's selection read a cursor (an edge's, or pageInfo's start or end)? */
-function asksForCursors(info: GraphQLResolveInfo): boolean {
-  const connection = selectedFields(info, info.fieldNodes.map((node) => node.selectionSet));
+function asksForCursors(info: GraphQLResolveInfo, connection: SelectedFields): boolean {
   const pageInfo = selectedFields(info, connection.get('pageInfo') ?? []);
   return selectedFields(info, connection.get('edges') ?? []).has('cursor') || pageInfo.has('startCursor') || pageInfo.has('endCursor');
 }
 
 /** Names of the fields selected on a connection's nodes, through `nodes` and `edges.node`, fragments included. */
-function nodeFieldsOfConnection(info: GraphQLResolveInfo): Set<string> {
-  const connection = selectedFields(info, info.fieldNodes.map((node) => node.selectionSet));
+function nodeFieldsOf(info: GraphQLResolveInfo, connection: SelectedFields): Set<string> {
   const nodeSets = [...(connection.get('nodes') ?? [])];
   for (const edges of selectedFields(info, connection.get('edges') ?? []).get('node') ?? []) nodeSets.push(edges);
   return fieldsOf(info, nodeSets);
@@ -93,8 +99,8 @@ function fieldsOf(info: GraphQLResolveInfo, sets: (SelectionSetNode | undefined)
  * Field name → the selection sets under it, over several selection sets, through fragment spreads and
  * inline fragments. @skip/@include are ignored: fetching a column a skipped field would read is harmless.
  */
-function selectedFields(info: GraphQLResolveInfo, sets: (SelectionSetNode | undefined)[]): Map<string, (SelectionSetNode | undefined)[]> {
-  const fields = new Map<string, (SelectionSetNode | undefined)[]>();
+function selectedFields(info: GraphQLResolveInfo, sets: (SelectionSetNode | undefined)[]): SelectedFields {
+  const fields: SelectedFields = new Map();
   const visit = (set: SelectionSetNode | undefined) => {
     for (const selection of set?.selections ?? []) {
       if (selection.kind === Kind.FIELD) {

@@ -59,20 +59,20 @@ export class ObservationGroup {
   count!: number;
 }
 
-const groupColumns: Record<ObservationGroupBy, { expression: SQL; alias: string; selected?: SQL; absent?: SQL }> = {
-  [ObservationGroupBy.INDICATOR]: { expression: col('o', 'indicator_id'), alias: 'indicatorId' },
-  [ObservationGroupBy.DOMAIN]: { expression: col('agg_i', 'domain'), alias: 'domain' },
-  [ObservationGroupBy.DIVISION]: { expression: col('o', 'division_id'), alias: 'divisionId' },
-  [ObservationGroupBy.YEAR]: { expression: sql`extract(year from ${col('o', 'period_end')})::int`, alias: 'year' },
-  [ObservationGroupBy.UNIT]: { expression: col('o', 'unit'), alias: 'unit' },
-  [ObservationGroupBy.MEASURE]: { expression: col('o', 'measure'), alias: 'measure' },
-};
-
-// Each key's two select-list forms, built once: grouped by it (its value) or not (null).
-for (const key of Object.values(groupColumns)) {
-  key.selected = sql`${key.expression} as ${sql.raw(`"${key.alias}"`)}`;
-  key.absent = sql`null as ${sql.raw(`"${key.alias}"`)}`;
+/** A group key: its expression, and its two select-list forms, built once: grouped by (its value) or not (null). */
+function groupKey(expression: SQL, alias: string) {
+  const as = sql.raw(`"${alias}"`);
+  return { expression, selected: sql`${expression} as ${as}`, absent: sql`null as ${as}` };
 }
+
+const groupColumns: Record<ObservationGroupBy, ReturnType<typeof groupKey>> = {
+  [ObservationGroupBy.INDICATOR]: groupKey(col('o', 'indicator_id'), 'indicatorId'),
+  [ObservationGroupBy.DOMAIN]: groupKey(col('agg_i', 'domain'), 'domain'),
+  [ObservationGroupBy.DIVISION]: groupKey(col('o', 'division_id'), 'divisionId'),
+  [ObservationGroupBy.YEAR]: groupKey(sql`extract(year from ${col('o', 'period_end')})::int`, 'year'),
+  [ObservationGroupBy.UNIT]: groupKey(col('o', 'unit'), 'unit'),
+  [ObservationGroupBy.MEASURE]: groupKey(col('o', 'measure'), 'measure'),
+};
 const value = col('o', 'value');
 
 /** One statement: the groups of the figures the filter selects, in key order. */
@@ -80,7 +80,7 @@ export async function aggregateObservations(context: Context, filter: Observatio
   const distinct = [...new Set(groupBy)];
   const references = new References();
   const where = observationConditions(filter, 'o', references);
-  const keys = Object.values(ObservationGroupBy).map((by) => (distinct.includes(by) ? groupColumns[by].selected! : groupColumns[by].absent!));
+  const keys = Object.values(ObservationGroupBy).map((by) => (distinct.includes(by) ? groupColumns[by].selected : groupColumns[by].absent));
   const grouped = distinct.map((by) => groupColumns[by].expression);
   // The indicators are joined only for their domain; every other key is the figure's own.
   const rows = await context.db.rows<ObservationGroupRow>(sql`
@@ -101,7 +101,7 @@ export async function aggregateObservations(context: Context, filter: Observatio
  * aggregates by hashing; array_agg(distinct unit) made PostgreSQL sort each group's rows first, which took
  * 2.5× as long over an indicator's 5,000 figures.
  */
-const unitNames = (Object.keys(units) as Unit[]);
+const unitNames = Object.keys(units) as Unit[];
 const unitSet = sql`bit_or(1::bigint << (array_position(${sql.param(unitNames)}::text[], ${col('o', 'unit')}) - 1))`;
 
 /** The units whose bits are set, in alphabetical order (int8 comes as text from postgres.js). */
