@@ -33,6 +33,11 @@ export interface Fixture {
 }
 
 const observationKeys = (nodes: { key: string; value: number }[]) => nodes.map((n) => `${n.key}=${n.value}`);
+// The root facility lists of both schemas, as slugs.
+const facilitySlugs: BenchQuery['items'] = {
+  minsheng: (d) => d.facilities.nodes.map((f: { slug: string }) => f.slug),
+  postgraphile: (d) => d.allFacilities.nodes.map((f: { slug: string }) => f.slug),
+};
 
 export function queryMix(fixture: Fixture): BenchQuery[] {
   return [
@@ -51,10 +56,7 @@ export function queryMix(fixture: Fixture): BenchQuery[] {
       },
       expectedStatements: 1,
       pageVariable: 'n',
-      items: {
-        minsheng: (d) => d.facilities.nodes.map((f: { slug: string }) => f.slug),
-        postgraphile: (d) => d.allFacilities.nodes.map((f: { slug: string }) => f.slug),
-      },
+      items: facilitySlugs,
       ordered: true,
     },
     {
@@ -120,10 +122,7 @@ export function queryMix(fixture: Fixture): BenchQuery[] {
       },
       expectedStatements: 1,
       pageVariable: 'n',
-      items: {
-        minsheng: (d) => d.facilities.nodes.map((f: { slug: string }) => f.slug),
-        postgraphile: (d) => d.allFacilities.nodes.map((f: { slug: string }) => f.slug),
-      },
+      items: facilitySlugs,
       ordered: true,
     },
     {
