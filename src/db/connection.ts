@@ -6,7 +6,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { PgDialect, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
-import { renderSql } from './renderSql.js';
+import { renderSql, type RenderedSql } from './renderSql.js';
 import * as tables from './tables/index.js';
 import { DEFAULT_DB_CONNECT_TIMEOUT_SECONDS, DEFAULT_DB_STATEMENT_TIMEOUT_MS } from '../config.js';
 
@@ -72,9 +72,11 @@ export async function connect(options: ConnectOptions): Promise<Database> {
     max_lifetime: 30 * 60,
     connection: {
       statement_timeout: options.statementTimeoutMs ?? DEFAULT_DB_STATEMENT_TIMEOUT_MS,
-      // Statements are prepared (see rows()), but each is still planned for its own parameters: a generic
-      // plan cannot see a search term's or a parent list's selectivity, and measured 2× slower on those.
-      plan_cache_mode: 'force_custom_plan',
+      // Prepared statements soon run on a generic plan, PostgreSQL's default, spelled out because the
+      // statements that need a plan of their own are built for it (planning.ts).
+      plan_cache_mode: 'auto',
+      // Literals in statements planned for their values are quoted for this setting (planning.ts).
+      standard_conforming_strings: 'on',
     },
   });
   const db = drizzlePostgres(client, { schema: tables }) as unknown as DrizzleDatabase;
@@ -85,9 +87,11 @@ export async function connect(options: ConnectOptions): Promise<Database> {
     async rows<Row>(query: SQL) {
       // Drizzle's execute() sends an unnamed statement, which postgres.js first describes in a round trip of
       // its own. Prepared, a statement text is parsed once per connection and then answered in one trip.
-      const { sql: text, params } = renderSql(query) ?? dialect.sqlToQuery(query);
-      if (CHECK_RENDERING) assertRenderedAsDrizzle(dialect, query, text, params);
-      return (await client.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: true })) as unknown as Row[];
+      const rendered: RenderedSql = renderSql(query) ?? dialect.sqlToQuery(query);
+      if (CHECK_RENDERING) assertRenderedAsDrizzle(dialect, query, rendered.sql, rendered.params);
+      // A statement planned for its values has none left to describe: one trip, unprepared (planning.ts).
+      if (rendered.withValues !== undefined) return (await client.unsafe(rendered.withValues, [], { prepare: false })) as unknown as Row[];
+      return (await client.unsafe(rendered.sql, rendered.params as postgres.ParameterOrJSON<never>[], { prepare: true })) as unknown as Row[];
     },
     close: () => client.end({ timeout: 5 }),
   };

@@ -1,8 +1,14 @@
 import { Column, Name, Param, SQL, StringChunk, Table } from 'drizzle-orm';
+import { literalOf, PLANNED_FOR_ITS_VALUES } from './planning.js';
 
 export interface RenderedSql {
   sql: string;
   params: unknown[];
+  /**
+   * For a statement marked PLANNED_FOR_ITS_VALUES (planning.ts): the same statement with its values
+   * written in as literals, no parameters. Undefined when unmarked or when a value has no literal form.
+   */
+  withValues?: string;
 }
 
 // Drizzle keeps a table's name and schema under these registered symbols (drizzle-orm/table.js).
@@ -18,25 +24,51 @@ type TableSymbols = Record<symbol, string | undefined>;
  * the caller lets Drizzle render it; the statements are the same either way (tests run on both paths).
  */
 export function renderSql(query: SQL): RenderedSql | undefined {
-  const text: string[] = [];
-  const params: unknown[] = [];
-  return append(query, text, params) ? { sql: text.join(''), params } : undefined;
+  const out: Output = { text: [], params: [], slots: [], planForValues: false };
+  if (!append(query, out)) return undefined;
+  return { sql: out.text.join(''), params: out.params, withValues: out.planForValues ? withValues(out) : undefined };
+}
+
+interface Output {
+  text: string[];
+  params: unknown[];
+  /** Where in `text` each parameter's placeholder stands. */
+  slots: number[];
+  planForValues: boolean;
+}
+
+function pushParam(out: Output, value: unknown): void {
+  out.params.push(value);
+  out.slots.push(out.text.length);
+  out.text.push(`$${out.params.length}`);
+}
+
+function withValues(out: Output): string | undefined {
+  const text = [...out.text];
+  for (let i = 0; i < out.params.length; i++) {
+    const literal = literalOf(out.params[i]);
+    if (literal === undefined) return undefined;
+    text[out.slots[i]!] = literal;
+  }
+  return text.join('');
 }
 
 const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
-function append(query: SQL, text: string[], params: unknown[]): boolean {
+function append(query: SQL, out: Output): boolean {
   if ((query as unknown as { shouldInlineParams: boolean }).shouldInlineParams) return false;
+  const { text } = out;
   for (const chunk of query.queryChunks) {
     if (chunk instanceof StringChunk) {
       for (const part of chunk.value) text.push(part);
+    } else if (chunk === PLANNED_FOR_ITS_VALUES) {
+      out.planForValues = true;
     } else if (chunk instanceof SQL) {
-      if (!append(chunk, text, params)) return false;
+      if (!append(chunk, out)) return false;
     } else if (chunk instanceof Param) {
       const value = chunk.value === null ? null : chunk.encoder.mapToDriverValue(chunk.value);
       if (value instanceof SQL || (typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date))) return false;
-      params.push(value);
-      text.push(`$${params.length}`);
+      pushParam(out, value);
     } else if (chunk instanceof Name) {
       text.push(quoted(chunk.value));
     } else if (chunk instanceof Table) {
@@ -50,8 +82,7 @@ function append(query: SQL, text: string[], params: unknown[]): boolean {
     } else if (chunk === undefined) {
       // an empty fragment
     } else if (typeof chunk === 'string' || typeof chunk === 'number' || typeof chunk === 'boolean' || typeof chunk === 'bigint' || chunk === null) {
-      params.push(chunk);
-      text.push(`$${params.length}`);
+      pushParam(out, chunk);
     } else {
       return false;
     }

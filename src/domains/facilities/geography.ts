@@ -1,4 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
+import { PLANNED_FOR_ITS_VALUES } from '../../db/planning.js';
 import { col } from '../../db/sqlParts.js';
 import { badUserInput } from '../../graphql/errors.js';
 import { MAX_RADIUS_METERS, type BoundingBoxInput, type NearInput } from './types.js';
@@ -31,7 +32,8 @@ export function withinDistance(alias: string, near: NearInput): SQL {
   }
   const dLat = near.radiusMeters / METERS_PER_DEGREE_LATITUDE;
   const dLon = near.radiusMeters / (METERS_PER_DEGREE_LATITUDE * Math.max(Math.cos((near.latitude * Math.PI) / 180), 0.01));
-  return sql`(${col(alias, 'latitude')} between ${near.latitude - dLat}::float8 and ${near.latitude + dLat}::float8
+  // How many rows a box holds depends on its size: planned for its values (planning.ts).
+  return sql`${PLANNED_FOR_ITS_VALUES}(${col(alias, 'latitude')} between ${near.latitude - dLat}::float8 and ${near.latitude + dLat}::float8
     and ${col(alias, 'longitude')} between ${near.longitude - dLon}::float8 and ${near.longitude + dLon}::float8
     and ${distanceMeters(alias, near)} <= ${near.radiusMeters}::float8)`;
 }
@@ -40,6 +42,6 @@ export function insideBox(alias: string, box: BoundingBoxInput): SQL {
   checkCoordinates('within', [box.south, box.north], [box.west, box.east]);
   if (box.south > box.north) throw badUserInput(`\`within\` has its south edge (${box.south}) north of its north edge (${box.north}).`, { argument: 'filter.within' });
   if (box.west > box.east) throw badUserInput(`\`within\` has its west edge (${box.west}) east of its east edge (${box.east}); boxes across the 180° meridian are not supported: split it in two with \`or\`.`, { argument: 'filter.within' });
-  return sql`(${col(alias, 'latitude')} between ${box.south}::float8 and ${box.north}::float8
+  return sql`${PLANNED_FOR_ITS_VALUES}(${col(alias, 'latitude')} between ${box.south}::float8 and ${box.north}::float8
     and ${col(alias, 'longitude')} between ${box.west}::float8 and ${box.east}::float8)`;
 }

@@ -1,4 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
+import { PLANNED_FOR_ITS_VALUES } from '../../db/planning.js';
 import { col } from '../../db/sqlParts.js';
 import { badUserInput } from '../../graphql/errors.js';
 import type { SortKey } from '../../graphql/relay/keyset.js';
@@ -25,7 +26,8 @@ export function matchesText(alias: string, terms: string[], columns: string[]): 
     const pattern = likePattern(term, '%', '%');
     return sql`(${sql.join(columns.map((c) => sql`${col(alias, c)} ilike ${pattern}`), sql` or `)})`;
   });
-  return sql`(${col(alias, 'search_bigrams')} @> (${bigrams}) and ${sql.join(each, sql` and `)})`;
+  // A term's rarity decides between the bigram index and the sort index: planned for its values (planning.ts).
+  return sql`${PLANNED_FOR_ITS_VALUES}(${col(alias, 'search_bigrams')} @> (${bigrams}) and ${sql.join(each, sql` and `)})`;
 }
 
 /** Where a row's match sits: 0 the whole name, 1 the start of a name, 2 inside a name, 3 elsewhere. */
