@@ -51,6 +51,18 @@ describe('seeding', () => {
     expect(await seed(api.db)).toEqual({ changed: 1 }); // and back
   });
 
+  it('a changed figure reaches the aggregates at once (the yearly totals are recomputed with the write)', async () => {
+    const original = JSON.parse(readFileSync(path.join(defaultSeedsDir, 'observations.json'), 'utf8'))[0] as { indicator: string; value: number };
+    const total = async () => (await api.data<{ observationAggregate: { count: number; sum: number }[] }>(
+      'query ($code: String!) { observationAggregate(groupBy: [], filter: { indicatorCode: [$code] }) { count sum } }', { code: original.indicator },
+    )).observationAggregate[0]!;
+    const before = await total();
+    expect(await seed(api.db, seedsWith('observations.json', (records) => { (records[0] as { value: number }).value += 1000; }))).toEqual({ changed: 1 });
+    expect(await total()).toEqual({ count: before.count, sum: before.sum + 1000 });
+    expect(await seed(api.db)).toEqual({ changed: 1 }); // and back
+    expect(await total()).toEqual(before);
+  });
+
   it('rejects a bad file whole, naming file, record and field, and writes nothing', async () => {
     const before = await snapshot();
     const dir = seedsWith('facilities.json', (records) => {

@@ -44,6 +44,37 @@ describe('statistics', () => {
     expect(counts.observationAggregate[0].count).toBe(seededObservations.filter((o) => domainOf.get(o.indicator) === 'culture').length);
   });
 
+  it('the yearly totals answer as every figure would', async () => {
+    // A filter the yearly totals keep is answered from them; the same filter with a value range (which only
+    // the figures themselves can answer, and which here excludes nothing) is answered from every figure.
+    const fields = 'indicator { code } domain division { code } year unit measure units count sum avg min max';
+    const filters = ['{}', '{ domain: [ELDERLY_CARE, EDUCATION] }', '{ unit: [PERSON], status: [ACTUAL] }', '{ divisionCode: "500104" }',
+      '{ or: [{ measure: [COUNT] }, { not: { hasProgram: false } }] }', '{ conflicting: true }'];
+    const groupings = ['[INDICATOR, YEAR]', '[DOMAIN, UNIT]', '[DIVISION, MEASURE, UNIT]', '[]'];
+    for (const filter of filters) {
+      for (const groupBy of groupings) {
+        const everyFigure = filter.replace(/^\{/, '{ value: { gt: -1e300 }, ');
+        // Both answers whole, refusals of mixed-unit minima included (their places in the text aside).
+        const ask = async (f: string) => {
+          const { body } = await api.query(`{ groups: observationAggregate(groupBy: ${groupBy}, filter: ${f}) { ${fields.replace(/ sum avg/, '')} } }`);
+          return { data: body.data, errors: body.errors?.map(({ locations: _, ...error }) => error) };
+        };
+        const totals = await ask(filter);
+        expect(totals, `${filter} ${groupBy}`).toEqual(await ask(everyFigure));
+        expect(totals.data.groups.reduce((n: number, g: { count: number }) => n + g.count, 0), `${filter} ${groupBy}`).toBeGreaterThan(0);
+      }
+    }
+    // Sums and averages where every group has one unit, to the last digit the figures allow.
+    const both = await api.data(`{ totals: observationAggregate(groupBy: [INDICATOR, YEAR], filter: { domain: [ELDERLY_CARE] }) { count sum avg }
+      figures: observationAggregate(groupBy: [INDICATOR, YEAR], filter: { domain: [ELDERLY_CARE], value: { gt: -1e300 } }) { count sum avg } }`);
+    expect(both.totals.length).toBeGreaterThan(3);
+    both.totals.forEach((group: { count: number; sum: number; avg: number }, i: number) => {
+      expect(group.count).toBe(both.figures[i].count);
+      expect(group.sum).toBeCloseTo(both.figures[i].sum, 6);
+      expect(group.avg).toBeCloseTo(both.figures[i].avg, 6);
+    });
+  });
+
   it('grouped by indicator and division, with the objects', async () => {
     const data = await api.data(`{ observationAggregate(groupBy: [INDICATOR, DIVISION], filter: { indicatorCode: ["elderly-care-institutions"] }) { indicator { code } division { code } count min max } }`);
     expect(data.observationAggregate).toEqual([{ indicator: { code: 'elderly-care-institutions' }, division: { code: '500104' }, count: 2, min: 32, max: 34 }]);

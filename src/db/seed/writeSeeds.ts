@@ -118,8 +118,12 @@ export async function writeSeeds(database: Database, dataset: SeedDataset): Prom
 
 type Transaction = Parameters<Parameters<Database['drizzle']['transaction']>[0]>[0];
 
-/** Every write bumps the data version (caches and ETags key on it). */
+/**
+ * Every write bumps the data version (caches and ETags key on it), and recomputes what is derived from
+ * the figures (drizzle/0008: the yearly totals aggregates read) in the same transaction.
+ */
 export async function bumpDataVersion(tx: Transaction | Database['drizzle']): Promise<void> {
+  await tx.execute(sql`refresh materialized view "observation_yearly_totals"`);
   await tx
     .insert(datasetState)
     .values({ singleton: true, dataVersion: 1 })

@@ -65,35 +65,26 @@ function groupKey(expression: SQL, alias: string) {
   return { expression, selected: sql`${expression} as ${as}`, absent: sql`null as ${as}` };
 }
 
-const groupColumns: Record<ObservationGroupBy, ReturnType<typeof groupKey>> = {
-  [ObservationGroupBy.INDICATOR]: groupKey(col('o', 'indicator_id'), 'indicatorId'),
-  [ObservationGroupBy.DOMAIN]: groupKey(col('agg_i', 'domain'), 'domain'),
-  [ObservationGroupBy.DIVISION]: groupKey(col('o', 'division_id'), 'divisionId'),
-  [ObservationGroupBy.YEAR]: groupKey(sql`extract(year from ${col('o', 'period_end')})::int`, 'year'),
-  [ObservationGroupBy.UNIT]: groupKey(col('o', 'unit'), 'unit'),
-  [ObservationGroupBy.MEASURE]: groupKey(col('o', 'measure'), 'measure'),
-};
-const value = col('o', 'value');
+/** Where an aggregate reads figures from, and how it adds them up there. */
+interface FigureSource {
+  from: SQL;
+  groupKeys: Record<ObservationGroupBy, ReturnType<typeof groupKey>>;
+  totals: SQL;
+}
 
-/** One statement: the groups of the figures the filter selects, in key order. */
-export async function aggregateObservations(context: Context, filter: ObservationFilter | null, groupBy: ObservationGroupBy[]): Promise<ObservationGroupRow[]> {
-  const distinct = [...new Set(groupBy)];
-  const references = new References();
-  const where = observationConditions(filter, 'o', references);
-  const keys = Object.values(ObservationGroupBy).map((by) => (distinct.includes(by) ? groupColumns[by].selected : groupColumns[by].absent));
-  const grouped = distinct.map((by) => groupColumns[by].expression);
-  // The indicators are joined only for their domain; every other key is the figure's own.
-  const rows = await context.db.rows<ObservationGroupRow>(sql`
-    select ${sql.join(keys, sql`, `)}, count(*)::int as "count", sum(${value}) as "sum", avg(${value}) as "avg",
-      min(${value}) as "min", max(${value}) as "max", ${unitSet} as "units"
-    from ${tableAs(observations, 'o')}${distinct.includes(ObservationGroupBy.DOMAIN) ? sql` join ${tableAs(indicators, 'agg_i')} on ${col('agg_i', 'id')} = ${col('o', 'indicator_id')}` : sql``}
-    ${where.length ? sql`where ${sql.join(where, sql` and `)}` : sql``}
-    ${grouped.length ? sql`group by ${sql.join(grouped, sql`, `)} order by ${sql.join(grouped, sql`, `)}` : sql``}
-    limit ${MAX_GROUPS + 1}`);
-  if (rows.length > MAX_GROUPS) throw badUserInput(`The aggregate has more than ${MAX_GROUPS} groups. Narrow the filter or group by fewer keys.`, { argument: 'groupBy', limit: MAX_GROUPS });
-  if (rows.length === 0) await references.assertExist(context);
-  // An aggregate over no rows still returns its one group (count 0) when nothing is grouped: SQL's way, kept.
-  return rows.map((row) => ({ ...row, units: parseUnits(row.units) }));
+function figureSource(from: SQL, year: SQL, totals: SQL): FigureSource {
+  return {
+    from,
+    totals,
+    groupKeys: {
+      [ObservationGroupBy.INDICATOR]: groupKey(col('o', 'indicator_id'), 'indicatorId'),
+      [ObservationGroupBy.DOMAIN]: groupKey(col('agg_i', 'domain'), 'domain'),
+      [ObservationGroupBy.DIVISION]: groupKey(col('o', 'division_id'), 'divisionId'),
+      [ObservationGroupBy.YEAR]: groupKey(year, 'year'),
+      [ObservationGroupBy.UNIT]: groupKey(col('o', 'unit'), 'unit'),
+      [ObservationGroupBy.MEASURE]: groupKey(col('o', 'measure'), 'measure'),
+    },
+  };
 }
 
 /**
@@ -102,7 +93,51 @@ export async function aggregateObservations(context: Context, filter: Observatio
  * 2.5× as long over an indicator's 5,000 figures.
  */
 const unitNames = Object.keys(units) as Unit[];
-const unitSet = sql`bit_or(1::bigint << (array_position(${sql.param(unitNames)}::text[], ${col('o', 'unit')}) - 1))`;
+const unitSet = sql`bit_or(1::bigint << (array_position(${sql.param(unitNames)}::text[], ${col('o', 'unit')}) - 1)) as "units"`;
+
+const value = col('o', 'value');
+const everyFigure = figureSource(tableAs(observations, 'o'), sql`extract(year from ${col('o', 'period_end')})::int`,
+  sql`count(*)::int as "count", sum(${value}) as "sum", avg(${value}) as "avg", min(${value}) as "min", max(${value}) as "max", ${unitSet}`);
+
+/** drizzle/0008: one row per indicator, area, year and filterable attribute, with count, sum, min, max. */
+const [count, sum] = [col('o', 'count'), col('o', 'sum')];
+const yearlyTotals = figureSource(sql`"observation_yearly_totals" as "o"`, col('o', 'year'),
+  sql`coalesce(sum(${count}), 0)::int as "count", sum(${sum}) as "sum", sum(${sum}) / sum(${count}) as "avg",
+    min(${col('o', 'min')}) as "min", max(${col('o', 'max')}) as "max", ${unitSet}`);
+
+// The filter fields the yearly totals keep; any other (search, key, value, periods) needs every figure.
+const keptByTotals = new Set(['indicatorCode', 'domain', 'unit', 'divisionCode', 'facilitySlug', 'programSlug', 'hasFacility', 'hasProgram', 'measure', 'status', 'qualifier', 'conflicting']);
+
+function answeredByTotals(filter: ObservationFilter | null | undefined): boolean {
+  if (!filter) return true;
+  return Object.entries(filter).every(([field, given]) => {
+    if (given == null) return true;
+    if (field === 'and' || field === 'or') return (given as ObservationFilter[]).every(answeredByTotals);
+    if (field === 'not') return answeredByTotals(given as ObservationFilter);
+    return keptByTotals.has(field);
+  });
+}
+
+/** One statement: the groups of the figures the filter selects, in key order. */
+export async function aggregateObservations(context: Context, filter: ObservationFilter | null, groupBy: ObservationGroupBy[]): Promise<ObservationGroupRow[]> {
+  const source = answeredByTotals(filter) ? yearlyTotals : everyFigure;
+  const distinct = [...new Set(groupBy)];
+  const references = new References();
+  const where = observationConditions(filter, 'o', references);
+  const keys = Object.values(ObservationGroupBy).map((by) => (distinct.includes(by) ? source.groupKeys[by].selected : source.groupKeys[by].absent));
+  const grouped = distinct.map((by) => source.groupKeys[by].expression);
+  // The indicators are joined only for their domain; every other key is the figure's own.
+  const rows = await context.db.rows<ObservationGroupRow>(sql`
+    select ${sql.join(keys, sql`, `)}, ${source.totals}
+    from ${source.from}${distinct.includes(ObservationGroupBy.DOMAIN) ? sql` join ${tableAs(indicators, 'agg_i')} on ${col('agg_i', 'id')} = ${col('o', 'indicator_id')}` : sql``}
+    ${where.length ? sql`where ${sql.join(where, sql` and `)}` : sql``}
+    ${grouped.length ? sql`group by ${sql.join(grouped, sql`, `)} order by ${sql.join(grouped, sql`, `)}` : sql``}
+    limit ${MAX_GROUPS + 1}`);
+  if (rows.length > MAX_GROUPS) throw badUserInput(`The aggregate has more than ${MAX_GROUPS} groups. Narrow the filter or group by fewer keys.`, { argument: 'groupBy', limit: MAX_GROUPS });
+  if (rows.length === 0) await references.assertExist(context);
+  // An aggregate over no rows still returns its one group (count 0) when nothing is grouped: SQL's way, kept.
+  return rows.map((row) => ({ ...row, units: parseUnits(row.units) }));
+}
 
 /** The units whose bits are set, in alphabetical order (int8 comes as text from postgres.js). */
 function parseUnits(set: unknown): Unit[] {
