@@ -57,7 +57,7 @@ describe('statistics', () => {
         // Both answers whole, refusals of mixed-unit minima included (their places in the text aside).
         const ask = async (f: string) => {
           const { body } = await api.query(`{ groups: observationAggregate(groupBy: ${groupBy}, filter: ${f}) { ${fields.replace(/ sum avg/, '')} } }`);
-          return { data: body.data, errors: body.errors?.map(({ locations: _, ...error }) => error) };
+          return { data: body.data, errors: body.errors?.map(({ locations: _, ...error }: Record<string, unknown>) => error) };
         };
         const totals = await ask(filter);
         expect(totals, `${filter} ${groupBy}`).toEqual(await ask(everyFigure));

@@ -127,6 +127,9 @@ export function indicatorList(filter?: IndicatorFilter | null, orderBy?: Indicat
   };
 }
 
+/** The indicator with this code, as a statement of its own (loadWithNestedPage). */
+export const indicatorWithCode = (code: string) => sql`select ${indicatorColumns} from ${indicatorTable} where ${col(i, 'code')} = ${code}`;
+
 export const indicatorById = (context: Context) =>
   loadRowsBy<number, IndicatorRow>(context, 'indicator.id', { columns: indicatorColumns, from: indicatorTable }, col(i, 'id'), (row) => row.id);
 

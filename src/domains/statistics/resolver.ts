@@ -4,7 +4,8 @@ import type { Context } from '../../graphql/context.js';
 import { toGlobalId } from '../../graphql/globalId.js';
 import { Language, inLanguage } from '../../graphql/language.js';
 import { toConnection } from '../../graphql/relay/connection.js';
-import { loadNestedPage, loadRootPage } from '../../graphql/relay/load.js';
+import { loadNestedPage, loadRootPage, loadWithNestedPage, type NestedPage } from '../../graphql/relay/load.js';
+import { selectedChild } from '../../graphql/lookAhead.js';
 import { ForwardPageArgs, PageArgs, toPageRequest } from '../../graphql/relay/pageArgs.js';
 import { LanguageArg } from '../../graphql/text.js';
 import { Facility } from '../facilities/types.js';
@@ -16,7 +17,7 @@ import { Program } from '../programs/types.js';
 import { SourceCitation } from '../sources/types.js';
 import { IndicatorConnection, ObservationConnection } from './connection.js';
 import {
-  indicatorByCode, indicatorById, indicatorList, latestObservationList, observationList, observationProjection, observationsAbout, observationsInConflictGroup,
+  indicatorByCode, indicatorById, indicatorList, indicatorWithCode, latestObservationList, observationList, observationProjection, observationsAbout, observationsInConflictGroup,
 } from './queries.js';
 import {
   Indicator, IndicatorFilter, IndicatorOrder, Observation, ObservationFilter, ObservationOrder, Period,
@@ -26,8 +27,15 @@ import {
 @Resolver(() => Indicator)
 export class IndicatorResolver {
   @Query(() => Indicator, { nullable: true, description: 'One indicator by its code, or null.' })
-  indicator(@Arg('code', () => String, { description: 'The indicator\'s code.' }) code: string, @Ctx() context: Context) {
-    return indicatorByCode(context).load(code);
+  indicator(@Arg('code', () => String, { description: 'The indicator\'s code.' }) code: string, @Info() info: GraphQLResolveInfo, @Ctx() context: Context) {
+    // An indicator is mostly asked for with its figures: both in one statement when that is what is asked.
+    const alone = () => indicatorByCode(context).load(code);
+    const observations = figuresAskedWith(info);
+    if (!observations) return alone();
+    return loadWithNestedPage<IndicatorRow>(context, indicatorWithCode(code), observations, alone).then((indicator) => {
+      if (indicator) indicatorByCode(context).prime(code, indicator);
+      return indicator;
+    });
   }
 
   @Query(() => IndicatorConnection, { description: 'Indicators: what the figures measure, ordered by code.' })
@@ -80,12 +88,32 @@ export class IndicatorResolver {
     @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
-    const projection = observationProjection.forConnection(info);
-    const { page: rows, countTotal } = await loadNestedPage<ObservationRow>(
-      context, `indicator.observations:${JSON.stringify([filter, orderBy])}`, projection, (columns) => observationList(filter, orderBy, columns),
-      observationsAbout('indicator_id'), indicator.id, toPageRequest(page),
-    );
+    const { shape, projection, list, belongsTo, request } = indicatorFigures(filter, orderBy, page, info);
+    const { page: rows, countTotal } = await loadNestedPage<ObservationRow>(context, shape, projection, list, belongsTo, indicator.id, request);
     return toConnection(rows, countTotal);
+  }
+}
+
+/** Indicator.observations as its arguments ask for it, for any indicator. */
+function indicatorFigures(filter: ObservationFilter | null | undefined, orderBy: ObservationOrder[] | null | undefined, page: ForwardPageArgs, info: GraphQLResolveInfo): NestedPage {
+  return {
+    shape: `indicator.observations:${JSON.stringify([filter, orderBy])}`,
+    projection: observationProjection.forConnection(info),
+    list: (columns) => observationList(filter, orderBy, columns),
+    belongsTo: observationsAbout('indicator_id'),
+    request: toPageRequest(page),
+  };
+}
+
+/** Indicator.observations when it is selected under the field being resolved (and its arguments are valid). */
+function figuresAskedWith(info: GraphQLResolveInfo): NestedPage | undefined {
+  const child = selectedChild(info, 'observations');
+  if (!child) return undefined;
+  const { filter, orderBy, ...page } = child.args as { filter?: ObservationFilter; orderBy?: ObservationOrder[] } & ForwardPageArgs;
+  try {
+    return indicatorFigures(filter, orderBy, page, child.info);
+  } catch {
+    return undefined; // a bad page size: the list's own resolver reports it
   }
 }
 

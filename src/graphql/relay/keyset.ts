@@ -132,11 +132,24 @@ export function rootPageQuery(list: ListQuery, request: PageRequest): SQL {
  */
 export function nestedPageQuery(list: ListQuery, belongsTo: BelongsTo, parentIds: number[], request: PageRequest): SQL {
   return sql`select "__parent"."id" as "__parent", "__page".* from ${parents(parentIds)}
-    cross join lateral (
-      select ${selection(list)}, row_number() over (order by ${orderBy(list.order, request.backward)}) as "__rank"
+    cross join lateral (${pageOfParent(list, belongsTo, request)}) as "__page" order by "__parent"."id", "__page"."__rank"`;
+}
+
+/**
+ * SQL for a row looked up by key (`lookup`, at most one row) and one page of its nested list: the row as
+ * JSON in "__row" of the first result row (the page's columns beside it, null when the page is empty).
+ */
+export function lookupWithPageQuery(lookup: SQL, list: ListQuery, belongsTo: BelongsTo, request: PageRequest): SQL {
+  return sql`select case when coalesce("__page"."__rank", 1) = 1 then to_json("__parent") end as "__row", "__page".*
+    from (${lookup}) as "__parent" left join lateral (${pageOfParent(list, belongsTo, request)}) as "__page" on true
+    order by "__page"."__rank"`;
+}
+
+/** The page of the parent "__parent", its rows ranked in page order. */
+function pageOfParent(list: ListQuery, belongsTo: BelongsTo, request: PageRequest): SQL {
+  return sql`select ${selection(list)}, row_number() over (order by ${orderBy(list.order, request.backward)}) as "__rank"
       from ${list.from} ${conditions(list, request, [belongsTo(parentRef)])}
-      order by ${orderBy(list.order, request.backward)} limit ${pageLimit(request)}
-    ) as "__page" order by "__parent"."id", "__page"."__rank"`;
+      order by ${orderBy(list.order, request.backward)} limit ${pageLimit(request)}`;
 }
 
 export function rootCountQuery(list: ListQuery): SQL {

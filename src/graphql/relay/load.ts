@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import { sql, type SQL } from 'drizzle-orm';
 import { isAnyOf } from '../../db/sqlParts.js';
 import type { Context } from '../context.js';
-import { nestedCountQuery, nestedPageQuery, rootCountQuery, rootPageQuery, toPage, type BelongsTo, type ListQuery, type Page } from './keyset.js';
+import { lookupWithPageQuery, nestedCountQuery, nestedPageQuery, rootCountQuery, rootPageQuery, toPage, type BelongsTo, type ListQuery, type Page } from './keyset.js';
 import type { PageRequest } from './pageArgs.js';
 import type { Projection } from '../projection.js';
 
@@ -12,6 +12,16 @@ export async function loadRootPage<Row>(context: Context, list: ListQuery, reque
   if (fetched.length === 0 && list.references) await list.references.assertExist(context);
   const countTotal = async () => (await context.db.rows<{ count: number }>(rootCountQuery(list)))[0]?.count ?? 0;
   return { page: toPage<Row>(list, request, fetched), countTotal };
+}
+
+/** A nested list as its field asks for it: everything about its page but the parent. */
+export interface NestedPage {
+  /** The list and its arguments; with the projection (which columns) it keys the request's DataLoaders. */
+  shape: string;
+  projection: Projection;
+  list: (projection: Projection) => ListQuery;
+  belongsTo: BelongsTo;
+  request: PageRequest;
 }
 
 /**
@@ -29,7 +39,18 @@ export function loadNestedPage<Row>(
   parentId: number,
   request: PageRequest,
 ): Promise<{ page: Page<Row>; countTotal: () => Promise<number> }> {
-  const pages = context.loaders.get(`page:${shape}:${projection.key}:${JSON.stringify(request)}`, () => new DataLoader<number, Page<Row>>(async (parentIds) => {
+  const nested: NestedPage = { shape, projection, list, belongsTo, request };
+  const totals = context.loaders.get(`count:${shape}`, () => new DataLoader<number, number>(async (parentIds) => {
+    const counted = await context.db.rows<{ __parent: number; count: number }>(nestedCountQuery(list(projection), belongsTo, [...parentIds]));
+    const byParent = new Map(counted.map((row) => [row.__parent, row.count]));
+    return parentIds.map((id) => byParent.get(id) ?? 0);
+  }));
+  return pageLoader<Row>(context, nested).load(parentId).then((page) => ({ page, countTotal: () => totals.load(parentId) }));
+}
+
+function pageLoader<Row>(context: Context, nested: NestedPage): DataLoader<number, Page<Row>> {
+  const { shape, projection, list, belongsTo, request } = nested;
+  return context.loaders.get(`page:${shape}:${projection.key}:${JSON.stringify(request)}`, () => new DataLoader<number, Page<Row>>(async (parentIds) => {
     const spec = list(projection);
     const fetched = await context.db.rows(nestedPageQuery(spec, belongsTo, [...parentIds], request));
     const byParent = new Map<number, Record<string, unknown>[]>();
@@ -41,12 +62,29 @@ export function loadNestedPage<Row>(
     }
     return parentIds.map((id) => toPage<Row>(spec, request, byParent.get(id) ?? []));
   }));
-  const totals = context.loaders.get(`count:${shape}`, () => new DataLoader<number, number>(async (parentIds) => {
-    const counted = await context.db.rows<{ __parent: number; count: number }>(nestedCountQuery(list(projection), belongsTo, [...parentIds]));
-    const byParent = new Map(counted.map((row) => [row.__parent, row.count]));
-    return parentIds.map((id) => byParent.get(id) ?? 0);
-  }));
-  return pages.load(parentId).then((page) => ({ page, countTotal: () => totals.load(parentId) }));
+}
+
+/**
+ * A row looked up by its key together with one page of a list under it, in one statement: a root field
+ * (`indicator(code)`) and the list it is asked for would otherwise be two round trips, the second waiting
+ * for the first. The page is handed to the list's loader, so the list's own resolver answers without SQL.
+ * `lookup` selects the row's columns (at most one row, with its `id`). Arguments the list refuses (a bad
+ * cursor) are the list's error, not the row's: the row is then loaded `alone`, and the list reports it.
+ */
+export async function loadWithNestedPage<Row extends { id: number }>(context: Context, lookup: SQL, nested: NestedPage, alone: () => Promise<Row | null>): Promise<Row | null> {
+  const spec = nested.list(nested.projection);
+  let statement: SQL;
+  try {
+    statement = lookupWithPageQuery(lookup, spec, nested.belongsTo, nested.request);
+  } catch {
+    return alone();
+  }
+  const fetched = await context.db.rows<{ __row: Row | null; __rank: number | null }>(statement);
+  const row = fetched[0]?.__row;
+  if (!row) return null;
+  const pageRows = fetched[0]!.__rank == null ? [] : fetched;
+  pageLoader(context, nested).prime(row.id, toPage(spec, nested.request, pageRows));
+  return row;
 }
 
 /** Rows by a key column (id, slug, code), batched per request: one statement for all keys asked. */
