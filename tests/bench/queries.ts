@@ -16,7 +16,7 @@ export interface BenchQuery {
   description: string;
   minsheng: Operation;
   postgraphile: Operation;
-  /** The target: 1 statement + 1 per nested list level, whatever the page size. */
+  /** The target, at most: 1 statement + 1 per nested list level, whatever the page size. */
   expectedStatements: number;
   /** The variable holding the page size: the probe also runs the query with a smaller one. */
   pageVariable?: string;

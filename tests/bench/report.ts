@@ -110,12 +110,13 @@ export function judgeTargets(scales: ScaleResult[], cached: boolean): Target[] {
       if (m && p && m.load.p99Ms > p.load.p99Ms) tail.push(`${check.query} ${m.load.p99Ms} vs ${p.load.p99Ms} ms`);
       if (c && p && c.load.requestsPerSecond < 3 * p.load.requestsPerSecond) cachedMisses.push(`${check.query} ${ratio(c.load.requestsPerSecond, p.load.requestsPerSecond)}`);
       const { expected, ...s } = check.statements;
-      if (s.minsheng !== expected || s.minshengSmallPage !== expected) sql.push(`${check.query} ${s.minsheng} (${s.minshengSmallPage} at first: 5), expected ${expected}`);
+      // An upper bound (no N+1), the same at any page size: a lookup may share its nested list's statement.
+      if (s.minsheng > expected || s.minshengSmallPage !== s.minsheng) sql.push(`${check.query} ${s.minsheng} (${s.minshengSmallPage} at first: 5), at most ${expected}`);
     }
     verdict(`${at}: uncached req/s ≥ 1.0× PostGraphile`, throughput, scale.measurements.length);
     verdict(`${at}: uncached p99 ≤ PostGraphile's`, tail, scale.measurements.length);
     verdict(`${at}: cached req/s ≥ 3× PostGraphile`, cachedMisses, cached ? scale.measurements.length : 0);
-    verdict(`${at}: SQL statements = 1 + one per nested list level, at any page size`, sql, scale.checks.length);
+    verdict(`${at}: SQL statements ≤ 1 + one per nested list level, the same at any page size`, sql, scale.checks.length);
     verdict(`${at}: both servers return the same rows`, scale.checks.filter((c) => !c.same).map((c) => c.query), scale.checks.length);
   }
   if (scales.length >= 2) {
