@@ -16,7 +16,7 @@ export interface QueryCheck {
   same: boolean;
   /** SQL statements per request at the mix's page size and at SMALL_PAGE. */
   statements: {
-    /** The target: 1 + one per nested list level. */
+    /** The target, at most: 1 + one per nested list level. */
     expected: number;
     minsheng: number | null; minshengSmallPage: number | null;
     postgraphile: number | null; postgraphileSmallPage: number | null;

@@ -3,6 +3,7 @@
  * warm-up whose numbers are dropped (JIT, connection pool, plan and document caches).
  */
 import autocannon from 'autocannon';
+import type { CpuReading } from './machine.js';
 import type { Operation } from './queries.js';
 
 export interface LoadSettings {
@@ -19,6 +20,8 @@ export interface LoadResult {
   /** Connection errors and timeouts. */
   errors: number;
   non2xx: number;
+  /** CPU ms per request of the server's process and of PostgreSQL, over the measured run. */
+  cpuMsPerRequest: { server: number; postgres: number };
 }
 
 const HEADERS = { 'content-type': 'application/json', accept: 'application/json' };
@@ -40,10 +43,18 @@ function fire(url: string, operation: Operation, connections: number, seconds: n
   });
 }
 
-export async function measure(url: string, operation: Operation, settings: LoadSettings): Promise<LoadResult> {
+/**
+ * `readCpu` is read when the measured run starts and when it ends; the difference per request is the
+ * run's CPU cost (less noisy than req/s on a small machine shared by the load generator).
+ */
+export async function measure(url: string, operation: Operation, settings: LoadSettings, readCpu: () => CpuReading): Promise<LoadResult> {
   if (settings.warmupSeconds > 0) await fire(url, operation, settings.connections, settings.warmupSeconds);
+  const before = readCpu();
   const result = await fire(url, operation, settings.connections, settings.seconds);
+  const after = readCpu();
+  const perRequest = (ms: number) => Math.round((ms / Math.max(1, result.requests.total)) * 1000) / 1000;
   return {
+    cpuMsPerRequest: { server: perRequest(after.serverMs - before.serverMs), postgres: perRequest(after.postgresMs - before.postgresMs) },
     requestsPerSecond: Math.round(result.requests.total / result.duration),
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,

@@ -3,7 +3,7 @@
  * running beside the benchmark halves every number, so each run waits for a quiet machine (bounded) and
  * records the CPU share that others were using just before it started.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 
 export interface Machine {
@@ -38,4 +38,35 @@ export async function waitForQuietMachine(threshold: number, maxSeconds: number)
   let busy = await busyPercent();
   while (busy >= threshold && Date.now() < deadline) busy = await busyPercent();
   return busy;
+}
+
+/** CPU time (user + system) a process has used, in ms, from /proc/<pid>/stat (clock ticks of 10 ms). */
+function processCpuMs(pid: number | string): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** CPU time used by all PostgreSQL processes on this machine (the servers' backends among them), in ms. */
+function postgresCpuMs(): number {
+  let total = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') total += processCpuMs(pid);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return total;
+}
+
+export interface CpuReading {
+  serverMs: number;
+  postgresMs: number;
+}
+
+/** CPU used so far by a server's process and by PostgreSQL: two readings around a run give its CPU cost. */
+export function readCpu(serverPid: number): CpuReading {
+  return { serverMs: processCpuMs(serverPid), postgresMs: postgresCpuMs() };
 }

@@ -12,7 +12,7 @@ import { checkQuery, type QueryCheck } from './check.js';
 import { createBenchDatabase, dropBenchDatabase, postgresVersion, type Scale } from './database.js';
 import { resolveFixture } from './fixtures.js';
 import { measure, type LoadSettings } from './load.js';
-import { describeMachine, waitForQuietMachine } from './machine.js';
+import { describeMachine, readCpu, waitForQuietMachine } from './machine.js';
 import { queryMix } from './queries.js';
 import { growthTable, judgeTargets, scaleTable, targetList, writeJson, type BenchResult, type Measurement, type ScaleResult } from './report.js';
 import { killAllServers, responseCacheEnvironments, rssMegabytes, type CacheEnvironments, startMinsheng, startPostgraphile, stopServer, type RunningServer } from './servers.js';
@@ -82,10 +82,10 @@ async function benchScale(scale: Scale, serverUrl: string, load: LoadSettings, c
         if (!server) continue;
         const operation = server.name === 'postgraphile' ? query.postgraphile : query.minsheng;
         const backgroundCpu = await waitForQuietMachine(QUIET_CPU_PERCENT, QUIET_WAIT_SECONDS);
-        const result = await measure(server.url, operation, load);
+        const result = await measure(server.url, operation, load, () => readCpu(server.pid));
         measurements.push({ query: query.name, server: server.name, load: result, rssMb: rssMegabytes(server), backgroundCpu });
         say(`[${scale.name}] ${query.name} · ${server.name}: ${result.requestsPerSecond} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, `
-          + `${result.errors} errors, ${result.non2xx} non-2xx (other processes used ${backgroundCpu}% CPU before)`);
+          + `${result.errors} errors, ${result.non2xx} non-2xx, CPU ms/request ${result.cpuMsPerRequest.server} + PostgreSQL ${result.cpuMsPerRequest.postgres} (other processes used ${backgroundCpu}% CPU before)`);
       }
     }
     return { scale, fillSeconds: database.fillSeconds, checks, measurements };
