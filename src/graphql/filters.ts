@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { GraphQLDate } from 'graphql-scalars';
+import { GraphQLDate } from './dateScalar.js';
 import { Field, Float, InputType } from 'type-graphql';
 import { badUserInput } from './errors.js';
 

@@ -1,4 +1,4 @@
-import { GraphQLDate } from 'graphql-scalars';
+import { GraphQLDate } from '../../graphql/dateScalar.js';
 import { Field, InputType, ObjectType } from 'type-graphql';
 import type { programs } from '../../db/tables/index.js';
 import type { Domain, ProgramKind, ProgramStatus } from '../../db/vocabulary.js';

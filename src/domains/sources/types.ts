@@ -1,4 +1,5 @@
-import { GraphQLDate, GraphQLURL } from 'graphql-scalars';
+import { GraphQLURL } from 'graphql-scalars';
+import { GraphQLDate } from '../../graphql/dateScalar.js';
 import { Field, ObjectType } from 'type-graphql';
 import type { sources } from '../../db/tables/index.js';
 import { Node } from '../../graphql/node.js';

@@ -1,4 +1,4 @@
-import { GraphQLDate } from 'graphql-scalars';
+import { GraphQLDate } from '../../graphql/dateScalar.js';
 import { Field, Float, InputType, ObjectType } from 'type-graphql';
 import type { indicators, observations } from '../../db/tables/index.js';
 import type { Domain, Measure, ObservationStatus, Unit, ValueQualifier } from '../../db/vocabulary.js';
