@@ -3,7 +3,7 @@
  * warm-up whose numbers are dropped (JIT, connection pool, plan and document caches).
  */
 import autocannon from 'autocannon';
-import type { CpuReading } from './machine.js';
+import { cpuBetween, type CpuReading } from './machine.js';
 import type { Operation } from './queries.js';
 
 export interface LoadSettings {
@@ -51,10 +51,10 @@ export async function measure(url: string, operation: Operation, settings: LoadS
   if (settings.warmupSeconds > 0) await fire(url, operation, settings.connections, settings.warmupSeconds);
   const before = readCpu();
   const result = await fire(url, operation, settings.connections, settings.seconds);
-  const after = readCpu();
+  const used = cpuBetween(before, readCpu());
   const perRequest = (ms: number) => Math.round((ms / Math.max(1, result.requests.total)) * 1000) / 1000;
   return {
-    cpuMsPerRequest: { server: perRequest(after.serverMs - before.serverMs), postgres: perRequest(after.postgresMs - before.postgresMs) },
+    cpuMsPerRequest: { server: perRequest(used.serverMs), postgres: perRequest(used.postgresMs) },
     requestsPerSecond: Math.round(result.requests.total / result.duration),
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,

@@ -47,26 +47,37 @@ function processCpuMs(pid: number | string): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
-/** CPU time used by all PostgreSQL processes on this machine (the servers' backends among them), in ms. */
-function postgresCpuMs(): number {
-  let total = 0;
+/** CPU time used so far by each PostgreSQL process on this machine (the servers' backends among them), in ms. */
+function postgresCpuMs(): Map<number, number> {
+  const used = new Map<number, number>();
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     try {
-      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') total += processCpuMs(pid);
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') used.set(Number(pid), processCpuMs(pid));
     } catch {
       // the process ended meanwhile
     }
   }
-  return total;
+  return used;
 }
 
 export interface CpuReading {
   serverMs: number;
-  postgresMs: number;
+  postgresMs: Map<number, number>;
 }
 
-/** CPU used so far by a server's process and by PostgreSQL: two readings around a run give its CPU cost. */
+/** CPU used so far by a server's process and by PostgreSQL's processes. */
 export function readCpu(serverPid: number): CpuReading {
   return { serverMs: processCpuMs(serverPid), postgresMs: postgresCpuMs() };
+}
+
+/**
+ * CPU ms used between two readings. PostgreSQL's share sums the processes alive at the second reading
+ * (one that started meanwhile counts from zero); a backend that exited meanwhile drops out rather than
+ * making the sum negative.
+ */
+export function cpuBetween(before: CpuReading, after: CpuReading): { serverMs: number; postgresMs: number } {
+  let postgresMs = 0;
+  for (const [pid, ms] of after.postgresMs) postgresMs += ms - (before.postgresMs.get(pid) ?? 0);
+  return { serverMs: after.serverMs - before.serverMs, postgresMs };
 }
