@@ -6,6 +6,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { PgDialect, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
+import { PopularStatements } from './planning.js';
 import { renderSql, type RenderedSql } from './renderSql.js';
 import * as tables from './tables/index.js';
 import { DEFAULT_DB_CONNECT_TIMEOUT_SECONDS, DEFAULT_DB_STATEMENT_TIMEOUT_MS } from '../config.js';
@@ -38,6 +39,11 @@ export type ConnectOptions =
       connectTimeoutSeconds?: number;
     };
 
+// Connections are renewed this often, so prepared statements do not pile up on either side.
+const CONNECTION_LIFETIME_SECONDS = 30 * 60;
+// Statements planned for their values that may be prepared per connection (planning.ts): each holds a plan.
+const POPULAR_STATEMENTS = 100;
+
 // The test suite on PostgreSQL sets this: every statement is also rendered by Drizzle and must be the same.
 const CHECK_RENDERING = process.env.MINSHENG_CHECK_SQL_RENDERING === 'true';
 
@@ -69,7 +75,7 @@ export async function connect(options: ConnectOptions): Promise<Database> {
     connect_timeout: options.connectTimeoutSeconds ?? DEFAULT_DB_CONNECT_TIMEOUT_SECONDS,
     idle_timeout: 60, // idle connections are dropped, so a pool never holds sockets a restarted server forgot
     // Prepared statements live as long as their connection: renewing connections bounds how many pile up.
-    max_lifetime: 30 * 60,
+    max_lifetime: CONNECTION_LIFETIME_SECONDS,
     connection: {
       statement_timeout: options.statementTimeoutMs ?? DEFAULT_DB_STATEMENT_TIMEOUT_MS,
       // Prepared statements soon run on a generic plan, PostgreSQL's default, spelled out because the
@@ -81,6 +87,7 @@ export async function connect(options: ConnectOptions): Promise<Database> {
   });
   const db = drizzlePostgres(client, { schema: tables }) as unknown as DrizzleDatabase;
   const dialect = new PgDialect();
+  const popular = new PopularStatements(POPULAR_STATEMENTS, 3, CONNECTION_LIFETIME_SECONDS * 1000);
   return {
     kind: 'postgres',
     drizzle: db,
@@ -89,8 +96,14 @@ export async function connect(options: ConnectOptions): Promise<Database> {
       // its own. Prepared, a statement text is parsed once per connection and then answered in one trip.
       const rendered: RenderedSql = renderSql(query) ?? dialect.sqlToQuery(query);
       if (CHECK_RENDERING) assertRenderedAsDrizzle(dialect, query, rendered.sql, rendered.params);
-      // A statement planned for its values has none left to describe: one trip, unprepared (planning.ts).
-      if (rendered.withValues !== undefined) return (await client.unsafe(rendered.withValues, [], { prepare: false })) as unknown as Row[];
+      // A statement planned for its values has none left to describe: one trip, prepared only when it is
+      // a popular one (planning.ts). Never the simple protocol postgres.js would pick for a statement without
+      // parameters: it runs several statements from one text, the extended protocol exactly one.
+      if (rendered.withValues !== undefined) {
+        const prepare = popular.admit(rendered.withValues);
+        const extended = { prepare, simple: false } as postgres.UnsafeQueryOptions; // `simple` is untyped in postgres.js 3.4
+        return (await client.unsafe(rendered.withValues, [], extended)) as unknown as Row[];
+      }
       return (await client.unsafe(rendered.sql, rendered.params as postgres.ParameterOrJSON<never>[], { prepare: true })) as unknown as Row[];
     },
     close: () => client.end({ timeout: 5 }),

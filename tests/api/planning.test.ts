@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PLANNED_FOR_ITS_VALUES } from '../../src/db/planning.js';
+import { PLANNED_FOR_ITS_VALUES, PopularStatements } from '../../src/db/planning.js';
 import { startApi, type TestApi } from '../support/api.js';
 
 // Searches (and geographic boxes) are planned for their values: on PostgreSQL their values are written
@@ -28,6 +28,13 @@ describe('statements planned for their values', () => {
     }
   });
 
+  it('are one statement each: a text holding two is refused, never run', async () => {
+    const error = await api.db.rows(sql`${PLANNED_FOR_ITS_VALUES}select ${'x'}::text as "a"; select 2 as "b"`).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(Error);
+    // PGlite's error comes wrapped by Drizzle ("Failed query: …"), PostgreSQL's as it is.
+    expect(`${(error as Error).message} ${((error as Error).cause as Error | undefined)?.message}`).toMatch(/multiple commands/);
+  });
+
   it('carry numbers with the meaning parameters give them', async () => {
     const [row] = await api.db.rows<{ sum: number; ids: number[] }>(
       sql`select ${PLANNED_FOR_ITS_VALUES}${2.5}::float8 + ${-1e-7}::float8 as "sum", ${sql.param([3, 1, 2])}::int[] as "ids"`,
@@ -51,5 +58,25 @@ describe('statements planned for their values', () => {
       '{ facilities(filter: { search: "钰鑫 小学" }, first: 5) { nodes { slug } } }',
     );
     expect(found.facilities.nodes.map((f) => f.slug)).toContain('yuxin-primary-school');
+  });
+
+  it('a popular search answers the same once its statement is prepared (from its third time)', async () => {
+    const ask = () => api.data('{ facilities(filter: { search: "养老" }, first: 50) { nodes { slug } } }');
+    const first = await ask();
+    expect((first as { facilities: { nodes: unknown[] } }).facilities.nodes.length).toBeGreaterThan(1);
+    for (let i = 0; i < 5; i++) expect(await ask()).toEqual(first);
+  });
+});
+
+describe('popular statements', () => {
+  it('are prepared from their third time, at most `capacity` of them, and the list starts afresh on renewal', () => {
+    let now = 0;
+    const popular = new PopularStatements(2, 3, 1000, () => now);
+    expect(['a', 'a', 'a', 'a'].map((text) => popular.admit(text))).toEqual([false, false, true, true]);
+    expect(['b', 'b', 'b'].map((text) => popular.admit(text))).toEqual([false, false, true]);
+    expect(['c', 'c', 'c', 'c'].map((text) => popular.admit(text))).toEqual([false, false, false, false]); // full
+    expect(popular.admit('a')).toBe(true);
+    now = 1000;
+    expect(['a', 'c', 'c', 'c'].map((text) => popular.admit(text))).toEqual([false, false, false, true]);
   });
 });
