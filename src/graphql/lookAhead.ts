@@ -1,4 +1,7 @@
+import type { SQL } from 'drizzle-orm';
 import { getArgumentValues, getNamedType, isObjectType, Kind, type GraphQLResolveInfo } from 'graphql';
+import type { Context } from './context.js';
+import { loadWithNestedPage, type NestedPage } from './relay/load.js';
 
 export interface SelectedChild {
   args: Record<string, unknown>;
@@ -31,4 +34,33 @@ export function selectedChild(info: GraphQLResolveInfo, name: string): SelectedC
   } catch {
     return undefined;
   }
+}
+
+/** A nested list's page as its field's resolver loads it, from the field's arguments and resolve info. */
+export type NestedListOf = (args: Record<string, unknown>, info: GraphQLResolveInfo) => NestedPage;
+
+/**
+ * A root lookup (`facility(slug)`) and the first of its nested `lists` selected under it, in one statement
+ * (loadWithNestedPage); `alone` when none is, or when the list's arguments are refused (the list's own
+ * resolver then reports them).
+ */
+export function lookUpWithList<Row extends { id: number }>(
+  context: Context,
+  info: GraphQLResolveInfo,
+  lookup: SQL,
+  lists: Record<string, NestedListOf>,
+  alone: () => Promise<Row | null>,
+): Promise<Row | null> {
+  for (const [name, listOf] of Object.entries(lists)) {
+    const child = selectedChild(info, name);
+    if (!child) continue;
+    let nested: NestedPage;
+    try {
+      nested = listOf(child.args, child.info);
+    } catch {
+      return alone();
+    }
+    return loadWithNestedPage(context, lookup, nested, alone);
+  }
+  return alone();
 }

@@ -85,3 +85,33 @@ describe('an indicator with its figures', () => {
     expect(twice.indicator.b.nodes).toEqual(twice.indicator.a.nodes.slice(0, 1));
   });
 });
+
+// facility(slug) and program(slug) do the same with the first of their lists that is asked for. The
+// answer through a fragment (loaded apart, in two statements) is the reference.
+describe('a facility or a program with one of its lists', () => {
+  const cases = [
+    ['facility', 'yuxin-primary-school', 'programs(first: 1) { edges { cursor node { slug name } } pageInfo { hasNextPage } }'],
+    ['facility', 'yuxin-primary-school', 'programs(orderBy: [{ field: SLUG, direction: DESC }]) { nodes { slug } }'],
+    ['facility', 'gudu-community-elderly-canteen', 'observations { nodes { key value } }'],
+    ['program', 'tongxin-alliance', 'facilities(first: 2) { edges { role node { slug } cursor } pageInfo { hasNextPage endCursor } }'],
+    ['program', 'tongxin-alliance', 'facilities(role: [MEMBER]) { nodes { slug category } }'],
+    ['program', 'tongxin-alliance', 'observations(first: 5) { nodes { key value } }'],
+  ] as const;
+  for (const [root, slug, list] of cases) {
+    it(`${root}(slug: "${slug}") { ${list.split('{')[0]!.trim()} } in one statement, as loaded apart`, async () => {
+      const Type = root === 'facility' ? 'Facility' : 'Program';
+      const together = await api.query(`query ($slug: String!) { ${root}(slug: $slug) { slug name ${list} } }`, { slug });
+      const apart = await api.query(`query ($slug: String!) { ${root}(slug: $slug) { slug name ...L } } fragment L on ${Type} { ${list} }`, { slug });
+      expect(together.body.errors).toBeUndefined();
+      expect(together.body).toEqual(apart.body);
+      expect(together.body.data![root]).not.toBeNull();
+      expect([together.sqlStatements, apart.sqlStatements]).toEqual([1, 2]);
+    });
+  }
+
+  it('an unknown slug is null, in one statement', async () => {
+    const answer = await api.query('{ facility(slug: "no-such-place") { slug programs { nodes { slug } } } }');
+    expect(answer.body).toEqual({ data: { facility: null } });
+    expect(answer.sqlStatements).toBe(1);
+  });
+});

@@ -94,6 +94,9 @@ export const facilityIdColumn = col(f, 'id');
 export const facilityById = (context: Context) =>
   loadRowsBy<number, FacilityRow>(context, 'facility.id', { columns: facilityColumns.all, from: facilityTable }, col(f, 'id'), (row) => row.id);
 
+/** The facility with this slug, as a statement of its own (lookUpWithList). */
+export const facilityWithSlug = (slug: string) => sql`select ${facilityColumns.all} from ${facilityTable} where ${col(f, 'slug')} = ${slug}`;
+
 export const facilityBySlug = (context: Context) =>
   loadRowsBy<string, FacilityRow>(context, 'facility.slug', { columns: facilityColumns.all, from: facilityTable }, col(f, 'slug'), (row) => row.slug);
 

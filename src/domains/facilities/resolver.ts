@@ -5,7 +5,8 @@ import type { Context } from '../../graphql/context.js';
 import { toGlobalId } from '../../graphql/globalId.js';
 import { Language, inLanguage } from '../../graphql/language.js';
 import { toConnection } from '../../graphql/relay/connection.js';
-import { loadNestedPage, loadRootPage } from '../../graphql/relay/load.js';
+import { lookUpWithList, type NestedListOf } from '../../graphql/lookAhead.js';
+import { loadNestedList, loadRootPage, type NestedPage } from '../../graphql/relay/load.js';
 import { ForwardPageArgs, PageArgs, toPageRequest } from '../../graphql/relay/pageArgs.js';
 import { LanguageArg } from '../../graphql/text.js';
 import { Division, Organization } from '../places/types.js';
@@ -14,19 +15,19 @@ import { programList, programProjection, programsOfFacility } from '../programs/
 import { ProgramConnection } from '../programs/connection.js';
 import { ProgramFilter, ProgramOrder, type ProgramRow } from '../programs/types.js';
 import { SourceCitation } from '../sources/types.js';
-import { observationList, observationProjection, observationsAbout } from '../statistics/queries.js';
 import { ObservationConnection } from '../statistics/connection.js';
+import { figuresAbout } from '../statistics/queries.js';
 import { ObservationFilter, ObservationOrder, type ObservationRow } from '../statistics/types.js';
 import { toGeoJsonFeature } from './geojson.js';
 import { FacilityConnection } from './connection.js';
-import { facilityBySlug, facilityCitationsOf, facilityList, facilityProjection } from './queries.js';
+import { facilityBySlug, facilityCitationsOf, facilityList, facilityProjection, facilityWithSlug } from './queries.js';
 import { Facility, FacilityFilter, FacilityOrder, GeoPoint, type FacilityRow } from './types.js';
 
 @Resolver(() => Facility)
 export class FacilityResolver {
   @Query(() => Facility, { nullable: true, description: 'One facility by its slug, or null if there is none.' })
-  facility(@Arg('slug', () => String, { description: 'The facility\'s slug.' }) slug: string, @Ctx() context: Context) {
-    return facilityBySlug(context).load(slug);
+  facility(@Arg('slug', () => String, { description: 'The facility\'s slug.' }) slug: string, @Info() info: GraphQLResolveInfo, @Ctx() context: Context) {
+    return lookUpWithList<FacilityRow>(context, info, facilityWithSlug(slug), facilityLists, () => facilityBySlug(context).load(slug));
   }
 
   @Query(() => FacilityConnection, { description: 'Facilities: schools, care homes, canteens, clinics, museums, venues.' })
@@ -96,15 +97,7 @@ export class FacilityResolver {
     @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
-    const projection = programProjection.forConnection(info);
-    const { page: rows, countTotal } = await loadNestedPage<ProgramRow>(
-      context,
-      `facility.programs:${JSON.stringify([filter, orderBy])}`, projection,
-      (columns) => programList(filter, orderBy, columns),
-      programsOfFacility,
-      facility.id,
-      toPageRequest(page),
-    );
+    const { page: rows, countTotal } = await loadNestedList<ProgramRow>(context, facilityPrograms({ filter, orderBy, ...page }, info), facility.id);
     return toConnection(rows, countTotal);
   }
 
@@ -117,15 +110,7 @@ export class FacilityResolver {
     @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
-    const projection = observationProjection.forConnection(info);
-    const { page: rows, countTotal } = await loadNestedPage<ObservationRow>(
-      context,
-      `facility.observations:${JSON.stringify([filter, orderBy])}`, projection,
-      (columns) => observationList(filter, orderBy, columns),
-      observationsAbout('facility_id'),
-      facility.id,
-      toPageRequest(page),
-    );
+    const { page: rows, countTotal } = await loadNestedList<ObservationRow>(context, figuresAbout('facility', { filter, orderBy, ...page }, info), facility.id);
     return toConnection(rows, countTotal);
   }
 
@@ -134,3 +119,22 @@ export class FacilityResolver {
     return facilityCitationsOf(context).load(facility.id);
   }
 }
+
+type ProgramsArgs = { filter?: ProgramFilter | null; orderBy?: ProgramOrder[] | null } & ForwardPageArgs;
+
+/** Facility.programs as its arguments ask for it. */
+function facilityPrograms({ filter, orderBy, ...page }: ProgramsArgs, info: GraphQLResolveInfo): NestedPage {
+  return {
+    shape: `facility.programs:${JSON.stringify([filter, orderBy])}`,
+    projection: programProjection.forConnection(info),
+    list: (columns) => programList(filter, orderBy, columns),
+    belongsTo: programsOfFacility,
+    request: toPageRequest(page),
+  };
+}
+
+/** The lists facility(slug) can load along with the facility (lookAhead.ts). */
+const facilityLists: Record<string, NestedListOf> = {
+  programs: facilityPrograms,
+  observations: (args, info) => figuresAbout('facility', args, info),
+};

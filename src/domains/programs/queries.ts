@@ -93,6 +93,9 @@ export const childProgramsOf: BelongsTo = (programId) => sql`${col(p, 'parent_id
 export const programById = (context: Context) =>
   loadRowsBy<number, ProgramRow>(context, 'program.id', { columns: programColumns.all, from: programTable }, col(p, 'id'), (row) => row.id);
 
+/** The program with this slug, as a statement of its own (lookUpWithList). */
+export const programWithSlug = (slug: string) => sql`select ${programColumns.all} from ${programTable} where ${col(p, 'slug')} = ${slug}`;
+
 export const programBySlug = (context: Context) =>
   loadRowsBy<string, ProgramRow>(context, 'program.slug', { columns: programColumns.all, from: programTable }, col(p, 'slug'), (row) => row.slug);
 

@@ -6,7 +6,8 @@ import { ProgramFacilityRoleEnum } from '../../graphql/enums.js';
 import { toGlobalId } from '../../graphql/globalId.js';
 import { Language, inLanguage } from '../../graphql/language.js';
 import { toConnection, toConnectionWith } from '../../graphql/relay/connection.js';
-import { loadNestedPage, loadRootPage } from '../../graphql/relay/load.js';
+import { lookUpWithList, type NestedListOf } from '../../graphql/lookAhead.js';
+import { loadNestedList, loadNestedPage, loadRootPage, type NestedPage } from '../../graphql/relay/load.js';
 import { ForwardPageArgs, PageArgs, toPageRequest } from '../../graphql/relay/pageArgs.js';
 import { LanguageArg } from '../../graphql/text.js';
 import { FacilityFilter, FacilityOrder, type FacilityRow } from '../facilities/types.js';
@@ -15,17 +16,17 @@ import { Division, Organization } from '../places/types.js';
 import { SourceCitation } from '../sources/types.js';
 import { ObservationConnection } from '../statistics/connection.js';
 import { facilityProjection } from '../facilities/queries.js';
-import { observationList, observationProjection, observationsAbout } from '../statistics/queries.js';
+import { figuresAbout } from '../statistics/queries.js';
 import { ObservationFilter, ObservationOrder, type ObservationRow } from '../statistics/types.js';
 import { ProgramConnection, ProgramFacilityConnection } from './connection.js';
-import { childProgramsOf, facilitiesOfProgram, programById, programBySlug, programCitationsOf, programFacilityList, programList, programProjection } from './queries.js';
+import { childProgramsOf, facilitiesOfProgram, programById, programBySlug, programCitationsOf, programFacilityList, programList, programProjection, programWithSlug } from './queries.js';
 import { Program, ProgramFilter, ProgramOrder, type ProgramRow } from './types.js';
 
 @Resolver(() => Program)
 export class ProgramResolver {
   @Query(() => Program, { nullable: true, description: 'One program by its slug, or null.' })
-  program(@Arg('slug', () => String, { description: 'The program\'s slug.' }) slug: string, @Ctx() context: Context) {
-    return programBySlug(context).load(slug);
+  program(@Arg('slug', () => String, { description: 'The program\'s slug.' }) slug: string, @Info() info: GraphQLResolveInfo, @Ctx() context: Context) {
+    return lookUpWithList<ProgramRow>(context, info, programWithSlug(slug), programLists, () => programBySlug(context).load(slug));
   }
 
   @Query(() => ProgramConnection, { description: 'Programs: initiatives, services, event series, campaigns, school groups, awards, policies.' })
@@ -96,10 +97,7 @@ export class ProgramResolver {
     @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
-    const projection = facilityProjection.forConnection(info);
-    const { page: rows, countTotal } = await loadNestedPage<FacilityRow & { role: ProgramFacilityRole }>(
-      context, `program.facilities:${JSON.stringify([role, filter, orderBy])}`, projection, (columns) => programFacilityList(role, filter, orderBy, columns), facilitiesOfProgram, program.id, toPageRequest(page),
-    );
+    const { page: rows, countTotal } = await loadNestedList<FacilityRow & { role: ProgramFacilityRole }>(context, programFacilities({ role, filter, orderBy, ...page }, info), program.id);
     // The row is the facility (its extra role column is never read as a facility field): no copy per edge.
     return toConnectionWith(rows, countTotal, (row) => ({ node: row as FacilityRow, role: row.role }));
   }
@@ -113,10 +111,7 @@ export class ProgramResolver {
     @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
-    const projection = observationProjection.forConnection(info);
-    const { page: rows, countTotal } = await loadNestedPage<ObservationRow>(
-      context, `program.observations:${JSON.stringify([filter, orderBy])}`, projection, (columns) => observationList(filter, orderBy, columns), observationsAbout('program_id'), program.id, toPageRequest(page),
-    );
+    const { page: rows, countTotal } = await loadNestedList<ObservationRow>(context, figuresAbout('program', { filter, orderBy, ...page }, info), program.id);
     return toConnection(rows, countTotal);
   }
 
@@ -125,3 +120,22 @@ export class ProgramResolver {
     return programCitationsOf(context).load(program.id);
   }
 }
+
+type FacilitiesArgs = { role?: ProgramFacilityRole[] | null; filter?: FacilityFilter | null; orderBy?: FacilityOrder[] | null } & ForwardPageArgs;
+
+/** Program.facilities as its arguments ask for it. */
+function programFacilities({ role, filter, orderBy, ...page }: FacilitiesArgs, info: GraphQLResolveInfo): NestedPage {
+  return {
+    shape: `program.facilities:${JSON.stringify([role, filter, orderBy])}`,
+    projection: facilityProjection.forConnection(info),
+    list: (columns) => programFacilityList(role, filter, orderBy, columns),
+    belongsTo: facilitiesOfProgram,
+    request: toPageRequest(page),
+  };
+}
+
+/** The lists program(slug) can load along with the program (lookAhead.ts). */
+const programLists: Record<string, NestedListOf> = {
+  facilities: programFacilities,
+  observations: (args, info) => figuresAbout('program', args, info),
+};

@@ -1,4 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
+import type { GraphQLResolveInfo } from 'graphql';
 import { divisions, facilities, indicators, observations, programs } from '../../db/tables/index.js';
 import { OrderDirection } from '../../graphql/enums.js';
 import { AliasedColumns, col, columnsOf, hasValue, idIn, isAnyOf, propertiesOf, tableAs } from '../../db/sqlParts.js';
@@ -7,7 +8,8 @@ import { composed, inRange, intervalOf } from '../../graphql/filters.js';
 import { ALL_COLUMNS, RowProjection, type Projection } from '../../graphql/projection.js';
 import { References } from '../../graphql/references.js';
 import type { BelongsTo, ListQuery } from '../../graphql/relay/keyset.js';
-import { loadGroupedByKey, loadRowsBy } from '../../graphql/relay/load.js';
+import { loadGroupedByKey, loadRowsBy, type NestedPage } from '../../graphql/relay/load.js';
+import { toPageRequest, type ForwardPageArgs } from '../../graphql/relay/pageArgs.js';
 import { divisionSubtreeIds } from '../places/subtree.js';
 import { matchesText, relevanceKey, searchTerms } from '../search/match.js';
 import {
@@ -149,3 +151,17 @@ export const observationsInConflictGroup = (context: Context) =>
     (groups) => sql`select ${observationColumns.all} from ${observationTable} where ${isAnyOf(col(o, 'conflict_group'), groups)} order by ${col(o, 'key')}`,
     (row) => row.conflictGroup!,
   );
+
+/** The arguments of a nested list of figures. */
+export type FiguresArgs = { filter?: ObservationFilter | null; orderBy?: ObservationOrder[] | null } & ForwardPageArgs;
+
+/** A nested list of figures (about an indicator, facility or program) as its arguments ask for it. */
+export function figuresAbout(parent: 'indicator' | 'facility' | 'program', { filter, orderBy, ...page }: FiguresArgs, info: GraphQLResolveInfo): NestedPage {
+  return {
+    shape: `${parent}.observations:${JSON.stringify([filter, orderBy])}`,
+    projection: observationProjection.forConnection(info),
+    list: (columns) => observationList(filter, orderBy, columns),
+    belongsTo: observationsAbout(`${parent}_id`),
+    request: toPageRequest(page),
+  };
+}

@@ -4,8 +4,8 @@ import type { Context } from '../../graphql/context.js';
 import { toGlobalId } from '../../graphql/globalId.js';
 import { Language, inLanguage } from '../../graphql/language.js';
 import { toConnection } from '../../graphql/relay/connection.js';
-import { loadNestedPage, loadRootPage, loadWithNestedPage, type NestedPage } from '../../graphql/relay/load.js';
-import { selectedChild } from '../../graphql/lookAhead.js';
+import { loadNestedList, loadNestedPage, loadRootPage } from '../../graphql/relay/load.js';
+import { lookUpWithList, type NestedListOf } from '../../graphql/lookAhead.js';
 import { ForwardPageArgs, PageArgs, toPageRequest } from '../../graphql/relay/pageArgs.js';
 import { LanguageArg } from '../../graphql/text.js';
 import { Facility } from '../facilities/types.js';
@@ -17,7 +17,7 @@ import { Program } from '../programs/types.js';
 import { SourceCitation } from '../sources/types.js';
 import { IndicatorConnection, ObservationConnection } from './connection.js';
 import {
-  indicatorByCode, indicatorById, indicatorList, indicatorWithCode, latestObservationList, observationList, observationProjection, observationsAbout, observationsInConflictGroup,
+  figuresAbout, indicatorByCode, indicatorById, indicatorList, indicatorWithCode, type FiguresArgs, latestObservationList, observationList, observationProjection, observationsAbout, observationsInConflictGroup,
 } from './queries.js';
 import {
   Indicator, IndicatorFilter, IndicatorOrder, Observation, ObservationFilter, ObservationOrder, Period,
@@ -29,13 +29,7 @@ export class IndicatorResolver {
   @Query(() => Indicator, { nullable: true, description: 'One indicator by its code, or null.' })
   indicator(@Arg('code', () => String, { description: 'The indicator\'s code.' }) code: string, @Info() info: GraphQLResolveInfo, @Ctx() context: Context) {
     // An indicator is mostly asked for with its figures: both in one statement when that is what is asked.
-    const alone = () => indicatorByCode(context).load(code);
-    const observations = figuresAskedWith(info);
-    if (!observations) return alone();
-    return loadWithNestedPage<IndicatorRow>(context, indicatorWithCode(code), observations, alone).then((indicator) => {
-      if (indicator) indicatorByCode(context).prime(code, indicator);
-      return indicator;
-    });
+    return lookUpWithList<IndicatorRow>(context, info, indicatorWithCode(code), indicatorLists, () => indicatorByCode(context).load(code));
   }
 
   @Query(() => IndicatorConnection, { description: 'Indicators: what the figures measure, ordered by code.' })
@@ -88,34 +82,15 @@ export class IndicatorResolver {
     @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
-    const { shape, projection, list, belongsTo, request } = indicatorFigures(filter, orderBy, page, info);
-    const { page: rows, countTotal } = await loadNestedPage<ObservationRow>(context, shape, projection, list, belongsTo, indicator.id, request);
+    const { page: rows, countTotal } = await loadNestedList<ObservationRow>(context, indicatorFigures({ filter, orderBy, ...page }, info), indicator.id);
     return toConnection(rows, countTotal);
   }
 }
 
-/** Indicator.observations as its arguments ask for it, for any indicator. */
-function indicatorFigures(filter: ObservationFilter | null | undefined, orderBy: ObservationOrder[] | null | undefined, page: ForwardPageArgs, info: GraphQLResolveInfo): NestedPage {
-  return {
-    shape: `indicator.observations:${JSON.stringify([filter, orderBy])}`,
-    projection: observationProjection.forConnection(info),
-    list: (columns) => observationList(filter, orderBy, columns),
-    belongsTo: observationsAbout('indicator_id'),
-    request: toPageRequest(page),
-  };
-}
+const indicatorFigures = (args: FiguresArgs, info: GraphQLResolveInfo) => figuresAbout('indicator', args, info);
 
-/** Indicator.observations when it is selected under the field being resolved (and its arguments are valid). */
-function figuresAskedWith(info: GraphQLResolveInfo): NestedPage | undefined {
-  const child = selectedChild(info, 'observations');
-  if (!child) return undefined;
-  const { filter, orderBy, ...page } = child.args as { filter?: ObservationFilter; orderBy?: ObservationOrder[] } & ForwardPageArgs;
-  try {
-    return indicatorFigures(filter, orderBy, page, child.info);
-  } catch {
-    return undefined; // a bad page size: the list's own resolver reports it
-  }
-}
+/** The lists indicator(code) can load along with the indicator (lookAhead.ts). */
+const indicatorLists: Record<string, NestedListOf> = { observations: indicatorFigures };
 
 @Resolver(() => Observation)
 export class ObservationResolver {

@@ -48,6 +48,11 @@ export function loadNestedPage<Row>(
   return pageLoader<Row>(context, nested).load(parentId).then((page) => ({ page, countTotal: () => totals.load(parentId) }));
 }
 
+/** loadNestedPage for a list described as a NestedPage. */
+export function loadNestedList<Row>(context: Context, nested: NestedPage, parentId: number): Promise<{ page: Page<Row>; countTotal: () => Promise<number> }> {
+  return loadNestedPage<Row>(context, nested.shape, nested.projection, nested.list, nested.belongsTo, parentId, nested.request);
+}
+
 function pageLoader<Row>(context: Context, nested: NestedPage): DataLoader<number, Page<Row>> {
   const { shape, projection, list, belongsTo, request } = nested;
   return context.loaders.get(`page:${shape}:${projection.key}:${JSON.stringify(request)}`, () => new DataLoader<number, Page<Row>>(async (parentIds) => {
