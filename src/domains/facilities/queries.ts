@@ -6,7 +6,7 @@ import { composed } from '../../graphql/filters.js';
 import { ALL_COLUMNS, RowProjection, type Projection } from '../../graphql/projection.js';
 import { References } from '../../graphql/references.js';
 import type { BelongsTo, ListQuery } from '../../graphql/relay/keyset.js';
-import { loadRowsBy } from '../../graphql/relay/load.js';
+import { loadRowsBy, rowsByKeyQuery } from '../../graphql/relay/load.js';
 import { citationsOf } from '../sources/queries.js';
 import { divisionSubtreeIds, divisionSubtreeIdsOf } from '../places/subtree.js';
 import { programConditions } from '../programs/queries.js';
@@ -32,6 +32,8 @@ export const facilityProjection = new RowProjection(propertiesOf(facilities), {
   sources: [],
 });
 const facilityTable = tableAs(facilities, f);
+/** A whole facility row, as single facilities are loaded. */
+const wholeFacility = { columns: facilityColumns.all, from: facilityTable };
 export const facilityTextColumns = ['name_zh', 'name_en', 'description_zh', 'description_en'];
 
 /** The SQL conditions of a facility filter on the facilities aliased `alias`. */
@@ -92,12 +94,12 @@ export const facilitiesOperatedBy: BelongsTo = (organizationId) => sql`${col(f, 
 export const facilityIdColumn = col(f, 'id');
 
 export const facilityById = (context: Context) =>
-  loadRowsBy<number, FacilityRow>(context, 'facility.id', { columns: facilityColumns.all, from: facilityTable }, col(f, 'id'), (row) => row.id);
+  loadRowsBy<number, FacilityRow>(context, 'facility.id', wholeFacility, col(f, 'id'), (row) => row.id);
 
 /** The facility with this slug, as a statement of its own (lookUpWithList). */
-export const facilityWithSlug = (slug: string) => sql`select ${facilityColumns.all} from ${facilityTable} where ${col(f, 'slug')} = ${slug}`;
+export const facilityWithSlug = (slug: string) => rowsByKeyQuery(wholeFacility, col(f, 'slug'), [slug]);
 
 export const facilityBySlug = (context: Context) =>
-  loadRowsBy<string, FacilityRow>(context, 'facility.slug', { columns: facilityColumns.all, from: facilityTable }, col(f, 'slug'), (row) => row.slug);
+  loadRowsBy<string, FacilityRow>(context, 'facility.slug', wholeFacility, col(f, 'slug'), (row) => row.slug);
 
 export const facilityCitationsOf = (context: Context) => citationsOf(context, 'facility.citations', facilityCitations, facilityCitations.facilityId);

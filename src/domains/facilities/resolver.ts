@@ -6,7 +6,7 @@ import { toGlobalId } from '../../graphql/globalId.js';
 import { Language, inLanguage } from '../../graphql/language.js';
 import { toConnection } from '../../graphql/relay/connection.js';
 import { lookUpWithList, type NestedListOf } from '../../graphql/lookAhead.js';
-import { loadNestedList, loadRootPage, type NestedPage } from '../../graphql/relay/load.js';
+import { loadNestedPage, loadRootPage, type NestedPage } from '../../graphql/relay/load.js';
 import { ForwardPageArgs, PageArgs, toPageRequest } from '../../graphql/relay/pageArgs.js';
 import { LanguageArg } from '../../graphql/text.js';
 import { Division, Organization } from '../places/types.js';
@@ -97,7 +97,7 @@ export class FacilityResolver {
     @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
-    const { page: rows, countTotal } = await loadNestedList<ProgramRow>(context, facilityPrograms({ filter, orderBy, ...page }, info), facility.id);
+    const { page: rows, countTotal } = await loadNestedPage<ProgramRow>(context, facilityPrograms({ filter, orderBy, ...page }, info), facility.id);
     return toConnection(rows, countTotal);
   }
 
@@ -110,7 +110,7 @@ export class FacilityResolver {
     @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
-    const { page: rows, countTotal } = await loadNestedList<ObservationRow>(context, figuresAbout('facility', { filter, orderBy, ...page }, info), facility.id);
+    const { page: rows, countTotal } = await loadNestedPage<ObservationRow>(context, figuresAbout('facility', { filter, orderBy, ...page }, info), facility.id);
     return toConnection(rows, countTotal);
   }
 

@@ -59,7 +59,9 @@ export class DivisionResolver {
     @Args(() => ForwardPageArgs) page: ForwardPageArgs,
     @Ctx() context: Context,
   ) {
-    const { page: rows, countTotal } = await loadNestedPage<DivisionRow>(context, `division.children:${JSON.stringify(filter)}`, ALL_COLUMNS, () => divisionList(filter), childDivisionOf, division.id, toPageRequest(page));
+    const { page: rows, countTotal } = await loadNestedPage<DivisionRow>(context, {
+      shape: `division.children:${JSON.stringify(filter)}`, projection: ALL_COLUMNS, list: () => divisionList(filter), belongsTo: childDivisionOf, request: toPageRequest(page),
+    }, division.id);
     return toConnection(rows, countTotal);
   }
 
@@ -72,15 +74,10 @@ export class DivisionResolver {
     @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
-    const projection = facilityProjection.forConnection(info);
-    const { page: rows, countTotal } = await loadNestedPage<FacilityRow>(
-      context,
-      `division.facilities:${JSON.stringify([filter, orderBy])}`, projection,
-      (columns) => facilityList(filter, orderBy, columns),
-      facilitiesInDivision,
-      division.id,
-      toPageRequest(page),
-    );
+    const { page: rows, countTotal } = await loadNestedPage<FacilityRow>(context, {
+      shape: `division.facilities:${JSON.stringify([filter, orderBy])}`, projection: facilityProjection.forConnection(info),
+      list: (columns) => facilityList(filter, orderBy, columns), belongsTo: facilitiesInDivision, request: toPageRequest(page),
+    }, division.id);
     return toConnection(rows, countTotal);
   }
 }
@@ -126,10 +123,10 @@ export class OrganizationResolver {
     @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
-    const projection = facilityProjection.forConnection(info);
-    const { page: rows, countTotal } = await loadNestedPage<FacilityRow>(
-      context, `organization.facilities:${JSON.stringify([filter, orderBy])}`, projection, (columns) => facilityList(filter, orderBy, columns), facilitiesOperatedBy, organization.id, toPageRequest(page),
-    );
+    const { page: rows, countTotal } = await loadNestedPage<FacilityRow>(context, {
+      shape: `organization.facilities:${JSON.stringify([filter, orderBy])}`, projection: facilityProjection.forConnection(info),
+      list: (columns) => facilityList(filter, orderBy, columns), belongsTo: facilitiesOperatedBy, request: toPageRequest(page),
+    }, organization.id);
     return toConnection(rows, countTotal);
   }
 
@@ -142,10 +139,10 @@ export class OrganizationResolver {
     @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
-    const projection = programProjection.forConnection(info);
-    const { page: rows, countTotal } = await loadNestedPage<ProgramRow>(
-      context, `organization.programs:${JSON.stringify([filter, orderBy])}`, projection, (columns) => programList(filter, orderBy, columns), programsLedBy, organization.id, toPageRequest(page),
-    );
+    const { page: rows, countTotal } = await loadNestedPage<ProgramRow>(context, {
+      shape: `organization.programs:${JSON.stringify([filter, orderBy])}`, projection: programProjection.forConnection(info),
+      list: (columns) => programList(filter, orderBy, columns), belongsTo: programsLedBy, request: toPageRequest(page),
+    }, organization.id);
     return toConnection(rows, countTotal);
   }
 }

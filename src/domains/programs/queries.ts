@@ -6,7 +6,7 @@ import { composed, inRange } from '../../graphql/filters.js';
 import { ALL_COLUMNS, RowProjection, type Projection } from '../../graphql/projection.js';
 import { References } from '../../graphql/references.js';
 import type { BelongsTo, ListQuery } from '../../graphql/relay/keyset.js';
-import { loadRowsBy } from '../../graphql/relay/load.js';
+import { loadRowsBy, rowsByKeyQuery } from '../../graphql/relay/load.js';
 import { citationsOf } from '../sources/queries.js';
 import { facilityConditions, facilityIdColumn, facilityList } from '../facilities/queries.js';
 import type { FacilityFilter, FacilityOrder } from '../facilities/types.js';
@@ -31,6 +31,8 @@ export const programProjection = new RowProjection(propertiesOf(programs), {
   sources: [],
 });
 const programTable = tableAs(programs, p);
+/** A whole program row, as single programs are loaded. */
+const wholeProgram = { columns: programColumns.all, from: programTable };
 export const programTextColumns = ['name_zh', 'name_en', 'description_zh', 'description_en'];
 
 /** The SQL conditions of a program filter on the programs aliased `alias`. */
@@ -91,13 +93,13 @@ export const programsLedBy: BelongsTo = (organizationId) => sql`${col(p, 'lead_o
 export const childProgramsOf: BelongsTo = (programId) => sql`${col(p, 'parent_id')} = ${programId}`;
 
 export const programById = (context: Context) =>
-  loadRowsBy<number, ProgramRow>(context, 'program.id', { columns: programColumns.all, from: programTable }, col(p, 'id'), (row) => row.id);
+  loadRowsBy<number, ProgramRow>(context, 'program.id', wholeProgram, col(p, 'id'), (row) => row.id);
 
 /** The program with this slug, as a statement of its own (lookUpWithList). */
-export const programWithSlug = (slug: string) => sql`select ${programColumns.all} from ${programTable} where ${col(p, 'slug')} = ${slug}`;
+export const programWithSlug = (slug: string) => rowsByKeyQuery(wholeProgram, col(p, 'slug'), [slug]);
 
 export const programBySlug = (context: Context) =>
-  loadRowsBy<string, ProgramRow>(context, 'program.slug', { columns: programColumns.all, from: programTable }, col(p, 'slug'), (row) => row.slug);
+  loadRowsBy<string, ProgramRow>(context, 'program.slug', wholeProgram, col(p, 'slug'), (row) => row.slug);
 
 export const programCitationsOf = (context: Context) => citationsOf(context, 'program.citations', programCitations, programCitations.programId);
 

@@ -7,7 +7,7 @@ import { toGlobalId } from '../../graphql/globalId.js';
 import { Language, inLanguage } from '../../graphql/language.js';
 import { toConnection, toConnectionWith } from '../../graphql/relay/connection.js';
 import { lookUpWithList, type NestedListOf } from '../../graphql/lookAhead.js';
-import { loadNestedList, loadNestedPage, loadRootPage, type NestedPage } from '../../graphql/relay/load.js';
+import { loadNestedPage, loadRootPage, type NestedPage } from '../../graphql/relay/load.js';
 import { ForwardPageArgs, PageArgs, toPageRequest } from '../../graphql/relay/pageArgs.js';
 import { LanguageArg } from '../../graphql/text.js';
 import { FacilityFilter, FacilityOrder, type FacilityRow } from '../facilities/types.js';
@@ -80,10 +80,10 @@ export class ProgramResolver {
     @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
-    const projection = programProjection.forConnection(info);
-    const { page: rows, countTotal } = await loadNestedPage<ProgramRow>(
-      context, `program.children:${JSON.stringify([filter, orderBy])}`, projection, (columns) => programList(filter, orderBy, columns), childProgramsOf, program.id, toPageRequest(page),
-    );
+    const { page: rows, countTotal } = await loadNestedPage<ProgramRow>(context, {
+      shape: `program.children:${JSON.stringify([filter, orderBy])}`, projection: programProjection.forConnection(info),
+      list: (columns) => programList(filter, orderBy, columns), belongsTo: childProgramsOf, request: toPageRequest(page),
+    }, program.id);
     return toConnection(rows, countTotal);
   }
 
@@ -97,7 +97,7 @@ export class ProgramResolver {
     @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
-    const { page: rows, countTotal } = await loadNestedList<FacilityRow & { role: ProgramFacilityRole }>(context, programFacilities({ role, filter, orderBy, ...page }, info), program.id);
+    const { page: rows, countTotal } = await loadNestedPage<FacilityRow & { role: ProgramFacilityRole }>(context, programFacilities({ role, filter, orderBy, ...page }, info), program.id);
     // The row is the facility (its extra role column is never read as a facility field): no copy per edge.
     return toConnectionWith(rows, countTotal, (row) => ({ node: row as FacilityRow, role: row.role }));
   }
@@ -111,7 +111,7 @@ export class ProgramResolver {
     @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
-    const { page: rows, countTotal } = await loadNestedList<ObservationRow>(context, figuresAbout('program', { filter, orderBy, ...page }, info), program.id);
+    const { page: rows, countTotal } = await loadNestedPage<ObservationRow>(context, figuresAbout('program', { filter, orderBy, ...page }, info), program.id);
     return toConnection(rows, countTotal);
   }
 

@@ -8,7 +8,7 @@ import { composed, inRange, intervalOf } from '../../graphql/filters.js';
 import { ALL_COLUMNS, RowProjection, type Projection } from '../../graphql/projection.js';
 import { References } from '../../graphql/references.js';
 import type { BelongsTo, ListQuery } from '../../graphql/relay/keyset.js';
-import { loadGroupedByKey, loadRowsBy, type NestedPage } from '../../graphql/relay/load.js';
+import { loadGroupedByKey, loadRowsBy, rowsByKeyQuery, type NestedPage } from '../../graphql/relay/load.js';
 import { toPageRequest, type ForwardPageArgs } from '../../graphql/relay/pageArgs.js';
 import { divisionSubtreeIds } from '../places/subtree.js';
 import { matchesText, relevanceKey, searchTerms } from '../search/match.js';
@@ -36,6 +36,8 @@ export const observationProjection = new RowProjection(propertiesOf(observations
 const observationTable = tableAs(observations, o);
 const indicatorColumns = columnsOf(indicators, i);
 const indicatorTable = tableAs(indicators, i);
+/** A whole indicator row, as single indicators are loaded. */
+const wholeIndicator = { columns: indicatorColumns, from: indicatorTable };
 export const indicatorTextColumns = ['name_zh', 'name_en', 'description_zh', 'description_en'];
 export const observationTextColumns = ['label_zh', 'label_en', 'quote'];
 
@@ -130,13 +132,13 @@ export function indicatorList(filter?: IndicatorFilter | null, orderBy?: Indicat
 }
 
 /** The indicator with this code, as a statement of its own (loadWithNestedPage). */
-export const indicatorWithCode = (code: string) => sql`select ${indicatorColumns} from ${indicatorTable} where ${col(i, 'code')} = ${code}`;
+export const indicatorWithCode = (code: string) => rowsByKeyQuery(wholeIndicator, col(i, 'code'), [code]);
 
 export const indicatorById = (context: Context) =>
-  loadRowsBy<number, IndicatorRow>(context, 'indicator.id', { columns: indicatorColumns, from: indicatorTable }, col(i, 'id'), (row) => row.id);
+  loadRowsBy<number, IndicatorRow>(context, 'indicator.id', wholeIndicator, col(i, 'id'), (row) => row.id);
 
 export const indicatorByCode = (context: Context) =>
-  loadRowsBy<string, IndicatorRow>(context, 'indicator.code', { columns: indicatorColumns, from: indicatorTable }, col(i, 'code'), (row) => row.code);
+  loadRowsBy<string, IndicatorRow>(context, 'indicator.code', wholeIndicator, col(i, 'code'), (row) => row.code);
 
 export const observationById = (context: Context) =>
   loadRowsBy<number, ObservationRow>(context, 'observation.id', { columns: observationColumns.all, from: observationTable }, col(o, 'id'), (row) => row.id);

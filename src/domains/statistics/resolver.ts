@@ -4,7 +4,7 @@ import type { Context } from '../../graphql/context.js';
 import { toGlobalId } from '../../graphql/globalId.js';
 import { Language, inLanguage } from '../../graphql/language.js';
 import { toConnection } from '../../graphql/relay/connection.js';
-import { loadNestedList, loadNestedPage, loadRootPage } from '../../graphql/relay/load.js';
+import { loadNestedPage, loadRootPage } from '../../graphql/relay/load.js';
 import { lookUpWithList, type NestedListOf } from '../../graphql/lookAhead.js';
 import { ForwardPageArgs, PageArgs, toPageRequest } from '../../graphql/relay/pageArgs.js';
 import { LanguageArg } from '../../graphql/text.js';
@@ -65,11 +65,10 @@ export class IndicatorResolver {
     @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
-    const projection = observationProjection.forObject(info);
-    const { page } = await loadNestedPage<ObservationRow>(
-      context, `indicator.latest:${divisionCode}`, projection, (columns) => latestObservationList(divisionCode, columns), observationsAbout('indicator_id'), indicator.id,
-      { size: 1, backward: false, cursor: null },
-    );
+    const { page } = await loadNestedPage<ObservationRow>(context, {
+      shape: `indicator.latest:${divisionCode}`, projection: observationProjection.forObject(info),
+      list: (columns) => latestObservationList(divisionCode, columns), belongsTo: observationsAbout('indicator_id'), request: { size: 1, backward: false, cursor: null },
+    }, indicator.id);
     return page.rows[0]?.row ?? null;
   }
 
@@ -82,7 +81,7 @@ export class IndicatorResolver {
     @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
-    const { page: rows, countTotal } = await loadNestedList<ObservationRow>(context, indicatorFigures({ filter, orderBy, ...page }, info), indicator.id);
+    const { page: rows, countTotal } = await loadNestedPage<ObservationRow>(context, indicatorFigures({ filter, orderBy, ...page }, info), indicator.id);
     return toConnection(rows, countTotal);
   }
 }

@@ -16,7 +16,7 @@ export async function loadRootPage<Row>(context: Context, list: ListQuery, reque
 
 /** A nested list as its field asks for it: everything about its page but the parent. */
 export interface NestedPage {
-  /** The list and its arguments; with the projection (which columns) it keys the request's DataLoaders. */
+  /** The list and its arguments (`program.facilities:[…]`); with the projection it keys the request's DataLoaders. */
   shape: string;
   projection: Projection;
   list: (projection: Projection) => ListQuery;
@@ -27,30 +27,17 @@ export interface NestedPage {
 /**
  * One page of a nested list (a program's facilities, a division's children…). Every parent asking for the
  * same list with the same arguments in one request shares one SQL statement, and one more for totals.
- * `shape` names the list and its arguments; with the projection (which columns) it keys the request's
- * DataLoaders, so two selections of one list never share rows fetched for the other.
+ * The list's shape and projection key the request's DataLoaders, so two selections of one list never
+ * share rows fetched for the other.
  */
-export function loadNestedPage<Row>(
-  context: Context,
-  shape: string,
-  projection: Projection,
-  list: (projection: Projection) => ListQuery,
-  belongsTo: BelongsTo,
-  parentId: number,
-  request: PageRequest,
-): Promise<{ page: Page<Row>; countTotal: () => Promise<number> }> {
-  const nested: NestedPage = { shape, projection, list, belongsTo, request };
+export function loadNestedPage<Row>(context: Context, nested: NestedPage, parentId: number): Promise<{ page: Page<Row>; countTotal: () => Promise<number> }> {
+  const { shape, projection, list, belongsTo } = nested;
   const totals = context.loaders.get(`count:${shape}`, () => new DataLoader<number, number>(async (parentIds) => {
     const counted = await context.db.rows<{ __parent: number; count: number }>(nestedCountQuery(list(projection), belongsTo, [...parentIds]));
     const byParent = new Map(counted.map((row) => [row.__parent, row.count]));
     return parentIds.map((id) => byParent.get(id) ?? 0);
   }));
   return pageLoader<Row>(context, nested).load(parentId).then((page) => ({ page, countTotal: () => totals.load(parentId) }));
-}
-
-/** loadNestedPage for a list described as a NestedPage. */
-export function loadNestedList<Row>(context: Context, nested: NestedPage, parentId: number): Promise<{ page: Page<Row>; countTotal: () => Promise<number> }> {
-  return loadNestedPage<Row>(context, nested.shape, nested.projection, nested.list, nested.belongsTo, parentId, nested.request);
 }
 
 function pageLoader<Row>(context: Context, nested: NestedPage): DataLoader<number, Page<Row>> {
@@ -106,7 +93,11 @@ export function loadByKey<Key extends string | number, Row>(
   }));
 }
 
-/** Rows of one table by one of its columns: `select <columns> from <from> where <key> in (…keys)`. */
+/** `select <columns> from <from> where <key> in (…keys)`: what loadRowsBy sends, and a root lookup folds in (lookAhead.ts). */
+export const rowsByKeyQuery = (select: { columns: SQL; from: SQL }, keyColumn: SQL, keys: readonly (string | number)[]): SQL =>
+  sql`select ${select.columns} from ${select.from} where ${isAnyOf(keyColumn, keys)}`;
+
+/** Rows of one table by one of its columns, batched per request. */
 export function loadRowsBy<Key extends string | number, Row>(
   context: Context,
   shape: string,
@@ -114,7 +105,7 @@ export function loadRowsBy<Key extends string | number, Row>(
   keyColumn: SQL,
   keyOf: (row: Row) => Key,
 ): DataLoader<Key, Row | null> {
-  return loadByKey<Key, Row>(context, shape, (keys) => sql`select ${select.columns} from ${select.from} where ${isAnyOf(keyColumn, keys)}`, keyOf);
+  return loadByKey<Key, Row>(context, shape, (keys) => rowsByKeyQuery(select, keyColumn, keys), keyOf);
 }
 
 /** Many rows per key (citations of a facility, observations of a conflict group), batched per request. */
