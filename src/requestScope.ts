@@ -11,6 +11,8 @@ export interface RequestScope {
   /** When the request came in (Date.now()). */
   startedAt: number;
   sqlStatements: number;
+  /** Who ran the operation: Apollo, or the endpoint itself for a query Apollo ran before (provenAnswer.ts). */
+  ranBy?: 'apollo' | 'proven';
   /** Set when the database could not be reached while serving the request: the endpoint answers 503. */
   databaseUnavailable?: boolean;
 }

@@ -16,9 +16,38 @@ import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 type Gateway = ApolloServerOptionsWithGateway<Record<string, unknown>>['gateway'];
 type GatewayExecutor = NonNullable<Awaited<ReturnType<Gateway['load']>>['executor']>;
 type Selections = Parameters<GatewayExecutor>[0]['operation']['selectionSet']['selections'];
+type Operation = Parameters<GatewayExecutor>[0]['operation'];
 
-export function compiledExecution(schema: GraphQLSchema): Gateway {
+/** A query Apollo has parsed, validated and handed over once, compiled: its text runs again without Apollo. */
+export interface ProvenQuery {
+  operation: Operation;
+  compiled: CompiledQuery;
+}
+
+export interface CompiledExecution {
+  /** Apollo's hook for another executor. */
+  gateway: Gateway;
+  /** The proven query for this text and operation name, if Apollo has run it before. */
+  proven(text: string, operationName: string | undefined): ProvenQuery | undefined;
+}
+
+// Texts whose compiled query is kept for running again; the oldest goes first past this many.
+const MAX_PROVEN_TEXTS = 1000;
+
+export function compiledExecution(schema: GraphQLSchema): CompiledExecution {
   const compiled = new WeakMap<DocumentNode, Map<string, CompiledQuery>>();
+  const provenByText = new Map<string, Map<string, ProvenQuery>>();
+
+  // Only queries: a text Apollo accepted as a query over POST is one over GET too, and runs no writes.
+  const remember = (text: string, operationName: string | undefined, proven: ProvenQuery) => {
+    if (proven.operation.operation !== 'query') return;
+    let byOperation = provenByText.get(text);
+    if (!byOperation) {
+      if (provenByText.size >= MAX_PROVEN_TEXTS) provenByText.delete(provenByText.keys().next().value!);
+      provenByText.set(text, (byOperation = new Map()));
+    }
+    byOperation.set(operationName ?? '', proven);
+  };
 
   const compiledFor = (document: DocumentNode, operationName: string | undefined) => {
     let byOperation = compiled.get(document);
@@ -40,21 +69,39 @@ export function compiledExecution(schema: GraphQLSchema): Gateway {
     // No operation (an unknown name), introspection, or variables graphql-js would refuse: graphql-js runs
     // it, so errors read as they always have (Apollo recognises its variable errors as BAD_USER_INPUT).
     if (!operation || mayIntrospect(operation.selectionSet.selections)) return interpreted();
-    if (operation.variableDefinitions?.length && 'errors' in getVariableValues(schema, operation.variableDefinitions, variables)) return interpreted();
+    if (variablesRefused(schema, operation, variables)) return interpreted();
     const query = compiledFor(document, operationName);
-    return query ? withGraphQLErrors(await query.query(undefined, context, variables)) : interpreted();
+    if (!query) return interpreted();
+    if (typeof request.query === 'string') remember(request.query, operationName, { operation, compiled: query });
+    return withGraphQLErrors(await query.query(undefined, context, variables));
   };
 
   return {
-    async load() {
-      return { executor };
+    gateway: {
+      async load() {
+        return { executor };
+      },
+      onSchemaLoadOrUpdate(callback) {
+        callback({ apiSchema: schema, coreSupergraphSdl: printSchema(schema) });
+        return () => {};
+      },
+      async stop() {},
     },
-    onSchemaLoadOrUpdate(callback) {
-      callback({ apiSchema: schema, coreSupergraphSdl: printSchema(schema) });
-      return () => {};
-    },
-    async stop() {},
+    proven: (text, operationName) => provenByText.get(text)?.get(operationName ?? ''),
   };
+}
+
+/**
+ * Runs a proven query as the executor above would: undefined when graphql-js refuses the variables (the
+ * executor hands those to graphql-js, whose words Apollo then reports).
+ */
+export async function runProven(schema: GraphQLSchema, proven: ProvenQuery, context: unknown, variables: Record<string, unknown>): Promise<ExecutionResult | undefined> {
+  if (variablesRefused(schema, proven.operation, variables)) return undefined;
+  return withGraphQLErrors(await proven.compiled.query(undefined, context, variables));
+}
+
+function variablesRefused(schema: GraphQLSchema, operation: Operation, variables: Record<string, unknown>): boolean {
+  return !!operation.variableDefinitions?.length && 'errors' in getVariableValues(schema, operation.variableDefinitions, variables);
 }
 
 /** graphql-jit's compilation, or undefined where it throws on a construct it cannot compile. */

@@ -17,16 +17,23 @@ import { HttpError, sendGraphQLErrors, sendHttpError } from './httpErrors.js';
 import { correctedStatus, responseMediaType, statusForRequestErrors } from './mediaTypes.js';
 import type { DataVersionWatcher } from '../cache/dataVersion.js';
 import { etagOf, ResponseCache } from '../cache/responseCache.js';
+import type { CompiledExecution } from '../graphql/compiledExecution.js';
+import { answerProvenQuery, ContentTypesChosen, type FormatError } from './provenAnswer.js';
 
 export interface GraphQLEndpointParts {
   apollo: ApolloServer<Context>;
   schema: GraphQLSchema;
+  /** The executor Apollo runs, which also knows the queries it has run (answered again without Apollo). */
+  execution: CompiledExecution;
+  /** Apollo's formatError, for the answers given without Apollo. */
+  formatError: FormatError;
   db: Database;
   logger: Logger;
   settings: EndpointSettings;
   rateLimiter: RateLimiter;
   persistedQueries: PersistedQueries;
   outage: DatabaseOutage;
+  /** Answer with `x-sql-statements` and `x-ran-by` (tests and benchmarks). */
   sqlCountHeader: boolean;
   dataVersion: DataVersionWatcher;
   /** Undefined: no response cache (RESPONSE_CACHE_MAX_BYTES=0). */
@@ -51,12 +58,14 @@ const RETRY_AFTER_OUTAGE_SECONDS = '5';
  *   5. limits on the document: size, depth, aliases, root fields, page sizes, cost → request error
  *   6. rate limit: the estimated cost is charged to the budget       → 429 with Retry-After
  *   7. Apollo runs it, within the request time limit                 → 503 on timeout or database outage
+ *      (a query Apollo has run before runs again without it: provenAnswer.ts)
  * Nothing before step 7 runs SQL, except looking up an API key. A read answered before at the current data
  * version skips 5 and 7: a matching If-None-Match gets 304, else the cached response is sent.
  */
 export function graphqlEndpoint(parts: GraphQLEndpointParts) {
-  const { apollo, schema, db, settings, rateLimiter, persistedQueries, outage, dataVersion, responseCache } = parts;
+  const { apollo, schema, execution, formatError, db, settings, rateLimiter, persistedQueries, outage, dataVersion, responseCache } = parts;
   const { limits } = settings;
+  const contentTypes = new ContentTypesChosen();
 
   return async function serveGraphQL(request: IncomingMessage, response: ServerResponse, url: URL, requestId: string): Promise<void> {
     const scope: RequestScope = { requestId, startedAt: Date.now(), sqlStatements: 0 };
@@ -66,6 +75,7 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
     const finish = () => {
       for (const [name, value] of headers) response.setHeader(name, value);
       if (parts.sqlCountHeader) response.setHeader('x-sql-statements', String(scope.sqlStatements));
+      if (parts.sqlCountHeader && scope.ranBy) response.setHeader('x-ran-by', scope.ranBy);
     };
     try {
       const params = await readGraphQLParams(request, url, limits.maxBodyBytes);
@@ -99,12 +109,8 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
       await operation.register?.();
       const rateLimit = await rateLimiter.charge(identity, checked.shape?.cost ?? 1);
       headers.push(...rateLimitHeaders(rateLimit));
-      const result = await withinTimeLimit(
-        apollo.executeHTTPGraphQLRequest({
-          httpGraphQLRequest: apolloRequest(request, params, operation.query),
-          context: async () => createContext(requestDb, languageFromHeader(request.headers['accept-language']), scope, { identity, rateLimit }),
-        }),
-      );
+      const context = () => createContext(requestDb, languageFromHeader(request.headers['accept-language']), scope, { identity, rateLimit });
+      const result = await withinTimeLimit(run(request, scope, params, operation.query, context));
       finish();
       await sendApolloResult(request, response, result, scope, operation.query, identity, cache, checked.shape?.cost ?? 1);
     } catch (error) {
@@ -129,6 +135,23 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
       throw error;
     }
   };
+
+  /** The answer to a query Apollo has run before and to this Accept header, else Apollo's (and what it chose is learnt). */
+  async function run(request: IncomingMessage, scope: RequestScope, params: GraphQLParams, query: string | undefined, context: () => Context): Promise<HTTPGraphQLResponse> {
+    const proven = query === undefined ? undefined : execution.proven(query, params.operationName);
+    const contentType = proven && contentTypes.of(request.headers.accept);
+    if (proven && contentType) {
+      const answer = await answerProvenQuery(schema, proven, context(), params.variables ?? {}, contentType, formatError);
+      if (answer) {
+        scope.ranBy = 'proven';
+        return answer;
+      }
+    }
+    scope.ranBy = 'apollo';
+    const answer = await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: apolloRequest(request, params, query), context: async () => context() });
+    contentTypes.learn(request.headers.accept, answer);
+    return answer;
+  }
 
   /** Apollo's answer, unless the time limit passes or an outage is found first (then a 503). */
   async function withinTimeLimit(execution: Promise<HTTPGraphQLResponse>): Promise<HTTPGraphQLResponse> {

@@ -25,7 +25,7 @@ import { readinessOf } from './health.js';
 export interface HttpServerOptions {
   db: Database;
   logger: Logger;
-  /** Answer with an `x-sql-statements` header (tests and benchmarks). */
+  /** Answer with `x-sql-statements` (and `x-ran-by`) headers (tests and benchmarks). */
   sqlCountHeader?: boolean;
   /** Limits, rate limits, Redis, allow-list; read from the environment (src/config.ts) when not given. */
   settings?: EndpointSettings;
@@ -48,8 +48,10 @@ export interface MinshengServer {
 export async function createHttpServer({ db, logger, sqlCountHeader = false, settings = loadConfig().endpoint, ...options }: HttpServerOptions): Promise<MinshengServer> {
   const outage = options.outage ?? new DatabaseOutage(db, logger);
   const schema = graphqlSchema();
+  const execution = compiledExecution(schema);
+  const formatError = formatGraphQLError(logger, (error, requestStartedAt) => outage.report(error, requestStartedAt));
   const apollo = new ApolloServer<Context>({
-    gateway: compiledExecution(schema),
+    gateway: execution.gateway,
     introspection: true,
     includeStacktraceInErrorResponses: false,
     // main.ts owns SIGTERM/SIGINT and stops everything in order. Apollo's own handler, racing ours, left
@@ -59,7 +61,7 @@ export async function createHttpServer({ db, logger, sqlCountHeader = false, set
     csrfPrevention: false,
     // Persisted queries are resolved before the limits are checked (src/access/persistedQueries.ts).
     persistedQueries: false,
-    formatError: formatGraphQLError(logger, (error, requestStartedAt) => outage.report(error, requestStartedAt)),
+    formatError,
     // The cache-control plugin wraps every field's resolver to compute hints nobody here reads; the response
     // cache and Cache-Control are ours (src/cache, graphqlEndpoint.ts).
     plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), errorsKnowTheirRequest],
@@ -77,7 +79,7 @@ export async function createHttpServer({ db, logger, sqlCountHeader = false, set
   await dataVersion.start();
   const responseCache = settings.responseCacheMaxBytes > 0 ? new ResponseCache(settings.responseCacheMaxBytes) : undefined;
   if (responseCache) dataVersion.onChange(() => responseCache.clear());
-  const serveGraphQL = graphqlEndpoint({ apollo, schema, db, logger, settings, rateLimiter, persistedQueries, outage, sqlCountHeader, dataVersion, responseCache });
+  const serveGraphQL = graphqlEndpoint({ apollo, schema, execution, formatError, db, logger, settings, rateLimiter, persistedQueries, outage, sqlCountHeader, dataVersion, responseCache });
 
   async function handle(request: IncomingMessage, response: ServerResponse) {
     const requestId = validRequestId(request.headers['x-request-id']) ?? randomUUID();
