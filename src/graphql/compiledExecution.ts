@@ -1,6 +1,7 @@
 import type { ApolloServerOptionsWithGateway } from '@apollo/server';
 import { execute, getVariableValues, GraphQLError, printSchema, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+import { ByText } from '../cache/byText.js';
 
 /**
  * Runs operations with graphql-jit instead of graphql-js's interpreter: each document is compiled once
@@ -12,6 +13,9 @@ import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
  * Apollo keeps parsed documents in its own cache, so one document object comes back for one query text:
  * compiled functions are kept per document (and operation name) as long as Apollo keeps the document.
  * Introspection runs on graphql-js, which owns the introspection types.
+ *
+ * A query Apollo has handed over is "proven": its text parsed, validated and named one operation, a query.
+ * The same text and operation name then run again without Apollo (src/http/provenAnswer.ts).
  */
 type Gateway = ApolloServerOptionsWithGateway<Record<string, unknown>>['gateway'];
 type GatewayExecutor = NonNullable<Awaited<ReturnType<Gateway['load']>>['executor']>;
@@ -31,21 +35,18 @@ export interface CompiledExecution {
   proven(text: string, operationName: string | undefined): ProvenQuery | undefined;
 }
 
-// Texts whose compiled query is kept for running again; the oldest goes first past this many.
-const MAX_PROVEN_TEXTS = 1000;
+// How much query text is kept proven (2 Mi characters: thousands of typical queries), the oldest out first.
+const MAX_PROVEN_CHARACTERS = 2 * 2 ** 20;
 
 export function compiledExecution(schema: GraphQLSchema): CompiledExecution {
   const compiled = new WeakMap<DocumentNode, Map<string, CompiledQuery>>();
-  const provenByText = new Map<string, Map<string, ProvenQuery>>();
+  const provenByText = new ByText<Map<string, ProvenQuery>>(MAX_PROVEN_CHARACTERS);
 
   // Only queries: a text Apollo accepted as a query over POST is one over GET too, and runs no writes.
   const remember = (text: string, operationName: string | undefined, proven: ProvenQuery) => {
     if (proven.operation.operation !== 'query') return;
     let byOperation = provenByText.get(text);
-    if (!byOperation) {
-      if (provenByText.size >= MAX_PROVEN_TEXTS) provenByText.delete(provenByText.keys().next().value!);
-      provenByText.set(text, (byOperation = new Map()));
-    }
+    if (!byOperation) provenByText.set(text, (byOperation = new Map()));
     byOperation.set(operationName ?? '', proven);
   };
 

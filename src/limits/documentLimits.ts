@@ -1,4 +1,5 @@
 import { GraphQLError, Lexer, Source, TokenKind, getOperationAST, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { ByText } from '../cache/byText.js';
 import type { EndpointSettings } from '../config.js';
 import { MAX_PAGE_SIZE } from '../graphql/relay/pageArgs.js';
 import { measureOperation, type OperationShape } from './operationShape.js';
@@ -65,8 +66,7 @@ export function checkDocument(schema: GraphQLSchema, text: string, operationName
  * Clients send the same few documents again and again: each text is lexed and parsed once, then its
  * syntax tree comes from this bounded map (oldest out first). Only what passed the nesting check is kept.
  */
-const MAX_PARSED_DOCUMENTS = 1000;
-const parsedDocuments = new Map<string, DocumentNode>();
+const parsedDocuments = new ByText<DocumentNode>(2 * 2 ** 20);
 
 function parsedOnce(text: string, maxDepth: number): DocumentNode | undefined {
   const cached = parsedDocuments.get(text);
@@ -81,7 +81,6 @@ function parsedOnce(text: string, maxDepth: number): DocumentNode | undefined {
     if (error instanceof GraphQLError) return undefined;
     throw error;
   }
-  if (parsedDocuments.size >= MAX_PARSED_DOCUMENTS) parsedDocuments.delete(parsedDocuments.keys().next().value!);
   parsedDocuments.set(text, document);
   return document;
 }

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ByText } from '../../src/cache/byText.js';
 import { startApi, type TestApi } from '../support/api.js';
 
 // A query text Apollo has run once is answered again by the endpoint itself (src/http/provenAnswer.ts).
@@ -121,5 +122,22 @@ describe('what only Apollo answers', () => {
     expect(refused.ranBy).toBe('apollo');
     expect(JSON.parse(refused.body).errors[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
     expect(JSON.parse(refused.body).errors[0].message).toMatch(/^Variable "\$n" got invalid value "one"/);
+  });
+});
+
+describe('what is kept per query text', () => {
+  it('is bounded by the texts\' total length, oldest out first; a text set again counts once and becomes the newest', () => {
+    const kept = new ByText<number>(10);
+    kept.set('aaaa', 1);
+    kept.set('bbbb', 2);
+    kept.set('aaaa', 3); // 8 characters, not 12; 'bbbb' is now the oldest
+    kept.set('cc', 4);
+    expect([kept.get('aaaa'), kept.get('bbbb'), kept.get('cc')]).toEqual([3, 2, 4]);
+    kept.set('dd', 5); // 12 > 10: the oldest goes
+    expect([kept.get('aaaa'), kept.get('bbbb'), kept.get('cc'), kept.get('dd')]).toEqual([3, undefined, 4, 5]);
+    kept.set('x'.repeat(50), 6); // longer than the bound alone: kept, everything else goes
+    expect([kept.get('aaaa'), kept.get('cc'), kept.get('dd'), kept.get('x'.repeat(50))]).toEqual([undefined, undefined, undefined, 6]);
+    kept.set('e', 7);
+    expect([kept.get('x'.repeat(50)), kept.get('e')]).toEqual([undefined, 7]);
   });
 });
