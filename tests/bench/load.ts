@@ -10,6 +10,8 @@ export interface LoadSettings {
   connections: number;
   seconds: number;
   warmupSeconds: number;
+  /** Runs per query and server, alternating which server goes first; each number reported is their median. */
+  rounds: number;
 }
 
 export interface LoadResult {
@@ -61,5 +63,29 @@ export async function measure(url: string, operation: Operation, settings: LoadS
     requests: result.requests.total,
     errors: result.errors,
     non2xx: result.non2xx,
+  };
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+
+/**
+ * Several runs of one query on one server as one result: the median of each rate, latency and CPU figure
+ * (one slow or fast run on a shared two-core machine moves none of them), and the sum of the counts.
+ */
+export function medianOfRuns(runs: LoadResult[]): LoadResult {
+  const of = (pick: (run: LoadResult) => number) => median(runs.map(pick));
+  const sum = (pick: (run: LoadResult) => number) => runs.reduce((total, run) => total + pick(run), 0);
+  return {
+    requestsPerSecond: Math.round(of((run) => run.requestsPerSecond)),
+    p50Ms: of((run) => run.p50Ms),
+    p99Ms: of((run) => run.p99Ms),
+    requests: sum((run) => run.requests),
+    errors: sum((run) => run.errors),
+    non2xx: sum((run) => run.non2xx),
+    cpuMsPerRequest: { server: of((run) => run.cpuMsPerRequest.server), postgres: of((run) => run.cpuMsPerRequest.postgres) },
   };
 }

@@ -28,7 +28,7 @@ export interface BenchResult {
   startedAt: string;
   command: string;
   machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; postgres: string };
-  settings: { connections: number; seconds: number; warmupSeconds: number };
+  settings: { connections: number; seconds: number; warmupSeconds: number; rounds: number };
   /** The variables that turned Minsheng's response cache off and on; null: no cache to measure. */
   cacheEnvironments: { off: Record<string, string>; on: Record<string, string> } | null;
   postgraphileSettings: string;

@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --quick] [--scales 10k,1m] [--seconds 10] [--warmup 2] [--connections 10]
+ * npm run bench [-- --quick] [--scales 10k,1m] [--seconds 10] [--warmup 2] [--rounds 3] [--connections 10]
  *                [--cached-env NAME=VALUE ...] [--uncached-env NAME=VALUE ...] [--database-url postgres://…/postgres]
  *
  * Minsheng against PostGraphile 4.14.1 on one PostgreSQL database per scale, query by query, alternating
@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { checkQuery, type QueryCheck } from './check.js';
 import { createBenchDatabase, dropBenchDatabase, postgresVersion, type Scale } from './database.js';
 import { resolveFixture } from './fixtures.js';
-import { measure, type LoadSettings } from './load.js';
+import { measure, medianOfRuns, type LoadResult, type LoadSettings } from './load.js';
 import { describeMachine, readCpu, waitForQuietMachine } from './machine.js';
 import { queryMix } from './queries.js';
 import { growthTable, judgeTargets, scaleTable, targetList, writeJson, type BenchResult, type Measurement, type ScaleResult } from './report.js';
@@ -44,7 +44,9 @@ function parseArguments(argv: string[]) {
     connections: Number(value('connections') ?? 10),
     seconds: Number(value('seconds') ?? (quick ? 5 : 10)),
     warmupSeconds: Number(value('warmup') ?? (quick ? 1 : 2)),
+    rounds: Number(value('rounds') ?? (quick ? 1 : 3)),
   };
+  if (!Number.isInteger(load.rounds) || load.rounds < 1) throw new Error(`--rounds takes a whole number of at least 1; got ${value('rounds')}`);
   const repeated = (name: string) => argv.flatMap((arg, i) => (arg === `--${name}` && argv[i + 1] ? [argv[i + 1]!] : []));
   const cacheFlags = { on: repeated('cached-env'), off: repeated('uncached-env') };
   const serverUrl = value('database-url') ?? process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -76,16 +78,23 @@ async function benchScale(scale: Scale, serverUrl: string, load: LoadSettings, c
 
     const measurements: Measurement[] = [];
     for (const [index, query] of mix.entries()) {
-      // Alternate who goes first, so neither server always runs on a warmer (or more fragmented) PostgreSQL.
-      const order = index % 2 === 0 ? [minsheng, postgraphile, cached] : [postgraphile, minsheng, cached];
-      for (const server of order) {
-        if (!server) continue;
-        const operation = server.name === 'postgraphile' ? query.postgraphile : query.minsheng;
-        const backgroundCpu = await waitForQuietMachine(QUIET_CPU_PERCENT, QUIET_WAIT_SECONDS);
-        const result = await measure(server.url, operation, load, () => readCpu(server.pid));
-        measurements.push({ query: query.name, server: server.name, load: result, rssMb: rssMegabytes(server), backgroundCpu });
-        say(`[${scale.name}] ${query.name} · ${server.name}: ${result.requestsPerSecond} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, `
-          + `${result.errors} errors, ${result.non2xx} non-2xx, CPU ms/request ${result.cpuMsPerRequest.server} + PostgreSQL ${result.cpuMsPerRequest.postgres} (other processes used ${backgroundCpu}% CPU before)`);
+      const runs = new Map<RunningServer, { loads: LoadResult[]; backgroundCpu: number }>();
+      for (let round = 0; round < load.rounds; round++) {
+        // Alternate who goes first, so neither server always runs on a warmer (or more fragmented) PostgreSQL.
+        const order = (index + round) % 2 === 0 ? [minsheng, postgraphile, cached] : [postgraphile, minsheng, cached];
+        for (const server of order) {
+          if (!server) continue;
+          const operation = server.name === 'postgraphile' ? query.postgraphile : query.minsheng;
+          const backgroundCpu = await waitForQuietMachine(QUIET_CPU_PERCENT, QUIET_WAIT_SECONDS);
+          const result = await measure(server.url, operation, load, () => readCpu(server.pid));
+          const seen = runs.get(server) ?? { loads: [], backgroundCpu: 0 };
+          runs.set(server, { loads: [...seen.loads, result], backgroundCpu: Math.max(seen.backgroundCpu, backgroundCpu) });
+          say(`[${scale.name}] ${query.name} · ${server.name}${load.rounds > 1 ? ` (round ${round + 1})` : ''}: ${result.requestsPerSecond} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, `
+            + `${result.errors} errors, ${result.non2xx} non-2xx, CPU ms/request ${result.cpuMsPerRequest.server} + PostgreSQL ${result.cpuMsPerRequest.postgres} (other processes used ${backgroundCpu}% CPU before)`);
+        }
+      }
+      for (const [server, { loads, backgroundCpu }] of runs) {
+        measurements.push({ query: query.name, server: server.name, load: medianOfRuns(loads), rssMb: rssMegabytes(server), backgroundCpu });
       }
     }
     return { scale, fillSeconds: database.fillSeconds, checks, measurements };
@@ -119,7 +128,8 @@ async function main() {
   const sections = [
     `## Minsheng vs PostGraphile 4.14.1 — ${startedAt}`,
     `${result.machine.cpus} × ${result.machine.cpuModel}, ${result.machine.memoryGiB} GiB, Node ${result.machine.node}, PostgreSQL ${result.machine.postgres}; `
-      + `${load.connections} connections, ${load.seconds} s per query and server after ${load.warmupSeconds} s of warm-up.`,
+      + `${load.connections} connections, ${load.seconds} s per query and server after ${load.warmupSeconds} s of warm-up`
+      + `${load.rounds > 1 ? `, ${load.rounds} rounds (each figure the median of the rounds)` : ''}.`,
     ...results.map(scaleTable),
     ...(results.length >= 2 ? [growthTable(results[0]!, results[results.length - 1]!)] : []),
     targetList(result.targets),
