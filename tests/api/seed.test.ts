@@ -1,11 +1,14 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql, TransactionRollbackError } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { connect } from '../../src/db/connection.js';
 import { defaultSeedsDir } from '../../src/db/seed/readSeeds.js';
 import { SeedError, seed } from '../../src/db/seed/index.js';
+import { bumpDataVersion } from '../../src/db/seed/writeSeeds.js';
 import { startApi, type TestApi } from '../support/api.js';
+import { databaseUrl, openTestDatabase, testBackend } from '../support/databases.js';
 
 let api: TestApi;
 let brokenDir: string;
@@ -93,5 +96,36 @@ describe('seeding', () => {
     writeFileSync(path.join(brokenDir, 'programs.json'), '[{"slug": ');
     const message = ((await seed(api.db, brokenDir).catch((e: unknown) => e)) as Error).message;
     expect(message).toContain('programs.json: not valid JSON');
+  });
+});
+
+// One connection (PGlite) cannot show two sessions at once: PostgreSQL only.
+describe.runIf(testBackend() === 'postgres')('a write in progress', () => {
+  it('does not hold aggregates up: they answer from the yearly totals as they were until it commits', async () => {
+    const db = await openTestDatabase(inject('seeded'));
+    const reader = await startApi({ db });
+    const writer = await connect({ kind: 'postgres', url: databaseUrl(db.name), poolSize: 1 });
+    const aggregate = '{ observationAggregate(groupBy: [YEAR]) { year count } }';
+    try {
+      const before = await reader.data(aggregate);
+      await writer.drizzle.transaction(async (tx) => {
+        await tx.execute(sql`update observations set period_end = period_end + interval '1 year', period_start = period_start + interval '1 year'`);
+        await bumpDataVersion(tx);
+        // A plain REFRESH would keep this waiting until the transaction ends (here: never, so the
+        // statement timeout would answer with an error).
+        const started = Date.now();
+        const during = await reader.query(aggregate);
+        expect(during.body).toEqual({ data: before });
+        expect(Date.now() - started).toBeLessThan(2000);
+        tx.rollback();
+      }).catch((error: unknown) => {
+        if (!(error instanceof TransactionRollbackError)) throw error;
+      });
+      expect(await reader.data(aggregate)).toEqual(before);
+    } finally {
+      await writer.close();
+      await reader.close();
+      await db.close();
+    }
   });
 });
