@@ -11,7 +11,10 @@ import type { ServerName } from './servers.js';
 export interface Measurement {
   query: string;
   server: ServerName;
+  /** The median of the rounds (load.ts). */
   load: LoadResult;
+  /** Each round's own result, in round order. */
+  rounds: LoadResult[];
   rssMb: number;
   /** CPU % that other processes used just before the run (see machine.ts). */
   backgroundCpu: number;
@@ -43,7 +46,27 @@ export interface Target {
 }
 
 const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}×` : '—');
+const times = (value: number) => (Number.isFinite(value) ? `${value.toFixed(2)}×` : '—');
 const find = (scale: ScaleResult, query: string, server: ServerName) => scale.measurements.find((m) => m.query === query && m.server === server);
+const cpuOf = ({ server, postgres }: LoadResult['cpuMsPerRequest']) => server + postgres;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/**
+ * Minsheng against PostGraphile: in each round the two ran back to back, so the ratio of that round's
+ * figures is the comparison a slow minute of the (shared) machine, which slows both, does not move; the
+ * median of those ratios over the rounds.
+ */
+function versus(m: Measurement, p: Measurement): { throughput: number; p99: number; cpu: number } {
+  const paired = m.rounds.length === p.rounds.length && m.rounds.length > 0;
+  const [mine, theirs] = paired ? [m.rounds, p.rounds] : [[m.load], [p.load]];
+  const of = (pick: (run: LoadResult) => number) => median(mine.map((run, i) => pick(run) / pick(theirs[i]!)));
+  return { throughput: of((run) => run.requestsPerSecond), p99: of((run) => run.p99Ms), cpu: of((run) => cpuOf(run.cpuMsPerRequest)) };
+}
 
 function statementsCell(check: QueryCheck | undefined, server: ServerName): string {
   if (!check) return '—';
@@ -66,12 +89,10 @@ export function scaleTable(scale: ScaleResult): string {
     for (const server of ['minsheng', 'minsheng-cached', 'postgraphile'] as const) {
       const m = find(scale, check.query, server);
       if (!m) continue;
-      const cpu = ({ server, postgres }: LoadResult['cpuMsPerRequest']) => server + postgres;
-      const versus = server !== 'postgraphile' && postgraphile
-        ? [ratio(m.load.requestsPerSecond, postgraphile.load.requestsPerSecond), ratio(m.load.p99Ms, postgraphile.load.p99Ms), ratio(cpu(m.load.cpuMsPerRequest), cpu(postgraphile.load.cpuMsPerRequest))]
-        : ['', '', ''];
+      const against = server !== 'postgraphile' && postgraphile ? versus(m, postgraphile) : undefined;
+      const ratios = against ? [times(against.throughput), times(against.p99), times(against.cpu)] : ['', '', ''];
       const cpuCell = `${m.load.cpuMsPerRequest.server.toFixed(2)} + ${m.load.cpuMsPerRequest.postgres.toFixed(2)}`;
-      lines.push(`| ${check.query} | ${server} | ${m.load.requestsPerSecond} | ${m.load.p50Ms} | ${m.load.p99Ms} | ${m.load.errors} / ${m.load.non2xx} | ${statementsCell(check, server)} | ${cpuCell} | ${m.rssMb} | ${versus.join(' | ')} | ${m.backgroundCpu} |`);
+      lines.push(`| ${check.query} | ${server} | ${m.load.requestsPerSecond} | ${m.load.p50Ms} | ${m.load.p99Ms} | ${m.load.errors} / ${m.load.non2xx} | ${statementsCell(check, server)} | ${cpuCell} | ${m.rssMb} | ${ratios.join(' | ')} | ${m.backgroundCpu} |`);
     }
   }
   const warnings = scale.checks.flatMap((c) => c.warnings.map((w) => `- ${c.query}: ${w}`));
@@ -108,9 +129,10 @@ export function judgeTargets(scales: ScaleResult[], cached: boolean): Target[] {
     const sql: string[] = [];
     for (const check of scale.checks) {
       const [m, c, p] = (['minsheng', 'minsheng-cached', 'postgraphile'] as const).map((s) => find(scale, check.query, s));
-      if (m && p && m.load.requestsPerSecond < p.load.requestsPerSecond) throughput.push(`${check.query} ${ratio(m.load.requestsPerSecond, p.load.requestsPerSecond)}`);
-      if (m && p && m.load.p99Ms > p.load.p99Ms) tail.push(`${check.query} ${m.load.p99Ms} vs ${p.load.p99Ms} ms`);
-      if (c && p && c.load.requestsPerSecond < 3 * p.load.requestsPerSecond) cachedMisses.push(`${check.query} ${ratio(c.load.requestsPerSecond, p.load.requestsPerSecond)}`);
+      const uncached = m && p ? versus(m, p) : undefined;
+      if (uncached && uncached.throughput < 1) throughput.push(`${check.query} ${times(uncached.throughput)}`);
+      if (uncached && uncached.p99 > 1) tail.push(`${check.query} ${times(uncached.p99)} (medians ${m!.load.p99Ms} vs ${p!.load.p99Ms} ms)`);
+      if (c && p && versus(c, p).throughput < 3) cachedMisses.push(`${check.query} ${times(versus(c, p).throughput)}`);
       const { expected, ...s } = check.statements;
       // An upper bound (no N+1), the same at any page size: a lookup may share its nested list's statement.
       if (s.minsheng == null || s.minsheng > expected || s.minshengSmallPage !== s.minsheng) sql.push(`${check.query} ${s.minsheng} (${s.minshengSmallPage} at first: 5), at most ${expected}`);

@@ -94,7 +94,7 @@ async function benchScale(scale: Scale, serverUrl: string, load: LoadSettings, c
         }
       }
       for (const [server, { loads, backgroundCpu }] of runs) {
-        measurements.push({ query: query.name, server: server.name, load: medianOfRuns(loads), rssMb: rssMegabytes(server), backgroundCpu });
+        measurements.push({ query: query.name, server: server.name, load: medianOfRuns(loads), rounds: loads, rssMb: rssMegabytes(server), backgroundCpu });
       }
     }
     return { scale, fillSeconds: database.fillSeconds, checks, measurements };
