@@ -51,6 +51,16 @@ async function twice(request: Request): Promise<[Answer, Answer]> {
   return [first, second];
 }
 
+/** A test per request: sent twice, the same answer both times, the second given by `ranBy`. */
+function secondAnsweredBy(ranBy: 'proven' | 'apollo', requests: [string, Request][]) {
+  for (const [name, request] of requests) {
+    it(name, async () => {
+      const [, second] = await twice(request);
+      expect(second.ranBy).toBe(ranBy);
+    });
+  }
+}
+
 const JSON_TYPE = 'application/json';
 const GRAPHQL_RESPONSE = 'application/graphql-response+json';
 
@@ -66,12 +76,7 @@ describe('a query Apollo has run before is answered again without it, the same t
     ['a resolver error under graphql-response+json', { query: '{ facilities(after: "not-a-cursor") { totalCount } }', accept: GRAPHQL_RESPONSE }],
     ['a value the database refuses', { query: 'query ($q: String!) { facilities(filter: { search: $q }) { totalCount } }', variables: { q: 'a\u0000b' }, accept: JSON_TYPE }],
   ];
-  for (const [name, request] of answeredDirectly) {
-    it(name, async () => {
-      const [, second] = await twice(request);
-      expect(second.ranBy).toBe('proven');
-    });
-  }
+  secondAnsweredBy('proven', answeredDirectly);
 
   it('each operation of a document by its name', async () => {
     const query = 'query Slugs { facilities(first: 2) { nodes { slug } } } query Codes { indicators(first: 2) { nodes { code } } }';
@@ -108,12 +113,7 @@ describe('what only Apollo answers', () => {
     ['a validation error', { query: '{ facilities { nope } }', accept: JSON_TYPE }],
     ['an Accept header Apollo refuses', { query: '{ indicators(first: 1) { totalCount } }', accept: 'text/html' }],
   ];
-  for (const [name, request] of apolloOnly) {
-    it(name, async () => {
-      const [, second] = await twice(request);
-      expect(second.ranBy).toBe('apollo');
-    });
-  }
+  secondAnsweredBy('apollo', apolloOnly);
 
   it('a proven query whose variables stop coercing goes back to Apollo, and its own words', async () => {
     const query = 'query ($n: Int!) { programs(first: $n) { totalCount } }';
