@@ -1,7 +1,8 @@
 /**
- * Values kept per GraphQL document text (its syntax tree, its compiled query), oldest out first. The bound
+ * Values kept per text a client sent (a document's syntax tree or compiled query, an Accept header's
+ * content type), oldest out first. The bound
  * is on the texts' total length, not their number: a document may be up to MAX_DOCUMENT_BYTES long, and
- * what is kept for it grows with it, so a thousand large documents must not hold a thousand times that.
+ * what is kept for it grows with it, so a thousand large texts must not hold a thousand times that.
  */
 export class ByText<Value> {
   private readonly values = new Map<string, Value>();

@@ -153,21 +153,21 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
     return answer;
   }
 
-  /** Apollo's answer, unless the time limit passes or an outage is found first (then a 503). */
-  async function withinTimeLimit(execution: Promise<HTTPGraphQLResponse>): Promise<HTTPGraphQLResponse> {
+  /** The answer, unless the time limit passes or an outage is found first (then a 503). */
+  async function withinTimeLimit(answer: Promise<HTTPGraphQLResponse>): Promise<HTTPGraphQLResponse> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         reject(new HttpError(503, `The request ran past the time limit of ${limits.requestTimeoutMs} ms and was stopped. Ask for less per request.`, { code: 'REQUEST_TIMEOUT', limit: limits.requestTimeoutMs }, [['retry-after', '1']]));
       }, limits.requestTimeoutMs);
     });
-    execution.catch(() => {}); // graphql-js cannot be interrupted: what finishes after the answer is dropped
+    answer.catch(() => {}); // execution cannot be interrupted: what finishes after the time limit is dropped
     let stopWatching = () => {};
     const outageFound = new Promise<never>((_, reject) => {
       stopWatching = outage.watchForOutage(() => reject(databaseUnavailable()));
     });
     try {
-      return await Promise.race([execution, timeout, outageFound]);
+      return await Promise.race([answer, timeout, outageFound]);
     } finally {
       clearTimeout(timer);
       stopWatching();
