@@ -120,12 +120,14 @@ type Transaction = Parameters<Parameters<Database['drizzle']['transaction']>[0]>
 
 /**
  * Every write bumps the data version (caches and ETags key on it), and recomputes what is derived from
- * the figures (drizzle/0008: the yearly totals aggregates read) in the same transaction. CONCURRENTLY:
- * aggregates keep reading the totals they had until the write commits, rather than wait for it
- * (drizzle/0009 gives the view the unique index that takes).
+ * the figures (drizzle/0008 and 0010: the yearly totals aggregates read; the second is summed from the
+ * first, so it comes second) in the same transaction. CONCURRENTLY: aggregates keep reading the totals
+ * they had until the write commits, rather than wait for it (drizzle/0009 and 0010 give the views the
+ * unique indexes that takes).
  */
 export async function bumpDataVersion(tx: Transaction | Database['drizzle']): Promise<void> {
   await tx.execute(sql`refresh materialized view concurrently "observation_yearly_totals"`);
+  await tx.execute(sql`refresh materialized view concurrently "observation_indicator_yearly_totals"`);
   await tx
     .insert(datasetState)
     .values({ singleton: true, dataVersion: 1 })

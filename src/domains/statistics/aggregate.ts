@@ -99,29 +99,41 @@ const value = col('o', 'value');
 const everyFigure = figureSource(tableAs(observations, 'o'), sql`extract(year from ${col('o', 'period_end')})::int`,
   sql`count(*)::int as "count", sum(${value}) as "sum", avg(${value}) as "avg", min(${value}) as "min", max(${value}) as "max", ${unitSet}`);
 
-/** drizzle/0008: one row per indicator, area, year and filterable attribute, with count, sum, min, max. */
+// The yearly totals' own count, sum, minimum and maximum added up again per group.
 const [count, sum] = [col('o', 'count'), col('o', 'sum')];
-const yearlyTotals = figureSource(sql`"observation_yearly_totals" as "o"`, col('o', 'year'),
-  sql`coalesce(sum(${count}), 0)::int as "count", sum(${sum}) as "sum", sum(${sum}) / sum(${count}) as "avg",
-    min(${col('o', 'min')}) as "min", max(${col('o', 'max')}) as "max", ${unitSet}`);
+const totalsOfTotals = sql`coalesce(sum(${count}), 0)::int as "count", sum(${sum}) as "sum", sum(${sum}) / sum(${count}) as "avg",
+  min(${col('o', 'min')}) as "min", max(${col('o', 'max')}) as "max", ${unitSet}`;
 
-// The filter fields the yearly totals keep; any other (search, key, value, periods) needs every figure.
-const keptByTotals = new Set(['indicatorCode', 'domain', 'unit', 'divisionCode', 'facilitySlug', 'programSlug', 'hasFacility', 'hasProgram', 'measure', 'status', 'qualifier', 'conflicting']);
+/** drizzle/0008: one row per indicator, area, year and filterable attribute, with count, sum, min, max. */
+const yearlyTotals = figureSource(sql`"observation_yearly_totals" as "o"`, col('o', 'year'), totalsOfTotals);
 
-function answeredByTotals(filter: ObservationFilter | null | undefined): boolean {
+/** drizzle/0010: the same per indicator, year, unit, measure and status only (no area: no DIVISION group). */
+const indicatorYearlyTotals = figureSource(sql`"observation_indicator_yearly_totals" as "o"`, col('o', 'year'), totalsOfTotals);
+
+// The filter fields each rollup keeps; any other (search, key, value, periods) needs every figure.
+const keptByYearlyTotals = new Set(['indicatorCode', 'domain', 'unit', 'divisionCode', 'facilitySlug', 'programSlug', 'hasFacility', 'hasProgram', 'measure', 'status', 'qualifier', 'conflicting']);
+const keptByIndicatorYearlyTotals = new Set(['indicatorCode', 'domain', 'unit', 'measure', 'status']);
+
+function namesOnly(kept: ReadonlySet<string>, filter: ObservationFilter | null | undefined): boolean {
   if (!filter) return true;
   return Object.entries(filter).every(([field, given]) => {
     if (given == null) return true;
-    if (field === 'and' || field === 'or') return (given as ObservationFilter[]).every(answeredByTotals);
-    if (field === 'not') return answeredByTotals(given as ObservationFilter);
-    return keptByTotals.has(field);
+    if (field === 'and' || field === 'or') return (given as ObservationFilter[]).every((part) => namesOnly(kept, part));
+    if (field === 'not') return namesOnly(kept, given as ObservationFilter);
+    return kept.has(field);
   });
+}
+
+/** The smallest source that holds the answer: the coarser rollup, the finer one, or the figures themselves. */
+function figureSourceFor(filter: ObservationFilter | null | undefined, groupBy: ObservationGroupBy[]): FigureSource {
+  if (!groupBy.includes(ObservationGroupBy.DIVISION) && namesOnly(keptByIndicatorYearlyTotals, filter)) return indicatorYearlyTotals;
+  return namesOnly(keptByYearlyTotals, filter) ? yearlyTotals : everyFigure;
 }
 
 /** One statement: the groups of the figures the filter selects, in key order. */
 export async function aggregateObservations(context: Context, filter: ObservationFilter | null, groupBy: ObservationGroupBy[]): Promise<ObservationGroupRow[]> {
-  const source = answeredByTotals(filter) ? yearlyTotals : everyFigure;
   const distinct = [...new Set(groupBy)];
+  const source = figureSourceFor(filter, distinct);
   const references = new References();
   const where = observationConditions(filter, 'o', references);
   const keys = Object.values(ObservationGroupBy).map((by) => (distinct.includes(by) ? source.groupKeys[by].selected : source.groupKeys[by].absent));
