@@ -1,4 +1,5 @@
 import type DataLoader from 'dataloader';
+import type { FieldNode } from 'graphql';
 import type { Identity } from '../access/identity.js';
 import type { RateLimitStatus } from '../access/rateLimit.js';
 import type { Database } from '../db/connection.js';
@@ -8,11 +9,25 @@ import { Language } from './language.js';
 /** The request's DataLoaders, made on first use: a request pays only for the loaders it needs. */
 export class LoaderCache {
   private readonly loaders = new Map<string, DataLoader<unknown, unknown>>();
+  // A Map, not a WeakMap: it lives as long as the request, and WeakMaps cost the garbage collector more.
+  private ofField: Map<readonly FieldNode[], unknown> | undefined;
 
   get<K, V>(shape: string, make: () => DataLoader<K, V>): DataLoader<K, V> {
     let loader = this.loaders.get(shape);
     if (!loader) this.loaders.set(shape, (loader = make() as DataLoader<unknown, unknown>));
     return loader as DataLoader<K, V>;
+  }
+
+  /**
+   * What one field of the document needs for this request, made for its first parent and kept for the
+   * others (`info.fieldNodes` is the same array for every parent of a list). Only for what depends on the
+   * field's arguments and selection alone, never on the parent.
+   */
+  perField<T>(fieldNodes: readonly FieldNode[], make: () => T): T {
+    this.ofField ??= new Map();
+    let made = this.ofField.get(fieldNodes) as T | undefined;
+    if (made === undefined) this.ofField.set(fieldNodes, (made = make()));
+    return made;
   }
 }
 

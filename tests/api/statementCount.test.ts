@@ -48,3 +48,25 @@ describe('SQL statements per request', () => {
     expect(statements).toBe(10);
   });
 });
+
+describe('a nested list asked twice under every parent', () => {
+  // Its description and loaders are worked out once per field of the document (load.ts): two aliases of
+  // one list with different arguments must each get their own pages, under every parent, whoever runs the
+  // document (Apollo the first time, the compiled path after).
+  const both = `{ programs(first: 20, filter: { kind: [SCHOOL_GROUP, ALLIANCE] }) { nodes { slug
+      a: facilities(first: 1) { totalCount nodes { slug } }
+      b: facilities(first: 3, orderBy: [{ field: SLUG, direction: DESC }]) { totalCount nodes { slug } } } } }`;
+  const alone = (args: string) => `{ programs(first: 20, filter: { kind: [SCHOOL_GROUP, ALLIANCE] }) { nodes { slug
+      facilities${args} { totalCount nodes { slug } } } } }`;
+
+  it('gives each alias the pages it gives alone', async () => {
+    const a = (await api.data(alone('(first: 1)'))).programs.nodes;
+    const b = (await api.data(alone('(first: 3, orderBy: [{ field: SLUG, direction: DESC }])'))).programs.nodes;
+    expect(a.filter((program: { facilities: { nodes: unknown[] } }) => program.facilities.nodes.length > 0).length).toBeGreaterThan(2);
+    for (let sent = 0; sent < 2; sent++) {
+      const together = (await api.data(both)).programs.nodes;
+      expect(together.map((p: { slug: string; a: unknown }) => ({ slug: p.slug, facilities: p.a }))).toEqual(a);
+      expect(together.map((p: { slug: string; b: unknown }) => ({ slug: p.slug, facilities: p.b }))).toEqual(b);
+    }
+  });
+});

@@ -97,7 +97,7 @@ export class FacilityResolver {
     @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
-    const { page: rows, countTotal } = await loadNestedPage<ProgramRow>(context, facilityPrograms({ filter, orderBy, ...page }, info), facility.id);
+    const { page: rows, countTotal } = await loadNestedPage<ProgramRow>(context, info, () => facilityPrograms({ filter, orderBy, ...page }, info), facility.id);
     return toConnection(rows, countTotal);
   }
 
@@ -110,7 +110,7 @@ export class FacilityResolver {
     @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
-    const { page: rows, countTotal } = await loadNestedPage<ObservationRow>(context, figuresAbout('facility', { filter, orderBy, ...page }, info), facility.id);
+    const { page: rows, countTotal } = await loadNestedPage<ObservationRow>(context, info, () => figuresAbout('facility', { filter, orderBy, ...page }, info), facility.id);
     return toConnection(rows, countTotal);
   }
 

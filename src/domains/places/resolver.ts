@@ -57,11 +57,12 @@ export class DivisionResolver {
     @Root() division: DivisionRow,
     @Arg('filter', () => DivisionFilter, { nullable: true, description: 'Which divisions.' }) filter: DivisionFilter | null,
     @Args(() => ForwardPageArgs) page: ForwardPageArgs,
+    @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
-    const { page: rows, countTotal } = await loadNestedPage<DivisionRow>(context, {
+    const { page: rows, countTotal } = await loadNestedPage<DivisionRow>(context, info, () => ({
       shape: `division.children:${JSON.stringify(filter)}`, projection: ALL_COLUMNS, list: () => divisionList(filter), belongsTo: childDivisionOf, request: toPageRequest(page),
-    }, division.id);
+    }), division.id);
     return toConnection(rows, countTotal);
   }
 
@@ -74,10 +75,10 @@ export class DivisionResolver {
     @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
-    const { page: rows, countTotal } = await loadNestedPage<FacilityRow>(context, {
+    const { page: rows, countTotal } = await loadNestedPage<FacilityRow>(context, info, () => ({
       shape: `division.facilities:${JSON.stringify([filter, orderBy])}`, projection: facilityProjection.forConnection(info),
       list: (columns) => facilityList(filter, orderBy, columns), belongsTo: facilitiesInDivision, request: toPageRequest(page),
-    }, division.id);
+    }), division.id);
     return toConnection(rows, countTotal);
   }
 }
@@ -123,10 +124,10 @@ export class OrganizationResolver {
     @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
-    const { page: rows, countTotal } = await loadNestedPage<FacilityRow>(context, {
+    const { page: rows, countTotal } = await loadNestedPage<FacilityRow>(context, info, () => ({
       shape: `organization.facilities:${JSON.stringify([filter, orderBy])}`, projection: facilityProjection.forConnection(info),
       list: (columns) => facilityList(filter, orderBy, columns), belongsTo: facilitiesOperatedBy, request: toPageRequest(page),
-    }, organization.id);
+    }), organization.id);
     return toConnection(rows, countTotal);
   }
 
@@ -139,10 +140,10 @@ export class OrganizationResolver {
     @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
-    const { page: rows, countTotal } = await loadNestedPage<ProgramRow>(context, {
+    const { page: rows, countTotal } = await loadNestedPage<ProgramRow>(context, info, () => ({
       shape: `organization.programs:${JSON.stringify([filter, orderBy])}`, projection: programProjection.forConnection(info),
       list: (columns) => programList(filter, orderBy, columns), belongsTo: programsLedBy, request: toPageRequest(page),
-    }, organization.id);
+    }), organization.id);
     return toConnection(rows, countTotal);
   }
 }

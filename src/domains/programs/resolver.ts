@@ -80,10 +80,10 @@ export class ProgramResolver {
     @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
-    const { page: rows, countTotal } = await loadNestedPage<ProgramRow>(context, {
+    const { page: rows, countTotal } = await loadNestedPage<ProgramRow>(context, info, () => ({
       shape: `program.children:${JSON.stringify([filter, orderBy])}`, projection: programProjection.forConnection(info),
       list: (columns) => programList(filter, orderBy, columns), belongsTo: childProgramsOf, request: toPageRequest(page),
-    }, program.id);
+    }), program.id);
     return toConnection(rows, countTotal);
   }
 
@@ -97,7 +97,7 @@ export class ProgramResolver {
     @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
-    const { page: rows, countTotal } = await loadNestedPage<FacilityRow & { role: ProgramFacilityRole }>(context, programFacilities({ role, filter, orderBy, ...page }, info), program.id);
+    const { page: rows, countTotal } = await loadNestedPage<FacilityRow & { role: ProgramFacilityRole }>(context, info, () => programFacilities({ role, filter, orderBy, ...page }, info), program.id);
     // The row is the facility (its extra role column is never read as a facility field): no copy per edge.
     return toConnectionWith(rows, countTotal, (row) => ({ node: row as FacilityRow, role: row.role }));
   }
@@ -111,7 +111,7 @@ export class ProgramResolver {
     @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
-    const { page: rows, countTotal } = await loadNestedPage<ObservationRow>(context, figuresAbout('program', { filter, orderBy, ...page }, info), program.id);
+    const { page: rows, countTotal } = await loadNestedPage<ObservationRow>(context, info, () => figuresAbout('program', { filter, orderBy, ...page }, info), program.id);
     return toConnection(rows, countTotal);
   }
 

@@ -65,10 +65,10 @@ export class IndicatorResolver {
     @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
-    const { page } = await loadNestedPage<ObservationRow>(context, {
+    const { page } = await loadNestedPage<ObservationRow>(context, info, () => ({
       shape: `indicator.latest:${divisionCode}`, projection: observationProjection.forObject(info),
       list: (columns) => latestObservationList(divisionCode, columns), belongsTo: observationsAbout('indicator_id'), request: { size: 1, backward: false, cursor: null },
-    }, indicator.id);
+    }), indicator.id);
     return page.rows[0]?.row ?? null;
   }
 
@@ -81,7 +81,7 @@ export class IndicatorResolver {
     @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
-    const { page: rows, countTotal } = await loadNestedPage<ObservationRow>(context, indicatorFigures({ filter, orderBy, ...page }, info), indicator.id);
+    const { page: rows, countTotal } = await loadNestedPage<ObservationRow>(context, info, () => indicatorFigures({ filter, orderBy, ...page }, info), indicator.id);
     return toConnection(rows, countTotal);
   }
 }
