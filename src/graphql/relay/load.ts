@@ -34,7 +34,8 @@ export interface NestedPage {
  * `nested` describes the list; it is called for the first parent only. A field's arguments come from the
  * document and the variables, so the field asks for the same page under each of its 50 parents: its
  * description and loaders are worked out once per request and field (keyed by the field's nodes in the
- * document), not once per parent (the keys' JSON, strings and closures were ~5 % of a nested query's CPU).
+ * document), not once per parent (the keys' JSON, strings and closures made per parent had cost 16–24 % of
+ * the benchmark's nested query's server CPU, measured in alternating runs).
  */
 export function loadNestedPage<Row>(context: Context, info: GraphQLResolveInfo, nested: () => NestedPage, parentId: number): Promise<{ page: Page<Row>; countTotal: () => Promise<number> }> {
   const loaders = context.loaders.perField(info.fieldNodes, () => nestedLoaders<Row>(context, nested()));
