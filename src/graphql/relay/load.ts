@@ -1,11 +1,11 @@
 import DataLoader from 'dataloader';
 import { sql, type SQL } from 'drizzle-orm';
+import type { GraphQLResolveInfo } from 'graphql';
 import { isAnyOf } from '../../db/sqlParts.js';
 import type { Context } from '../context.js';
 import { lookupWithPageQuery, nestedCountQuery, nestedPageQuery, rootCountQuery, rootPageQuery, toPage, type BelongsTo, type ListQuery, type Page } from './keyset.js';
 import type { PageRequest } from './pageArgs.js';
 import type { Projection } from '../projection.js';
-import type { GraphQLResolveInfo } from 'graphql';
 
 /** One page of a top-level list; its total is counted only if asked for. */
 export async function loadRootPage<Row>(context: Context, list: ListQuery, request: PageRequest): Promise<{ page: Page<Row>; countTotal: () => Promise<number> }> {
