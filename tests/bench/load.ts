@@ -96,11 +96,11 @@ export async function measure(url: string, operation: Operation, settings: LoadS
   };
 }
 
-const median = (values: number[]) => {
+export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = sorted.length >> 1;
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
+}
 
 /**
  * Several runs of one query on one server as one result: the median of each rate, latency and CPU figure

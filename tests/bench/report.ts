@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { QueryCheck } from './check.js';
 import type { Scale } from './database.js';
-import type { LoadResult } from './load.js';
+import { median, type LoadResult } from './load.js';
 import type { ServerName } from './servers.js';
 
 export interface Measurement {
@@ -49,12 +49,6 @@ const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}×` : '�
 const times = (value: number) => (Number.isNaN(value) ? '—' : value === Infinity ? '∞' : `${value.toFixed(2)}×`);
 const find = (scale: ScaleResult, query: string, server: ServerName) => scale.measurements.find((m) => m.query === query && m.server === server);
 const cpuOf = ({ server, postgres }: LoadResult['cpuMsPerRequest']) => server + postgres;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-}
 
 /**
  * Minsheng against PostGraphile: in each round the two ran back to back, so the ratio of that round's
@@ -135,7 +129,8 @@ export function judgeTargets(scales: ScaleResult[], cached: boolean): Target[] {
       const uncached = m && p ? versus(m, p) : undefined;
       if (uncached && uncached.throughput < 1) throughput.push(`${check.query} ${times(uncached.throughput)}`);
       if (uncached && uncached.p99 > 1) tail.push(`${check.query} ${times(uncached.p99)} (medians ${m!.load.p99Ms} vs ${p!.load.p99Ms} ms)`);
-      if (c && p && versus(c, p).throughput < 3) cachedMisses.push(`${check.query} ${times(versus(c, p).throughput)}`);
+      const cachedThroughput = c && p ? versus(c, p).throughput : undefined;
+      if (cachedThroughput !== undefined && cachedThroughput < 3) cachedMisses.push(`${check.query} ${times(cachedThroughput)}`);
       const { expected, ...s } = check.statements;
       // An upper bound (no N+1), the same at any page size: a lookup may share its nested list's statement.
       if (s.minsheng == null || s.minsheng > expected || s.minshengSmallPage !== s.minsheng) sql.push(`${check.query} ${s.minsheng} (${s.minshengSmallPage} at first: 5), at most ${expected}`);
