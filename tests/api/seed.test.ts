@@ -105,7 +105,9 @@ describe.runIf(testBackend() === 'postgres')('a write in progress', () => {
     const db = await openTestDatabase(inject('seeded'));
     const reader = await startApi({ db });
     const writer = await connect({ kind: 'postgres', url: databaseUrl(db.name), poolSize: 1 });
-    const aggregate = '{ observationAggregate(groupBy: [YEAR]) { year count } }';
+    // By year alone reads the coarser rollup (drizzle/0010), by division and year the finer one (0008):
+    // each refresh must leave its view readable.
+    const aggregate = '{ byYear: observationAggregate(groupBy: [YEAR]) { year count } byDivision: observationAggregate(groupBy: [DIVISION, YEAR]) { division { code } year count } }';
     try {
       const before = await reader.data(aggregate);
       await writer.drizzle.transaction(async (tx) => {
