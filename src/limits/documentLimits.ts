@@ -66,7 +66,8 @@ export function checkDocument(schema: GraphQLSchema, text: string, operationName
  * Clients send the same few documents again and again: each text is lexed and parsed once, then its
  * syntax tree comes from this bounded map (oldest out first). Only what passed the nesting check is kept.
  */
-const parsedDocuments = new ByText<DocumentNode>(2 * 2 ** 20);
+const MAX_PARSED_CHARACTERS = 2 * 2 ** 20; // of document text: thousands of typical queries
+const parsedDocuments = new ByText<DocumentNode>(MAX_PARSED_CHARACTERS);
 
 function parsedOnce(text: string, maxDepth: number): DocumentNode | undefined {
   const cached = parsedDocuments.get(text);
