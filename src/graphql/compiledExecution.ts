@@ -1,5 +1,8 @@
 import type { ApolloServerOptionsWithGateway } from '@apollo/server';
-import { execute, getVariableValues, GraphQLError, printSchema, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import {
+  execute, getVariableValues, GraphQLError, GraphQLScalarType, GraphQLSchema, Kind, printSchema,
+  type DocumentNode, type ExecutionResult, type OperationDefinitionNode, type VariableDefinitionNode,
+} from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { ByText } from '../cache/byText.js';
 
@@ -13,6 +16,11 @@ import { ByText } from '../cache/byText.js';
  * Apollo keeps parsed documents in its own cache, so one document object comes back for one query text:
  * compiled functions are kept per document (and operation name) as long as Apollo keeps the document.
  * Introspection runs on graphql-js, which owns the introspection types.
+ *
+ * Variables are coerced by graphql-js alone, on every path: graphql-jit compiles a parser per variable type,
+ * and for a recursive input type (every list filter: and/or/not) that compilation never ends (graphql-jit
+ * issue #81). So the document graphql-jit compiles declares each variable as a pass-through scalar, and it
+ * is handed the values graphql-js has already coerced (compiledDocument below).
  *
  * A query Apollo has handed over is "proven": its text parsed, validated and named one operation, a query.
  * The same text and operation name then run again without Apollo (src/http/provenAnswer.ts).
@@ -39,6 +47,7 @@ export interface CompiledExecution {
 const MAX_PROVEN_CHARACTERS = 2 * 2 ** 20;
 
 export function compiledExecution(schema: GraphQLSchema): CompiledExecution {
+  const compileSchema = withCoercedVariableType(schema);
   const compiled = new WeakMap<DocumentNode, Map<string, CompiledQuery>>();
   const provenByText = new ByText<Map<string, ProvenQuery>>(MAX_PROVEN_CHARACTERS);
 
@@ -56,7 +65,7 @@ export function compiledExecution(schema: GraphQLSchema): CompiledExecution {
     const key = operationName ?? '';
     let query = byOperation.get(key);
     if (!query) {
-      const result = compileOrUndefined(schema, document, operationName);
+      const result = compileOrUndefined(compileSchema, compiledDocument(document), operationName);
       if (!result || !isCompiledQuery(result)) return undefined; // graphql-js runs it, and reports any problem its own way
       byOperation.set(key, (query = result));
     }
@@ -70,11 +79,12 @@ export function compiledExecution(schema: GraphQLSchema): CompiledExecution {
     // No operation (an unknown name), introspection, or variables graphql-js would refuse: graphql-js runs
     // it, so errors read as they always have (Apollo recognises its variable errors as BAD_USER_INPUT).
     if (!operation || mayIntrospect(operation.selectionSet.selections)) return interpreted();
-    if (variablesRefused(schema, operation, variables)) return interpreted();
+    const coerced = coercedVariables(schema, operation, variables);
+    if (!coerced) return interpreted();
     const query = compiledFor(document, operationName);
     if (!query) return interpreted();
     if (typeof request.query === 'string') remember(request.query, operationName, { operation, compiled: query });
-    return withGraphQLErrors(await query.query(undefined, context, variables));
+    return withGraphQLErrors(await query.query(undefined, context, coerced));
   };
 
   return {
@@ -97,12 +107,51 @@ export function compiledExecution(schema: GraphQLSchema): CompiledExecution {
  * executor hands those to graphql-js, whose words Apollo then reports).
  */
 export async function runProven(schema: GraphQLSchema, proven: ProvenQuery, context: unknown, variables: Record<string, unknown>): Promise<ExecutionResult | undefined> {
-  if (variablesRefused(schema, proven.operation, variables)) return undefined;
-  return withGraphQLErrors(await proven.compiled.query(undefined, context, variables));
+  const coerced = coercedVariables(schema, proven.operation, variables);
+  if (!coerced) return undefined;
+  return withGraphQLErrors(await proven.compiled.query(undefined, context, coerced));
 }
 
-function variablesRefused(schema: GraphQLSchema, operation: Operation, variables: Record<string, unknown>): boolean {
-  return !!operation.variableDefinitions?.length && 'errors' in getVariableValues(schema, operation.variableDefinitions, variables);
+/** The variables as graphql-js coerces them (own properties only, defaults applied), or undefined where it refuses them. */
+function coercedVariables(schema: GraphQLSchema, operation: Operation, variables: Record<string, unknown>): Record<string, unknown> | undefined {
+  if (!operation.variableDefinitions?.length) return {};
+  const result = getVariableValues(schema, operation.variableDefinitions, variables);
+  return 'errors' in result && result.errors ? undefined : result.coerced;
+}
+
+/**
+ * The type graphql-jit's variable parser sees for every variable: its value passes through unchanged,
+ * since graphql-js has coerced it already. Known only to the schema graphql-jit compiles against.
+ */
+const COERCED_VARIABLE = new GraphQLScalarType({
+  name: 'MinshengCoercedVariable',
+  description: 'A variable value graphql-js has already coerced.',
+  parseValue: (value) => value,
+  serialize: (value) => value,
+});
+
+/** The same types and resolvers, plus the pass-through variable type (the public schema stays as it is). */
+function withCoercedVariableType(schema: GraphQLSchema): GraphQLSchema {
+  const config = schema.toConfig();
+  return new GraphQLSchema({ ...config, types: [...config.types, COERCED_VARIABLE], assumeValid: true });
+}
+
+/**
+ * The document with each operation's variables declared as the pass-through scalar and without defaults
+ * (graphql-js applied them). Boolean variables keep their type: graphql-jit checks it where they drive
+ * @skip/@include, and re-reading a coerced Boolean is the identity.
+ */
+function compiledDocument(document: DocumentNode): DocumentNode {
+  const passThrough = (definition: VariableDefinitionNode): VariableDefinitionNode => {
+    const named = definition.type.kind === Kind.NON_NULL_TYPE ? definition.type.type : definition.type;
+    if (named.kind === Kind.NAMED_TYPE && named.name.value === 'Boolean') return definition;
+    return { ...definition, type: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: COERCED_VARIABLE.name } }, defaultValue: undefined };
+  };
+  const definitions = document.definitions.map((definition) =>
+    definition.kind === Kind.OPERATION_DEFINITION && definition.variableDefinitions?.length
+      ? ({ ...definition, variableDefinitions: definition.variableDefinitions.map(passThrough) } satisfies OperationDefinitionNode)
+      : definition);
+  return { ...document, definitions };
 }
 
 /** graphql-jit's compilation, or undefined where it throws on a construct it cannot compile. */
