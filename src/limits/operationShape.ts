@@ -5,13 +5,13 @@ import {
   type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode,
 } from 'graphql';
 import { DEFAULT_PAGE_SIZE } from '../graphql/relay/pageArgs.js';
+import { listBoundOf } from '../graphql/listBound.js';
 
 /**
- * Items a list outside a connection is assumed to hold. The API's own lists outside connections are short
- * (a figure's citations, its conflicting figures): 1. Introspection lists are not (types, fields), and
- * cycle (`types { fields { type { fields … } } }`): 10, so a deep introspection query is priced as it runs.
+ * Items an introspection list is assumed to hold. Introspection lists (types, fields) cycle
+ * (`types { fields { type { fields … } } }`): 10, so a deep introspection query is priced as it runs.
+ * The API's own lists outside connections each declare their bound (listBound.ts).
  */
-export const LIST_SIZE_ESTIMATE = 1;
 export const INTROSPECTION_LIST_SIZE_ESTIMATE = 10;
 
 /** A `first`/`last` argument as the client sent it, for the page size check. */
@@ -35,6 +35,14 @@ export interface OperationShape {
    */
   cost: number;
   pageSizes: PageSizeUse[];
+  /** The longest list given in an argument (literal or variable), and where. */
+  longestInputList: InputListUse | undefined;
+}
+
+/** A list a client passed in an argument, at any depth of an input object. */
+export interface InputListUse {
+  argument: string;
+  length: number;
 }
 
 interface Measure {
@@ -55,11 +63,15 @@ export function measureOperation(
 ): OperationShape {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-  const values: Record<string, unknown> = {};
+  // The operation's own variables, read as own properties only: a `__proto__` key in the JSON is a plain
+  // key to graphql-js, and must not become a prototype here (the estimate would read values the run does not).
+  const values: Record<string, unknown> = Object.create(null);
   for (const definition of operation.variableDefinitions ?? []) {
-    if (definition.defaultValue) values[definition.variable.name.value] = valueFromASTUntyped(definition.defaultValue);
+    const name = definition.variable.name.value;
+    if (Object.hasOwn(variables, name)) values[name] = variables[name];
+    else if (definition.defaultValue) values[name] = valueFromASTUntyped(definition.defaultValue);
   }
-  Object.assign(values, variables);
+  let longestInputList: InputListUse | undefined;
 
   // A fragment's measure depends only on where it is spread (its type and the enclosing page size): measured once.
   const memo = new Map<string, Measure>();
@@ -77,11 +89,30 @@ export function measureOperation(
     return isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[name] : undefined;
   }
 
+  /** Values in the field's argument lists (each costs 1: every value is a parameter to match); notes the longest list. */
+  function inputListItems(field: FieldNode): number {
+    let items = 0;
+    for (const node of field.arguments ?? []) {
+      const walk = (value: unknown, path: string): void => {
+        if (Array.isArray(value)) {
+          items += value.length;
+          if (!longestInputList || value.length > longestInputList.length) longestInputList = { argument: path, length: value.length };
+          value.forEach((item, index) => index < MAX_WALKED_ITEMS && walk(item, path));
+        } else if (typeof value === 'object' && value !== null) {
+          for (const key of Object.keys(value)) walk((value as Record<string, unknown>)[key], `${path}.${key}`);
+        }
+      };
+      walk(valueFromASTUntyped(node.value, values), `${field.name.value}(${node.name.value})`);
+    }
+    return items;
+  }
+
   function measureField(field: FieldNode, parent: GraphQLCompositeType | undefined, pageSize: number): Measure {
     const definition = fieldDefinition(parent, field.name.value);
     const aliases = field.alias ? 1 : 0;
     const namedType = definition ? getNamedType(definition.type) : undefined;
-    if (!field.selectionSet) return { depth: 1, aliases, fields: 1, cost: 0, pageSizes: [] };
+    const argumentCost = field.arguments?.length ? inputListItems(field) : 0;
+    if (!field.selectionSet) return { depth: 1, aliases, fields: 1, cost: argumentCost, pageSizes: [] };
     const pageSizes: PageSizeUse[] = [];
     let childPageSize = DEFAULT_PAGE_SIZE;
     if (namedType && isConnection(namedType)) {
@@ -98,14 +129,14 @@ export function measureOperation(
       const ids = argument(field, 'ids');
       if (parent && isConnection(parent) && (field.name.value === 'edges' || field.name.value === 'nodes')) multiplier = pageSize;
       else if (Array.isArray(ids)) multiplier = ids.length;
-      else multiplier = namedType?.name.startsWith('__') ? INTROSPECTION_LIST_SIZE_ESTIMATE : LIST_SIZE_ESTIMATE;
+      else multiplier = namedType?.name.startsWith('__') ? INTROSPECTION_LIST_SIZE_ESTIMATE : listBoundOf(definition);
     }
     const inner = measureSelections(field.selectionSet, namedType && isCompositeType(namedType) ? namedType : undefined, childPageSize);
     return {
       depth: 1 + inner.depth,
       aliases: aliases + inner.aliases,
       fields: 1,
-      cost: multiplier * (1 + inner.cost), // each object the field returns costs 1, plus what is asked of it
+      cost: multiplier * (1 + inner.cost) + argumentCost, // each object the field returns costs 1, plus what is asked of it
       pageSizes: [...pageSizes, ...inner.pageSizes],
     };
   }
@@ -148,8 +179,11 @@ export function measureOperation(
 
   const root = operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
   const measure = measureSelections(operation.selectionSet, root ?? undefined, DEFAULT_PAGE_SIZE);
-  return { depth: measure.depth, aliases: measure.aliases, rootFields: measure.fields, cost: Math.max(1, measure.cost), pageSizes: measure.pageSizes };
+  return { depth: measure.depth, aliases: measure.aliases, rootFields: measure.fields, cost: Math.max(1, measure.cost), pageSizes: measure.pageSizes, longestInputList };
 }
+
+/** Past this many items a list's items are not looked into (its length is still counted). */
+const MAX_WALKED_ITEMS = 10_000;
 
 /** Relay connections: the types whose `edges`/`nodes` hold one page. */
 function isConnection(type: unknown): boolean {

@@ -2,6 +2,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Arg, Args, Ctx, FieldResolver, Float, ID, Info, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../graphql/context.js';
+import { atMost, MAX_CITATIONS, MaxItems } from '../../graphql/listBound.js';
 import { toGlobalId } from '../../graphql/globalId.js';
 import { Language, inLanguage } from '../../graphql/language.js';
 import { toConnection } from '../../graphql/relay/connection.js';
@@ -114,9 +115,10 @@ export class FacilityResolver {
     return toConnection(rows, countTotal);
   }
 
-  @FieldResolver(() => [SourceCitation], { description: 'The sentences of the sources this record was taken from.' })
-  sources(@Root() facility: FacilityRow, @Ctx() context: Context) {
-    return facilityCitationsOf(context).load(facility.id);
+  @FieldResolver(() => [SourceCitation], { description: `The sentences of the sources this record was taken from (at most ${MAX_CITATIONS}).` })
+  @MaxItems(MAX_CITATIONS)
+  async sources(@Root() facility: FacilityRow, @Ctx() context: Context) {
+    return atMost(MAX_CITATIONS, await facilityCitationsOf(context).load(facility.id));
   }
 }
 

@@ -2,6 +2,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from 'type-graphql';
 import type { ProgramFacilityRole } from '../../db/vocabulary.js';
 import type { Context } from '../../graphql/context.js';
+import { atMost, MAX_CITATIONS, MaxItems } from '../../graphql/listBound.js';
 import { ProgramFacilityRoleEnum } from '../../graphql/enums.js';
 import { toGlobalId } from '../../graphql/globalId.js';
 import { Language, inLanguage } from '../../graphql/language.js';
@@ -115,9 +116,10 @@ export class ProgramResolver {
     return toConnection(rows, countTotal);
   }
 
-  @FieldResolver(() => [SourceCitation], { description: 'The sentences of the sources this record was taken from.' })
-  sources(@Root() program: ProgramRow, @Ctx() context: Context) {
-    return programCitationsOf(context).load(program.id);
+  @FieldResolver(() => [SourceCitation], { description: `The sentences of the sources this record was taken from (at most ${MAX_CITATIONS}).` })
+  @MaxItems(MAX_CITATIONS)
+  async sources(@Root() program: ProgramRow, @Ctx() context: Context) {
+    return atMost(MAX_CITATIONS, await programCitationsOf(context).load(program.id));
   }
 }
 

@@ -1,15 +1,17 @@
 import { Arg, Ctx, FieldResolver, Float, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../graphql/context.js';
 import { badUserInput } from '../../graphql/errors.js';
+import { MaxItems } from '../../graphql/listBound.js';
 import { divisionById } from '../places/queries.js';
 import { Division } from '../places/types.js';
-import { aggregateObservations, ObservationGroup, ObservationGroupBy, singleUnitValue, type ObservationGroupRow } from './aggregate.js';
+import { aggregateObservations, MAX_GROUPS, ObservationGroup, ObservationGroupBy, singleUnitValue, type ObservationGroupRow } from './aggregate.js';
 import { indicatorById } from './queries.js';
 import { Indicator, ObservationFilter } from './types.js';
 
 @Resolver(() => ObservationGroup)
 export class ObservationAggregateResolver {
-  @Query(() => [ObservationGroup], { description: 'Figures grouped and aggregated (count, sum, avg, min, max). Sums across different units are refused.' })
+  @Query(() => [ObservationGroup], { description: `Figures grouped and aggregated (count, sum, avg, min, max); at most ${MAX_GROUPS} groups. Sums across different units are refused.` })
+  @MaxItems(MAX_GROUPS)
   observationAggregate(
     @Arg('filter', () => ObservationFilter, { nullable: true, description: 'Which figures.' }) filter: ObservationFilter | null,
     @Arg('groupBy', () => [ObservationGroupBy], { description: 'What to group by; an empty list gives one group of everything.' }) groupBy: ObservationGroupBy[],

@@ -1,6 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../graphql/context.js';
+import { atMost, MAX_CONFLICTING_FIGURES, MaxItems } from '../../graphql/listBound.js';
 import { toGlobalId } from '../../graphql/globalId.js';
 import { Language, inLanguage } from '../../graphql/language.js';
 import { toConnection } from '../../graphql/relay/connection.js';
@@ -145,11 +146,12 @@ export class ObservationResolver {
     return { sourceId: observation.sourceId, quote: observation.quote };
   }
 
-  @FieldResolver(() => [Observation], { description: 'Other figures the sources give for the same thing with a different value. Both are published; none is picked.' })
+  @FieldResolver(() => [Observation], { description: `Other figures the sources give for the same thing with a different value (at most ${MAX_CONFLICTING_FIGURES}). Both are published; none is picked.` })
+  @MaxItems(MAX_CONFLICTING_FIGURES)
   async conflictsWith(@Root() observation: ObservationRow, @Ctx() context: Context) {
     if (observation.conflictGroup == null) return [];
     const group = await observationsInConflictGroup(context).load(observation.conflictGroup);
-    return group.filter((other) => other.key !== observation.key);
+    return atMost(MAX_CONFLICTING_FIGURES, group.filter((other) => other.key !== observation.key));
   }
 }
 
