@@ -65,10 +65,18 @@ export function hasValue(alias: string, column: string, wanted: boolean): SQL {
   return wanted ? sql`${col(alias, column)} is not null` : sql`${col(alias, column)} is null`;
 }
 
-/** `expression in (…values)`; an empty list matches nothing. */
+/**
+ * `expression` is one of `values`, the values sent as ONE array parameter: a parameter per value made a
+ * statement text per list length, and each text is prepared and kept on every connection that runs it.
+ * So there are three texts at most: none (an empty list matches nothing), one value (plain equality, which
+ * the planner estimates like a constant: a lookup by key keeps its plan) and several. Numbers are ids
+ * (integer columns), strings are text columns.
+ */
 export function isAnyOf(expression: SQL, values: readonly (string | number)[]): SQL {
   if (values.length === 0) return sql`false`;
-  return sql`${expression} in (${sql.join(values.map((v) => sql`${v}`), sql`, `)})`;
+  if (values.length === 1) return sql`${expression} = ${values[0]}`;
+  const elementType = typeof values[0] === 'number' ? sql.raw('int[]') : sql.raw('text[]');
+  return sql`${expression} = any(${sql.param(values)}::${elementType})`;
 }
 
 /**

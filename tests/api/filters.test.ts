@@ -77,6 +77,15 @@ describe('filter operators', () => {
     expect(ofProgram.length).toBeGreaterThan(0);
   });
 
+  it('divisionCode takes a list: any of those divisions and everything under them', async () => {
+    const inDivisions = (codes: string[]) => seededFacilities.filter((f) => codes.some((c) => f.division_code === c || f.division_code?.startsWith(`${c}-`))).map((f) => f.slug).sort();
+    const both = await slugsOf(`{ facilities(filter: { divisionCode: ["500104001", "500104005"] }, first: 100) { nodes { slug } } }`);
+    expect(both).toEqual(inDivisions(['500104001', '500104005']));
+    expect(both.length).toBeGreaterThan(inDivisions(['500104001']).length); // the second subtree adds its own (a community's canteen)
+    // A single literal is still accepted: GraphQL coerces it to a list of one.
+    expect(await slugsOf(`{ facilities(filter: { divisionCode: "500104001" }, first: 100) { nodes { slug } } }`)).toEqual(inDivisions(['500104001']));
+  });
+
   it('nested connections take filters too', async () => {
     const data = await api.data(`{ program(slug: "tongxin-alliance") { facilities(filter: { search: "花" }) { edges { role node { slug } } } }
       division(code: "500104") { facilities(filter: { category: ELDERLY_CANTEEN }) { nodes { slug } } } }`);
@@ -89,6 +98,11 @@ describe('mistakes in filters', () => {
   it('an unknown code or slug is named, not answered with an empty list', async () => {
     await expectError(`{ facilities(filter: { divisionCode: "500199" }) { totalCount } }`, 'The filter names division code "500199", which does not exist.');
     await expectError(`{ observations(filter: { indicatorCode: ["no-such-thing"] }) { totalCount } }`, 'indicator code "no-such-thing"');
+  });
+
+  it('a list\'s own key too, with the one root field that lists the valid ones', async () => {
+    await expectError(`{ facilities(filter: { slug: ["nope"] }) { totalCount } }`, 'The filter names facility slug "nope", which does not exist. Check the spelling, or list the valid ones with `facilities`.');
+    await expectError(`{ observations(filter: { divisionCode: ["500199"] }) { totalCount } }`, /list the valid ones with `divisions`\.$/);
   });
 
   it('a known code with no rows is an empty list, not an error', async () => {

@@ -45,9 +45,9 @@ await explain('Deep keyset page: observations(first: 20, after: <cursor of row 9
 await explain('Time series: observations(filter: { indicatorCode: ["syn-i-7"] }, first: 20)',
   rootPageQuery(observationList({ indicatorCode: ['syn-i-7'] }), { size: 20, backward: false, cursor: null }));
 await explain('Time series in a division: observations(filter: { indicatorCode: ["syn-i-7"], divisionCode: "syn-1-13" }, first: 20)',
-  rootPageQuery(observationList({ indicatorCode: ['syn-i-7'], divisionCode: 'syn-1-13' }), { size: 20, backward: false, cursor: null }));
+  rootPageQuery(observationList({ indicatorCode: ['syn-i-7'], divisionCode: ['syn-1-13'] }), { size: 20, backward: false, cursor: null }));
 await explain('Figures of a division and its communities: observations(filter: { divisionCode: "syn-1" }, first: 20)',
-  rootPageQuery(observationList({ divisionCode: 'syn-1' }), { size: 20, backward: false, cursor: null }));
+  rootPageQuery(observationList({ divisionCode: ['syn-1'] }), { size: 20, backward: false, cursor: null }));
 await explain('Two-character search of figures: observations(filter: { search: "合成1234" }, first: 20)',
   rootPageQuery(observationList({ search: '合成12345' }), { size: 20, backward: false, cursor: null }));
 await db.close();

@@ -8,7 +8,8 @@ import { References } from '../../graphql/references.js';
 import type { BelongsTo, ListQuery } from '../../graphql/relay/keyset.js';
 import { loadRowsBy, rowsByKeyQuery } from '../../graphql/relay/load.js';
 import { citationsOf } from '../sources/queries.js';
-import { divisionSubtreeIds, divisionSubtreeIdsOf } from '../places/subtree.js';
+import { divisionSubtreesOf } from '../places/queries.js';
+import { divisionSubtreeIdsOf } from '../places/subtree.js';
 import { programConditions } from '../programs/queries.js';
 import { matchesText, relevanceKey, searchTerms } from '../search/match.js';
 import { distanceMeters, insideBox, withinDistance } from './geography.js';
@@ -42,13 +43,16 @@ export function facilityConditions(filter: FacilityFilter | null | undefined, al
     const where: SQL[] = [];
     const terms = searchTerms(filter.search);
     if (terms) where.push(matchesText(alias, terms, facilityTextColumns));
-    if (filter.slug) where.push(isAnyOf(col(alias, 'slug'), filter.slug));
+    if (filter.slug) {
+      references.add('facility', filter.slug);
+      where.push(isAnyOf(col(alias, 'slug'), filter.slug));
+    }
     if (filter.category) where.push(isAnyOf(col(alias, 'category'), filter.category));
     if (filter.domain) where.push(isAnyOf(col(alias, 'domain'), filter.domain));
     if (filter.status) where.push(isAnyOf(col(alias, 'status'), filter.status));
-    if (filter.divisionCode != null) {
+    if (filter.divisionCode) {
       references.add('division', filter.divisionCode);
-      where.push(idIn(col(alias, 'division_id'), divisionSubtreeIds(filter.divisionCode)));
+      where.push(idIn(col(alias, 'division_id'), divisionSubtreesOf(filter.divisionCode)));
     }
     if (filter.operatorSlug) {
       references.add('organization', filter.operatorSlug);

@@ -83,8 +83,8 @@ export class FacilityFilter {
   @Field(() => [FacilityStatusEnum], { nullable: true, description: 'Any of these statuses.' })
   status?: FacilityStatus[] | null;
 
-  @Field(() => String, { nullable: true, description: 'In this division or any division under it (a division code, e.g. "500104001").' })
-  divisionCode?: string | null;
+  @Field(() => [String], { nullable: true, description: 'In any of these divisions or any division under them (division codes, e.g. "500104001").' })
+  divisionCode?: string[] | null;
 
   @Field(() => [String], { nullable: true, description: 'Operated by any of these organizations (slugs).' })
   operatorSlug?: string[] | null;

@@ -7,7 +7,7 @@ import { References } from '../../graphql/references.js';
 import type { BelongsTo, ListQuery, SortKey } from '../../graphql/relay/keyset.js';
 import { loadRowsBy } from '../../graphql/relay/load.js';
 import { matchesText, relevanceKey, searchTerms } from '../search/match.js';
-import { divisionSubtreeIds } from './subtree.js';
+import { divisionSubtreeIds, divisionSubtreeIdsOf } from './subtree.js';
 import type { DivisionFilter, DivisionRow, OrganizationFilter, OrganizationRow } from './types.js';
 
 const d = 'd';
@@ -17,11 +17,20 @@ const organizationColumns = columnsOf(organizations, o);
 export const nameColumns = ['name_zh', 'name_en'];
 const ascending = (alias: string, column: string, type: SortKey['type'], name: string): SortKey => ({ expression: col(alias, column), type, direction: 'asc', name });
 
+/** The ids of the divisions with these codes and of every division under them, at any depth: a query for idIn(). */
+export function divisionSubtreesOf(codes: readonly string[]): SQL {
+  if (codes.length === 1) return divisionSubtreeIds(codes[0]!);
+  return divisionSubtreeIdsOf(sql`any(array(select ${divisions.id} from ${divisions} where ${isAnyOf(sql`${divisions.code}`, codes)}))`);
+}
+
 export function divisionConditions(filter: DivisionFilter | null | undefined, alias: string, references: References): SQL[] {
   return composed(filter, (filter) => {
     const where: SQL[] = [];
     if (filter.level) where.push(isAnyOf(col(alias, 'level'), filter.level));
-    if (filter.code) where.push(isAnyOf(col(alias, 'code'), filter.code));
+    if (filter.code) {
+      references.add('division', filter.code);
+      where.push(isAnyOf(col(alias, 'code'), filter.code));
+    }
     if (filter.parentCode != null) {
       references.add('division', filter.parentCode);
       where.push(sql`${col(alias, 'parent_id')} = (select ${divisions.id} from ${divisions} where ${divisions.code} = ${filter.parentCode})`);
@@ -41,10 +50,13 @@ export function organizationConditions(filter: OrganizationFilter | null | undef
   return composed(filter, (filter) => {
     const where: SQL[] = [];
     if (filter.kind) where.push(isAnyOf(col(alias, 'kind'), filter.kind));
-    if (filter.slug) where.push(isAnyOf(col(alias, 'slug'), filter.slug));
-    if (filter.divisionCode != null) {
+    if (filter.slug) {
+      references.add('organization', filter.slug);
+      where.push(isAnyOf(col(alias, 'slug'), filter.slug));
+    }
+    if (filter.divisionCode) {
       references.add('division', filter.divisionCode);
-      where.push(idIn(col(alias, 'division_id'), divisionSubtreeIds(filter.divisionCode)));
+      where.push(idIn(col(alias, 'division_id'), divisionSubtreesOf(filter.divisionCode)));
     }
     const terms = searchTerms(filter.search);
     if (terms) where.push(matchesText(alias, terms, nameColumns));

@@ -69,8 +69,8 @@ export class OrganizationFilter {
   @Field(() => [String], { nullable: true, description: 'Any of these slugs.' })
   slug?: string[] | null;
 
-  @Field(() => String, { nullable: true, description: 'In this division or any division under it (a code).' })
-  divisionCode?: string | null;
+  @Field(() => [String], { nullable: true, description: 'In any of these divisions or any division under them (codes).' })
+  divisionCode?: string[] | null;
 
   @Field(() => String, { nullable: true, description: 'Words that the Chinese or English name contains, each of them.' })
   search?: string | null;

@@ -10,7 +10,7 @@ import { loadRowsBy, rowsByKeyQuery } from '../../graphql/relay/load.js';
 import { citationsOf } from '../sources/queries.js';
 import { facilityConditions, facilityIdColumn, facilityList } from '../facilities/queries.js';
 import type { FacilityFilter, FacilityOrder } from '../facilities/types.js';
-import { divisionSubtreeIds } from '../places/subtree.js';
+import { divisionSubtreesOf } from '../places/queries.js';
 import { matchesText, relevanceKey, searchTerms } from '../search/match.js';
 import { programOrdering, type ProgramFilter, type ProgramOrder, type ProgramRow } from './types.js';
 
@@ -41,7 +41,10 @@ export function programConditions(filter: ProgramFilter | null | undefined, alia
     const where: SQL[] = [];
     const terms = searchTerms(filter.search);
     if (terms) where.push(matchesText(alias, terms, programTextColumns));
-    if (filter.slug) where.push(isAnyOf(col(alias, 'slug'), filter.slug));
+    if (filter.slug) {
+      references.add('program', filter.slug);
+      where.push(isAnyOf(col(alias, 'slug'), filter.slug));
+    }
     if (filter.domain) where.push(isAnyOf(col(alias, 'domain'), filter.domain));
     if (filter.kind) where.push(isAnyOf(col(alias, 'kind'), filter.kind));
     if (filter.status) where.push(isAnyOf(col(alias, 'status'), filter.status));
@@ -49,9 +52,9 @@ export function programConditions(filter: ProgramFilter | null | undefined, alia
       references.add('organization', filter.leadOrganizationSlug);
       where.push(idIn(col(alias, 'lead_organization_id'), sql`select ${organizations.id} from ${organizations} where ${isAnyOf(sql`${organizations.slug}`, filter.leadOrganizationSlug)}`));
     }
-    if (filter.divisionCode != null) {
+    if (filter.divisionCode) {
       references.add('division', filter.divisionCode);
-      where.push(idIn(col(alias, 'division_id'), divisionSubtreeIds(filter.divisionCode)));
+      where.push(idIn(col(alias, 'division_id'), divisionSubtreesOf(filter.divisionCode)));
     }
     if (filter.parentSlug) {
       references.add('program', filter.parentSlug);

@@ -51,8 +51,8 @@ export class ProgramFilter {
   @Field(() => [String], { nullable: true, description: 'Led by any of these organizations (slugs).' })
   leadOrganizationSlug?: string[] | null;
 
-  @Field(() => String, { nullable: true, description: 'Taking place in this division or any division under it (a division code).' })
-  divisionCode?: string | null;
+  @Field(() => [String], { nullable: true, description: 'Taking place in any of these divisions or any division under them (division codes).' })
+  divisionCode?: string[] | null;
 
   @Field(() => [String], { nullable: true, description: 'Part of any of these programs (slugs).' })
   parentSlug?: string[] | null;

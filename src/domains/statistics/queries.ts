@@ -10,7 +10,7 @@ import { References } from '../../graphql/references.js';
 import type { BelongsTo, ListQuery } from '../../graphql/relay/keyset.js';
 import { loadGroupedByKey, loadRowsBy, rowsByKeyQuery, type NestedPage } from '../../graphql/relay/load.js';
 import { toPageRequest, type ForwardPageArgs } from '../../graphql/relay/pageArgs.js';
-import { divisionSubtreeIds } from '../places/subtree.js';
+import { divisionSubtreesOf } from '../places/queries.js';
 import { matchesText, relevanceKey, searchTerms } from '../search/match.js';
 import {
   indicatorOrdering, observationOrdering, type IndicatorFilter, type IndicatorOrder, type IndicatorRow, type ObservationFilter,
@@ -63,16 +63,19 @@ export function observationConditions(filter: ObservationFilter | null | undefin
     const inIndicators = (condition: SQL, atMostOne = false) => idIn(col(alias, 'indicator_id'), sql`select ${col(ind, 'id')} from ${tableAs(indicators, ind)} where ${condition}`, atMostOne);
     const terms = searchTerms(filter.search);
     if (terms) where.push(sql`(${matchesText(alias, terms, observationTextColumns)} or ${inIndicators(matchesText(ind, terms, indicatorTextColumns))})`);
-    if (filter.key) where.push(isAnyOf(col(alias, 'key'), filter.key));
+    if (filter.key) {
+      references.add('observation', filter.key);
+      where.push(isAnyOf(col(alias, 'key'), filter.key));
+    }
     if (filter.indicatorCode) {
       references.add('indicator', filter.indicatorCode);
       where.push(inIndicators(isAnyOf(col(ind, 'code'), filter.indicatorCode), filter.indicatorCode.length === 1));
     }
     if (filter.domain) where.push(inIndicators(isAnyOf(col(ind, 'domain'), filter.domain)));
     if (filter.unit) where.push(isAnyOf(col(alias, 'unit'), filter.unit));
-    if (filter.divisionCode != null) {
+    if (filter.divisionCode) {
       references.add('division', filter.divisionCode);
-      where.push(idIn(col(alias, 'division_id'), divisionSubtreeIds(filter.divisionCode)));
+      where.push(idIn(col(alias, 'division_id'), divisionSubtreesOf(filter.divisionCode)));
     }
     if (filter.facilitySlug) {
       references.add('facility', filter.facilitySlug);

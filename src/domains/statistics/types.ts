@@ -80,8 +80,8 @@ export class ObservationFilter {
   @Field(() => [UnitEnum], { nullable: true, description: 'In any of these units.' })
   unit?: Unit[] | null;
 
-  @Field(() => String, { nullable: true, description: 'About this division or any division under it (a division code).' })
-  divisionCode?: string | null;
+  @Field(() => [String], { nullable: true, description: 'About any of these divisions or any division under them (division codes).' })
+  divisionCode?: string[] | null;
 
   @Field(() => [String], { nullable: true, description: 'About any of these facilities (slugs).' })
   facilitySlug?: string[] | null;
