@@ -8,6 +8,16 @@ import { z } from 'zod';
 export const DEFAULT_DB_STATEMENT_TIMEOUT_MS = 5000;
 export const DEFAULT_DB_CONNECT_TIMEOUT_SECONDS = 5;
 
+/** An origin as browsers send it: `https://host[:port]`, no path, no trailing slash. */
+function isOrigin(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === text;
+  } catch {
+    return false;
+  }
+}
+
 const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
 
 const environmentSchema = z.object({
@@ -40,6 +50,20 @@ const environmentSchema = z.object({
   RATE_LIMIT_ANONYMOUS: z.coerce.number().int().min(1).max(2 ** 31 - 1).default(2_000_000),
   RATE_LIMIT_STANDARD: z.coerce.number().int().min(1).max(2 ** 31 - 1).default(20_000_000),
   RATE_LIMIT_PARTNER: z.coerce.number().int().min(1).max(2 ** 31 - 1).default(200_000_000),
+  RATE_LIMIT_FAILED_KEYS: z.coerce.number().int().min(1).default(10),
+  CORS_ALLOWED_ORIGINS: z
+    .string()
+    .default('*')
+    .transform((value, context) => {
+      if (value.trim() === '*') return '*' as const;
+      const origins = value.split(',').map((origin) => origin.trim()).filter(Boolean);
+      const notOrigins = origins.filter((origin) => !isOrigin(origin));
+      if (origins.length === 0 || notOrigins.length > 0) {
+        context.addIssue({ code: 'custom', message: `must be * or a comma-separated list of origins such as https://news.example (scheme, host and port only)${notOrigins.length ? `; not origins: ${notOrigins.join(', ')}` : ''}` });
+        return z.NEVER;
+      }
+      return origins;
+    }),
   TRUST_PROXY: booleanFlag.default(false),
   PERSISTED_QUERIES_ALLOWLIST: z.string().min(1).optional(),
   RESPONSE_CACHE_MAX_BYTES: z.coerce.number().int().min(0).default(64 * 1024 * 1024),
@@ -76,8 +100,11 @@ export interface EndpointSettings {
     maxQueryCost: number;
     requestTimeoutMs: number;
   };
-  /** Cost points per window for each kind of client. */
-  rateLimits: { windowSeconds: number; anonymous: number; standard: number; partner: number };
+  /**
+   * Cost points per window for each kind of client; and how many unknown or revoked API keys an address
+   * may present per minute (each costs a lookup) before its keys are refused unlooked-up.
+   */
+  rateLimits: { windowSeconds: number; anonymous: number; standard: number; partner: number; failedKeysPerMinute: number };
   /** Redis for budgets and persisted queries shared by several instances; unset: in-process memory. */
   redisUrl: string | undefined;
   redisKeyPrefix: string;
@@ -91,6 +118,8 @@ export interface EndpointSettings {
   responseCacheMaxBytes: number;
   /** How often the data version is read from PostgreSQL: the longest a cached answer outlives a write. */
   dataVersionPollMs: number;
+  /** Origins whose pages may read answers in a browser (CORS): any, or these. */
+  corsAllowedOrigins: '*' | string[];
 }
 
 export class ConfigError extends Error {}
@@ -133,6 +162,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
         anonymous: env.RATE_LIMIT_ANONYMOUS,
         standard: env.RATE_LIMIT_STANDARD,
         partner: env.RATE_LIMIT_PARTNER,
+        failedKeysPerMinute: env.RATE_LIMIT_FAILED_KEYS,
       },
       redisUrl: env.REDIS_URL,
       redisKeyPrefix: env.REDIS_KEY_PREFIX,
@@ -141,6 +171,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       httpCacheMaxAge: env.HTTP_CACHE_MAX_AGE,
       responseCacheMaxBytes: env.RESPONSE_CACHE_MAX_BYTES,
       dataVersionPollMs: env.DATA_VERSION_POLL_MS,
+      corsAllowedOrigins: env.CORS_ALLOWED_ORIGINS,
     },
   };
 }

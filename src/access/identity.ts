@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { isIP } from 'node:net';
 import type { Database } from '../db/connection.js';
 import { findApiKey, looksLikeApiKey, type ApiKeyTier } from './apiKeys.js';
 
@@ -33,35 +34,83 @@ export function presentedKey(headers: IncomingHttpHeaders): string | undefined {
   return fromAuthorization ?? fromHeader;
 }
 
-/** The client's address; behind a trusted proxy, the address the proxy saw (the last X-Forwarded-For hop). */
+/**
+ * The client's address as budgets know it; behind a trusted proxy, the address the proxy saw (the last
+ * X-Forwarded-For hop). A hop that is not an address falls back to the socket's: every distinct string
+ * would otherwise be a budget of its own.
+ */
 export function clientAddress(headers: IncomingHttpHeaders, socketAddress: string | undefined, trustProxy: boolean): string {
   const forwarded = trustProxy ? headers['x-forwarded-for'] : undefined;
-  const hops = (Array.isArray(forwarded) ? forwarded.join(',') : forwarded ?? '').split(',').map((hop) => hop.trim()).filter(Boolean);
-  const address = (hops.at(-1) ?? socketAddress ?? 'unknown').replace(/^::ffff:/, '');
-  // One IPv6 host owns a whole /64: budget the network, or every client could rotate addresses.
-  if (address.includes(':')) return `${expandIpv6(address).slice(0, 4).join(':')}::/64`;
-  return address;
+  const lastHop = (Array.isArray(forwarded) ? forwarded.join(',') : forwarded)?.split(',').at(-1)?.trim();
+  return budgetAddress(lastHop) ?? budgetAddress(socketAddress) ?? 'unknown';
 }
 
-function expandIpv6(address: string): string[] {
-  const [head = '', tail = ''] = address.split('::');
+/**
+ * One spelling per budget: IPv4 as dotted quads (IPv4-mapped IPv6 included), IPv6 as its /64 (one host
+ * owns a whole /64, so budgeting single addresses would let every client rotate them) in lowercase
+ * without leading zeros. Undefined when the text is not an IP address.
+ */
+function budgetAddress(text: string | undefined): string | undefined {
+  if (!text) return undefined;
+  const version = isIP(text);
+  if (version === 4) return text;
+  if (version !== 6) return undefined;
+  const groups = ipv6Groups(text);
+  if (groups.slice(0, 5).every((group) => group === 0) && groups[5] === 0xffff) {
+    return [groups[6]! >> 8, groups[6]! & 255, groups[7]! >> 8, groups[7]! & 255].join('.');
+  }
+  return `${groups.slice(0, 4).map((group) => group.toString(16)).join(':')}::/64`;
+}
+
+/** The eight 16-bit groups of an address isIP() calls IPv6 (zone id dropped, a dotted IPv4 tail as two groups). */
+function ipv6Groups(address: string): number[] {
+  let text = address.split('%')[0]!;
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (dotted) {
+    const [a, b, c, d] = dotted.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head = '', tail] = text.split('::');
   const left = head ? head.split(':') : [];
   const right = tail ? tail.split(':') : [];
-  const missing = address.includes('::') ? 8 - left.length - right.length : 0;
-  return [...left, ...Array.from({ length: Math.max(missing, 0) }, () => '0'), ...right].map((part) => part.toLowerCase() || '0');
+  const zeros = tail === undefined ? [] : Array<string>(8 - left.length - right.length).fill('0');
+  return [...left, ...zeros, ...right].map((group) => parseInt(group, 16));
+}
+
+/**
+ * Counts the unknown and revoked keys each address presents, since each costs a lookup (RateLimiter).
+ * Past the limit, keys from that address are refused before any lookup until its window ends.
+ */
+export interface FailedKeyGuard {
+  /** Throws RateLimitExceeded (a 429) when the address has no failed lookups left in this window. */
+  beforeKeyLookup(address: string): Promise<void>;
+  /** Counts one failed lookup: how many the address has left, and when its window ends. */
+  keyLookupFailed(address: string): Promise<{ left: number; resetAt: Date }>;
 }
 
 /** Resolves the request's identity; a key that is malformed, unknown or revoked is refused. */
-export async function identify(db: Database, headers: IncomingHttpHeaders, socketAddress: string | undefined, trustProxy: boolean): Promise<Identity> {
+export async function identify(db: Database, headers: IncomingHttpHeaders, socketAddress: string | undefined, trustProxy: boolean, failedKeys?: FailedKeyGuard): Promise<Identity> {
   const key = presentedKey(headers);
-  if (key === undefined) return { kind: 'anonymous', address: clientAddress(headers, socketAddress, trustProxy) };
+  const address = clientAddress(headers, socketAddress, trustProxy);
+  if (key === undefined) return { kind: 'anonymous', address };
   if (!looksLikeApiKey(key)) {
     throw new KeyRefused(`This is not a Minsheng API key: keys are \`ms_\` followed by 43 letters, digits, \`-\` or \`_\`. Check that it was copied whole. ${HOW_TO_SEND}`, 'malformed');
   }
+  await failedKeys?.beforeKeyLookup(address);
   const stored = await findApiKey(db, key);
-  if (!stored) throw new KeyRefused(`No API key matches the one sent (${key.slice(0, 10)}…). Check it, or create one with \`npm run keys -- create\`.`, 'unknown');
+  const refused = async (message: string, reason: 'unknown' | 'revoked') => {
+    const budget = await failedKeys?.keyLookupFailed(address);
+    return new KeyRefused(budget ? `${message} ${describeFailuresLeft(budget)}` : message, reason);
+  };
+  if (!stored) throw await refused(`No API key matches the one sent (${key.slice(0, 10)}…). Check it, or create one with \`npm run keys -- create\`.`, 'unknown');
   if (stored.revokedAt) {
-    throw new KeyRefused(`The API key ${stored.prefix}… ("${stored.name}") was revoked on ${stored.revokedAt.toISOString()}. Use another key, or none for the anonymous budget.`, 'revoked');
+    throw await refused(`The API key ${stored.prefix}… ("${stored.name}") was revoked on ${stored.revokedAt.toISOString()}. Use another key, or none for the anonymous budget.`, 'revoked');
   }
   return { kind: 'apiKey', keyId: stored.id, name: stored.name, tier: stored.tier };
+}
+
+function describeFailuresLeft({ left, resetAt }: { left: number; resetAt: Date }): string {
+  const until = resetAt.toISOString();
+  if (left === 0) return `Requests with a key from your address are now refused (429) until ${until}: it presented too many unknown or revoked keys.`;
+  return `Your address may present ${left} more unknown or revoked key${left === 1 ? '' : 's'} until ${until}; after that, requests from it with a key are refused (429) until then.`;
 }

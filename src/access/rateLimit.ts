@@ -1,7 +1,6 @@
 import type { EndpointSettings } from '../config.js';
-import type { Logger } from '../logger.js';
 import type { BudgetStore } from './budgetStore.js';
-import type { Identity } from './identity.js';
+import type { FailedKeyGuard, Identity } from './identity.js';
 
 /** A client's budget after this request: what the `rateLimit` field and the RateLimit headers report. */
 export interface RateLimitStatus {
@@ -15,20 +14,27 @@ export interface RateLimitStatus {
 }
 
 export class RateLimitExceeded extends Error {
-  constructor(readonly status: RateLimitStatus, readonly wanted: number) {
-    super(
-      `This request costs ${wanted} points and ${status.remaining} of your ${status.limit} points per ${describeWindow(status.windowSeconds)} are left. ` +
-        `Retry after ${status.resetAt.toISOString()}, ask for fewer items, or use an API key for a larger budget.`,
-    );
+  constructor(
+    readonly status: RateLimitStatus,
+    readonly wanted: number,
+    message = `This request costs ${wanted} points and ${status.remaining} of your ${status.limit} points per ${describeWindow(status.windowSeconds)} are left. ` +
+      `Retry after ${status.resetAt.toISOString()}, ask for fewer items, or use an API key for a larger budget.`,
+  ) {
+    super(message);
   }
 }
 
-/** Charges each request's estimated cost to its client's budget: per address when anonymous, per key otherwise. */
-export class RateLimiter {
+const FAILED_KEYS_WINDOW_SECONDS = 60;
+
+/**
+ * Charges each request's estimated cost to its client's budget: per address when anonymous, per key
+ * otherwise. Also counts the unknown and revoked keys each address presents (FailedKeyGuard), in the same
+ * store, so instances sharing Redis share that count too.
+ */
+export class RateLimiter implements FailedKeyGuard {
   constructor(
     private readonly store: BudgetStore,
     private readonly settings: EndpointSettings['rateLimits'],
-    private readonly logger: Logger,
   ) {}
 
   budgetOf(identity: Identity): number {
@@ -40,20 +46,33 @@ export class RateLimiter {
     const limit = this.budgetOf(identity);
     const windowMs = this.settings.windowSeconds * 1000;
     const key = identity.kind === 'anonymous' ? `ip:${identity.address}` : `key:${identity.keyId}`;
-    const windowSeconds = this.settings.windowSeconds;
-    let charge;
-    try {
-      charge = await this.store.charge(key, cost, limit, windowMs);
-    } catch (error) {
-      // A budget store that is away must not take the API down with it: serve, unmetered, and say so in the log.
-      this.logger.warn('rate limit store failed; request not metered', { error: (error as Error).message });
-      return { limit, cost, remaining: limit - cost, resetAt: new Date(Date.now() + windowMs), windowSeconds };
-    }
-    const status = { limit, cost: charge.accepted ? cost : 0, remaining: Math.max(0, limit - charge.used), resetAt: charge.resetAt, windowSeconds };
+    const charge = await this.store.charge(key, cost, limit, windowMs);
+    const status = { limit, cost: charge.accepted ? cost : 0, remaining: Math.max(0, limit - charge.used), resetAt: charge.resetAt, windowSeconds: this.settings.windowSeconds };
     if (!charge.accepted) throw new RateLimitExceeded(status, cost);
     return status;
   }
+
+  async beforeKeyLookup(address: string): Promise<void> {
+    const limit = this.settings.failedKeysPerMinute;
+    const spent = await this.store.spent(failedKeysOf(address));
+    if (!spent || spent.used < limit) return;
+    const status = { limit, cost: 0, remaining: 0, resetAt: spent.resetAt, windowSeconds: FAILED_KEYS_WINDOW_SECONDS };
+    throw new RateLimitExceeded(
+      status,
+      1,
+      `Your address presented ${limit} unknown or revoked API keys within a minute, the most allowed: requests from it with a key are refused, ` +
+        `without looking the key up, until ${spent.resetAt.toISOString()}. Check the key you send; requests without one still use the anonymous budget.`,
+    );
+  }
+
+  async keyLookupFailed(address: string): Promise<{ left: number; resetAt: Date }> {
+    const limit = this.settings.failedKeysPerMinute;
+    const charge = await this.store.charge(failedKeysOf(address), 1, limit, FAILED_KEYS_WINDOW_SECONDS * 1000);
+    return { left: Math.max(0, limit - charge.used), resetAt: charge.resetAt };
+  }
 }
+
+const failedKeysOf = (address: string) => `failed-keys:${address}`;
 
 /** RateLimit headers (IETF draft, the widely implemented "RateLimit-*" form): limit, remaining, seconds to reset. */
 export function rateLimitHeaders(status: RateLimitStatus): [string, string][] {

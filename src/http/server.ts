@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import type { Redis } from 'ioredis';
 import { MemoryBudgetStore, RedisBudgetStore } from '../access/budgetStore.js';
 import { MemoryQueryTextStore, PersistedQueries, readAllowlist, RedisQueryTextStore } from '../access/persistedQueries.js';
 import { RateLimiter } from '../access/rateLimit.js';
@@ -16,6 +16,7 @@ import { compiledExecution } from '../graphql/compiledExecution.js';
 import { graphqlSchema } from '../graphql/schema.js';
 import type { Logger } from '../logger.js';
 import { tagErrors } from '../requestScope.js';
+import { Cors } from './cors.js';
 import { DatabaseOutage } from './databaseOutage.js';
 import { explorerAsset, explorerContentSecurityPolicy } from './explorer.js';
 import { graphqlEndpoint } from './graphqlEndpoint.js';
@@ -36,7 +37,7 @@ export interface HttpServerOptions {
 export interface MinshengServer {
   server: Server;
   listen(port: number, host: string): Promise<{ url: string; port: number }>;
-  /** Stops taking requests, lets those in flight finish, then stops GraphQL. */
+  /** Stops taking requests, lets those in flight finish (no client is cut off), then stops GraphQL. */
   close(): Promise<void>;
 }
 
@@ -69,10 +70,10 @@ export async function createHttpServer({ db, logger, sqlCountHeader = false, set
   });
   await apollo.start();
 
-  const redis: Redis | undefined = settings.redisUrl ? await connectRedis(settings.redisUrl, logger) : undefined;
-  const rateLimiter = new RateLimiter(redis ? new RedisBudgetStore(redis, settings.redisKeyPrefix) : new MemoryBudgetStore(), settings.rateLimits, logger);
+  const redisLink = settings.redisUrl ? await connectRedis(settings.redisUrl, logger) : undefined;
+  const rateLimiter = new RateLimiter(redisLink ? new RedisBudgetStore(redisLink, settings.redisKeyPrefix) : new MemoryBudgetStore(), settings.rateLimits);
   const persistedQueries = new PersistedQueries(
-    redis ? new RedisQueryTextStore(redis, settings.redisKeyPrefix) : new MemoryQueryTextStore(),
+    redisLink ? new RedisQueryTextStore(redisLink.redis, settings.redisKeyPrefix) : new MemoryQueryTextStore(),
     settings.allowlistFile ? readAllowlist(settings.allowlistFile) : undefined,
   );
   const dataVersion = new DataVersionWatcher(db, settings.dataVersionPollMs, logger);
@@ -80,10 +81,14 @@ export async function createHttpServer({ db, logger, sqlCountHeader = false, set
   const responseCache = settings.responseCacheMaxBytes > 0 ? new ResponseCache(settings.responseCacheMaxBytes) : undefined;
   if (responseCache) dataVersion.onChange(() => responseCache.clear());
   const serveGraphQL = graphqlEndpoint({ apollo, schema, execution, formatError, db, logger, settings, rateLimiter, persistedQueries, outage, sqlCountHeader, dataVersion, responseCache });
+  const cors = new Cors(settings.corsAllowedOrigins);
+  const drain = new Drain();
 
   async function handle(request: IncomingMessage, response: ServerResponse) {
+    drain.track(response);
     const requestId = validRequestId(request.headers['x-request-id']) ?? randomUUID();
     response.setHeader('x-request-id', requestId);
+    cors.allowReading(request, response);
     let url: URL;
     try {
       url = new URL(request.url ?? '/', 'http://localhost');
@@ -91,6 +96,7 @@ export async function createHttpServer({ db, logger, sqlCountHeader = false, set
       return sendJson(response, 400, { error: 'The request target is not a valid URL path.' });
     }
     try {
+      if (request.method === 'OPTIONS') return cors.answerOptions(request, response, url.pathname === '/graphql' ? 'GET, POST, OPTIONS' : 'GET, HEAD, OPTIONS');
       if (url.pathname === '/graphql') return await serveGraphQL(request, response, url, requestId);
       if (request.method !== 'GET' && request.method !== 'HEAD') return sendJson(response, 405, { error: 'Only GET here; the API is at /graphql.' });
       if (url.pathname === '/healthz') return sendJson(response, 200, { status: 'ok' });
@@ -130,20 +136,48 @@ export async function createHttpServer({ db, logger, sqlCountHeader = false, set
         });
       }),
     close: async () => {
-      // Connections close as soon as their request is answered, not at the keep-alive timeout.
-      const closeIdle = setInterval(() => server.closeIdleConnections(), 50);
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
-      clearInterval(closeIdle);
+      await drain.stop(server);
       outage.stop();
       dataVersion.stop();
       await apollo.stop();
-      await redis?.quit().catch(() => redis.disconnect());
+      await redisLink?.redis.quit().catch(() => redisLink.redis.disconnect());
     },
   };
 }
+
+/**
+ * Stops a server without cutting a client off. A kept-alive connection may carry a new request at any
+ * moment, and closing it under a request on its way resets it. So once stopping, every answer says
+ * `Connection: close` (its connection closes after it, and the client opens no further request on it),
+ * and connections that are idle are closed only after DRAIN_GRACE_MS, once a request sent just before the
+ * stop has arrived and been answered. Meanwhile new connections are still accepted, and answered likewise.
+ */
+class Drain {
+  private stopping = false;
+  private readonly unanswered = new Set<ServerResponse>();
+
+  track(response: ServerResponse) {
+    if (this.stopping) return void response.setHeader('connection', 'close');
+    this.unanswered.add(response);
+    response.once('close', () => this.unanswered.delete(response));
+  }
+
+  async stop(server: Server) {
+    this.stopping = true;
+    for (const response of this.unanswered) if (!response.headersSent) response.setHeader('connection', 'close');
+    this.unanswered.clear();
+    const open = await new Promise<number>((resolve) => server.getConnections((_, count) => resolve(count)));
+    if (open > 0) {
+      await sleep(DRAIN_GRACE_MS);
+      await new Promise(setImmediate); // what arrived meanwhile is read, so its connection is no longer idle
+    }
+    // Stops listening, closes the connections that are idle and waits for the others to be answered.
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
+/** Time for a request sent on a kept-alive connection just before the stop to arrive (a network's latency, with room). */
+const DRAIN_GRACE_MS = 500;
 
 function validRequestId(header: string | string[] | undefined): string | undefined {
   return typeof header === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(header) ? header : undefined;

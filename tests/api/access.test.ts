@@ -57,6 +57,8 @@ describe('API keys', () => {
     expect(result.status).toBe(401);
     expect(result.body.errors![0]!.extensions).toEqual({ code: 'UNAUTHENTICATED', reason: 'unknown' });
     expect(result.body.errors![0]!.message).toContain('No API key matches the one sent (ms_AAAAAAA…)');
+    // Each unknown key costs a lookup: the answer says how many more this address may send (lowHoles.test.ts).
+    expect(result.body.errors![0]!.message).toMatch(/Your address may present \d+ more unknown or revoked keys? until \d{4}-/);
   });
 
   it('a malformed key or Authorization header is refused with 401, without asking the database', async () => {

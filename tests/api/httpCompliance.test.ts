@@ -70,6 +70,13 @@ describe('queries over GET, mutations and CSRF', () => {
     expect(response.headers.get('allow')).toBe('GET, POST');
   });
 
+  it('OPTIONS says which methods /graphql takes (a preflight gets more: hostile/lowHoles.test.ts)', async () => {
+    const response = await fetch(`${api.url}/graphql`, { method: 'OPTIONS' });
+    expect(response.status).toBe(204);
+    expect(response.headers.get('allow')).toBe('GET, POST, OPTIONS');
+    expect(response.headers.get('access-control-allow-methods')).toBeNull();
+  });
+
   it('batched requests are a 400 that says why', async () => {
     const response = await fetch(`${api.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([{ query: '{ __typename }' }]) });
     expect(response.status).toBe(400);

@@ -25,7 +25,7 @@ function keysCli(args: string[], database: string): Promise<{ code: number | nul
 
 describe.runIf(testBackend() === 'postgres')('two instances sharing Redis and PostgreSQL', () => {
   const prefix = `${uniqueName('minsheng_test')}:`;
-  const settings = { redisUrl, redisKeyPrefix: prefix, rateLimits: { anonymous: 50, standard: 1000, partner: 5000, windowSeconds: 3600 } };
+  const settings = { redisUrl, redisKeyPrefix: prefix, trustProxy: true, rateLimits: { anonymous: 50, standard: 1000, partner: 5000, windowSeconds: 3600, failedKeysPerMinute: 2 } };
   let first: TestApi;
   let second: TestApi;
   beforeAll(async () => {
@@ -100,5 +100,18 @@ describe.runIf(testBackend() === 'postgres')('two instances sharing Redis and Po
     const bad = await keysCli(['create', '--tier', 'gold'], database);
     expect(bad.code).toBe(2);
     expect(bad.output).toContain('create needs --name.');
+  });
+
+  it('unknown keys are counted across both instances: past the limit, either refuses keys from that address unlooked-up', async () => {
+    const unknown = `ms_${'Z'.repeat(43)}`;
+    const from = (api: TestApi) => api.query('{ __typename }', undefined, { 'x-forwarded-for': '198.51.100.77', 'x-api-key': unknown });
+    expect((await from(first)).status).toBe(401);
+    expect((await from(second)).status).toBe(401);
+    for (const api of [first, second]) {
+      const refused = await from(api);
+      expect(refused.status).toBe(429);
+      expect(refused.sqlStatements).toBe(0);
+      expect(refused.body.errors![0]!.message).toContain('Your address presented 2 unknown or revoked API keys within a minute');
+    }
   });
 });
