@@ -15,6 +15,16 @@ export interface RequestScope {
   ranBy?: 'apollo' | 'proven';
   /** Set when the database could not be reached while serving the request: the endpoint answers 503. */
   databaseUnavailable?: boolean;
+  /** Aborted when the request's time is up: its statements are cancelled and no new one is sent. */
+  stop?: AbortController;
+}
+
+/** A statement a request asked for after its time was up: it is not sent. */
+export class RequestStopped extends Error {
+  readonly code = 'REQUEST_STOPPED';
+  constructor() {
+    super('The request ran past its time limit; this statement was not sent.');
+  }
 }
 
 /** The shared database as one request sees it: every statement it sends is counted in the request's scope. */
@@ -23,8 +33,9 @@ export function scopedDatabase(db: Database, scope: RequestScope): Database {
     kind: db.kind,
     drizzle: db.drizzle,
     rows(query) {
+      if (scope.stop?.signal.aborted) return Promise.reject(new RequestStopped());
       scope.sqlStatements += 1;
-      return db.rows(query);
+      return db.rows(query, scope.stop?.signal);
     },
     close: () => db.close(),
   };

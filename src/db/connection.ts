@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import type { SQL } from 'drizzle-orm';
@@ -6,6 +5,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { PgDialect, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
+import { lockDataDir } from './dataDirLock.js';
 import { PopularStatements } from './planning.js';
 import { renderSql, type RenderedSql } from './renderSql.js';
 import * as tables from './tables/index.js';
@@ -22,8 +22,8 @@ export interface Database {
   readonly kind: 'pglite' | 'postgres';
   /** Drizzle over the driver, for table-typed queries and transactions. */
   readonly drizzle: DrizzleDatabase;
-  /** Runs one SQL statement and returns its rows. */
-  rows<Row = Record<string, unknown>>(query: SQL): Promise<Row[]>;
+  /** Runs one SQL statement and returns its rows; on PostgreSQL, `signal` cancels it while it runs. */
+  rows<Row = Record<string, unknown>>(query: SQL, signal?: AbortSignal): Promise<Row[]>;
   close(): Promise<void>;
 }
 
@@ -56,8 +56,15 @@ function assertRenderedAsDrizzle(dialect: PgDialect, query: SQL, text: string, p
 
 export async function connect(options: ConnectOptions): Promise<Database> {
   if (options.kind === 'pglite') {
-    if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-    const client = options.pglite ?? (await PGlite.create(options.dataDir, { extensions: { pg_trgm } }));
+    // A data directory is one process's (dataDirLock.ts); an in-memory or given PGlite is the caller's own.
+    const lock = !options.pglite && options.dataDir ? lockDataDir(options.dataDir) : undefined;
+    let client: PGlite;
+    try {
+      client = options.pglite ?? (await PGlite.create(options.dataDir, { extensions: { pg_trgm } }));
+    } catch (error) {
+      lock?.release();
+      throw error;
+    }
     const db = drizzlePglite(client, { schema: tables }) as unknown as DrizzleDatabase;
     return {
       kind: 'pglite',
@@ -66,7 +73,13 @@ export async function connect(options: ConnectOptions): Promise<Database> {
         const result = (await db.execute(query)) as unknown as { rows: Row[] };
         return result.rows;
       },
-      close: () => client.close(),
+      close: async () => {
+        try {
+          await client.close();
+        } finally {
+          lock?.release();
+        }
+      },
     };
   }
   const client = postgres(options.url, {
@@ -91,7 +104,7 @@ export async function connect(options: ConnectOptions): Promise<Database> {
   return {
     kind: 'postgres',
     drizzle: db,
-    async rows<Row>(query: SQL) {
+    async rows<Row>(query: SQL, signal?: AbortSignal) {
       // Drizzle's execute() sends an unnamed statement, which postgres.js first describes in a round trip of
       // its own. Prepared, a statement text is parsed once per connection and then answered in one trip.
       const rendered: RenderedSql = renderSql(query) ?? dialect.sqlToQuery(query);
@@ -102,10 +115,22 @@ export async function connect(options: ConnectOptions): Promise<Database> {
       if (rendered.withValues !== undefined) {
         const prepare = popular.admit(rendered.withValues);
         const extended = { prepare, simple: false } as postgres.UnsafeQueryOptions; // `simple` is untyped in postgres.js 3.4
-        return (await client.unsafe(rendered.withValues, [], extended)) as unknown as Row[];
+        return (await cancelledOnAbort(client.unsafe(rendered.withValues, [], extended), signal)) as unknown as Row[];
       }
-      return (await client.unsafe(rendered.sql, rendered.params as postgres.ParameterOrJSON<never>[], { prepare: true })) as unknown as Row[];
+      return (await cancelledOnAbort(client.unsafe(rendered.sql, rendered.params as postgres.ParameterOrJSON<never>[], { prepare: true }), signal)) as unknown as Row[];
     },
     close: () => client.end({ timeout: 5 }),
   };
+}
+
+/** The statement, cancelled on the server (PostgreSQL's cancel request) when the request it serves is stopped. */
+function cancelledOnAbort<Pending extends postgres.PendingQuery<postgres.Row[]>>(pending: Pending, signal: AbortSignal | undefined): Pending {
+  if (!signal) return pending;
+  if (signal.aborted) pending.cancel();
+  else {
+    const cancel = () => void pending.cancel();
+    signal.addEventListener('abort', cancel, { once: true });
+    void pending.finally(() => signal.removeEventListener('abort', cancel)).catch(() => {});
+  }
+  return pending;
 }

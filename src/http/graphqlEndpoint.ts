@@ -14,7 +14,7 @@ import { scopedDatabase, type RequestScope } from '../requestScope.js';
 import { isDatabaseUnreachable, type DatabaseOutage } from './databaseOutage.js';
 import { readGraphQLParams, type GraphQLParams } from './graphqlParams.js';
 import { HttpError, sendGraphQLErrors, sendHttpError } from './httpErrors.js';
-import { correctedStatus, responseMediaType, statusForRequestErrors } from './mediaTypes.js';
+import { acceptsGraphQLJson, correctedStatus, responseMediaType, statusForRequestErrors } from './mediaTypes.js';
 import type { DataVersionWatcher } from '../cache/dataVersion.js';
 import { etagOf, ResponseCache } from '../cache/responseCache.js';
 import type { CompiledExecution } from '../graphql/compiledExecution.js';
@@ -68,7 +68,7 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
   const contentTypes = new ContentTypesChosen();
 
   return async function serveGraphQL(request: IncomingMessage, response: ServerResponse, url: URL, requestId: string): Promise<void> {
-    const scope: RequestScope = { requestId, startedAt: Date.now(), sqlStatements: 0 };
+    const scope: RequestScope = { requestId, startedAt: Date.now(), sqlStatements: 0, stop: new AbortController() };
     const requestDb = scopedDatabase(db, scope);
     const accept = request.headers.accept;
     const headers: [string, string][] = [];
@@ -80,7 +80,7 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
     try {
       const params = await readGraphQLParams(request, url, limits.maxBodyBytes);
       if (outage.active) throw databaseUnavailable();
-      const identity = await identify(requestDb, request.headers, request.socket.remoteAddress, settings.trustProxy);
+      const identity = await identify(requestDb, request.headers, request.socket.remoteAddress, settings.trustProxy, rateLimiter);
       const operation = await persistedQueries.resolve(params.query, params.extensions);
       // Without the response cache, only a GET's ETag serves anyone (browsers and CDNs revalidate GETs):
       // a POST then skips hashing its key.
@@ -102,7 +102,7 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
         response.setHeader('etag', cache.etag);
         response.setHeader('x-cache', 'hit');
         response.setHeader('cache-control', cacheControl(request, 200, hit.body, operation.query, identity));
-        response.setHeader('vary', 'accept, accept-language, authorization, x-api-key');
+        response.appendHeader('vary', 'accept, accept-language, authorization, x-api-key');
         return void response.end(hit.body);
       }
       const checked: CheckedDocument = operation.query === undefined ? {} : checkDocument(schema, operation.query, params.operationName, params.variables, limits);
@@ -110,7 +110,7 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
       const rateLimit = await rateLimiter.charge(identity, checked.shape?.cost ?? 1);
       headers.push(...rateLimitHeaders(rateLimit));
       const context = () => createContext(requestDb, languageFromHeader(request.headers['accept-language']), scope, { identity, rateLimit });
-      const result = await withinTimeLimit(run(request, scope, params, operation.query, context));
+      const result = await withinTimeLimit(run(request, scope, params, operation.query, context), scope);
       finish();
       await sendApolloResult(request, response, result, scope, operation.query, identity, cache, checked.shape?.cost ?? 1);
     } catch (error) {
@@ -154,14 +154,15 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
   }
 
   /** The answer, unless the time limit passes or an outage is found first (then a 503). */
-  async function withinTimeLimit(answer: Promise<HTTPGraphQLResponse>): Promise<HTTPGraphQLResponse> {
+  async function withinTimeLimit(answer: Promise<HTTPGraphQLResponse>, scope: RequestScope): Promise<HTTPGraphQLResponse> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
+        scope.stop?.abort(); // its running statements are cancelled, and resolvers still waiting send no more
         reject(new HttpError(503, `The request ran past the time limit of ${limits.requestTimeoutMs} ms and was stopped. Ask for less per request.`, { code: 'REQUEST_TIMEOUT', limit: limits.requestTimeoutMs }, [['retry-after', '1']]));
       }, limits.requestTimeoutMs);
     });
-    answer.catch(() => {}); // execution cannot be interrupted: what finishes after the time limit is dropped
+    answer.catch(() => {}); // what finishes after the time limit (resolvers already running) is dropped
     let stopWatching = () => {};
     const outageFound = new Promise<never>((_, reject) => {
       stopWatching = outage.watchForOutage(() => reject(databaseUnavailable()));
@@ -192,7 +193,7 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
       if (responseCache) response.setHeader('x-cache', 'miss');
     }
     response.setHeader('cache-control', cacheControl(request, response.statusCode, body, query, identity));
-    response.setHeader('vary', 'accept, accept-language, authorization, x-api-key');
+    response.appendHeader('vary', 'accept, accept-language, authorization, x-api-key');
     if (body !== undefined) return void response.end(body);
     if (result.body.kind === 'chunked') for await (const chunk of result.body.asyncIterator) response.write(chunk);
     response.end();
@@ -213,6 +214,8 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
 function cachePlan(dataVersion: DataVersionWatcher, request: IncomingMessage, params: GraphQLParams, query: string | undefined): CachePlan | undefined {
   const version = dataVersion.current;
   if (query === undefined || version === undefined || /\brateLimit\b/.test(query) || /^\s*(mutation|subscription)\b/.test(query)) return undefined;
+  // An Accept header no JSON answer satisfies gets Apollo's 406, whatever was cached for others.
+  if (!acceptsGraphQLJson(request.headers.accept)) return undefined;
   let key: string;
   try {
     key = ResponseCache.keyOf({

@@ -31,6 +31,10 @@ export function formatGraphQLError(logger: Logger, onDatabaseUnreachable: (error
       return { ...base, message: 'The database is unreachable right now; retry in a few seconds.', extensions: { code: 'DATABASE_UNAVAILABLE', requestId } };
     }
     const codes = causeCodes(error);
+    // The request's time ran out and its statements were stopped: the client was already answered 503.
+    if (codes.includes('REQUEST_STOPPED') || (codes.includes('57014') && scope?.stop?.signal.aborted)) {
+      return { ...base, message: 'The request ran past its time limit and was stopped.', extensions: { code: 'REQUEST_TIMEOUT', requestId } };
+    }
     if (codes.includes('57014')) {
       return { ...base, message: 'The database stopped this query for running too long. Ask for smaller pages or fewer nested lists.', extensions: { code: 'QUERY_TIMEOUT', requestId } };
     }

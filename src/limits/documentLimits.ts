@@ -49,6 +49,10 @@ export function checkDocument(schema: GraphQLSchema, text: string, operationName
   if (document === undefined) return {}; // a syntax error: Apollo reports it as usual
   const operation = getOperationAST(document, operationName);
   if (!operation) return {}; // no operation by that name, or several and no name: Apollo says which
+  if (!rootTypeOf(schema, operation)) {
+    // graphql-js 16 lets such a document through validation and fails it in execution, as a server error.
+    throw new LimitExceeded(`This API does not support ${operation.operation}s: send a query.`, { code: 'GRAPHQL_VALIDATION_FAILED' });
+  }
   checkVariablesNesting(variables ?? {});
   // Validation reads the whole document, not only the operation that runs: what it reads is limited and priced.
   const unused = unusedFragments(document);
@@ -94,6 +98,10 @@ export function checkDocument(schema: GraphQLSchema, text: string, operationName
     );
   }
   return { shape, operationType: operation.operation };
+}
+
+function rootTypeOf(schema: GraphQLSchema, operation: OperationDefinitionNode) {
+  return operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
 }
 
 /** The document's operations other than the one that runs: validated all the same, so priced all the same. */
