@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { apiKeyTiers, createApiKey, listApiKeys, revokeApiKey, type ApiKeyTier } from '../access/apiKeys.js';
 import { loadConfig } from '../config.js';
 import { migrate } from '../db/migrate.js';
-import { openDatabase } from '../db/open.js';
+import { openDatabaseForCommand } from '../db/open.js';
 
 /**
  * `npm run keys -- create --name "Acme News" --tier partner` | `list` | `revoke <id or prefix>`.
@@ -33,7 +33,13 @@ if (command === 'create') {
   if (!target) fail('revoke needs the id or prefix of a key (see `list`).');
 } else if (command !== 'list') fail(command ? `unknown command ${command}.` : 'no command.');
 
-const database = await openDatabase(loadConfig(), { statementTimeoutMs: 0 }); // a batch job: migrations may run long
+// PGlite is one process's database: a key changed beside a running server would be lost when it stops.
+const database = await openDatabaseForCommand(
+  loadConfig(),
+  (inUse) =>
+    `Keys cannot be read or changed while process ${inUse.holderPid} (a running server, or another command) holds the embedded database in ${inUse.dataDir}: ` +
+    `stop the server, run this command, then start the server again; or set DATABASE_URL to PostgreSQL, where keys can be managed while the server runs.`,
+);
 try {
   await migrate(database);
   if (command === 'create') {

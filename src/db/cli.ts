@@ -1,5 +1,5 @@
 import { loadConfig } from '../config.js';
-import { openDatabase } from './open.js';
+import { openDatabaseForCommand } from './open.js';
 import { migrate } from './migrate.js';
 import { seed } from './seed/index.js';
 
@@ -10,7 +10,7 @@ if (command !== 'migrate' && command !== 'seed') {
   process.exit(2);
 }
 const config = loadConfig();
-const database = await openDatabase(config, { statementTimeoutMs: 0 });
+const database = await openDatabaseForCommand(config);
 try {
   await migrate(database);
   if (command === 'migrate') console.log(`Migrations applied (${database.kind}).`);

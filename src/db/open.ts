@@ -1,15 +1,15 @@
 import type { Config } from '../config.js';
 import { connect, type Database } from './connection.js';
+import { DataDirInUse } from './dataDirLock.js';
+
+type DatabaseSettings = Pick<Config, 'databaseUrl' | 'dataDir' | 'dbPoolSize'> & Partial<Pick<Config, 'dbStatementTimeoutMs' | 'dbConnectTimeoutSeconds'>>;
 
 /**
- * The database the configuration names: PostgreSQL when DATABASE_URL is set, else PGlite in DATA_DIR.
- * Batch jobs (migrations, seeding, synthetic data) pass statementTimeoutMs: 0, since their statements may
- * rightly run longer than any request should.
+ * The database the configuration names: PostgreSQL when DATABASE_URL is set, else PGlite in DATA_DIR
+ * (locked for this process: dataDirLock.ts). Batch jobs (migrations, seeding, synthetic data) pass
+ * statementTimeoutMs: 0, since their statements may rightly run longer than any request should.
  */
-export function openDatabase(
-  config: Pick<Config, 'databaseUrl' | 'dataDir' | 'dbPoolSize'> & Partial<Pick<Config, 'dbStatementTimeoutMs' | 'dbConnectTimeoutSeconds'>>,
-  overrides: { statementTimeoutMs?: number } = {},
-): Promise<Database> {
+export function openDatabase(config: DatabaseSettings, overrides: { statementTimeoutMs?: number } = {}): Promise<Database> {
   return config.databaseUrl
     ? connect({
         kind: 'postgres',
@@ -19,4 +19,18 @@ export function openDatabase(
         connectTimeoutSeconds: config.dbConnectTimeoutSeconds,
       })
     : connect({ kind: 'pglite', dataDir: config.dataDir });
+}
+
+/**
+ * The database for a command line job (no statement timeout). When the embedded database is another
+ * process's, the command ends with one line saying so (`explain` words it for the command), exit code 1.
+ */
+export async function openDatabaseForCommand(config: DatabaseSettings, explain: (inUse: DataDirInUse) => string = (inUse) => inUse.message): Promise<Database> {
+  try {
+    return await openDatabase(config, { statementTimeoutMs: 0 });
+  } catch (error) {
+    if (!(error instanceof DataDirInUse)) throw error;
+    console.error(explain(error));
+    process.exit(1);
+  }
 }

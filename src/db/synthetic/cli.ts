@@ -1,6 +1,6 @@
 import { loadConfig } from '../../config.js';
 import { migrate } from '../migrate.js';
-import { openDatabase } from '../open.js';
+import { openDatabaseForCommand } from '../open.js';
 import { generateSynthetic, removeSynthetic } from './generate.js';
 
 /**
@@ -19,7 +19,7 @@ function option(name: string, fallback: number): number {
 }
 
 const config = loadConfig();
-const db = await openDatabase(config, { statementTimeoutMs: 0 });
+const db = await openDatabaseForCommand(config);
 try {
   await migrate(db);
   if (process.argv.includes('--remove')) {
