@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import { ByText, type CacheSize } from '../cache/byText.js';
 
 /**
  * Automatic persisted queries (Apollo's APQ protocol) and the optional allow-list. A client may send a
@@ -20,24 +21,25 @@ export interface QueryTextStore {
   set(hash: string, query: string): Promise<void>;
 }
 
-/** Recently used texts of this process (bounded: a client cannot fill the memory with registrations). */
+/** Recently used texts of this process, bounded in bytes: a client cannot fill the memory with registrations. */
 export class MemoryQueryTextStore implements QueryTextStore {
-  private readonly texts = new Map<string, string>();
-  constructor(private readonly capacity = 1000) {}
+  private readonly texts: ByText<string>;
+  constructor(maxBytes = 8 * 2 ** 20) {
+    this.texts = new ByText<string>(maxBytes, 2, (hash, text) => hash.length + text.length);
+  }
 
   async get(hash: string) {
     const text = this.texts.get(hash);
-    if (text !== undefined) {
-      this.texts.delete(hash); // keep the most recently used last
-      this.texts.set(hash, text);
-    }
+    if (text !== undefined) this.texts.set(hash, text); // keep the most recently used last
     return text;
   }
 
   async set(hash: string, query: string) {
-    this.texts.delete(hash);
     this.texts.set(hash, query);
-    if (this.texts.size > this.capacity) this.texts.delete(this.texts.keys().next().value!);
+  }
+
+  get size(): CacheSize {
+    return this.texts.size;
   }
 }
 

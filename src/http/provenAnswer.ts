@@ -79,7 +79,7 @@ function asGraphQLError(thrown: unknown): GraphQLError {
 
 // Clients send one of a handful of Accept headers; one may be as long as a request header can be, so what
 // is kept is bounded by their length, the oldest out first.
-const MAX_ACCEPT_CHARACTERS = 64 * 2 ** 10;
+const MAX_ACCEPT_BYTES = 256 * 2 ** 10; // headers and the content types chosen for them
 
 /**
  * The content type Apollo chose for each Accept header (absent: ''), learnt from its successful answers,
@@ -87,7 +87,7 @@ const MAX_ACCEPT_CHARACTERS = 64 * 2 ** 10;
  * result before. A header Apollo would refuse (406) is never learnt: those requests keep going to Apollo.
  */
 export class ContentTypesChosen {
-  private readonly byAccept = new ByText<string>(MAX_ACCEPT_CHARACTERS);
+  private readonly byAccept = new ByText<string>(MAX_ACCEPT_BYTES, 4);
 
   of(accept: string | undefined): string | undefined {
     return this.byAccept.get(accept ?? '');

@@ -12,6 +12,8 @@ import type { Database } from '../db/connection.js';
 import type { Context } from '../graphql/context.js';
 import { DataVersionWatcher } from '../cache/dataVersion.js';
 import { ResponseCache } from '../cache/responseCache.js';
+import { DocumentStore } from '../cache/documentStore.js';
+import { parsedDocumentsSize } from '../limits/documentLimits.js';
 import { compiledExecution } from '../graphql/compiledExecution.js';
 import { graphqlSchema } from '../graphql/schema.js';
 import type { Logger } from '../logger.js';
@@ -50,9 +52,11 @@ export async function createHttpServer({ db, logger, sqlCountHeader = false, set
   const outage = options.outage ?? new DatabaseOutage(db, logger);
   const schema = graphqlSchema();
   const execution = compiledExecution(schema);
+  const documentStore = new DocumentStore();
   const formatError = formatGraphQLError(logger, (error, requestStartedAt) => outage.report(error, requestStartedAt));
   const apollo = new ApolloServer<Context>({
     gateway: execution.gateway,
+    documentStore,
     introspection: true,
     includeStacktraceInErrorResponses: false,
     // main.ts owns SIGTERM/SIGINT and stops everything in order. Apollo's own handler, racing ours, left
@@ -72,8 +76,9 @@ export async function createHttpServer({ db, logger, sqlCountHeader = false, set
 
   const redisLink = settings.redisUrl ? await connectRedis(settings.redisUrl, logger) : undefined;
   const rateLimiter = new RateLimiter(redisLink ? new RedisBudgetStore(redisLink, settings.redisKeyPrefix) : new MemoryBudgetStore(), settings.rateLimits);
+  const queryTexts = redisLink ? new RedisQueryTextStore(redisLink.redis, settings.redisKeyPrefix) : new MemoryQueryTextStore();
   const persistedQueries = new PersistedQueries(
-    redisLink ? new RedisQueryTextStore(redisLink.redis, settings.redisKeyPrefix) : new MemoryQueryTextStore(),
+    queryTexts,
     settings.allowlistFile ? readAllowlist(settings.allowlistFile) : undefined,
   );
   const dataVersion = new DataVersionWatcher(db, settings.dataVersionPollMs, logger);
@@ -99,7 +104,11 @@ export async function createHttpServer({ db, logger, sqlCountHeader = false, set
       if (request.method === 'OPTIONS') return cors.answerOptions(request, response, url.pathname === '/graphql' ? 'GET, POST, OPTIONS' : 'GET, HEAD, OPTIONS');
       if (url.pathname === '/graphql') return await serveGraphQL(request, response, url, requestId);
       if (request.method !== 'GET' && request.method !== 'HEAD') return sendJson(response, 405, { error: 'Only GET here; the API is at /graphql.' });
-      if (url.pathname === '/healthz') return sendJson(response, 200, { status: 'ok' });
+      if (url.pathname === '/healthz') {
+        // What the per-text caches hold: each is bounded in bytes, and their sum stays well below the heap.
+        const caches = { parsedDocuments: parsedDocumentsSize(), apolloDocuments: documentStore.size, compiledQueries: execution.size(), responses: responseCache?.size, persistedQueryTexts: queryTexts instanceof MemoryQueryTextStore ? queryTexts.size : undefined };
+        return sendJson(response, 200, { status: 'ok', caches });
+      }
       if (url.pathname === '/readyz') {
         // While the database is known to be away, say so at once instead of waiting for a connection to time out.
         const readiness = outage.active ? { ready: false, database: 'unreachable' } : await readinessOf(db);

@@ -1,5 +1,5 @@
 import { GraphQLError, Kind, Lexer, Source, TokenKind, getOperationAST, parse, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
-import { ByText } from '../cache/byText.js';
+import { ByText, SYNTAX_TREE_BYTES_PER_CHARACTER } from '../cache/byText.js';
 import type { EndpointSettings } from '../config.js';
 import { MAX_PAGE_SIZE } from '../graphql/relay/pageArgs.js';
 import { measureOperation, type OperationShape } from './operationShape.js';
@@ -126,8 +126,11 @@ function checkVariablesNesting(variables: Record<string, unknown>): void {
  * Clients send the same few documents again and again: each text is lexed and parsed once, then its
  * syntax tree comes from this bounded map (oldest out first). Only what passed the nesting check is kept.
  */
-const MAX_PARSED_CHARACTERS = 2 * 2 ** 20; // of document text: thousands of typical queries
-const parsedDocuments = new ByText<DocumentNode>(MAX_PARSED_CHARACTERS);
+const MAX_PARSED_BYTES = 16 * 2 ** 20;
+const parsedDocuments = new ByText<DocumentNode>(MAX_PARSED_BYTES, SYNTAX_TREE_BYTES_PER_CHARACTER);
+
+/** How much the parsed documents hold (exposed by /healthz). */
+export const parsedDocumentsSize = () => parsedDocuments.size;
 
 function parsedOnce(text: string, maxDepth: number): DocumentNode | undefined {
   const cached = parsedDocuments.get(text);

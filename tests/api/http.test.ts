@@ -34,7 +34,15 @@ describe('HTTP endpoints', () => {
   });
 
   it('GET /healthz and /readyz', async () => {
-    expect(await (await fetch(`${api.url}/healthz`)).json()).toEqual({ status: 'ok' });
+    await api.data('{ divisions(first: 1) { nodes { code } } }');
+    const health = (await (await fetch(`${api.url}/healthz`)).json()) as { status: string; caches: Record<string, { entries: number; bytes: number; maxBytes: number }> };
+    expect(health.status).toBe('ok');
+    // Every per-text cache reports what it holds, within its bound; the query just run is in each.
+    for (const name of ['parsedDocuments', 'apolloDocuments', 'compiledQueries', 'persistedQueryTexts']) {
+      const size = health.caches[name]!;
+      expect(size.bytes, name).toBeLessThanOrEqual(size.maxBytes);
+    }
+    for (const name of ['parsedDocuments', 'apolloDocuments', 'compiledQueries']) expect(health.caches[name]!.entries, name).toBeGreaterThan(0);
     const ready = await fetch(`${api.url}/readyz`);
     expect(ready.status).toBe(200);
     const body = (await ready.json()) as { ready: boolean; migrations: { applied: number; expected: number } };

@@ -126,8 +126,8 @@ describe('what only Apollo answers', () => {
 });
 
 describe('what is kept per query text', () => {
-  it('is bounded by the texts\' total length, oldest out first; a text set again counts once and becomes the newest', () => {
-    const kept = new ByText<number>(10);
+  it('is bounded by the bytes its texts hold, oldest out first; a text set again counts once and becomes the newest', () => {
+    const kept = new ByText<number>(10, 1);
     kept.set('aaaa', 1);
     kept.set('bbbb', 2);
     kept.set('aaaa', 3); // 8 characters, not 12; 'bbbb' is now the oldest
@@ -135,9 +135,13 @@ describe('what is kept per query text', () => {
     expect([kept.get('aaaa'), kept.get('bbbb'), kept.get('cc')]).toEqual([3, 2, 4]);
     kept.set('dd', 5); // 12 > 10: the oldest goes
     expect([kept.get('aaaa'), kept.get('bbbb'), kept.get('cc'), kept.get('dd')]).toEqual([3, undefined, 4, 5]);
-    kept.set('x'.repeat(50), 6); // longer than the bound alone: kept, everything else goes
-    expect([kept.get('aaaa'), kept.get('cc'), kept.get('dd'), kept.get('x'.repeat(50))]).toEqual([undefined, undefined, undefined, 6]);
-    kept.set('e', 7);
-    expect([kept.get('x'.repeat(50)), kept.get('e')]).toEqual([undefined, 7]);
+    kept.set('x'.repeat(50), 6); // more than the bound alone: not kept, and nothing else goes for it
+    expect([kept.get('aaaa'), kept.get('cc'), kept.get('dd'), kept.get('x'.repeat(50))]).toEqual([3, 4, 5, undefined]);
+    expect(kept.size).toEqual({ entries: 3, bytes: 8, maxBytes: 10 });
+    const weighed = new ByText<number>(100, 30); // what is kept costs 30 bytes a character
+    weighed.set('abc', 1);
+    weighed.set('def', 2);
+    expect(weighed.size).toEqual({ entries: 1, bytes: 90, maxBytes: 100 });
+    expect([weighed.get('abc'), weighed.get('def')]).toEqual([undefined, 2]);
   });
 });
