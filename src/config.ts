@@ -66,7 +66,7 @@ const environmentSchema = z.object({
     }),
   TRUST_PROXY: booleanFlag.default(false),
   PERSISTED_QUERIES_ALLOWLIST: z.string().min(1).optional(),
-  RESPONSE_CACHE_MAX_BYTES: z.coerce.number().int().min(0).default(64 * 1024 * 1024),
+  RESPONSE_CACHE_MAX_BYTES: z.coerce.number().int().min(0).default(32 * 1024 * 1024),
   DATA_VERSION_POLL_MS: z.coerce.number().int().min(50).default(1000),
 });
 

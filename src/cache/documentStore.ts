@@ -6,7 +6,7 @@ import { ByText, SYNTAX_TREE_BYTES_PER_CHARACTER, type CacheSize } from './byTex
  * default bounds an estimate of its own that let thousands of varied queries pile up). Keys are Apollo's
  * hashes of the text; each document is weighed by the length of the text it was parsed from.
  */
-const MAX_DOCUMENT_STORE_BYTES = 16 * 2 ** 20;
+const MAX_DOCUMENT_STORE_BYTES = 8 * 2 ** 20;
 
 export class DocumentStore {
   private readonly documents = new ByText<DocumentNode>(MAX_DOCUMENT_STORE_BYTES, SYNTAX_TREE_BYTES_PER_CHARACTER, (key, document) => key.length + (document.loc?.end ?? 0));

@@ -45,7 +45,7 @@ export interface CompiledExecution {
 }
 
 // Compiled queries by text: a compiled query holds a few hundred bytes per character of its text.
-const MAX_COMPILED_BYTES = 48 * 2 ** 20;
+const MAX_COMPILED_BYTES = 24 * 2 ** 20;
 const COMPILED_BYTES_PER_CHARACTER = 330; // measured with graphql-jit 0.8.9 on this API's queries, syntax tree included
 
 export function compiledExecution(schema: GraphQLSchema): CompiledExecution {

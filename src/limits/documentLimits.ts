@@ -126,7 +126,7 @@ function checkVariablesNesting(variables: Record<string, unknown>): void {
  * Clients send the same few documents again and again: each text is lexed and parsed once, then its
  * syntax tree comes from this bounded map (oldest out first). Only what passed the nesting check is kept.
  */
-const MAX_PARSED_BYTES = 16 * 2 ** 20;
+const MAX_PARSED_BYTES = 8 * 2 ** 20;
 const parsedDocuments = new ByText<DocumentNode>(MAX_PARSED_BYTES, SYNTAX_TREE_BYTES_PER_CHARACTER);
 
 /** How much the parsed documents hold (exposed by /healthz). */

@@ -6,6 +6,7 @@ import {
 } from 'graphql';
 import { DEFAULT_PAGE_SIZE } from '../graphql/relay/pageArgs.js';
 import { listBoundOf } from '../graphql/listBound.js';
+import { isUnindexedSearch } from '../graphql/searchText.js';
 
 /**
  * Items an introspection list is assumed to hold. Introspection lists (types, fields) cycle
@@ -89,11 +90,15 @@ export function measureOperation(
     return isObjectType(parent) || isInterfaceType(parent) ? parent.getFields()[name] : undefined;
   }
 
-  /** Values in the field's argument lists (each costs 1: every value is a parameter to match); notes the longest list. */
+  /**
+   * What the field's arguments cost: each value in a list 1 (every value is a parameter to match), a
+   * search the index cannot serve UNINDEXED_SEARCH_COST; notes the longest list.
+   */
   function inputListItems(field: FieldNode): number {
     let items = 0;
     for (const node of field.arguments ?? []) {
       const walk = (value: unknown, path: string): void => {
+        if (typeof value === 'string' && (path.endsWith('.search') || path === 'search(query)') && isUnindexedSearch(value)) items += UNINDEXED_SEARCH_COST;
         if (Array.isArray(value)) {
           items += value.length;
           if (!longestInputList || value.length > longestInputList.length) longestInputList = { argument: path, length: value.length };
@@ -181,6 +186,9 @@ export function measureOperation(
   const measure = measureSelections(operation.selectionSet, root ?? undefined, DEFAULT_PAGE_SIZE);
   return { depth: measure.depth, aliases: measure.aliases, rootFields: measure.fields, cost: Math.max(1, measure.cost), pageSizes: measure.pageSizes, longestInputList };
 }
+
+/** A search of one-character terms reads every row it may match (no index serves it): priced like a large page tree. */
+export const UNINDEXED_SEARCH_COST = 1_000;
 
 /** Past this many items a list's items are not looked into (its length is still counted). */
 const MAX_WALKED_ITEMS = 10_000;

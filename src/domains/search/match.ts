@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { PLANNED_FOR_ITS_VALUES } from '../../db/planning.js';
 import { col } from '../../db/sqlParts.js';
 import { badUserInput } from '../../graphql/errors.js';
+import { splitTerms } from '../../graphql/searchText.js';
 import type { SortKey } from '../../graphql/relay/keyset.js';
 
 /**
@@ -11,9 +12,13 @@ import type { SortKey } from '../../graphql/relay/keyset.js';
  */
 export function searchTerms(search: string | null | undefined): string[] | null {
   if (search == null) return null;
-  const terms = search.trim().split(/\s+/).filter(Boolean);
+  const terms = splitTerms(search);
   if (terms.length === 0) throw badUserInput('`search` is blank. Give at least one character to look for, or leave `search` out.', { argument: 'filter.search' });
   if (search.length > 200) throw badUserInput(`\`search\` is ${search.length} characters long; 200 at most.`, { argument: 'filter.search' });
+  // One Chinese character is a word (校, 鑫); one Latin letter or digit is in nearly every row, which only a scan finds.
+  if (terms.every((term) => [...term].length < 2 && /^[\p{ASCII}]$/u.test(term))) {
+    throw badUserInput('`search` needs a term of two letters or more (one Chinese character is enough): a single letter or digit matches nearly everything.', { argument: 'filter.search' });
+  }
   return terms;
 }
 

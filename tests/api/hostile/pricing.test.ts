@@ -5,6 +5,7 @@ import {
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_LIST_VALUES } from '../../../src/limits/documentLimits.js';
+import { UNINDEXED_SEARCH_COST } from '../../../src/limits/operationShape.js';
 import { divisions, facilities, indicators, observations, organizations, programs, sources } from '../../data/dataset.js';
 import { startApi, type TestApi } from '../../support/api.js';
 
@@ -110,12 +111,18 @@ describe('the cost estimate', () => {
     const roots = Object.values(query.getFields()).filter((f) => isObjectType(getNamedType(f.type)) || isInterfaceType(getNamedType(f.type)));
     let checked = 0;
     let largest = 0;
+    // One request per document: what it was charged is the drop in the budget since the one before.
+    const post = (text: string) => fetch(`${api.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify({ query: text }) });
+    let remaining = Number((await post('{ __typename }')).headers.get('ratelimit-remaining'));
     for (let n = 0; n < 500; n += 1) {
       const field = n % 5 === 0 ? query.getFields().observationAggregate! : random.pick(roots);
       const args = argumentsFor(random, field, field.name);
       if (args === undefined) continue;
       const text = `{ ${field.name}${args} { ${selection(random, getNamedType(field.type) as GraphQLObjectType, 3, field.name)} } }`;
-      const { cost, body } = await charged(text);
+      const response = await post(text);
+      const body = (await response.json()) as { data?: unknown };
+      const cost = remaining - Number(response.headers.get('ratelimit-remaining'));
+      remaining -= cost;
       const returned = objectsIn(body.data ?? null) - (body.data ? 1 : 0);
       if (returned > cost) throw new Error(`estimate ${cost} < ${returned} objects returned for ${text}`);
       largest = Math.max(largest, returned);
@@ -189,6 +196,20 @@ describe('the cost estimate', () => {
     const after = Number(again.headers.get('ratelimit-remaining'));
     expect(((await again.json()) as { data: unknown }).data).toEqual({ __typename: 'Query' });
     expect(before - after).toBe(alone.cost + 1 + 100 * (1 + 1 + 100));
+  });
+
+  it('refuses a search for one letter or digit (it matches nearly everything) and prices one Chinese character as a scan', async () => {
+    for (const query of ['{ search(query: "a") { totalCount } }', '{ facilities(filter: { search: "7" }) { totalCount } }', '{ facilities(filter: { search: " e  " }) { totalCount } }']) {
+      const response = await api.query(query);
+      expect(response.body.errors?.[0]?.extensions?.code, query).toBe('BAD_USER_INPUT');
+      expect(response.body.errors?.[0]?.message, query).toContain('two letters or more');
+    }
+    const indexed = await charged('{ facilities(filter: { search: "鑫源" }) { totalCount } }');
+    const scanned = await charged('{ facilities(filter: { search: "鑫" }) { totalCount } }');
+    expect(scanned.body.data.facilities.totalCount).toBeGreaterThan(0);
+    expect(scanned.cost - indexed.cost).toBe(UNINDEXED_SEARCH_COST);
+    const mixed = await charged('{ facilities(filter: { search: "a school" }) { totalCount } }'); // "school" serves the index
+    expect(mixed.cost).toBe(indexed.cost);
   });
 
   it('refuses variables nested deeper than a filter ever needs, without a stack overflow', async () => {
