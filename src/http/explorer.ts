@@ -24,6 +24,8 @@ const assetFiles: Record<string, [file: string, contentType: string]> = {
   '/explorer/graphiql.min.css': [path.join(packageDir('graphiql'), 'graphiql.min.css'), 'text/css; charset=utf-8'],
   '/explorer/react.production.min.js': [path.join(packageDir('react'), 'umd/react.production.min.js'), 'text/javascript; charset=utf-8'],
   '/explorer/react-dom.production.min.js': [path.join(packageDir('react-dom'), 'umd/react-dom.production.min.js'), 'text/javascript; charset=utf-8'],
+  // Browsers ask for it on every page without a <link rel="icon">: favicon.svg drawn at 32 px, a PNG inside an ICO.
+  '/favicon.ico': [path.join(here, 'explorer/favicon.ico'), 'image/x-icon'],
 };
 
 export const explorerContentSecurityPolicy =
