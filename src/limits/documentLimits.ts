@@ -80,10 +80,14 @@ export function checkDocument(schema: GraphQLSchema, text: string, operationName
   if (overlap.pairs > MAX_OVERLAPPING_FIELD_PAIRS) {
     throw new LimitExceeded(`The document selects the same fields over and over (more than ${count(MAX_OVERLAPPING_FIELD_PAIRS)} pairs of same-named fields to compare). Select each field once per object.`, { code: 'TOO_MANY_REPEATED_FIELDS', limit: MAX_OVERLAPPING_FIELD_PAIRS, actual: overlap.pairs });
   }
-  const oversized = shape.pageSizes.find((use) => use.value > MAX_PAGE_SIZE);
+  const oversizedPages = shape.pageSizes.filter((use) => use.value > MAX_PAGE_SIZE);
+  const oversized = oversizedPages[0];
   if (oversized) {
-    // Same words as the resolvers' own check (src/graphql/relay/pageArgs.ts), said before any SQL runs.
-    throw new LimitExceeded(`\`${oversized.argument}: ${oversized.value}\` is over the page size limit of ${MAX_PAGE_SIZE}. Ask for at most ${MAX_PAGE_SIZE} and follow \`pageInfo\` cursors for more.`, { code: 'BAD_USER_INPUT', argument: oversized.argument, limit: MAX_PAGE_SIZE, actual: oversized.value });
+    // Same words as the resolvers' own check (src/graphql/relay/pageArgs.ts), said before any SQL runs; every
+    // page over the limit is named, so one answer says all there is to change.
+    const named = oversizedPages.map((use) => `\`${use.argument}: ${use.value}\``);
+    const subject = named.length === 1 ? `${named[0]} is` : `${named.slice(0, -1).join(', ')} and ${named.at(-1)} are`;
+    throw new LimitExceeded(`${subject} over the page size limit of ${MAX_PAGE_SIZE}. Ask for at most ${MAX_PAGE_SIZE} and follow \`pageInfo\` cursors for more.`, { code: 'BAD_USER_INPUT', argument: oversized.argument, limit: MAX_PAGE_SIZE, actual: oversized.value });
   }
   const longest = shape.longestInputList;
   if (longest && longest.length > MAX_LIST_VALUES) {

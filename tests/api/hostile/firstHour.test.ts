@@ -29,6 +29,12 @@ describe('first-hour frictions', () => {
     expect(again.headers.get('x-cache')).toBeNull();
   });
 
+  it('names every page over the size limit, not only the first', async () => {
+    const response = await api.query('{ facilities(first: 500) { nodes { programs(first: 300) { nodes { slug } } } } }');
+    expect(response.body.errors).toHaveLength(1);
+    expect(response.body.errors![0]!.message).toBe('`first: 500` and `first: 300` are over the page size limit of 100. Ask for at most 100 and follow `pageInfo` cursors for more.');
+  });
+
   it.each(['mutation { x }', 'subscription { x }', '# a comment first\nmutation { x }'])('%j is a client error, and nothing is logged as an error', async (query) => {
     logged.length = 0;
     const response = await fetch(`${api.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' }, body: JSON.stringify({ query }) });
