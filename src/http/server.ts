@@ -107,7 +107,8 @@ export async function createHttpServer({ db, logger, sqlCountHeader = false, set
       if (url.pathname === '/healthz') {
         // What the per-text caches hold: each is bounded in bytes, and their sum stays well below the heap.
         const caches = { parsedDocuments: parsedDocumentsSize(), apolloDocuments: documentStore.size, compiledQueries: execution.size(), responses: responseCache?.size, persistedQueryTexts: queryTexts instanceof MemoryQueryTextStore ? queryTexts.size : undefined };
-        return sendJson(response, 200, { status: 'ok', caches });
+        const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
+        return sendJson(response, 200, { status: 'ok', caches, memory: { rss, heapUsed, heapTotal, external } });
       }
       if (url.pathname === '/readyz') {
         // While the database is known to be away, say so at once instead of waiting for a connection to time out.

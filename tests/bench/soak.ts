@@ -45,10 +45,11 @@ async function main() {
   const started = Date.now();
   const deadline = started + SECONDS * 1000;
   const sample = async () => {
-    const health = (await (await fetch(`${server.url}/healthz`)).json()) as { caches: Record<string, { entries: number; bytes: number } | undefined> };
+    const health = (await (await fetch(`${server.url}/healthz`)).json()) as { caches: Record<string, { entries: number; bytes: number } | undefined>; memory: Record<string, number> };
     const caches = Object.fromEntries(Object.entries(health.caches).map(([name, size]) => [name, size ? `${size.entries}/${(size.bytes / 2 ** 20).toFixed(1)}MB` : '-']));
     samples.push({ second: Math.round((Date.now() - started) / 1000), rss: rssMegabytes(server), caches });
-    console.log(`${String(samples.at(-1)!.second).padStart(4)} s  ${String(requests).padStart(7)} requests  RSS ${samples.at(-1)!.rss} MB  ${JSON.stringify(caches)}`);
+    const heap = `heap ${(health.memory.heapUsed! / 2 ** 20).toFixed(0)}/${(health.memory.heapTotal! / 2 ** 20).toFixed(0)} MB, external ${(health.memory.external! / 2 ** 20).toFixed(0)} MB`;
+    console.log(`${String(samples.at(-1)!.second).padStart(4)} s  ${String(requests).padStart(7)} requests  RSS ${samples.at(-1)!.rss} MB  ${heap}  ${JSON.stringify(caches)}`);
   };
   const sampler = setInterval(() => void sample(), 10_000);
   await sample();
