@@ -69,7 +69,18 @@ describe('filter lists of every length', () => {
     const before = await preparedStatements();
     for (let length = 3; length <= 200; length += 7) await askLists(length);
     expect(await preparedStatements()).toBe(before);
-  });
+    // 1,000 requests, each list of a length not sent before, up to the limit of 1,000 values.
+    const real = seededFacilities[0]!.slug as string;
+    const oneList = (length: number) => api.data('query ($slugs: [String!]) { facilities(filter: { slug: $slugs }) { nodes { slug } } }', { slugs: mixedIn(unknown('lengths', length - 1), real) });
+    await oneList(1);
+    await oneList(2);
+    const beforeThousand = await preparedStatements(); // this query's two texts (equality, array) prepared
+    for (let length = 3; length <= 1000; length++) { // with the two above: 1,000 requests
+      const data = await oneList(length);
+      expect(data.facilities.nodes, `length ${length}`).toEqual([{ slug: real }]);
+    }
+    expect(await preparedStatements()).toBe(beforeThousand);
+  }, 300_000); // 1,000 requests: a generous bound, not a speed claim
 
   it('of 1,000 values answer with every real row among them', async () => {
     const allSlugs = seededFacilities.map((f) => f.slug as string);
