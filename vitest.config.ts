@@ -11,13 +11,19 @@ const backends = ['pglite', ...(process.env.TEST_DATABASE_URL ? ['postgres'] : [
 export default defineConfig({
   resolve: { alias },
   test: {
+    // The machine has 2 cores: two test files at a time (vitest's default, one worker fewer than cores, ran one).
+    maxWorkers: 2,
     projects: [
-      { resolve: { alias }, test: { name: 'data', include: ['tests/data/**/*.test.ts'] } },
+      { resolve: { alias }, test: { name: 'data', include: ['tests/data/**/*.test.ts', 'tests/docs/**/*.test.ts'] } },
       ...backends.map((backend) => ({
         resolve: { alias },
         test: {
           name: backend,
           include: ['tests/api/**/*.test.ts'],
+          // Each file still gets its own database and server; only the modules are imported once per worker
+          // (importing the server anew for every file cost more than many files' tests). No test changes
+          // process-wide state: no mocks, no environment writes.
+          isolate: false,
           // On PostgreSQL every statement is checked against Drizzle's own rendering (src/db/renderSql.ts).
           env: { MINSHENG_TEST_BACKEND: backend, MINSHENG_CHECK_SQL_RENDERING: 'true' },
           globalSetup: ['tests/support/globalSetup.ts'],
