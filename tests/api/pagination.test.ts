@@ -42,8 +42,8 @@ describe('keyset pagination', () => {
     ['observations', 'key', 'orderBy: [{ field: VALUE, direction: DESC }]', 38],
     ['divisions', 'code', '', 12],
     ['organizations', 'slug', '', 12],
-    ['indicators', 'code', '', 33],
-    ['indicators', 'code', 'orderBy: [{ field: DOMAIN, direction: DESC }, { field: NAME_EN }]', 33],
+    ['indicators', 'code', '', 36],
+    ['indicators', 'code', 'orderBy: [{ field: DOMAIN, direction: DESC }, { field: NAME_EN }]', 36],
     ['facilities', 'slug', 'filter: { search: "小学" }', containing(facilities, '小学', texts)],
     ['programs', 'slug', 'filter: { search: "养老" }, orderBy: [{ field: RELEVANCE, direction: DESC }, { field: NAME }]', containing(programs, '养老', texts)],
     ['observations', 'key', 'filter: { search: "养老" }', observations.filter((o) =>

@@ -77,7 +77,7 @@ describe('root fields', () => {
   it('indicators, indicator(code) and its observations as a time series', async () => {
     const data = await api.data(`{ indicators { totalCount } indicator(code: "elderly-care-institutions") {
       name(lang: EN) unit domain observations { nodes { value period { end } } } } }`);
-    expect(data.indicators.totalCount).toBe(33);
+    expect(data.indicators.totalCount).toBe(36);
     expect(data.indicator.unit).toBe('INSTITUTION');
     expect(data.indicator.observations.nodes.map((o: { value: number }) => o.value).sort()).toEqual([32, 34]);
   });

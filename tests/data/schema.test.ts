@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as vocabulary from '../../src/db/vocabulary.js';
+import { indicatorKinds, measuresOfKind, type IndicatorKind } from '../../src/db/tables/statistics.js';
 import { divisions, facilities, indicators, observations, organizations, programs, seedsDir, sources, type Rec } from './dataset.js';
 
 const keysOf = (map: Record<string, string>) => Object.keys(map);
@@ -18,8 +19,8 @@ const FIELDS: Record<string, [Rec[], string[]]> = {
   'organizations.json': [organizations, ['slug', 'kind', 'name_zh', 'name_en', 'division_code', 'citations']],
   'facilities.json': [facilities, ['slug', 'category', 'domain', 'status', 'name_zh', 'name_en', 'description_zh', 'description_en', 'division_code', 'operator_slug', 'address_zh', 'address_en', 'location', 'citations']],
   'programs.json': [programs, ['slug', 'domain', 'kind', 'status', 'name_zh', 'name_en', 'description_zh', 'description_en', 'start_date', 'end_date', 'lead_organization_slug', 'division_code', 'parent_slug', 'facilities', 'citations']],
-  'indicators.json': [indicators, ['code', 'domain', 'unit', 'name_zh', 'name_en', 'description_zh', 'description_en']],
-  'observations.json': [observations, ['key', 'indicator', 'value', 'qualifier', 'unit', 'measure', 'status', 'period', 'division_code', 'facility_slug', 'program_slug', 'label_zh', 'label_en', 'citation', 'conflict_group']],
+  'indicators.json': [indicators, ['code', 'domain', 'unit', 'kind', 'name_zh', 'name_en', 'description_zh', 'description_en']],
+  'observations.json': [observations, ['key', 'indicator', 'value', 'qualifier', 'unit', 'measure', 'status', 'period', 'division_code', 'facility_slug', 'program_slug', 'other_program_slugs', 'label_zh', 'label_en', 'citation', 'conflict_group', 'reported_in_domain']],
 };
 
 describe('seed files follow the format and the vocabulary', () => {
@@ -105,6 +106,7 @@ describe('seed files follow the format and the vocabulary', () => {
       ref(`observation ${o.key} division`, o.division_code, codes);
       ref(`observation ${o.key} facility`, o.facility_slug, facs);
       ref(`observation ${o.key} program`, o.program_slug, progs);
+      for (const other of o.other_program_slugs ?? []) ref(`observation ${o.key} other program`, other, progs, false);
     }
     expect(bad).toEqual([]);
   });
@@ -170,6 +172,18 @@ describe('seed files follow the format and the vocabulary', () => {
       expect(o.unit, o.key).toBe(unitOf.get(o.indicator));
       expect(Number.isFinite(o.value), o.key).toBe(true);
     }
+  });
+
+  it('every indicator states its kind, and every figure\'s measure agrees with it', () => {
+    const kindOf = new Map(indicators.map((i) => [i.code, i.kind]));
+    expect(indicators.filter((i) => !Object.keys(indicatorKinds).includes(i.kind)).map((i) => i.code)).toEqual([]);
+    expect(observations.filter((o) => !measuresOfKind[kindOf.get(o.indicator) as IndicatorKind]?.includes(o.measure)).map((o) => `${o.key}: ${o.measure} of a ${kindOf.get(o.indicator)}`)).toEqual([]);
+  });
+
+  it('an indicator measures one thing: a flow\'s figures are either all cumulative or all of their own period', () => {
+    // Issue #16: three indicators had mixed running totals since launch with figures of one year.
+    const mixed = indicators.filter((i) => new Set(observations.filter((o) => o.indicator === i.code).map((o) => o.measure)).size > 1).map((i) => i.code);
+    expect(mixed).toEqual([]);
   });
 
   it('every indicator has observations', () => {

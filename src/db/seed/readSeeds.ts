@@ -7,6 +7,8 @@ import {
   type DivisionRecord, type FacilityRecord, type IndicatorRecord, type ObservationRecord, type OrganizationRecord,
   type ProgramRecord, type SourceRecord,
 } from './records.js';
+import { figureProblems } from './validate.js';
+import { measuresOfKind } from '../tables/statistics.js';
 
 export const defaultSeedsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../seeds');
 
@@ -81,6 +83,7 @@ export function readSeeds(seedsDir: string = defaultSeedsDir): SeedDataset {
     observations: readFile('observations.json', observationRecord, (r) => r.key),
   };
   if (problems.length === 0) problems.push(...crossCheck(dataset, seedsDir));
+  if (problems.length === 0) problems.push(...figureProblems(dataset.observations));
   if (problems.length) throw new SeedError(problems);
   return dataset;
 }
@@ -99,6 +102,7 @@ function crossCheck(dataset: SeedDataset, seedsDir: string): string[] {
   const facilitySlugs = new Set(dataset.facilities.map((f) => f.slug));
   const programSlugs = new Set(dataset.programs.map((p) => p.slug));
   const indicatorUnits = new Map(dataset.indicators.map((i) => [i.code, i.unit]));
+  const indicatorKinds = new Map(dataset.indicators.map((i) => [i.code, i.kind]));
 
   function mustExist(ref: RecordRef, field: string, value: string | null | undefined, known: Set<string>, what: string) {
     if (value != null && !known.has(value)) problems.push(`${describe(ref)}: field "${field}": no ${what} ${JSON.stringify(value)} in the seeds`);
@@ -137,9 +141,14 @@ function crossCheck(dataset: SeedDataset, seedsDir: string): string[] {
     const indicatorUnit = indicatorUnits.get(o.indicator);
     if (indicatorUnit === undefined) problems.push(`${describe(ref)}: field "indicator": no indicator ${JSON.stringify(o.indicator)} in indicators.json`);
     else if (indicatorUnit !== o.unit) problems.push(`${describe(ref)}: field "unit": ${o.unit} differs from its indicator's unit ${indicatorUnit}`);
+    const kind = indicatorKinds.get(o.indicator);
+    if (kind !== undefined && !measuresOfKind[kind].includes(o.measure)) {
+      problems.push(`${describe(ref)}: field "measure": a figure of a ${kind} indicator is ${measuresOfKind[kind].join(' or ')}, not ${o.measure}`);
+    }
     mustExist(ref, 'division_code', o.division_code, divisionCodes, 'division');
     mustExist(ref, 'facility_slug', o.facility_slug, facilitySlugs, 'facility');
     mustExist(ref, 'program_slug', o.program_slug, programSlugs, 'program');
+    o.other_program_slugs.forEach((other, i) => mustExist(ref, `other_program_slugs.${i}`, other, programSlugs, 'program'));
     mustQuote(ref, 'citation', o.citation);
   });
   problems.push(...cycles(dataset.divisions.map((d) => [d.code, d.parent_code]), 'divisions.json', 'parent_code'));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { indicatorKinds } from '../tables/statistics.js';
 import {
   divisionLevels, domains, facilityCategories, facilityStatuses, measures, observationStatuses, organizationKinds,
   programFacilityRoles, programKinds, programStatuses, units, valueQualifiers, valuesOf,
@@ -101,6 +102,7 @@ export const indicatorRecord = z
     code: slug,
     domain: z.enum(valuesOf(domains)),
     unit: z.enum(valuesOf(units)),
+    kind: z.enum(valuesOf(indicatorKinds)),
     name_zh: requiredText,
     name_en: requiredText,
     description_zh: optionalText,
@@ -128,6 +130,8 @@ export const observationRecord = z
     label_en: requiredText,
     citation,
     conflict_group: slug.nullish(),
+    reported_in_domain: z.enum(valuesOf(domains)).nullish(),
+    other_program_slugs: z.array(slug).default([]),
   })
   .strict();
 

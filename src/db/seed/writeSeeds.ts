@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../connection.js';
 import {
-  datasetState, divisions, facilities, facilityCitations, indicators, observations, organizationCitations, organizations,
+  datasetState, divisions, facilities, facilityCitations, indicators, observationPrograms, observations, organizationCitations, organizations,
   programCitations, programFacilities, programs, sources,
 } from '../tables/index.js';
 import type { SeedDataset } from './readSeeds.js';
@@ -96,7 +96,7 @@ export async function writeSeeds(database: Database, dataset: SeedDataset): Prom
       }))));
 
     const indicatorIds = await upsertByKey(tx, indicators, indicators.code, dataset.indicators.map((i) => ({
-      code: i.code, domain: i.domain, unit: i.unit, nameZh: i.name_zh, nameEn: i.name_en,
+      code: i.code, domain: i.domain, unit: i.unit, kind: i.kind, nameZh: i.name_zh, nameEn: i.name_en,
       descriptionZh: i.description_zh ?? null, descriptionEn: i.description_en ?? null,
     })));
     changed += indicatorIds.changed;
@@ -107,9 +107,12 @@ export async function writeSeeds(database: Database, dataset: SeedDataset): Prom
       periodLabelZh: o.period.label_zh ?? null, periodLabelEn: o.period.label_en ?? null, labelZh: o.label_zh,
       labelEn: o.label_en, divisionId: lookup(divisionIds, o.division_code), facilityId: lookup(facilityIds.ids, o.facility_slug),
       programId: lookup(programIds, o.program_slug), sourceId: sourceIds.ids.get(o.citation.source)!, quote: o.citation.quote,
-      conflictGroup: o.conflict_group ?? null,
+      conflictGroup: o.conflict_group ?? null, reportedInDomain: o.reported_in_domain ?? null,
     })));
     changed += observationIds.changed;
+    changed += await syncChildren(tx, observationPrograms, observationPrograms.observationId, [...observationIds.ids.values()],
+      [observationPrograms.observationId, observationPrograms.programId],
+      dataset.observations.flatMap((o) => o.other_program_slugs.map((slug) => ({ observationId: observationIds.ids.get(o.key)!, programId: programIds.get(slug)! }))));
 
     if (changed > 0) await bumpDataVersion(tx);
     return { changed };

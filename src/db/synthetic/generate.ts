@@ -103,15 +103,19 @@ export async function generateSynthetic(db: Database, size: SyntheticSize, progr
   // Monthly series, 2014–2023: observation n is month n % 120 of indicator (n / 120) % I in division
   // n / (120 I) of the 420 synthetic subdistricts and communities.
   const indicatorCount = Math.max(1, Math.min(200, Math.ceil(size.observations / 120)));
-  await run(sql`insert into indicators (code, domain, unit, name_zh, name_en, description_zh, description_en)
-    select 'syn-i-' || i, ${nth(['education', 'elderly_care', 'health', 'culture'], pick('i', 16, 4))}, ${nth(units, pick('i', 17, units.length))},
-      ${nth(words, pick('i', 18, words.length))} || '指标' || i, 'Synthetic indicator ' || i, '合成指标，仅供测试。', 'A synthetic indicator, for tests only.'
-    from generate_series(1, ${indicatorCount}::int) i`);
+  // Percentages are ratios and beds a stock (levels); the rest are flows counted month by month.
+  await run(sql`insert into indicators (code, domain, unit, kind, name_zh, name_en, description_zh, description_en)
+    select 'syn-i-' || i, domain, unit, case unit when 'percent' then 'ratio' when 'bed' then 'stock' else 'flow' end, name_zh, name_en, description_zh, description_en
+    from (select i, ${nth(['education', 'elderly_care', 'health', 'culture'], pick('i', 16, 4))} as domain, ${nth(units, pick('i', 17, units.length))} as unit,
+      ${nth(words, pick('i', 18, words.length))} || '指标' || i as name_zh, 'Synthetic indicator ' || i as name_en, '合成指标，仅供测试。' as description_zh,
+      'A synthetic indicator, for tests only.' as description_en
+    from generate_series(1, ${indicatorCount}::int) i) as generated`);
   const divisionsInOrder = sql`(select (row_number() over (order by code collate "C") - 1)::int as k, id from divisions where code like 'syn-%') as d`;
   for (let from = 0; from < size.observations; from += BATCH * 5) {
     const to = Math.min(size.observations, from + BATCH * 5) - 1;
     await run(sql`insert into observations (key, indicator_id, value, qualifier, unit, measure, status, period_start, period_end, label_zh, label_en, division_id, source_id, quote)
-      select 'syn-o-' || n, ind.id, ${pick('n', 19, 100000)}, 'exact', ind.unit, 'count', 'actual',
+      select 'syn-o-' || n, ind.id, ${pick('n', 19, 100000)}, 'exact', ind.unit,
+        case ind.kind when 'ratio' then 'share' when 'stock' then 'level' else 'count' end, 'actual',
         (date '2014-01-01' + make_interval(months => n % 120))::date,
         (date '2014-01-01' + make_interval(months => n % 120 + 1) - interval '1 day')::date,
         '合成' || n, 'synthetic ' || n, d.id, ${source}, '合成数据，仅供测试。'

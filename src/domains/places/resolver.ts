@@ -14,6 +14,7 @@ import { FacilityFilter, FacilityOrder, type FacilityRow } from '../facilities/t
 import { ProgramConnection } from '../programs/connection.js';
 import { programList, programProjection, programsLedBy } from '../programs/queries.js';
 import { ProgramFilter, ProgramOrder, type ProgramRow } from '../programs/types.js';
+import { NOTE_LANGUAGE, noteIn } from '../sources/note.js';
 import { childDivisionOf, divisionByCode, divisionById, divisionList, organizationBySlug, organizationList } from './queries.js';
 import { Division, DivisionFilter, Organization, OrganizationFilter, type DivisionRow, type OrganizationRow } from './types.js';
 
@@ -45,6 +46,11 @@ export class DivisionResolver {
   @FieldResolver(() => String, { description: 'The division\'s name.' })
   name(@Root() division: DivisionRow, @LanguageArg() lang: Language | undefined, @Ctx() context: Context) {
     return inLanguage(lang ?? context.language, division.nameZh, division.nameEn);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: `Remarks on the record: how the code was derived, spellings in the source. ${NOTE_LANGUAGE}` })
+  note(@Root() division: DivisionRow, @LanguageArg() lang: Language | undefined, @Ctx() context: Context) {
+    return noteIn(lang ?? context.language, { zh: null, en: division.note });
   }
 
   @FieldResolver(() => Division, { nullable: true, description: 'The division it belongs to; null for the district.' })

@@ -17,9 +17,6 @@ export class Division extends Node {
 
   @Field(() => Boolean, { description: 'Is the code confirmed by a public standard? False where it follows the standard\'s pattern unconfirmed.' })
   verified!: boolean;
-
-  @Field(() => String, { nullable: true, description: 'Remarks on the record: how the code was derived, spellings in the source.' })
-  note!: string | null;
 }
 
 @ObjectType({ implements: Node, description: 'A department, office or operator named in the sources.', simpleResolvers: true })

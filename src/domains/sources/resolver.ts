@@ -6,6 +6,7 @@ import { connectionTypes, toConnection } from '../../graphql/relay/connection.js
 import { loadRootPage } from '../../graphql/relay/load.js';
 import { ForwardPageArgs, toPageRequest } from '../../graphql/relay/pageArgs.js';
 import { LanguageArg } from '../../graphql/text.js';
+import { NOTE_LANGUAGE, noteIn } from './note.js';
 import { sourceById, sourceList } from './queries.js';
 import { Source, SourceCitation, type SourceRow } from './types.js';
 
@@ -32,6 +33,11 @@ export class SourceResolver {
   @FieldResolver(() => String, { nullable: true, description: 'Who published the document, where known.' })
   publisher(@Root() source: SourceRow, @LanguageArg() lang: Language | undefined, @Ctx() context: Context) {
     return inLanguage(lang ?? context.language, source.publisherZh, source.publisherEn);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: `What is known and not known about the document (its publisher, date, licence). ${NOTE_LANGUAGE}` })
+  note(@Root() source: SourceRow, @LanguageArg() lang: Language | undefined, @Ctx() context: Context) {
+    return noteIn(lang ?? context.language, { zh: null, en: source.note });
   }
 }
 

@@ -19,9 +19,6 @@ export class Source extends Node {
 
   @Field(() => String, { nullable: true, description: 'The licence the document is published under, where known.' })
   licence!: string | null;
-
-  @Field(() => String, { nullable: true, description: 'What is known and not known about the document (its publisher, date, licence).' })
-  note!: string | null;
 }
 
 /** A citation's data as resolvers hand it on: the source's id and the verbatim quote. */

@@ -1,8 +1,8 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { Field, Int, ObjectType } from 'type-graphql';
-import { indicators, observations } from '../../db/tables/index.js';
+import { indicators } from '../../db/tables/index.js';
 import { col, tableAs } from '../../db/sqlParts.js';
-import { units, type Domain, type Unit } from '../../db/vocabulary.js';
+import { measures, units, valueQualifiers, type Domain, type Measure, type Unit, type ValueQualifier } from '../../db/vocabulary.js';
 import type { Context } from '../../graphql/context.js';
 import { DomainEnum, graphqlEnum, MeasureEnum, UnitEnum } from '../../graphql/enums.js';
 import { badUserInput } from '../../graphql/errors.js';
@@ -21,7 +21,30 @@ export const ObservationGroupBy = graphqlEnum('ObservationGroupBy', 'What figure
 });
 export type ObservationGroupBy = (typeof ObservationGroupBy)[keyof typeof ObservationGroupBy];
 
+const conflictPolicies = {
+  error: 'Refuse a sum or average over figures the sources contradict, naming them (the default). Choose another policy, or leave them out with `filter: { conflicting: false }`.',
+  exclude: 'Leave every contested figure out of sums and averages; the group lists them in `excluded`.',
+  lowest: 'Of the figures the sources give for one thing, the lowest enters sums and averages (a conservative total); the others are listed in `excluded`.',
+  highest: 'Of the figures the sources give for one thing, the highest enters sums and averages; the others are listed in `excluded`.',
+} as const;
+export const ConflictPolicy = graphqlEnum('ConflictPolicy', 'What a sum or average does with figures the sources contradict (`Observation.conflictsWith`): at most one of them ever enters a total.', conflictPolicies);
+export type ConflictPolicy = keyof typeof conflictPolicies;
+
 export const MAX_GROUPS = 1000;
+/** How many figures a refusal names before "and N more". */
+const NAMED_FIGURES = 6;
+
+/** Levels (stocks) and cumulative totals: a year's value is the latest figure of each series, never their sum. */
+const RUNNING: readonly Measure[] = ['level', 'cumulative'];
+/** Shares and changes are percentages of something else: they never add up. */
+const NEVER_SUMMED: readonly Measure[] = ['share', 'yoy_change'];
+
+/** How a group was asked for: what its figures are re-read with when a rule needs the figures themselves. */
+interface GroupScope {
+  filter: ObservationFilter | null;
+  groupBy: ObservationGroupBy[];
+  conflicts: ConflictPolicy;
+}
 
 export interface ObservationGroupRow {
   indicatorId: number | null;
@@ -29,16 +52,31 @@ export interface ObservationGroupRow {
   divisionId: number | null;
   year: number | null;
   unit: Unit | null;
-  measure: string | null;
+  measure: Measure | null;
   count: number;
-  sum: number | null;
-  avg: number | null;
   min: number | null;
   max: number | null;
   units: Unit[];
+  measures: Measure[];
+  /** The qualifiers of the uncontested figures that enter a total. */
+  qualifiers: ValueQualifier[];
+  /** Uncontested figures that enter a total, and their sum. */
+  entering: number;
+  enteringSum: number | null;
+  contested: number;
+  overlapping: number;
+  firstRunningYear: number | null;
+  lastRunningYear: number | null;
+  scope: GroupScope;
 }
 
-@ObjectType({ description: 'One group of figures and its aggregates. Key fields not grouped by are null.' })
+@ObjectType({
+  description: 'One group of figures and its aggregates. Key fields not grouped by are null. `count`, `min` and `max` describe every figure of the group. '
+    + '`sum` and `avg` add only what adds up: flows (COUNT) over their own, disjoint periods; stocks (LEVEL) and running totals (CUMULATIVE) as the latest figure of each '
+    + 'series in a year, added across places, never across years; never a cumulative total to a period figure; never shares or changes; of figures the sources '
+    + 'contradict, at most one (`conflicts`). Otherwise they are refused with a BAD_USER_INPUT naming the figures and saying how to regroup. '
+    + '`qualifier` says how exact the total is.',
+})
 export class ObservationGroup {
   @Field(() => Int, { nullable: true, description: 'The year, when grouped by YEAR.' })
   year!: number | null;
@@ -55,8 +93,14 @@ export class ObservationGroup {
   @Field(() => [UnitEnum], { description: 'The units of the figures in the group; sums and averages need exactly one.' })
   units!: Unit[];
 
+  @Field(() => [MeasureEnum], { description: 'The measures of the figures in the group; sums and averages need exactly one of COUNT, LEVEL, CUMULATIVE.' })
+  measures!: Measure[];
+
   @Field(() => Int, { description: 'How many figures the group holds.' })
   count!: number;
+
+  @Field(() => Int, { description: 'How many figures the sources contradict (`Observation.conflictsWith`); 0 when there is no conflict in the group. What a total does with them is the `conflicts` argument.' })
+  contested!: number;
 }
 
 /** A group key: its expression, and its two select-list forms, built once: grouped by (its value) or not (null). */
@@ -65,53 +109,97 @@ function groupKey(expression: SQL, alias: string) {
   return { expression, selected: sql`${expression} as ${as}`, absent: sql`null as ${as}` };
 }
 
-/** Where an aggregate reads figures from, and how it adds them up there. */
-interface FigureSource {
-  from: SQL;
-  groupKeys: Record<ObservationGroupBy, ReturnType<typeof groupKey>>;
-  totals: SQL;
-}
-
-function figureSource(from: SQL, year: SQL, totals: SQL): FigureSource {
-  return {
-    from,
-    totals,
-    groupKeys: {
-      [ObservationGroupBy.INDICATOR]: groupKey(col('o', 'indicator_id'), 'indicatorId'),
-      [ObservationGroupBy.DOMAIN]: groupKey(col('agg_i', 'domain'), 'domain'),
-      [ObservationGroupBy.DIVISION]: groupKey(col('o', 'division_id'), 'divisionId'),
-      [ObservationGroupBy.YEAR]: groupKey(year, 'year'),
-      [ObservationGroupBy.UNIT]: groupKey(col('o', 'unit'), 'unit'),
-      [ObservationGroupBy.MEASURE]: groupKey(col('o', 'measure'), 'measure'),
-    },
-  };
-}
+const groupKeys = {
+  [ObservationGroupBy.INDICATOR]: groupKey(col('o', 'indicator_id'), 'indicatorId'),
+  [ObservationGroupBy.DOMAIN]: groupKey(col('agg_i', 'domain'), 'domain'),
+  [ObservationGroupBy.DIVISION]: groupKey(col('o', 'division_id'), 'divisionId'),
+  [ObservationGroupBy.YEAR]: groupKey(col('o', 'year'), 'year'),
+  [ObservationGroupBy.UNIT]: groupKey(col('o', 'unit'), 'unit'),
+  [ObservationGroupBy.MEASURE]: groupKey(col('o', 'measure'), 'measure'),
+} satisfies Record<ObservationGroupBy, ReturnType<typeof groupKey>>;
 
 /**
- * The units of a group as a bit set over the unit vocabulary (27 units, so a bigint holds them). bit_or
- * aggregates by hashing; array_agg(distinct unit) made PostgreSQL sort each group's rows first, which took
- * 2.5× as long over an indicator's 5,000 figures.
+ * Sets over a vocabulary as bits of a bigint: bit_or aggregates by hashing; array_agg(distinct unit) made
+ * PostgreSQL sort each group's rows first, which took 2.5× as long over an indicator's 5,000 figures.
  */
+function bitSet<T extends string>(names: readonly T[], column: SQL, alias: string, only?: SQL): SQL {
+  const bit = sql`1::bigint << (array_position(${sql.param(names)}::text[], ${column}) - 1)`;
+  return sql`bit_or(${bit})${only ? sql` filter (where ${only})` : sql``} as ${sql.raw(`"${alias}"`)}`;
+}
+function parseBitSet<T extends string>(names: readonly T[], set: unknown): T[] {
+  if (set == null) return [];
+  const bits = BigInt(set as string | number | bigint); // int8 comes as text from postgres.js
+  return names.filter((_, i) => ((bits >> BigInt(i)) & 1n) === 1n).sort();
+}
 const unitNames = Object.keys(units) as Unit[];
-const unitSet = sql`bit_or(1::bigint << (array_position(${sql.param(unitNames)}::text[], ${col('o', 'unit')}) - 1)) as "units"`;
+const measureNames = Object.keys(measures) as Measure[];
+const qualifierNames = Object.keys(valueQualifiers) as ValueQualifier[];
 
-const value = col('o', 'value');
-const everyFigure = figureSource(tableAs(observations, 'o'), sql`extract(year from ${col('o', 'period_end')})::int`,
-  sql`count(*)::int as "count", sum(${value}) as "sum", avg(${value}) as "avg", min(${value}) as "min", max(${value}) as "max", ${unitSet}`);
+/**
+ * Where an aggregate reads figures from. Every source has, per row, a group of figures with the same
+ * indicator, place, year, unit, measure, qualifier and contestedness: count, sum, min, max; latest_count
+ * and latest_sum (those at the latest period end of their series in the year); overlapping (flows whose
+ * period overlaps an earlier one of their series).
+ */
+interface FigureSource {
+  from: SQL;
+  contested: SQL;
+  /** The filter is applied inside `from` (the figures themselves), not to the rows it gives. */
+  filtered: boolean;
+}
 
-// The yearly totals' own count, sum, minimum and maximum added up again per group.
-const [count, sum] = [col('o', 'count'), col('o', 'sum')];
-const totalsOfTotals = sql`coalesce(sum(${count}), 0)::int as "count", sum(${sum}) as "sum", sum(${sum}) / sum(${count}) as "avg",
-  min(${col('o', 'min')}) as "min", max(${col('o', 'max')}) as "max", ${unitSet}`;
+const isRunning = sql`${col('o', 'measure')} in ('level', 'cumulative')`;
 
-/** drizzle/0008: one row per indicator, area, year and filterable attribute, with count, sum, min, max. */
-const yearlyTotals = figureSource(sql`"observation_yearly_totals" as "o"`, col('o', 'year'), totalsOfTotals);
+/** The totals of a group, from the rows of any source. */
+function totals(source: FigureSource): SQL {
+  const [count, sum, measure] = [col('o', 'count'), col('o', 'sum'), col('o', 'measure')];
+  const uncontested = sql`not ${source.contested}`;
+  const enters = sql`${uncontested} and ${measure} not in ('share', 'yoy_change') and (not ${isRunning} or ${col('o', 'latest_count')} > 0)`;
+  return sql.join([
+    sql`coalesce(sum(${count}), 0)::int as "count"`,
+    sql`min(${col('o', 'min')}) as "min"`,
+    sql`max(${col('o', 'max')}) as "max"`,
+    bitSet(unitNames, col('o', 'unit'), 'units'),
+    bitSet(measureNames, measure, 'measures'),
+    bitSet(qualifierNames, col('o', 'qualifier'), 'qualifiers', enters),
+    sql`coalesce(sum(case when ${isRunning} then ${col('o', 'latest_count')} else ${count} end) filter (where ${enters}), 0)::int as "entering"`,
+    sql`sum(case when ${isRunning} then ${col('o', 'latest_sum')} else ${sum} end) filter (where ${enters}) as "enteringSum"`,
+    sql`coalesce(sum(${count}) filter (where ${source.contested}), 0)::int as "contested"`,
+    sql`coalesce(sum(${col('o', 'overlapping')}) filter (where ${measure} = 'count'), 0)::int as "overlapping"`,
+    sql`min(${col('o', 'year')}) filter (where ${isRunning}) as "firstRunningYear"`,
+    sql`max(${col('o', 'year')}) filter (where ${isRunning}) as "lastRunningYear"`,
+  ], sql`, `);
+}
 
-/** drizzle/0010: the same per indicator, year, unit, measure and status only (no area: no DIVISION group). */
-const indicatorYearlyTotals = figureSource(sql`"observation_indicator_yearly_totals" as "o"`, col('o', 'year'), totalsOfTotals);
+/** A figure's series: what a stock or running total is the latest of, and what flows must not overlap within. */
+const series = sql.raw(`"indicator_id", "division_id", "facility_id", "program_id", "status", "unit", "measure", "reported_in_domain"`);
 
-// The filter fields each rollup keeps; any other (search, key, value, periods) needs every figure.
-const keptByYearlyTotals = new Set(['indicatorCode', 'domain', 'unit', 'divisionCode', 'facilitySlug', 'programSlug', 'hasFacility', 'hasProgram', 'measure', 'status', 'qualifier', 'conflicting']);
+/** The figures the filter selects, one row each, with the same facts the rollups keep (drizzle/0012). */
+function figureFacts(filter: ObservationFilter | null, references: References): SQL {
+  const where = observationConditions(filter, 'o', references);
+  return sql`(select "o"."key", "o"."value", "o"."qualifier", "o"."conflict_group", "o"."period_start"::text as "period_start", "o"."period_end"::text as "period_end",
+      "o"."indicator_id", "o"."division_id", "o"."facility_id", "o"."program_id", "o"."status", "o"."unit", "o"."measure", "o"."reported_in_domain",
+      extract(year from "o"."period_end")::int as "year", 1 as "count", "o"."value" as "sum", "o"."value" as "min", "o"."value" as "max",
+      ("o"."period_end" = max("o"."period_end") over (partition by ${series}, extract(year from "o"."period_end")))::int as "latest_count",
+      case when "o"."period_end" = max("o"."period_end") over (partition by ${series}, extract(year from "o"."period_end")) then "o"."value" end as "latest_sum",
+      coalesce("o"."measure" = 'count' and coalesce("o"."period_start", "o"."period_end") <= max("o"."period_end") over (partition by ${series}
+        order by coalesce("o"."period_start", "o"."period_end"), "o"."period_end", "o"."id" rows between unbounded preceding and 1 preceding), false)::int as "overlapping"
+    from "observations" as "o"${where.length ? sql` where ${sql.join(where, sql` and `)}` : sql``}) as "o"`;
+}
+
+const contestedFigure = sql`${col('o', 'conflict_group')} is not null`;
+
+/** drizzle/0008–0012: one row per indicator, area, year and filterable attribute. */
+const yearlyTotals: FigureSource = { from: sql`"observation_yearly_totals" as "o"`, contested: contestedFigure, filtered: false };
+
+/** drizzle/0010–0012: the same per indicator, year, unit, measure, status, qualifier and contestedness only (no area). */
+const indicatorYearlyTotals: FigureSource = { from: sql`"observation_indicator_yearly_totals" as "o"`, contested: col('o', 'conflicting'), filtered: false };
+
+// The filter fields each rollup keeps. Only whole series may be filtered on a rollup: its latest figures
+// and overlaps are those of whole series, so a filter on qualifier or contestedness (which can split a
+// series) needs the figures themselves, like search, key, value and periods.
+// A program filter also matches a figure's further programs (observation_programs), which the rollups do not keep.
+const keptByYearlyTotals = new Set(['indicatorCode', 'domain', 'unit', 'divisionCode', 'facilitySlug', 'hasFacility', 'hasProgram', 'measure', 'status']);
 const keptByIndicatorYearlyTotals = new Set(['indicatorCode', 'domain', 'unit', 'measure', 'status']);
 
 function namesOnly(kept: ReadonlySet<string>, filter: ObservationFilter | null | undefined): boolean {
@@ -125,45 +213,208 @@ function namesOnly(kept: ReadonlySet<string>, filter: ObservationFilter | null |
 }
 
 /** The smallest source that holds the answer: the coarser rollup, the finer one, or the figures themselves. */
-function figureSourceFor(filter: ObservationFilter | null | undefined, groupBy: ObservationGroupBy[]): FigureSource {
+function figureSourceFor(filter: ObservationFilter | null | undefined, groupBy: ObservationGroupBy[], references: References): FigureSource {
   if (!groupBy.includes(ObservationGroupBy.DIVISION) && namesOnly(keptByIndicatorYearlyTotals, filter)) return indicatorYearlyTotals;
-  return namesOnly(keptByYearlyTotals, filter) ? yearlyTotals : everyFigure;
+  if (namesOnly(keptByYearlyTotals, filter)) return yearlyTotals;
+  return { from: figureFacts(filter ?? null, references), contested: contestedFigure, filtered: true };
 }
 
+const joinDomain = (groupBy: readonly ObservationGroupBy[]) =>
+  groupBy.includes(ObservationGroupBy.DOMAIN) ? sql` join ${tableAs(indicators, 'agg_i')} on ${col('agg_i', 'id')} = ${col('o', 'indicator_id')}` : sql``;
+
 /** One statement: the groups of the figures the filter selects, in key order. */
-export async function aggregateObservations(context: Context, filter: ObservationFilter | null, groupBy: ObservationGroupBy[]): Promise<ObservationGroupRow[]> {
+export async function aggregateObservations(
+  context: Context, filter: ObservationFilter | null, groupBy: ObservationGroupBy[], conflicts: ConflictPolicy = 'error',
+): Promise<ObservationGroupRow[]> {
   const distinct = [...new Set(groupBy)];
-  const source = figureSourceFor(filter, distinct);
   const references = new References();
-  const where = observationConditions(filter, 'o', references);
-  const keys = Object.values(ObservationGroupBy).map((by) => (distinct.includes(by) ? source.groupKeys[by].selected : source.groupKeys[by].absent));
-  const grouped = distinct.map((by) => source.groupKeys[by].expression);
+  const source = figureSourceFor(filter, distinct, references);
+  const where = source.filtered ? [] : observationConditions(filter, 'o', references);
+  const keys = Object.values(ObservationGroupBy).map((by) => (distinct.includes(by) ? groupKeys[by].selected : groupKeys[by].absent));
+  const grouped = distinct.map((by) => groupKeys[by].expression);
   // The indicators are joined only for their domain; every other key is the figure's own.
-  const rows = await context.db.rows<ObservationGroupRow>(sql`
-    select ${sql.join(keys, sql`, `)}, ${source.totals}
-    from ${source.from}${distinct.includes(ObservationGroupBy.DOMAIN) ? sql` join ${tableAs(indicators, 'agg_i')} on ${col('agg_i', 'id')} = ${col('o', 'indicator_id')}` : sql``}
+  const rows = await context.db.rows<Record<string, unknown>>(sql`
+    select ${sql.join(keys, sql`, `)}, ${totals(source)}
+    from ${source.from}${joinDomain(distinct)}
     ${where.length ? sql`where ${sql.join(where, sql` and `)}` : sql``}
     ${grouped.length ? sql`group by ${sql.join(grouped, sql`, `)} order by ${sql.join(grouped, sql`, `)}` : sql``}
     limit ${MAX_GROUPS + 1}`);
   if (rows.length > MAX_GROUPS) throw badUserInput(`The aggregate has more than ${MAX_GROUPS} groups. Narrow the filter or group by fewer keys.`, { argument: 'groupBy', limit: MAX_GROUPS });
   if (rows.length === 0) await references.assertExist(context);
   // An aggregate over no rows still returns its one group (count 0) when nothing is grouped: SQL's way, kept.
-  return rows.map((row) => ({ ...row, units: parseUnits(row.units) }));
+  const scope: GroupScope = { filter, groupBy: distinct, conflicts };
+  return rows.map((row) => ({
+    ...(row as unknown as ObservationGroupRow),
+    units: parseBitSet(unitNames, row.units),
+    measures: parseBitSet(measureNames, row.measures),
+    qualifiers: parseBitSet(qualifierNames, row.qualifiers),
+    enteringSum: row.enteringSum == null ? null : Number(row.enteringSum),
+    min: row.min == null ? null : Number(row.min),
+    max: row.max == null ? null : Number(row.max),
+    scope,
+  }));
 }
 
-/** The units whose bits are set, in alphabetical order (int8 comes as text from postgres.js). */
-function parseUnits(set: unknown): Unit[] {
-  if (set == null) return [];
-  const bits = BigInt(set as string | number | bigint);
-  return unitNames.filter((_, i) => ((bits >> BigInt(i)) & 1n) === 1n).sort();
+/** One figure of a group, with the facts the rules look at. */
+export interface GroupFigure {
+  key: string;
+  value: number;
+  qualifier: ValueQualifier;
+  conflictGroup: string | null;
+  periodStart: string | null;
+  periodEnd: string;
+  measure: Measure;
+  year: number;
+  series: string;
+  latest: boolean;
 }
 
-/** A sum or average across units is no number at all: refuse it, saying how to split the group. */
-export function singleUnitValue(group: ObservationGroupRow, field: 'sum' | 'avg' | 'min' | 'max'): number | null {
+/** The figures of one group themselves (read only when a rule needs them: a refusal, a conflict, an overlap). */
+async function figuresOf(context: Context, group: ObservationGroupRow, only?: SQL, limit = 10_000): Promise<GroupFigure[]> {
+  const { filter, groupBy } = group.scope;
+  const keyValue: Record<ObservationGroupBy, unknown> = {
+    [ObservationGroupBy.INDICATOR]: group.indicatorId, [ObservationGroupBy.DOMAIN]: group.domain, [ObservationGroupBy.DIVISION]: group.divisionId,
+    [ObservationGroupBy.YEAR]: group.year, [ObservationGroupBy.UNIT]: group.unit, [ObservationGroupBy.MEASURE]: group.measure,
+  };
+  const inGroup = groupBy.map((by) => (keyValue[by] == null ? sql`${groupKeys[by].expression} is null` : sql`${groupKeys[by].expression} = ${keyValue[by]}`));
+  if (only) inGroup.push(only);
+  const rows = await context.db.rows<Omit<GroupFigure, 'latest'> & { latest: number }>(sql`
+    select "o"."key", "o"."value", "o"."qualifier", "o"."conflict_group" as "conflictGroup", "o"."period_start" as "periodStart", "o"."period_end" as "periodEnd",
+      "o"."measure", "o"."year", concat_ws('|', "o"."indicator_id", "o"."division_id", "o"."facility_id", "o"."program_id", "o"."status", "o"."unit", "o"."measure", "o"."reported_in_domain") as "series",
+      "o"."latest_count" as "latest"
+    from ${figureFacts(filter, new References())}${joinDomain(groupBy)}
+    ${inGroup.length ? sql`where ${sql.join(inGroup, sql` and `)}` : sql``}
+    order by "o"."key" limit ${limit}`);
+  return rows.map((row) => ({ ...row, value: Number(row.value), latest: Number(row.latest) === 1 }));
+}
+
+/** The keys of the group's contested figures. */
+export async function contestedFiguresOf(context: Context, group: ObservationGroupRow): Promise<string[]> {
+  return (await figuresOf(context, group, sql`${col('o', 'conflict_group')} is not null`)).map((f) => f.key);
+}
+
+const upper = (name: string) => name.toUpperCase(); // as GraphQL names enum values
+const named = (figures: GroupFigure[], describe: (figure: GroupFigure) => string = (f) => `${f.key} (${f.value})`) =>
+  figures.slice(0, NAMED_FIGURES).map(describe).join(', ') + (figures.length > NAMED_FIGURES ? ` and ${figures.length - NAMED_FIGURES} more` : '');
+
+/** What a group's sum and average are made of, once the rules have been applied. */
+export interface GroupTotal {
+  sum: number | null;
+  /** How many figures entered the sum. */
+  summed: number;
+  qualifier: ValueQualifier | null;
+  /** Contested figures left out by the conflicts policy. */
+  excluded: string[];
+}
+
+const totalsOfGroups = new WeakMap<ObservationGroupRow, Promise<GroupTotal>>();
+
+/** The group's total under the rules (memoized per group: sum, avg, qualifier and excluded share it). */
+export function groupTotal(context: Context, group: ObservationGroupRow): Promise<GroupTotal> {
+  let total = totalsOfGroups.get(group);
+  if (!total) totalsOfGroups.set(group, (total = ruledTotal(context, group)));
+  return total;
+}
+
+async function ruledTotal(context: Context, group: ObservationGroupRow): Promise<GroupTotal> {
+  const never = group.measures.filter((measure) => NEVER_SUMMED.includes(measure));
+  if (never.length) {
+    const figures = await figuresOf(context, group, sql`${col('o', 'measure')} in ('share', 'yoy_change')`, NAMED_FIGURES + 1);
+    throw refusal(`Cannot add up shares or changes (${never.map(upper).join(', ')}): ${named(figures)}. A percentage of one thing does not add to another: ask for count, min or max, `
+      + 'or leave them out with filter: { not: { measure: [SHARE, YOY_CHANGE] } }.', figures);
+  }
+  if (group.measures.length > 1) {
+    const figures = await figuresOf(context, group);
+    const byMeasure = group.measures.map((measure) => `${upper(measure)}: ${named(figures.filter((f) => f.measure === measure))}`);
+    throw refusal(`Cannot add figures of different measures (${byMeasure.join('; ')}): a cumulative total or a level never adds to a figure of its own period. `
+      + 'Add MEASURE (or INDICATOR) to groupBy, or filter by measure.', figures);
+  }
+  if (group.firstRunningYear != null && group.firstRunningYear !== group.lastRunningYear) {
+    const figures = (await figuresOf(context, group)).filter((f) => f.latest);
+    throw refusal(`Cannot add levels or cumulative totals of different years (${group.firstRunningYear}–${group.lastRunningYear}): `
+      + `${named(figures, (f) => `${f.key} (${f.value}, ${f.periodEnd})`)}. A year's value is its latest figure; add YEAR to groupBy or filter periodEnd to one year.`, figures);
+  }
+  if (group.overlapping > 0) {
+    const overlaps = overlappingFlows(await figuresOf(context, group, sql`${col('o', 'measure')} = 'count'`));
+    if (overlaps.length) {
+      throw refusal(`Cannot add flows whose periods overlap, they would count twice: ${named(overlaps, (f) => `${f.key} (${f.periodStart ?? '…'}–${f.periodEnd})`)}. `
+        + 'Filter them apart (periodOverlaps, key) or group by YEAR.', overlaps);
+    }
+  }
+  let { entering: summed, enteringSum: sum } = group;
+  const qualifiers = new Set(group.qualifiers);
+  const excluded: string[] = [];
+  if (group.contested > 0) {
+    const contested = (await figuresOf(context, group, sql`${col('o', 'conflict_group')} is not null`))
+      .filter((f) => !RUNNING.includes(f.measure) || f.latest);
+    if (group.scope.conflicts === 'error' && contested.length) {
+      throw refusal(`The sources contradict each other on ${named(contested, (f) => `${f.key} (${f.value}, conflict ${f.conflictGroup})`)}: `
+        + 'a total takes at most one of them. Choose with conflicts: EXCLUDE, LOWEST or HIGHEST, or leave them out with filter: { conflicting: false }.', contested, 'conflicts');
+    }
+    for (const [, figures] of groupedBy(contested, (f) => f.conflictGroup)) {
+      const chosen = group.scope.conflicts === 'lowest' ? minBy(figures, (f) => f.value) : group.scope.conflicts === 'highest' ? minBy(figures, (f) => -f.value) : null;
+      if (chosen) {
+        summed += 1;
+        sum = (sum ?? 0) + chosen.value;
+        qualifiers.add(chosen.qualifier);
+      }
+      excluded.push(...figures.filter((f) => f !== chosen).map((f) => f.key));
+    }
+  }
+  return { sum: summed > 0 ? sum : null, summed, qualifier: summed > 0 ? combinedQualifier(qualifiers) : null, excluded };
+}
+
+function groupedBy<T, K>(items: T[], keyOf: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
+}
+
+function minBy<T>(items: T[], by: (item: T) => number): T | null {
+  return items.reduce<T | null>((best, item) => (best == null || by(item) < by(best) ? item : best), null);
+}
+
+/** Flows of one series whose periods overlap (a period without a start is the day it ends). */
+function overlappingFlows(figures: GroupFigure[]): GroupFigure[] {
+  const found = new Set<GroupFigure>();
+  for (const [, inSeries] of groupedBy(figures, (f) => f.series)) {
+    const ordered = inSeries.sort((a, b) => (a.periodStart ?? a.periodEnd).localeCompare(b.periodStart ?? b.periodEnd) || a.periodEnd.localeCompare(b.periodEnd));
+    let reach: GroupFigure | null = null;
+    for (const figure of ordered) {
+      if (reach && (figure.periodStart ?? figure.periodEnd) <= reach.periodEnd) found.add(reach).add(figure);
+      if (!reach || figure.periodEnd > reach.periodEnd) reach = figure;
+    }
+  }
+  return [...found].sort((a, b) => a.key.localeCompare(b.key));
+}
+
+/**
+ * How exact a total is: exact figures keep it exact; a lower bound (余) makes it AT_LEAST; 近 (close, not
+ * above) makes it NEARLY, an upper bound AT_MOST; 约, or bounds both ways, make it APPROXIMATE.
+ */
+export function combinedQualifier(qualifiers: ReadonlySet<ValueQualifier>): ValueQualifier {
+  const below = qualifiers.has('at_least');
+  const above = qualifiers.has('nearly') || qualifiers.has('at_most');
+  if (qualifiers.has('approximate') || (below && above)) return 'approximate';
+  if (below) return 'at_least';
+  if (qualifiers.has('at_most')) return 'at_most';
+  if (qualifiers.has('nearly')) return 'nearly';
+  return 'exact';
+}
+
+function refusal(message: string, figures: GroupFigure[], argument = 'groupBy') {
+  return badUserInput(message, { argument, figures: figures.slice(0, NAMED_FIGURES).map((f) => f.key) });
+}
+
+/** A sum, average, minimum or maximum across units is no number at all: refuse it, saying how to split the group. */
+export function assertOneUnit(group: ObservationGroupRow, field: 'sum' | 'avg' | 'min' | 'max'): void {
   if (group.units.length > 1) {
-    const units = group.units.map((unit) => unit.toUpperCase()); // as GraphQL names them
+    const units = group.units.map(upper);
     throw badUserInput(`Cannot take the ${field} of figures in different units (${units.join(', ')}). Add UNIT or INDICATOR to groupBy, or filter by unit.`, { argument: 'groupBy', units });
   }
-  return group[field] == null ? null : Number(group[field]);
 }
-

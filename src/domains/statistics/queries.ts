@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { GraphQLResolveInfo } from 'graphql';
-import { divisions, facilities, indicators, observations, programs } from '../../db/tables/index.js';
+import { divisions, facilities, indicators, observationPrograms, observations, programs } from '../../db/tables/index.js';
 import { OrderDirection } from '../../graphql/enums.js';
 import { AliasedColumns, col, columnsOf, hasValue, idIn, isAnyOf, propertiesOf, tableAs } from '../../db/sqlParts.js';
 import type { Context } from '../../graphql/context.js';
@@ -32,6 +32,7 @@ export const observationProjection = new RowProjection(propertiesOf(observations
   program: ['programId'],
   source: ['sourceId', 'quote'],
   conflictsWith: ['conflictGroup', 'key'],
+  programs: ['programId'],
 });
 const observationTable = tableAs(observations, o);
 const indicatorColumns = columnsOf(indicators, i);
@@ -52,6 +53,7 @@ export function indicatorConditions(filter: IndicatorFilter | null | undefined, 
     }
     if (filter.domain) where.push(isAnyOf(col(alias, 'domain'), filter.domain));
     if (filter.unit) where.push(isAnyOf(col(alias, 'unit'), filter.unit));
+    if (filter.kind) where.push(isAnyOf(col(alias, 'kind'), filter.kind));
     return where;
   });
 }
@@ -71,7 +73,8 @@ export function observationConditions(filter: ObservationFilter | null | undefin
       references.add('indicator', filter.indicatorCode);
       where.push(inIndicators(isAnyOf(col(ind, 'code'), filter.indicatorCode), filter.indicatorCode.length === 1));
     }
-    if (filter.domain) where.push(inIndicators(isAnyOf(col(ind, 'domain'), filter.domain)));
+    // A figure stated in another domain's section (the 34 institutions, in the health section) is found under both.
+    if (filter.domain) where.push(sql`(${inIndicators(isAnyOf(col(ind, 'domain'), filter.domain))} or ${isAnyOf(col(alias, 'reported_in_domain'), filter.domain)})`);
     if (filter.unit) where.push(isAnyOf(col(alias, 'unit'), filter.unit));
     if (filter.divisionCode) {
       references.add('division', filter.divisionCode);
@@ -83,7 +86,8 @@ export function observationConditions(filter: ObservationFilter | null | undefin
     }
     if (filter.programSlug) {
       references.add('program', filter.programSlug);
-      where.push(idIn(col(alias, 'program_id'), sql`select ${programs.id} from ${programs} where ${isAnyOf(sql`${programs.slug}`, filter.programSlug)}`, filter.programSlug.length === 1));
+      const programIds = sql`select ${programs.id} from ${programs} where ${isAnyOf(sql`${programs.slug}`, filter.programSlug)}`;
+      where.push(sql`(${idIn(col(alias, 'program_id'), programIds, filter.programSlug.length === 1)} or ${col(alias, 'id')} in (select ${observationPrograms.observationId} from ${observationPrograms} where ${observationPrograms.programId} in (${programIds})))`);
     }
     if (filter.hasFacility != null) where.push(hasValue(alias, 'facility_id', filter.hasFacility));
     if (filter.hasProgram != null) where.push(hasValue(alias, 'program_id', filter.hasProgram));
@@ -121,7 +125,21 @@ export function latestObservationList(divisionCode: string | null, projection: P
 }
 
 /** Observations about a facility, a program or an indicator, as a nested list. */
-export const observationsAbout = (column: 'facility_id' | 'program_id' | 'indicator_id'): BelongsTo => (parentId) => sql`${col(o, column)} = ${parentId}`;
+export const observationsAbout = (column: 'facility_id' | 'program_id' | 'indicator_id'): BelongsTo => (column === 'program_id' ? observationsAboutProgram : (parentId) => sql`${col(o, column)} = ${parentId}`);
+
+/** A program's figures: those it is the program of, and those it is one of the further programs of (observation_programs). */
+const observationsAboutProgram: BelongsTo = (programId) => sql`(${col(o, 'program_id')} = ${programId}
+  or exists (select 1 from ${observationPrograms} where ${observationPrograms.observationId} = ${col(o, 'id')} and ${observationPrograms.programId} = ${programId}))`;
+
+/** The further programs of figures (beyond their `program_id`), by figure id. */
+export const otherProgramsOf = (context: Context) =>
+  loadGroupedByKey<number, { observationId: number; programId: number }>(
+    context,
+    'observation.otherPrograms',
+    (ids) => sql`select ${observationPrograms.observationId} as "observationId", ${observationPrograms.programId} as "programId" from ${observationPrograms}
+      where ${isAnyOf(sql`${observationPrograms.observationId}`, ids)} order by ${observationPrograms.programId}`,
+    (row) => row.observationId,
+  );
 
 export function indicatorList(filter?: IndicatorFilter | null, orderBy?: IndicatorOrder[] | null): ListQuery {
   const references = new References();

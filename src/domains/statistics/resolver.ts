@@ -8,6 +8,7 @@ import { toConnection } from '../../graphql/relay/connection.js';
 import { loadNestedPage, loadRootPage } from '../../graphql/relay/load.js';
 import { lookUpWithList, type NestedListOf } from '../../graphql/lookAhead.js';
 import { ForwardPageArgs, PageArgs, toPageRequest } from '../../graphql/relay/pageArgs.js';
+import { ALL_COLUMNS } from '../../graphql/projection.js';
 import { LanguageArg } from '../../graphql/text.js';
 import { Facility } from '../facilities/types.js';
 import { facilityById } from '../facilities/queries.js';
@@ -19,6 +20,7 @@ import { SourceCitation } from '../sources/types.js';
 import { IndicatorConnection, ObservationConnection } from './connection.js';
 import {
   figuresAbout, indicatorByCode, indicatorById, indicatorList, indicatorWithCode, type FiguresArgs, latestObservationList, observationList, observationProjection, observationsAbout, observationsInConflictGroup,
+  otherProgramsOf,
 } from './queries.js';
 import {
   Indicator, IndicatorFilter, IndicatorOrder, Observation, ObservationFilter, ObservationOrder, Period,
@@ -59,18 +61,26 @@ export class IndicatorResolver {
     return inLanguage(lang ?? context.language, indicator.descriptionZh, indicator.descriptionEn);
   }
 
-  @FieldResolver(() => Observation, { nullable: true, description: 'The latest reported (ACTUAL) figure of this indicator: for one division exactly when `divisionCode` is given, else for any.' })
+  @FieldResolver(() => Observation, { nullable: true, description: 'The latest reported (ACTUAL) figure of this indicator: for one division exactly when `divisionCode` is given, else for any. Null when there is none, and also when the sources contradict each other at that date: no figure is picked then; `latestFigures` gives them all.' })
   async latest(
     @Root() indicator: IndicatorRow,
     @Arg('divisionCode', () => String, { nullable: true, description: 'The division the figure is about (exactly, not its subdivisions).' }) divisionCode: string | null,
     @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
-    const { page } = await loadNestedPage<ObservationRow>(context, info, () => ({
-      shape: `indicator.latest:${divisionCode}`, projection: observationProjection.forObject(info),
-      list: (columns) => latestObservationList(divisionCode, columns), belongsTo: observationsAbout('indicator_id'), request: { size: 1, backward: false, cursor: null },
-    }), indicator.id);
-    return page.rows[0]?.row ?? null;
+    const newest = await newestFigures(indicator, divisionCode, info, context);
+    return newest.length === 1 ? newest[0] : null;
+  }
+
+  @FieldResolver(() => [Observation], { description: 'The latest reported (ACTUAL) figures of this indicator, as `latest` chooses them: that one figure, or, when the sources contradict each other at that date, every figure they give for it (then `latest` is null). Empty when there is none.' })
+  @MaxItems(MAX_CONFLICTING_FIGURES + 1)
+  async latestFigures(
+    @Root() indicator: IndicatorRow,
+    @Arg('divisionCode', () => String, { nullable: true, description: 'The division the figures are about (exactly, not its subdivisions).' }) divisionCode: string | null,
+    @Info() info: GraphQLResolveInfo,
+    @Ctx() context: Context,
+  ) {
+    return atMost(MAX_CONFLICTING_FIGURES + 1, await newestFigures(indicator, divisionCode, info, context));
   }
 
   @FieldResolver(() => ObservationConnection, { description: 'The indicator\'s figures; by default a time series, oldest period first.' })
@@ -86,6 +96,22 @@ export class IndicatorResolver {
     return toConnection(rows, countTotal);
   }
 }
+
+/** The newest reported figure, and the figures contradicting it at the same date and place (drizzle rows, oldest key first). */
+async function newestFigures(indicator: IndicatorRow, divisionCode: string | null, info: GraphQLResolveInfo, context: Context): Promise<ObservationRow[]> {
+  const { page } = await loadNestedPage<ObservationRow>(context, info, () => ({
+    shape: `indicator.latest:${divisionCode}`, projection: ALL_COLUMNS,
+    list: (columns) => latestObservationList(divisionCode, columns), belongsTo: observationsAbout('indicator_id'), request: { size: 1, backward: false, cursor: null },
+  }), indicator.id);
+  const newest = page.rows[0]?.row;
+  if (!newest) return [];
+  if (newest.conflictGroup == null) return [newest];
+  const contested = await observationsInConflictGroup(context).load(newest.conflictGroup);
+  return contested.filter((other) => other.status === 'actual' && other.periodEnd === newest.periodEnd && (divisionCode == null || other.divisionId === newest.divisionId));
+}
+
+/** The programs one figure is about: one or two in the source report. */
+const MAX_PROGRAMS_OF_FIGURE = 10;
 
 const indicatorFigures = (args: FiguresArgs, info: GraphQLResolveInfo) => figuresAbout('indicator', args, info);
 
@@ -136,9 +162,18 @@ export class ObservationResolver {
     return observation.facilityId == null ? null : facilityById(context).load(observation.facilityId);
   }
 
-  @FieldResolver(() => Program, { nullable: true, description: 'The program the figure is about, if any.' })
+  @FieldResolver(() => Program, { nullable: true, description: 'The program the figure is about, if any; the first named, when it is about several (`programs`).' })
   program(@Root() observation: ObservationRow, @Ctx() context: Context) {
     return observation.programId == null ? null : programById(context).load(observation.programId);
+  }
+
+  @FieldResolver(() => [Program], { description: `Every program the figure is about (at most ${MAX_PROGRAMS_OF_FIGURE}): \`program\` first, then any other its sentence names (one figure can be the result of two programs). Each lists the figure in its \`observations\`.` })
+  @MaxItems(MAX_PROGRAMS_OF_FIGURE)
+  async programs(@Root() observation: ObservationRow, @Ctx() context: Context) {
+    if (observation.programId == null) return [];
+    const others = await otherProgramsOf(context).load(observation.id);
+    const rows = await programById(context).loadMany([observation.programId, ...others.map((link) => link.programId)]);
+    return atMost(MAX_PROGRAMS_OF_FIGURE, rows.filter((row) => row != null && !(row instanceof Error)));
   }
 
   @FieldResolver(() => SourceCitation, { description: 'The document and the verbatim sentence the figure was taken from.' })

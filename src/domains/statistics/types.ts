@@ -4,11 +4,15 @@ import type { indicators, observations } from '../../db/tables/index.js';
 import type { Domain, Measure, ObservationStatus, Unit, ValueQualifier } from '../../db/vocabulary.js';
 import { DomainEnum, MeasureEnum, ObservationStatusEnum, OrderDirection, UnitEnum, ValueQualifierEnum } from '../../graphql/enums.js';
 import { Node } from '../../graphql/node.js';
+import { graphqlEnum } from '../../graphql/enums.js';
+import { indicatorKinds, type IndicatorKind } from '../../db/tables/statistics.js';
 import { DateInterval, DateRange, FloatRange } from '../../graphql/filters.js';
 import { orderingFor } from '../../graphql/ordering.js';
 
 export type IndicatorRow = typeof indicators.$inferSelect;
 export type ObservationRow = typeof observations.$inferSelect;
+
+export const IndicatorKindEnum = graphqlEnum('IndicatorKind', 'What kind of quantity an indicator is, which decides what its figures add up to (observationAggregate).', indicatorKinds);
 
 @ObjectType({ implements: Node, description: 'What is measured, e.g. "new primary and secondary school places".', simpleResolvers: true })
 export class Indicator extends Node {
@@ -20,6 +24,9 @@ export class Indicator extends Node {
 
   @Field(() => DomainEnum, { description: 'The public-service domain.' })
   domain!: Domain;
+
+  @Field(() => IndicatorKindEnum, { description: 'A STOCK (its figures are LEVELs at a date), a FLOW (COUNTs over their own period, or CUMULATIVE totals from an earlier start), a RATIO (SHAREs) or a CHANGE (YOY_CHANGEs): what its figures may be added up to.' })
+  kind!: IndicatorKind;
 }
 
 @ObjectType({ implements: Node, description: 'One figure: an indicator\'s value for an area and period, with the sentence it was taken from.', simpleResolvers: true })
@@ -36,11 +43,14 @@ export class Observation extends Node {
   @Field(() => UnitEnum, { description: 'The unit of `value`.' })
   unit!: Unit;
 
-  @Field(() => MeasureEnum, { description: 'What the value measures: a level, a count in the period, a cumulative total, a year-on-year change, a share.' })
+  @Field(() => MeasureEnum, { description: 'What the value measures: a LEVEL (a stock at the period end), a COUNT over its own period, a CUMULATIVE total from an earlier (often unstated) start up to the period end, a YOY_CHANGE, a SHARE. It agrees with its indicator\'s `kind`; a cumulative total never adds to a count of its own period.' })
   measure!: Measure;
 
   @Field(() => ObservationStatusEnum, { description: 'An outcome or a plan.' })
   status!: ObservationStatus;
+
+  @Field(() => DomainEnum, { nullable: true, description: 'The domain of the source section the figure is stated in, where that is not its indicator\'s domain (the figure is then found by a filter on either domain).' })
+  reportedInDomain!: Domain | null;
 }
 
 /** A period as resolvers hand it on. */
@@ -74,7 +84,7 @@ export class ObservationFilter {
   @Field(() => [String], { nullable: true, description: 'Of any of these indicators (codes).' })
   indicatorCode?: string[] | null;
 
-  @Field(() => [DomainEnum], { nullable: true, description: 'Of indicators in any of these domains.' })
+  @Field(() => [DomainEnum], { nullable: true, description: 'Of indicators in any of these domains, or stated in a source section of one of them (`reportedInDomain`).' })
   domain?: Domain[] | null;
 
   @Field(() => [UnitEnum], { nullable: true, description: 'In any of these units.' })
@@ -139,6 +149,9 @@ export class IndicatorFilter {
 
   @Field(() => [UnitEnum], { nullable: true, description: 'Any of these units.' })
   unit?: Unit[] | null;
+
+  @Field(() => [IndicatorKindEnum], { nullable: true, description: 'Any of these kinds (STOCK, FLOW, RATIO, CHANGE).' })
+  kind?: IndicatorKind[] | null;
 
   @Field(() => [IndicatorFilter], { nullable: true, description: 'Every one of these filters holds too.' })
   and?: IndicatorFilter[] | null;

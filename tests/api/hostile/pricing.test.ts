@@ -62,7 +62,8 @@ function argumentsFor(random: Random, field: GraphQLField<unknown, unknown>, pat
 
 function selection(random: Random, type: GraphQLObjectType | GraphQLInterfaceType, depth: number, path: string): string {
   const fields = Object.values(type.getFields()).filter((f) => !f.name.startsWith('__'));
-  const leaves = fields.filter((f) => isLeafType(getNamedType(f.type)) && f.args.every((a) => !isNonNullType(a.type) || a.defaultValue !== undefined));
+  // JSON scalars are leaves that hold objects of their own: priced as the one value they are, so not counted here.
+  const leaves = fields.filter((f) => isLeafType(getNamedType(f.type)) && getNamedType(f.type).name !== 'JSONObject' && f.args.every((a) => !isNonNullType(a.type) || a.defaultValue !== undefined));
   const parts = new Set<string>();
   if (leaves.length) parts.add(random.pick(leaves).name);
   for (let tries = 0; tries < 4 && depth > 0; tries += 1) {
