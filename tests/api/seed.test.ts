@@ -114,7 +114,7 @@ describe('seeding', () => {
 });
 
 // One connection (PGlite) cannot show two sessions at once: PostgreSQL only.
-describe.runIf(testBackend() === 'postgres')('a write in progress', () => {
+describe.runIf(testBackend() === 'postgres')('a write in progress (PostgreSQL only: PGlite has one session, so no read can run beside a write)', () => {
   it('does not hold aggregates up: they answer from the yearly totals as they were until it commits', async () => {
     const db = await openTestDatabase(inject('seeded'));
     const reader = await startApi({ db });

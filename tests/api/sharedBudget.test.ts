@@ -23,7 +23,7 @@ function keysCli(args: string[], database: string): Promise<{ code: number | nul
   });
 }
 
-describe.runIf(testBackend() === 'postgres')('two instances sharing Redis and PostgreSQL', () => {
+describe.runIf(testBackend() === 'postgres')('two instances sharing Redis and PostgreSQL (PostgreSQL only: two processes cannot share one PGlite)', () => {
   const prefix = `${uniqueName('minsheng_test')}:`;
   const settings = { redisUrl, redisKeyPrefix: prefix, trustProxy: true, rateLimits: { anonymous: 50, standard: 1000, partner: 5000, windowSeconds: 3600, failedKeysPerMinute: 2 } };
   let first: TestApi;

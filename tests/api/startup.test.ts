@@ -167,7 +167,7 @@ describe.runIf(testBackend() === 'pglite')('one embedded data directory, one pro
   });
 });
 
-describe.runIf(testBackend() === 'postgres')('db:migrate, db:seed and npm start on PostgreSQL', () => {
+describe.runIf(testBackend() === 'postgres')('db:migrate, db:seed and npm start on PostgreSQL (PostgreSQL only: the PGlite project tests the embedded start)', () => {
   it('migrates and seeds an empty database (twice: the second run changes nothing), then serves it', { timeout: 120_000 }, async () => {
     const name = uniqueName('minsheng_start');
     await onServer((sql) => sql.unsafe(`create database "${name}"`));

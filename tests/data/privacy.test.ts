@@ -24,7 +24,7 @@ const textFilesUnder = (dir: string): string[] =>
 const repositoryFiles = textFilesUnder(root).filter((p) => p !== sourceTextPath);
 
 describe('privacy: private persons are not published', () => {
-  it.skipIf(!originalAvailable)('the redacted copy equals the original except at the redacted details', () => {
+  it.skipIf(!originalAvailable)('the redacted copy equals the original except at the redacted details (skipped without the original, kept outside the repository)', () => {
     expect(redactionError).toBeNull();
     const spans = redactedSpans()!;
     expect(spans.length).toBeGreaterThan(0);
@@ -36,7 +36,7 @@ describe('privacy: private persons are not published', () => {
     for (const s of spans) expect(redacted.slice(s.start, s.start + Array.from(s.original).length).join('')).toBe(MARK.repeat(Array.from(s.original).length));
   });
 
-  it.skipIf(!originalAvailable)('no redacted detail (name, age, health, home) appears in any file of the repository', () => {
+  it.skipIf(!originalAvailable)('no redacted detail (name, age, health, home) appears in any file of the repository (skipped without the original, kept outside the repository)', () => {
     expect(redactionError).toBeNull();
     const original = Array.from(readFileSync(originalPath, 'utf8'));
     // A one-character name (a surname in "×婆婆") is an ordinary character elsewhere (周边, 周周), so it is

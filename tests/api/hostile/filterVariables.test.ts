@@ -13,7 +13,7 @@ import { startApi, type TestApi } from '../../support/api.js';
  * POST (first on Apollo's path, then replayed) and GET, while /healthz must keep answering.
  */
 const schema = buildSchema(readFileSync(new URL('../../../schema/schema.graphql', import.meta.url), 'utf8'));
-const ANSWER_WITHIN_MS = 5_000; // the fault never answered; a healthy server answers in milliseconds
+const ANSWER_WITHIN_MS = 30_000; // a hang bound, not a speed: the fault never answered at all
 
 interface Case { type: string; query: string; value: unknown }
 

@@ -62,7 +62,7 @@ describe('filter lists of every length', () => {
     for (let length = 1; length <= 200; length++) await askLists(length);
   }, 120_000); // 200 requests: a generous bound, not a speed claim
 
-  it.runIf(testBackend() === 'postgres')('add no prepared statement per length on the server\'s connection', async () => {
+  it.runIf(testBackend() === 'postgres')('add no prepared statement per length on the server\'s connection (PostgreSQL only: PGlite prepares no named statements)', async () => {
     // One value is equality, several are an array: both texts are prepared by now, whatever ran before.
     await askLists(1);
     await askLists(2);

@@ -192,7 +192,7 @@ describe('stopping with keep-alive requests in flight', () => {
 
 // Needs redis-server, which .ci/run installs for the PostgreSQL project (like sharedBudget.test.ts); this
 // test runs its own on a free port, so stopping it touches nobody else's.
-describe.runIf(testBackend() === 'postgres')('a Redis outage', () => {
+describe.runIf(testBackend() === 'postgres')('a Redis outage (run once, with the PostgreSQL project: it is about Redis, not the database)', () => {
   let redis: ChildProcess | undefined;
   const startRedis = (port: number) =>
     new Promise<ChildProcess>((resolve, reject) => {
