@@ -194,3 +194,22 @@ describe('stocks and flows over time', () => {
     expect(disjoint).toEqual({ groups: [{ count: 2, sum: 35000 }], errors: [] });
   });
 });
+
+describe('the rules read the figures of all groups at once', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startApi();
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it('refusing every group of an aggregate costs one statement more, not one per group', async () => {
+    const response = await api.query('{ observationAggregate(groupBy: [DOMAIN]) { domain count sum } }');
+    const groups = response.body.data?.observationAggregate as { domain: string; sum: number | null }[];
+    const refused = (response.body.errors ?? []).filter((error) => error.extensions?.code === 'BAD_USER_INPUT');
+    expect(groups.length).toBeGreaterThan(3);
+    expect(refused.length).toBeGreaterThan(2); // every domain mixes levels, flows and shares
+    expect(response.sqlStatements).toBeLessThanOrEqual(3); // the groups, then the figures of the refused ones by rule
+  });
+});

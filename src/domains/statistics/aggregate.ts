@@ -1,3 +1,4 @@
+import DataLoader from 'dataloader';
 import { sql, type SQL } from 'drizzle-orm';
 import { Field, Int, ObjectType } from 'type-graphql';
 import { indicators } from '../../db/tables/index.js';
@@ -270,27 +271,71 @@ export interface GroupFigure {
 }
 
 /** The figures of one group themselves (read only when a rule needs them: a refusal, a conflict, an overlap). */
-async function figuresOf(context: Context, group: ObservationGroupRow, only?: SQL, limit = 10_000): Promise<GroupFigure[]> {
-  const { filter, groupBy } = group.scope;
-  const keyValue: Record<ObservationGroupBy, unknown> = {
+/** Which of a group's figures a rule reads. */
+const figureSubsets = {
+  all: undefined,
+  neverSummed: sql`${col('o', 'measure')} in ('share', 'yoy_change')`,
+  flows: sql`${col('o', 'measure')} = 'count'`,
+  contested: sql`${col('o', 'conflict_group')} is not null`,
+} satisfies Record<string, SQL | undefined>;
+type FigureSubset = keyof typeof figureSubsets;
+
+const MAX_FIGURES_PER_GROUP = 10_000;
+
+/**
+ * The figures of a group that a rule reads, for every group of the same aggregate that asks in the same
+ * tick in one statement (a DataLoader per aggregate and subset): refusals and contested totals never cost
+ * a statement per group.
+ */
+function figuresOf(context: Context, group: ObservationGroupRow, subset: FigureSubset = 'all'): Promise<GroupFigure[]> {
+  let loaders = figureLoaders.get(group.scope);
+  if (!loaders) figureLoaders.set(group.scope, (loaders = new Map()));
+  let loader = loaders.get(subset);
+  if (!loader) loaders.set(subset, (loader = new DataLoader((groups: readonly ObservationGroupRow[]) => figuresOfGroups(context, groups, subset), { cache: false })));
+  return loader.load(group);
+}
+const figureLoaders = new WeakMap<GroupScope, Map<FigureSubset, DataLoader<ObservationGroupRow, GroupFigure[]>>>();
+
+async function figuresOfGroups(context: Context, groups: readonly ObservationGroupRow[], subset: FigureSubset): Promise<GroupFigure[][]> {
+  const { filter, groupBy } = groups[0]!.scope;
+  const keyValue = (group: ObservationGroupRow): Record<ObservationGroupBy, unknown> => ({
     [ObservationGroupBy.INDICATOR]: group.indicatorId, [ObservationGroupBy.DOMAIN]: group.domain, [ObservationGroupBy.DIVISION]: group.divisionId,
     [ObservationGroupBy.YEAR]: group.year, [ObservationGroupBy.UNIT]: group.unit, [ObservationGroupBy.MEASURE]: group.measure,
+  });
+  const inGroup = (group: ObservationGroupRow) => {
+    const values = keyValue(group);
+    const parts = groupBy.map((by) => (values[by] == null ? sql`${groupKeys[by].expression} is null` : sql`${groupKeys[by].expression} = ${values[by]}`));
+    return parts.length ? sql`(${sql.join(parts, sql` and `)})` : sql`true`;
   };
-  const inGroup = groupBy.map((by) => (keyValue[by] == null ? sql`${groupKeys[by].expression} is null` : sql`${groupKeys[by].expression} = ${keyValue[by]}`));
-  if (only) inGroup.push(only);
-  const rows = await context.db.rows<Omit<GroupFigure, 'latest'> & { latest: number }>(sql`
+  const where = [sql`(${sql.join(groups.map(inGroup), sql` or `)})`];
+  const only = figureSubsets[subset];
+  if (only) where.push(only);
+  const keyColumns = groupBy.map((by, index) => sql`, ${groupKeys[by].expression}::text as ${sql.raw(`"groupKey${index}"`)}`);
+  const rows = await context.db.rows<Omit<GroupFigure, 'latest'> & { latest: number } & Record<string, unknown>>(sql`
     select "o"."key", "o"."value", "o"."qualifier", "o"."conflict_group" as "conflictGroup", "o"."period_start" as "periodStart", "o"."period_end" as "periodEnd",
       "o"."measure", "o"."year", concat_ws('|', "o"."indicator_id", "o"."division_id", "o"."facility_id", "o"."program_id", "o"."status", "o"."unit", "o"."measure", "o"."reported_in_domain") as "series",
-      "o"."latest_count" as "latest"
+      "o"."latest_count" as "latest"${sql.join(keyColumns, sql``)}
     from ${figureFacts(filter, new References())}${joinDomain(groupBy)}
-    ${inGroup.length ? sql`where ${sql.join(inGroup, sql` and `)}` : sql``}
-    order by "o"."key" limit ${limit}`);
-  return rows.map((row) => ({ ...row, value: Number(row.value), latest: Number(row.latest) === 1 }));
+    where ${sql.join(where, sql` and `)}
+    order by "o"."key" limit ${MAX_FIGURES_PER_GROUP * groups.length}`);
+  const tupleOf = (values: unknown[]) => JSON.stringify(values.map((value) => (value == null ? null : String(value))));
+  const byTuple = new Map<string, GroupFigure[]>();
+  for (const row of rows) {
+    const tuple = tupleOf(groupBy.map((_, index) => row[`groupKey${index}`]));
+    const figure: GroupFigure = { key: row.key, value: Number(row.value), qualifier: row.qualifier, conflictGroup: row.conflictGroup, periodStart: row.periodStart, periodEnd: row.periodEnd, measure: row.measure, year: row.year, series: row.series, latest: Number(row.latest) === 1 };
+    const list = byTuple.get(tuple);
+    if (list) list.push(figure);
+    else byTuple.set(tuple, [figure]);
+  }
+  return groups.map((group) => {
+    const values = keyValue(group);
+    return (byTuple.get(tupleOf(groupBy.map((by) => values[by]))) ?? []).slice(0, MAX_FIGURES_PER_GROUP);
+  });
 }
 
 /** The keys of the group's contested figures. */
 export async function contestedFiguresOf(context: Context, group: ObservationGroupRow): Promise<string[]> {
-  return (await figuresOf(context, group, sql`${col('o', 'conflict_group')} is not null`)).map((f) => f.key);
+  return (await figuresOf(context, group, 'contested')).map((f) => f.key);
 }
 
 const upper = (name: string) => name.toUpperCase(); // as GraphQL names enum values
@@ -319,7 +364,7 @@ export function groupTotal(context: Context, group: ObservationGroupRow): Promis
 async function ruledTotal(context: Context, group: ObservationGroupRow): Promise<GroupTotal> {
   const never = group.measures.filter((measure) => NEVER_SUMMED.includes(measure));
   if (never.length) {
-    const figures = await figuresOf(context, group, sql`${col('o', 'measure')} in ('share', 'yoy_change')`, NAMED_FIGURES + 1);
+    const figures = await figuresOf(context, group, 'neverSummed');
     throw refusal(`Cannot add up shares or changes (${never.map(upper).join(', ')}): ${named(figures)}. A percentage of one thing does not add to another: ask for count, min or max, `
       + 'or leave them out with filter: { not: { measure: [SHARE, YOY_CHANGE] } }.', figures);
   }
@@ -335,7 +380,7 @@ async function ruledTotal(context: Context, group: ObservationGroupRow): Promise
       + `${named(figures, (f) => `${f.key} (${f.value}, ${f.periodEnd})`)}. A year's value is its latest figure; add YEAR to groupBy or filter periodEnd to one year.`, figures);
   }
   if (group.overlapping > 0) {
-    const overlaps = overlappingFlows(await figuresOf(context, group, sql`${col('o', 'measure')} = 'count'`));
+    const overlaps = overlappingFlows(await figuresOf(context, group, 'flows'));
     if (overlaps.length) {
       throw refusal(`Cannot add flows whose periods overlap, they would count twice: ${named(overlaps, (f) => `${f.key} (${f.periodStart ?? '…'}–${f.periodEnd})`)}. `
         + 'Filter them apart (periodOverlaps, key) or group by YEAR.', overlaps);
@@ -345,7 +390,7 @@ async function ruledTotal(context: Context, group: ObservationGroupRow): Promise
   const qualifiers = new Set(group.qualifiers);
   const excluded: string[] = [];
   if (group.contested > 0) {
-    const contested = (await figuresOf(context, group, sql`${col('o', 'conflict_group')} is not null`))
+    const contested = (await figuresOf(context, group, 'contested'))
       .filter((f) => !RUNNING.includes(f.measure) || f.latest);
     if (group.scope.conflicts === 'error' && contested.length) {
       throw refusal(`The sources contradict each other on ${named(contested, (f) => `${f.key} (${f.value}, conflict ${f.conflictGroup})`)}: `
