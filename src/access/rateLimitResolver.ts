@@ -1,5 +1,6 @@
 import { GraphQLDateTime } from 'graphql-scalars';
 import { Ctx, Field, Int, ObjectType, Query, Resolver } from 'type-graphql';
+import { AboutTheCaller } from '../graphql/aboutTheCaller.js';
 import type { Context } from '../graphql/context.js';
 
 @ObjectType({ description: 'Your budget of cost points. Each request is charged its estimated cost before it runs.', simpleResolvers: true })
@@ -21,6 +22,7 @@ export class RateLimit {
 @Resolver()
 export class RateLimitResolver {
   @Query(() => RateLimit, { description: 'Your rate limit: budget, this request\'s cost, what is left and when it resets. Also sent as RateLimit-* headers.' })
+  @AboutTheCaller()
   rateLimit(@Ctx() context: Context): RateLimit {
     const { limit, cost, remaining, resetAt } = context.rateLimit;
     return { limit, cost, remaining, resetAt };

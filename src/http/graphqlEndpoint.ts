@@ -8,7 +8,7 @@ import type { EndpointSettings } from '../config.js';
 import type { Database } from '../db/connection.js';
 import { createContext, type Context } from '../graphql/context.js';
 import { languageFromHeader } from '../graphql/language.js';
-import { checkDocument, LimitExceeded, type CheckedDocument } from '../limits/documentLimits.js';
+import { checkDocument, LimitExceeded, operationFacts, type CheckedDocument, type OperationFacts } from '../limits/documentLimits.js';
 import type { Logger } from '../logger.js';
 import { scopedDatabase, type RequestScope } from '../requestScope.js';
 import { isDatabaseUnreachable, type DatabaseOutage } from './databaseOutage.js';
@@ -84,13 +84,15 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
       const operation = await persistedQueries.resolve(params.query, params.extensions);
       // Without the response cache, only a GET's ETag serves anyone (browsers and CDNs revalidate GETs):
       // a POST then skips hashing its key.
-      const cache = responseCache || request.method === 'GET' ? cachePlan(dataVersion, request, params, operation.query) : undefined;
+      const facts = operation.query === undefined ? undefined : operationFacts(schema, operation.query, params.operationName, limits);
+      const aboutTheCaller = facts?.aboutTheCaller ?? false;
+      const cache = responseCache || request.method === 'GET' ? cachePlan(dataVersion, request, params, operation.query, facts) : undefined;
       if (cache && request.headers['if-none-match'] === cache.etag) {
         // Revalidation costs the client one point: nothing is parsed or run.
         headers.push(...rateLimitHeaders(await rateLimiter.charge(identity, 1)), ['etag', cache.etag]);
         finish();
         response.statusCode = 304;
-        response.setHeader('cache-control', cacheControl(request, 200, '{}', operation.query, identity));
+        response.setHeader('cache-control', cacheControl(request, 200, '{}', aboutTheCaller, identity));
         return void response.end();
       }
       const hit = cache && responseCache?.get(cache.key);
@@ -101,7 +103,7 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
         response.setHeader('content-type', hit.contentType);
         response.setHeader('etag', cache.etag);
         response.setHeader('x-cache', 'hit');
-        response.setHeader('cache-control', cacheControl(request, 200, hit.body, operation.query, identity));
+        response.setHeader('cache-control', cacheControl(request, 200, hit.body, aboutTheCaller, identity));
         response.appendHeader('vary', 'accept, accept-language, authorization, x-api-key');
         return void response.end(hit.body);
       }
@@ -112,7 +114,7 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
       const context = () => createContext(requestDb, languageFromHeader(request.headers['accept-language']), scope, { identity, rateLimit });
       const result = await withinTimeLimit(run(request, scope, params, operation.query, context), scope);
       finish();
-      await sendApolloResult(request, response, result, scope, operation.query, identity, cache, checked.shape?.cost ?? 1);
+      await sendApolloResult(request, response, result, scope, aboutTheCaller, identity, cache, checked.shape?.cost ?? 1);
     } catch (error) {
       if (error instanceof RateLimitExceeded) headers.push(...rateLimitHeaders(error.status));
       finish();
@@ -176,7 +178,7 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
   }
 
   async function sendApolloResult(
-    request: IncomingMessage, response: ServerResponse, result: HTTPGraphQLResponse, scope: RequestScope, query: string | undefined,
+    request: IncomingMessage, response: ServerResponse, result: HTTPGraphQLResponse, scope: RequestScope, aboutTheCaller: boolean,
     identity: Identity, cache: CachePlan | undefined, cost: number,
   ) {
     for (const [name, value] of result.headers) response.setHeader(name, value);
@@ -192,7 +194,7 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
       response.setHeader('etag', cache.etag);
       if (responseCache) response.setHeader('x-cache', 'miss');
     }
-    response.setHeader('cache-control', cacheControl(request, response.statusCode, body, query, identity));
+    response.setHeader('cache-control', cacheControl(request, response.statusCode, body, aboutTheCaller, identity));
     response.appendHeader('vary', 'accept, accept-language, authorization, x-api-key');
     if (body !== undefined) return void response.end(body);
     if (result.body.kind === 'chunked') for await (const chunk of result.body.asyncIterator) response.write(chunk);
@@ -200,9 +202,9 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
   }
 
   /** Successful GETs of public data may be cached; anything about the caller (its rate limit) may not be shared. */
-  function cacheControl(request: IncomingMessage, status: number, body: string | undefined, query: string | undefined, identity: Identity): string {
+  function cacheControl(request: IncomingMessage, status: number, body: string | undefined, aboutTheCaller: boolean, identity: Identity): string {
     const ok = request.method === 'GET' && status === 200 && body !== undefined && !body.startsWith('{"errors"') && settings.httpCacheMaxAge > 0;
-    if (!ok || (query !== undefined && /\brateLimit\b/.test(query))) return 'no-store';
+    if (!ok || aboutTheCaller) return 'no-store';
     return `${identity.kind === 'anonymous' ? 'public' : 'private'}, max-age=${settings.httpCacheMaxAge}`;
   }
 }
@@ -211,9 +213,10 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
  * Reads are cacheable once the data version is known; answers about the caller (rateLimit) never are.
  * The key holds everything that shapes the answer, so two requests with one key get the same bytes.
  */
-function cachePlan(dataVersion: DataVersionWatcher, request: IncomingMessage, params: GraphQLParams, query: string | undefined): CachePlan | undefined {
+function cachePlan(dataVersion: DataVersionWatcher, request: IncomingMessage, params: GraphQLParams, query: string | undefined, facts: OperationFacts | undefined): CachePlan | undefined {
   const version = dataVersion.current;
-  if (query === undefined || version === undefined || /\brateLimit\b/.test(query) || /^\s*(mutation|subscription)\b/.test(query)) return undefined;
+  // Decided on the parsed operation: a mutation after a comment or a fragment is still a mutation.
+  if (query === undefined || version === undefined || facts?.type !== 'query' || facts.aboutTheCaller) return undefined;
   // An Accept header no JSON answer satisfies gets Apollo's 406, whatever was cached for others.
   if (!acceptsGraphQLJson(request.headers.accept)) return undefined;
   let key: string;

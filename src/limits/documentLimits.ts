@@ -1,6 +1,7 @@
 import { GraphQLError, Kind, Lexer, Source, TokenKind, getOperationAST, parse, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { ByText, SYNTAX_TREE_BYTES_PER_CHARACTER } from '../cache/byText.js';
 import type { EndpointSettings } from '../config.js';
+import { selectsAboutTheCaller } from '../graphql/aboutTheCaller.js';
 import { MAX_PAGE_SIZE } from '../graphql/relay/pageArgs.js';
 import { measureOperation, type OperationShape } from './operationShape.js';
 import { MAX_EXPANDED_SELECTIONS, overlappingFieldPairs, unusedFragments } from './validationWork.js';
@@ -106,6 +107,27 @@ export function checkDocument(schema: GraphQLSchema, text: string, operationName
 
 function rootTypeOf(schema: GraphQLSchema, operation: OperationDefinitionNode) {
   return operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
+}
+
+/** What the endpoint decides on before the limits are checked: read from the parsed document, never from its text. */
+export interface OperationFacts {
+  type: 'query' | 'mutation' | 'subscription';
+  /** It selects a field about the caller (its rate limit): its answer is never shared. */
+  aboutTheCaller: boolean;
+}
+
+/** The facts of the operation a text names, or undefined where it does not parse or name one (the checks then say why). */
+export function operationFacts(schema: GraphQLSchema, text: string, operationName: string | undefined, limits: Limits): OperationFacts | undefined {
+  if (Buffer.byteLength(text, 'utf8') > limits.maxDocumentBytes) return undefined;
+  let document: DocumentNode | undefined;
+  try {
+    document = parsedOnce(text, limits.maxDepth);
+  } catch (error) {
+    if (error instanceof LimitExceeded) return undefined;
+    throw error;
+  }
+  const operation = document && getOperationAST(document, operationName);
+  return operation ? { type: operation.operation, aboutTheCaller: selectsAboutTheCaller(schema, document!, operation) } : undefined;
 }
 
 /** The document's operations other than the one that runs: validated all the same, so priced all the same. */

@@ -29,6 +29,31 @@ describe('first-hour frictions', () => {
     expect(again.headers.get('x-cache')).toBeNull();
   });
 
+  it('is cached by what the document asks, not by how its text starts: comments and fragments first change nothing', async () => {
+    const variants = [
+      '{ organizations(first: 3) { nodes { slug } } }',
+      '# a comment first, even one that names rateLimit\n{ organizations(first: 3) { nodes { slug } } }',
+      'fragment O on Organization { slug } { organizations(first: 3) { nodes { ...O } } }',
+    ];
+    for (const query of variants) {
+      const first = await get(query, 'application/json');
+      const second = await get(query, 'application/json');
+      expect([first.headers.get('x-cache'), second.headers.get('x-cache')], query).toEqual(['miss', 'hit']);
+      expect(second.headers.get('cache-control'), query).toMatch(/^public, max-age=/);
+      expect(await second.json(), query).toEqual(await first.json());
+    }
+  });
+
+  it('never shares an answer about the caller, however the rate limit is asked for', async () => {
+    for (const query of ['{ rateLimit { remaining } }', '{ budget: rateLimit { remaining } }', '{ ...R } fragment R on Query { rateLimit { remaining } }', '{ ... on Query { rateLimit { cost } } }']) {
+      const first = await get(query, 'application/json');
+      const second = await get(query, 'application/json');
+      expect(first.status, query).toBe(200);
+      expect([first.headers.get('x-cache'), second.headers.get('x-cache')], query).toEqual([null, null]);
+      expect(second.headers.get('cache-control'), query).toBe('no-store');
+    }
+  });
+
   it('names every page over the size limit, not only the first', async () => {
     const response = await api.query('{ facilities(first: 500) { nodes { programs(first: 300) { nodes { slug } } } } }');
     expect(response.body.errors).toHaveLength(1);
