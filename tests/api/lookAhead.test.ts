@@ -56,7 +56,7 @@ describe('an indicator with its figures', () => {
       after = observations.pageInfo.endCursor;
     }
     expect(walked).toEqual(nodes.map((n) => n.key));
-    expect(walked.length).toBeGreaterThan(2);
+    expect(walked.length).toBeGreaterThanOrEqual(2); // since the split of merged indicators (issue #16) the longest series holds 2 figures: a cursor followed at least once
   });
 
   it('an unknown code is null, in one statement', async () => {

@@ -16,7 +16,7 @@ export function searchTerms(search: string | null | undefined): string[] | null 
   if (terms.length === 0) throw badUserInput('`search` is blank. Give at least one character to look for, or leave `search` out.', { argument: 'filter.search' });
   if (search.length > 200) throw badUserInput(`\`search\` is ${search.length} characters long; 200 at most.`, { argument: 'filter.search' });
   // One Chinese character is a word (校, 鑫); one Latin letter or digit is in nearly every row, which only a scan finds.
-  if (terms.every((term) => [...term].length < 2 && /^[\p{ASCII}]$/u.test(term))) {
+  if (terms.every((term) => /^[A-Za-z0-9]$/.test(term))) {
     throw badUserInput('`search` needs a term of two letters or more (one Chinese character is enough): a single letter or digit matches nearly everything.', { argument: 'filter.search' });
   }
   return terms;
