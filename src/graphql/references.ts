@@ -46,7 +46,7 @@ export class References {
       const { table, key } = kinds[kind];
       return sql`select ${sql.raw(`'${kind}'`)} as "kind", ${sql.raw(String(kindOrder.indexOf(kind)))} as "kindOrder", "named"."value", "named"."position"
         from unnest(${sql.param([...this.named.get(kind)!])}::text[]) with ordinality as "named"("value", "position")
-        where not exists (select 1 from ${table} where ${key} = "named"."value")`;
+        where not exists (select 1 from ${table} where ${key} = "named"."value" and "retired_at" is null)`;
     });
     if (checks.length === 0) return;
     const missing = await context.db.rows<{ kind: ReferenceKind; value: string }>(sql`${sql.join(checks, sql` union all `)} order by "kindOrder", "position"`);

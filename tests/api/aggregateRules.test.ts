@@ -159,6 +159,9 @@ describe('stocks and flows over time', () => {
       await tx.execute(figure('test-beds-yuejincun', 'elderly-care-beds', 50, 'level', null, '2023-12-31', '500104002', null));
       await tx.execute(figure('test-canteens-2023', 'older-people-served-by-canteens', 40000, 'count', '2023-01-01', '2023-12-31', '500104', 'elderly-canteen-policies'));
       await tx.execute(figure('test-canteens-2022', 'older-people-served-by-canteens', 20000, 'count', '2022-01-01', '2022-12-31', '500104', 'elderly-canteen-policies'));
+      // The district's event-goers, beside the 600 of one of its communities (lanqinyuan-event-participants, 2023).
+      await tx.execute(figure('test-event-goers-2023', 'older-people-attending-events', 5000, 'count', '2023-01-01', '2023-12-31', '500104', null));
+      await tx.execute(figure('test-event-goers-2022', 'older-people-attending-events', 4000, 'count', '2022-01-01', '2022-12-31', '500104', null));
       await bumpDataVersion(tx);
     });
   });
@@ -181,6 +184,44 @@ describe('stocks and flows over time', () => {
     expect(groups).toEqual([{ count: 5, sum: null, max: 2044 }]);
     expect(errors[0]!.message).toBe('Cannot add levels or cumulative totals of different years (2022–2023): elderly-care-beds (2044, 2023-12-31), test-beds-2022 (2000, 2022-12-31), '
       + 'test-beds-xinshancun (100, 2023-12-31), test-beds-yuejincun (50, 2023-12-31). A year\'s value is its latest figure; add YEAR to groupBy or filter periodEnd to one year.');
+  });
+
+  it('a district\'s stock and its own subdistricts\' are never added: refused, naming them', async () => {
+    // Before: 2044 + 100 + 50 = 2194 beds in 2023, the subdistricts' beds counted twice.
+    const { groups, errors } = await ask('[INDICATOR, YEAR]', '{ indicatorCode: ["elderly-care-beds"] }', 'year count sum avg');
+    expect(groups).toEqual([{ year: 2022, count: 1, sum: 2000, avg: 2000 }, { year: 2023, count: 4, sum: null, avg: null }]);
+    expect(errors.map((e) => e.path)).toEqual([['groups', 1, 'avg'], ['groups', 1, 'sum']]);
+    expect(errors[1]).toEqual({
+      message: 'Cannot add a division\'s figure to one of the same indicator for a division inside it, which it may already count: elderly-care-beds (2044, 500104), '
+        + 'test-beds-xinshancun (100, 500104001), test-beds-yuejincun (50, 500104002); the figures of 500104 may count the others. '
+        + 'Add DIVISION to groupBy, or filter divisionCode to divisions none of which contains another.',
+      path: ['groups', 1, 'sum'],
+      extensions: { code: 'BAD_USER_INPUT', argument: 'groupBy', figures: ['elderly-care-beds', 'test-beds-xinshancun', 'test-beds-yuejincun'] },
+    });
+    // Filtered to divisions none of which contains another, they add up; the district's alone is its own.
+    const district = await ask('[YEAR]', '{ indicatorCode: ["elderly-care-beds"], periodEnd: { gte: "2023-01-01" }, not: { key: ["test-beds-xinshancun", "test-beds-yuejincun"] } }', 'count sum');
+    expect(district).toEqual({ groups: [{ count: 2, sum: 2044 }], errors: [] });
+  });
+
+  it('a district\'s flow and its community\'s add up only over disjoint periods', async () => {
+    const filter = '{ indicatorCode: ["older-people-attending-events"] }';
+    const byYear = await ask('[YEAR]', filter, 'year count sum qualifier');
+    expect(byYear.groups).toEqual([{ year: 2022, count: 1, sum: 4000, qualifier: 'EXACT' }, { year: 2023, count: 2, sum: null, qualifier: null }]);
+    expect(byYear.errors.map((e) => [e.path, e.extensions.figures])).toEqual([
+      [['groups', 1, 'qualifier'], ['lanqinyuan-event-participants', 'test-event-goers-2023']],
+      [['groups', 1, 'sum'], ['lanqinyuan-event-participants', 'test-event-goers-2023']],
+    ]);
+    expect(byYear.errors[1]!.message).toMatch(/^Cannot add a division's figure to one of the same indicator for a division inside it, which it may already count: lanqinyuan-event-participants \(600, 500104102-lanqinyuan\), test-event-goers-2023 \(5000, 500104\); the figures of 500104 may count the others\./);
+    // The district's 2022 and the community's 2023 are of disjoint periods: one is no part of the other.
+    const disjoint = await ask('[]', '{ indicatorCode: ["older-people-attending-events"], not: { key: ["test-event-goers-2023"] } }', 'count sum qualifier');
+    expect(disjoint).toEqual({ groups: [{ count: 2, sum: 4600, qualifier: 'AT_LEAST' }], errors: [] });
+    // Grouped by DIVISION, each place has its own total.
+    const byDivision = await ask('[DIVISION, YEAR]', filter, 'division { code } year sum');
+    expect(byDivision).toEqual({ groups: [
+      { division: { code: '500104' }, year: 2022, sum: 4000 },
+      { division: { code: '500104' }, year: 2023, sum: 5000 },
+      { division: { code: '500104102-lanqinyuan' }, year: 2023, sum: 600 },
+    ], errors: [] });
   });
 
   it('flows add up over disjoint periods and are refused where periods overlap', async () => {

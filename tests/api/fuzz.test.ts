@@ -5,6 +5,7 @@ import {
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Logger } from '../../src/logger.js';
+import { generator, type Random } from '../support/random.js';
 import { defaultSettings, startApi, type TestApi } from '../support/api.js';
 
 /**
@@ -20,21 +21,7 @@ const DOCUMENTS_PER_TARGET = 2;
 const CONCURRENCY = 8;
 const MAX_VARIABLES_BYTES = defaultSettings().limits.maxBodyBytes - 16_384;
 
-type Random = ReturnType<typeof generator>;
 
-function generator(start: number) {
-  let state = start >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  const pick = <T>(items: readonly T[]): T => items[int(items.length)]!;
-  return { next, int, pick };
-}
 
 /** How often each kind of mutation, request or value was made: the corpus must hold every kind. */
 class Kinds {

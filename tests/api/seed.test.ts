@@ -7,6 +7,7 @@ import { connect } from '../../src/db/connection.js';
 import { defaultSeedsDir } from '../../src/db/seed/readSeeds.js';
 import { SeedError, seed } from '../../src/db/seed/index.js';
 import { bumpDataVersion } from '../../src/db/seed/writeSeeds.js';
+import { toGlobalId } from '../../src/graphql/globalId.js';
 import { startApi, type TestApi } from '../support/api.js';
 import { databaseUrl, openTestDatabase, testBackend } from '../support/databases.js';
 
@@ -28,15 +29,29 @@ async function snapshot() {
   return row!;
 }
 
+type Edit = (records: Record<string, unknown>[]) => void;
+
 /** A copy of the seeds with one file changed by `edit`. */
-function seedsWith(file: string, edit: (records: Record<string, unknown>[]) => void): string {
+function seedsWith(file: string, edit: Edit): string {
+  return seedsWithEdits({ [file]: edit });
+}
+
+/** A copy of the seeds with each named file changed by its edit. */
+function seedsWithEdits(edits: Record<string, Edit>): string {
   rmSync(brokenDir, { recursive: true, force: true });
   cpSync(defaultSeedsDir, brokenDir, { recursive: true });
-  const records = JSON.parse(readFileSync(path.join(brokenDir, file), 'utf8'));
-  edit(records);
-  writeFileSync(path.join(brokenDir, file), JSON.stringify(records));
+  for (const [file, edit] of Object.entries(edits)) {
+    const records = JSON.parse(readFileSync(path.join(brokenDir, file), 'utf8'));
+    edit(records);
+    writeFileSync(path.join(brokenDir, file), JSON.stringify(records));
+  }
   return brokenDir;
 }
+
+/** Takes the records matching `removed` out of a file's list (in place). */
+const without = (removed: (record: Record<string, unknown>) => boolean): Edit => (records) => {
+  records.splice(0, records.length, ...records.filter((record) => !removed(record)));
+};
 
 describe('seeding', () => {
   it('is idempotent: loading the seeds again changes nothing, not even the data version', async () => {
@@ -68,6 +83,60 @@ describe('seeding', () => {
     expect(await total()).toEqual({ count: before.count + 1, sum: before.sum + records.find((r) => r.key === moved)!.value });
     expect(await seed(api.db)).toEqual({ changed: 1 }); // and back
     expect(await total()).toEqual(before);
+  });
+
+  it('retires a record removed from its file: it is found nowhere, and putting it back restores it under the same ID', async () => {
+    // The 钢花影剧院 (linked from its revitalisation program, which must then drop the link) and the 68 concerts of 2023.
+    const [theatre, concerts, program] = ['ganghua-theatre', 'classical-concerts-held-2023', 'ganghua-theatre-revitalisation'];
+    const view = async () => api.data<Record<string, any>>(`query ($theatre: String!, $program: String!, $theatreId: ID!, $concertsId: ID!) {
+      facility(slug: $theatre) { id name }
+      facilities(first: 100) { totalCount nodes { slug } }
+      search(query: "钢花影剧院", types: [FACILITY]) { nodes { ... on Facility { slug } } }
+      concerts: search(query: "音乐会", types: [OBSERVATION]) { nodes { ... on Observation { key } } }
+      program(slug: $program) { facilities { nodes { slug } } }
+      node(id: $theatreId) { id }
+      nodes(ids: [$theatreId, $concertsId]) { id }
+      events: observationAggregate(groupBy: [YEAR], filter: { indicatorCode: ["cultural-events-held"] }) { year count sum }
+      everyFigure: observationAggregate(groupBy: [YEAR], filter: { indicatorCode: ["cultural-events-held"], value: { gt: -1 } }) { year count sum }
+    }`, { theatre, program, theatreId: toGlobalId('Facility', theatre), concertsId: toGlobalId('Observation', concerts) });
+    const rowIds = () => api.db.rows<{ facility: number; observation: number; facilities: number }>(sql`select (select id from facilities where slug = ${theatre}) as "facility",
+      (select id from observations where key = ${concerts}) as "observation", (select count(*)::int from facilities) as "facilities"`);
+
+    const before = await view();
+    const idsBefore = await rowIds();
+    expect(before.facility.id).toBe(toGlobalId('Facility', theatre));
+    expect(before.facilities.nodes.map((f: { slug: string }) => f.slug)).toContain(theatre);
+    expect(before.search.nodes).toEqual([{ slug: theatre }]);
+    expect(before.concerts.nodes).toContainEqual({ key: concerts });
+    expect(before.program.facilities.nodes).toEqual([{ slug: theatre }]);
+    expect(before.nodes).toEqual([{ id: toGlobalId('Facility', theatre) }, { id: toGlobalId('Observation', concerts) }]);
+    expect(before.events).toEqual([{ year: 2023, count: 2, sum: 88 }]);
+    const { version } = await snapshot();
+
+    const removed = seedsWithEdits({
+      'facilities.json': without((f) => f.slug === theatre),
+      'programs.json': (records) => { for (const p of records) p.facilities = (p.facilities as { slug: string }[]).filter((link) => link.slug !== theatre); },
+      'observations.json': without((o) => o.key === concerts),
+    });
+    expect((await seed(api.db, removed)).changed).toBeGreaterThanOrEqual(2);
+    expect((await snapshot()).version).toBe(version + 1); // one write, one version
+    const gone = await view();
+    expect(gone).toMatchObject({
+      facility: null, node: null, nodes: [null, null], search: { nodes: [] }, program: { facilities: { nodes: [] } },
+      events: [{ year: 2023, count: 1, sum: 20 }], everyFigure: [{ year: 2023, count: 1, sum: 20 }],
+    });
+    expect(gone.facilities.totalCount).toBe(before.facilities.totalCount - 1);
+    expect(gone.facilities.nodes.map((f: { slug: string }) => f.slug)).not.toContain(theatre);
+    expect(gone.concerts.nodes).not.toContainEqual({ key: concerts });
+    // Named in a filter, a retired key is as unknown as a misspelt one.
+    const byKey = await api.query('query ($concerts: String!) { observations(filter: { key: [$concerts] }) { nodes { key } } }', { concerts });
+    expect(byKey.body.errors?.[0]?.message).toContain(`observation key "${concerts}", which does not exist`);
+    expect(await seed(api.db, removed)).toEqual({ changed: 0 }); // retired once, not again
+
+    expect((await seed(api.db)).changed).toBeGreaterThanOrEqual(2); // put back
+    expect((await snapshot()).version).toBe(version + 2);
+    expect(await view()).toEqual(before);
+    expect(await rowIds()).toEqual(idsBefore); // the same rows, live again: no id taken anew
   });
 
   it('rejects a bad file whole, naming file, record and field, and writes nothing', async () => {

@@ -39,6 +39,23 @@ export async function upsertByKey<T extends PgTable>(
   return { ids, changed: written.length };
 }
 
+/** The benchmark's synthetic rows (src/db/synthetic/generate.ts: "syn", "syn-…", source "synthetic") are no seed file's records. */
+const isSynthetic = (keyColumn: AnyPgColumn) => sql`(${keyColumn} in ('syn', 'synthetic') or ${keyColumn} like 'syn-%')`;
+
+/**
+ * Retires the live rows whose natural key is not among `keys` (their records were removed from the seed
+ * file): they stay, with their ids, and leave every list (src/db/tables/retirement.ts). Upserting a key
+ * again makes its row live (upsertByKey writes retired_at null). Returns how many rows it retired.
+ */
+export async function retireAbsent(tx: Transaction, table: PgTable, keyColumn: AnyPgColumn, keys: string[]): Promise<number> {
+  const retired = (await tx
+    .update(table)
+    .set({ retiredAt: sql`now()` } as never)
+    .where(sql`"retired_at" is null and not (${keyColumn} = any(${sql.param(keys)}::text[])) and not ${isSynthetic(keyColumn)}`)
+    .returning({ id: sql<number>`id` })) as unknown[];
+  return retired.length;
+}
+
 /**
  * Makes a parent's child rows (citations, links) exactly the given ones: deletes the others and inserts
  * what is missing, updating only rows whose values differ.

@@ -5,7 +5,7 @@ import {
   programCitations, programFacilities, programs, sources,
 } from '../tables/index.js';
 import type { SeedDataset } from './readSeeds.js';
-import { syncChildren, upsertByKey } from './upsert.js';
+import { retireAbsent, syncChildren, upsertByKey } from './upsert.js';
 
 /** Orders records so that every parent comes before its children (divisions, programs). */
 function parentsFirst<T>(records: T[], keyOf: (r: T) => string, parentOf: (r: T) => string | null | undefined): T[][] {
@@ -25,8 +25,9 @@ function parentsFirst<T>(records: T[], keyOf: (r: T) => string, parentOf: (r: T)
 const lookup = (ids: Map<string, number>, key: string | null | undefined) => (key == null ? null : ids.get(key)!);
 
 /**
- * Writes a validated dataset in one transaction: all of it or nothing. Returns how many rows changed;
- * the data version is bumped only when something did.
+ * Writes a validated dataset in one transaction: all of it or nothing. A record no longer in its file is
+ * retired (src/db/tables/retirement.ts); one put back is live again. Returns how many rows changed; the
+ * data version is bumped, once, only when something did.
  */
 export async function writeSeeds(database: Database, dataset: SeedDataset): Promise<{ changed: number }> {
   return database.drizzle.transaction(async (tx) => {
@@ -113,6 +114,15 @@ export async function writeSeeds(database: Database, dataset: SeedDataset): Prom
     changed += await syncChildren(tx, observationPrograms, observationPrograms.observationId, [...observationIds.ids.values()],
       [observationPrograms.observationId, observationPrograms.programId],
       dataset.observations.flatMap((o) => o.other_program_slugs.map((slug) => ({ observationId: observationIds.ids.get(o.key)!, programId: programIds.get(slug)! }))));
+
+    // Records no longer in their files are retired (after the upserts, which make restored ones live again).
+    changed += await retireAbsent(tx, observations, observations.key, dataset.observations.map((o) => o.key));
+    changed += await retireAbsent(tx, indicators, indicators.code, dataset.indicators.map((i) => i.code));
+    changed += await retireAbsent(tx, programs, programs.slug, dataset.programs.map((p) => p.slug));
+    changed += await retireAbsent(tx, facilities, facilities.slug, dataset.facilities.map((f) => f.slug));
+    changed += await retireAbsent(tx, organizations, organizations.slug, dataset.organizations.map((o) => o.slug));
+    changed += await retireAbsent(tx, divisions, divisions.code, dataset.divisions.map((d) => d.code));
+    changed += await retireAbsent(tx, sources, sources.slug, dataset.sources.map((s) => s.slug));
 
     if (changed > 0) await bumpDataVersion(tx);
     return { changed };

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { check, doublePrecision, index, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
 import { domains, facilityCategories, facilityStatuses } from '../vocabulary.js';
 import { oneOf, surrogateId } from './columns.js';
+import { retiredAt } from './retirement.js';
 import { searchBigrams } from './search.js';
 import { divisions, organizations } from './places.js';
 import { sources } from './sources.js';
@@ -27,6 +28,7 @@ export const facilities = pgTable(
     latitude: doublePrecision('latitude'),
     /** How precise the location is (e.g. "building", "street", "district"). */
     locationPrecision: text('location_precision'),
+    retiredAt: retiredAt(),
     searchBigrams: searchBigrams('name_zh', 'name_en', 'description_zh', 'description_en'),
   },
   (t) => [

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { boolean, check, foreignKey, index, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
 import { divisionLevels, organizationKinds } from '../vocabulary.js';
 import { oneOf, surrogateId } from './columns.js';
+import { retiredAt } from './retirement.js';
 import { searchBigrams } from './search.js';
 import { sources } from './sources.js';
 
@@ -17,6 +18,7 @@ export const divisions = pgTable(
     /** Is the code confirmed by a public standard (GB/T 2260, GB/T 10114)? */
     verified: boolean('verified').notNull(),
     note: text('note'),
+    retiredAt: retiredAt(),
     searchBigrams: searchBigrams('name_zh', 'name_en'),
   },
   (t) => [
@@ -38,6 +40,7 @@ export const organizations = pgTable(
     nameZh: text('name_zh').notNull(),
     nameEn: text('name_en').notNull(),
     divisionId: integer('division_id').references(() => divisions.id),
+    retiredAt: retiredAt(),
     searchBigrams: searchBigrams('name_zh', 'name_en'),
   },
   (t) => [

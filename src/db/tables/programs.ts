@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { check, date, foreignKey, index, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
 import { domains, programFacilityRoles, programKinds, programStatuses } from '../vocabulary.js';
 import { oneOf, surrogateId } from './columns.js';
+import { retiredAt } from './retirement.js';
 import { searchBigrams } from './search.js';
 import { facilities } from './facilities.js';
 import { divisions, organizations } from './places.js';
@@ -25,6 +26,7 @@ export const programs = pgTable(
     /** Where the program takes place, when a source ties it to one division (a community event). */
     divisionId: integer('division_id').references(() => divisions.id),
     parentId: integer('parent_id'),
+    retiredAt: retiredAt(),
     searchBigrams: searchBigrams('name_zh', 'name_en', 'description_zh', 'description_en'),
   },
   (t) => [

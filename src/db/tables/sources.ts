@@ -1,5 +1,6 @@
 import { date, pgTable, text } from 'drizzle-orm/pg-core';
 import { surrogateId } from './columns.js';
+import { retiredAt } from './retirement.js';
 
 /** The documents that facts come from. Every observation, facility and program cites one. */
 export const sources = pgTable('sources', {
@@ -13,4 +14,5 @@ export const sources = pgTable('sources', {
   url: text('url'),
   licence: text('licence'),
   note: text('note'),
+  retiredAt: retiredAt(),
 });

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { check, date, doublePrecision, index, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
 import { domains, measures, observationStatuses, units, valueQualifiers } from '../vocabulary.js';
 import { oneOf, surrogateId } from './columns.js';
+import { retiredAt } from './retirement.js';
 import { searchBigrams } from './search.js';
 import { facilities } from './facilities.js';
 import { divisions } from './places.js';
@@ -42,6 +43,7 @@ export const indicators = pgTable(
     nameEn: text('name_en').notNull(),
     descriptionZh: text('description_zh'),
     descriptionEn: text('description_en'),
+    retiredAt: retiredAt(),
     searchBigrams: searchBigrams('name_zh', 'name_en', 'description_zh', 'description_en'),
   },
   (t) => [
@@ -83,6 +85,7 @@ export const observations = pgTable(
     conflictGroup: text('conflict_group'),
     /** The domain of the source section the figure is stated in, where that is not its indicator's domain. */
     reportedInDomain: text('reported_in_domain'),
+    retiredAt: retiredAt(),
     searchBigrams: searchBigrams('label_zh', 'label_en', 'quote'),
   },
   (t) => [

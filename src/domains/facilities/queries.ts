@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { facilities, facilityCitations, organizations, programFacilities, programs } from '../../db/tables/index.js';
-import { AliasedColumns, col, hasValue, idIn, isAnyOf, propertiesOf, tableAs } from '../../db/sqlParts.js';
+import { liveTableAs } from '../../db/tables/retirement.js';
+import { AliasedColumns, col, hasValue, idIn, isAnyOf, propertiesOf } from '../../db/sqlParts.js';
 import type { Context } from '../../graphql/context.js';
 import { composed } from '../../graphql/filters.js';
 import { ALL_COLUMNS, RowProjection, type Projection } from '../../graphql/projection.js';
@@ -32,7 +33,7 @@ export const facilityProjection = new RowProjection(propertiesOf(facilities), {
   observations: [],
   sources: [],
 });
-const facilityTable = tableAs(facilities, f);
+const facilityTable = liveTableAs(facilities, f);
 /** A whole facility row, as single facilities are loaded. */
 const wholeFacility = { columns: facilityColumns.all, from: facilityTable };
 export const facilityTextColumns = ['name_zh', 'name_en', 'description_zh', 'description_en'];
@@ -64,7 +65,7 @@ export function facilityConditions(filter: FacilityFilter | null | undefined, al
     if (filter.program) {
       const p = `${alias}_p`;
       const inner = programConditions(filter.program, p, references);
-      where.push(sql`exists (select 1 from ${programFacilities} join ${tableAs(programs, p)} on ${col(p, 'id')} = ${programFacilities.programId}
+      where.push(sql`exists (select 1 from ${programFacilities} join ${liveTableAs(programs, p)} on ${col(p, 'id')} = ${programFacilities.programId}
         where ${programFacilities.facilityId} = ${col(alias, 'id')}${inner.length ? sql` and ${sql.join(inner, sql` and `)}` : sql``})`);
     }
     if (filter.near) where.push(withinDistance(alias, filter.near));

@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { divisions, organizations } from '../../db/tables/index.js';
-import { col, columnsOf, idIn, isAnyOf, tableAs } from '../../db/sqlParts.js';
+import { liveTableAs } from '../../db/tables/retirement.js';
+import { col, columnsOf, idIn, isAnyOf } from '../../db/sqlParts.js';
 import type { Context } from '../../graphql/context.js';
 import { composed } from '../../graphql/filters.js';
 import { References } from '../../graphql/references.js';
@@ -14,6 +15,8 @@ const d = 'd';
 const o = 'org';
 const divisionColumns = columnsOf(divisions, d);
 const organizationColumns = columnsOf(organizations, o);
+const divisionTable = liveTableAs(divisions, d);
+const organizationTable = liveTableAs(organizations, o);
 export const nameColumns = ['name_zh', 'name_en'];
 const ascending = (alias: string, column: string, type: SortKey['type'], name: string): SortKey => ({ expression: col(alias, column), type, direction: 'asc', name });
 
@@ -70,7 +73,7 @@ export function divisionList(filter?: DivisionFilter | null): ListQuery {
   const order = [ascending(d, 'code', 'text', 'CODE'), ascending(d, 'id', 'integer', 'ID')];
   return {
     columns: divisionColumns,
-    from: tableAs(divisions, d),
+    from: divisionTable,
     where: divisionConditions(filter, d, references),
     order: filter?.search ? [relevanceKey(d, filter.search, nameColumns), ...order] : order,
     references,
@@ -82,7 +85,7 @@ export function organizationList(filter?: OrganizationFilter | null): ListQuery 
   const order = [ascending(o, 'slug', 'text', 'SLUG'), ascending(o, 'id', 'integer', 'ID')];
   return {
     columns: organizationColumns,
-    from: tableAs(organizations, o),
+    from: organizationTable,
     where: organizationConditions(filter, o, references),
     order: filter?.search ? [relevanceKey(o, filter.search, nameColumns), ...order] : order,
     references,
@@ -93,13 +96,13 @@ export function organizationList(filter?: OrganizationFilter | null): ListQuery 
 export const childDivisionOf: BelongsTo = (parentId) => sql`${col(d, 'parent_id')} = ${parentId}`;
 
 export const divisionById = (context: Context) =>
-  loadRowsBy<number, DivisionRow>(context, 'division.id', { columns: divisionColumns, from: tableAs(divisions, d) }, col(d, 'id'), (row) => row.id);
+  loadRowsBy<number, DivisionRow>(context, 'division.id', { columns: divisionColumns, from: divisionTable }, col(d, 'id'), (row) => row.id);
 
 export const divisionByCode = (context: Context) =>
-  loadRowsBy<string, DivisionRow>(context, 'division.code', { columns: divisionColumns, from: tableAs(divisions, d) }, col(d, 'code'), (row) => row.code);
+  loadRowsBy<string, DivisionRow>(context, 'division.code', { columns: divisionColumns, from: divisionTable }, col(d, 'code'), (row) => row.code);
 
 export const organizationById = (context: Context) =>
-  loadRowsBy<number, OrganizationRow>(context, 'organization.id', { columns: organizationColumns, from: tableAs(organizations, o) }, col(o, 'id'), (row) => row.id);
+  loadRowsBy<number, OrganizationRow>(context, 'organization.id', { columns: organizationColumns, from: organizationTable }, col(o, 'id'), (row) => row.id);
 
 export const organizationBySlug = (context: Context) =>
-  loadRowsBy<string, OrganizationRow>(context, 'organization.slug', { columns: organizationColumns, from: tableAs(organizations, o) }, col(o, 'slug'), (row) => row.slug);
+  loadRowsBy<string, OrganizationRow>(context, 'organization.slug', { columns: organizationColumns, from: organizationTable }, col(o, 'slug'), (row) => row.slug);

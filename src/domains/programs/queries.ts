@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { facilities, organizations, programCitations, programFacilities, programs } from '../../db/tables/index.js';
+import { liveTableAs } from '../../db/tables/retirement.js';
 import { AliasedColumns, col, hasValue, idIn, isAnyOf, propertiesOf, tableAs } from '../../db/sqlParts.js';
 import type { Context } from '../../graphql/context.js';
 import { composed, inRange } from '../../graphql/filters.js';
@@ -30,7 +31,7 @@ export const programProjection = new RowProjection(propertiesOf(programs), {
   observations: [],
   sources: [],
 });
-const programTable = tableAs(programs, p);
+const programTable = liveTableAs(programs, p);
 /** A whole program row, as single programs are loaded. */
 const wholeProgram = { columns: programColumns.all, from: programTable };
 export const programTextColumns = ['name_zh', 'name_en', 'description_zh', 'description_en'];
@@ -68,7 +69,7 @@ export function programConditions(filter: ProgramFilter | null | undefined, alia
     if (filter.facility) {
       const f = `${alias}_f`;
       const inner = facilityConditions(filter.facility, f, references);
-      where.push(sql`exists (select 1 from ${programFacilities} join ${tableAs(facilities, f)} on ${col(f, 'id')} = ${programFacilities.facilityId}
+      where.push(sql`exists (select 1 from ${programFacilities} join ${liveTableAs(facilities, f)} on ${col(f, 'id')} = ${programFacilities.facilityId}
         where ${programFacilities.programId} = ${col(alias, 'id')}${inner.length ? sql` and ${sql.join(inner, sql` and `)}` : sql``})`);
     }
     return where;

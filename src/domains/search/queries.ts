@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { divisions, facilities, indicators, observations, organizations, programs } from '../../db/tables/index.js';
 import { col, idIn, tableAs } from '../../db/sqlParts.js';
+import { liveTableAs } from '../../db/tables/retirement.js';
 import type { ListQuery } from '../../graphql/relay/keyset.js';
 import { facilityTextColumns } from '../facilities/queries.js';
 import { nameColumns } from '../places/queries.js';
@@ -42,7 +43,7 @@ export function searchHitList(query: string, terms: string[], types: SearchType[
       match = sql`(${match} or ${idIn(col(alias, 'indicator_id'), sql`select ${col(ind, 'id')} from ${tableAs(indicators, ind)} where ${matchesText(ind, terms, indicatorTextColumns)}`)})`;
     }
     return sql`select ${type}::text as "type", ${searchTypeOrder.indexOf(type)}::int as "typeOrder", ${col(alias, 'id')} as "id",
-      ${col(alias, key)} as "key", ${relevanceRank(alias, query, [...names])} as "rank" from ${tableAs(table, alias)} where ${match}`;
+      ${col(alias, key)} as "key", ${relevanceRank(alias, query, [...names])} as "rank" from ${liveTableAs(table, alias)} where ${match}`;
   });
   const hit = 'hit';
   return {

@@ -1,28 +1,30 @@
 import { sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { facilityCitations, organizationCitations, programCitations, sources } from '../../db/tables/index.js';
-import { col, columnsOf, isAnyOf, tableAs } from '../../db/sqlParts.js';
+import { liveTableAs } from '../../db/tables/retirement.js';
+import { col, columnsOf, isAnyOf } from '../../db/sqlParts.js';
 import type { Context } from '../../graphql/context.js';
 import { loadGroupedByKey, loadRowsBy } from '../../graphql/relay/load.js';
 import type { ListQuery } from '../../graphql/relay/keyset.js';
 import type { SourceRow } from './types.js';
 
 const s = 's';
+const sourceTable = liveTableAs(sources, s);
 
 export function sourceList(): ListQuery {
   return {
     columns: columnsOf(sources, s),
-    from: tableAs(sources, s),
+    from: sourceTable,
     where: [],
     order: [{ expression: col(s, 'id'), type: 'integer', direction: 'asc', name: 'id' }],
   };
 }
 
 export const sourceById = (context: Context) =>
-  loadRowsBy<number, SourceRow>(context, 'source.id', { columns: columnsOf(sources, s), from: tableAs(sources, s) }, col(s, 'id'), (row) => row.id);
+  loadRowsBy<number, SourceRow>(context, 'source.id', { columns: columnsOf(sources, s), from: sourceTable }, col(s, 'id'), (row) => row.id);
 
 export const sourceBySlug = (context: Context) =>
-  loadRowsBy<string, SourceRow>(context, 'source.slug', { columns: columnsOf(sources, s), from: tableAs(sources, s) }, col(s, 'slug'), (row) => row.slug);
+  loadRowsBy<string, SourceRow>(context, 'source.slug', { columns: columnsOf(sources, s), from: sourceTable }, col(s, 'slug'), (row) => row.slug);
 
 type CitationTable = typeof facilityCitations | typeof programCitations | typeof organizationCitations;
 

@@ -1,7 +1,8 @@
 import DataLoader from 'dataloader';
 import { sql, type SQL } from 'drizzle-orm';
 import { Field, Int, ObjectType } from 'type-graphql';
-import { indicators } from '../../db/tables/index.js';
+import { divisions, indicators, observations } from '../../db/tables/index.js';
+import { liveTableAs } from '../../db/tables/retirement.js';
 import { col, tableAs } from '../../db/sqlParts.js';
 import { measures, units, valueQualifiers, type Domain, type Measure, type Unit, type ValueQualifier } from '../../db/vocabulary.js';
 import type { Context } from '../../graphql/context.js';
@@ -68,6 +69,8 @@ export interface ObservationGroupRow {
   overlapping: number;
   firstRunningYear: number | null;
   lastRunningYear: number | null;
+  /** Figures that may enter a total and have a figure of their indicator at a division containing theirs (somewhere, maybe not in the group). */
+  nested: number;
   scope: GroupScope;
 }
 
@@ -75,7 +78,9 @@ export interface ObservationGroupRow {
   description: 'One group of figures and its aggregates. Key fields not grouped by are null. `count`, `min` and `max` describe every figure of the group. '
     + '`sum` and `avg` add only what adds up: flows (COUNT) over their own, disjoint periods; stocks (LEVEL) and running totals (CUMULATIVE) as the latest figure of each '
     + 'series in a year, added across places, never across years; never a cumulative total to a period figure; never shares or changes; of figures the sources '
-    + 'contradict, at most one (`conflicts`). Otherwise they are refused with a BAD_USER_INPUT naming the figures and saying how to regroup. '
+    + 'contradict, at most one (`conflicts`); never a division\'s figure to one of the same indicator for a division inside it (a district\'s beds and a subdistrict\'s: '
+    + 'the district\'s may already count them; flows only where their periods overlap): group by DIVISION, or filter to divisions none of which contains another. '
+    + 'Otherwise they are refused with a BAD_USER_INPUT naming the figures and saying how to regroup. '
     + '`qualifier` says how exact the total is.',
 })
 export class ObservationGroup {
@@ -140,7 +145,8 @@ const qualifierNames = Object.keys(valueQualifiers) as ValueQualifier[];
  * Where an aggregate reads figures from. Every source has, per row, a group of figures with the same
  * indicator, place, year, unit, measure, qualifier and contestedness: count, sum, min, max; latest_count
  * and latest_sum (those at the latest period end of their series in the year); overlapping (flows whose
- * period overlaps an earlier one of their series).
+ * period overlaps an earlier one of their series); nested (figures with a figure of their indicator at a
+ * division containing theirs).
  */
 interface FigureSource {
   from: SQL;
@@ -155,7 +161,8 @@ const isRunning = sql`${col('o', 'measure')} in ('level', 'cumulative')`;
 function totals(source: FigureSource): SQL {
   const [count, sum, measure] = [col('o', 'count'), col('o', 'sum'), col('o', 'measure')];
   const uncontested = sql`not ${source.contested}`;
-  const enters = sql`${uncontested} and ${measure} not in ('share', 'yoy_change') and (not ${isRunning} or ${col('o', 'latest_count')} > 0)`;
+  const mayEnter = sql`${measure} not in ('share', 'yoy_change') and (not ${isRunning} or ${col('o', 'latest_count')} > 0)`;
+  const enters = sql`${uncontested} and ${mayEnter}`;
   return sql.join([
     sql`coalesce(sum(${count}), 0)::int as "count"`,
     sql`min(${col('o', 'min')}) as "min"`,
@@ -169,13 +176,17 @@ function totals(source: FigureSource): SQL {
     sql`coalesce(sum(${col('o', 'overlapping')}) filter (where ${measure} = 'count'), 0)::int as "overlapping"`,
     sql`min(${col('o', 'year')}) filter (where ${isRunning}) as "firstRunningYear"`,
     sql`max(${col('o', 'year')}) filter (where ${isRunning}) as "lastRunningYear"`,
+    sql`coalesce(sum(${col('o', 'nested')}) filter (where ${mayEnter}), 0)::int as "nested"`,
   ], sql`, `);
 }
 
 /** A figure's series: what a stock or running total is the latest of, and what flows must not overlap within. */
 const series = sql.raw(`"indicator_id", "division_id", "facility_id", "program_id", "status", "unit", "measure", "reported_in_domain"`);
 
-/** The figures the filter selects, one row each, with the same facts the rollups keep (drizzle/0012). */
+/**
+ * The figures the filter selects, one row each, with the same facts the rollups keep (drizzle/0012, 0015); whether
+ * a figure is nested depends on its indicator and division alone, so it is read from the finer rollup.
+ */
 function figureFacts(filter: ObservationFilter | null, references: References): SQL {
   const where = observationConditions(filter, 'o', references);
   return sql`(select "o"."key", "o"."value", "o"."qualifier", "o"."conflict_group", "o"."period_start"::text as "period_start", "o"."period_end"::text as "period_end",
@@ -184,16 +195,17 @@ function figureFacts(filter: ObservationFilter | null, references: References): 
       ("o"."period_end" = max("o"."period_end") over (partition by ${series}, extract(year from "o"."period_end")))::int as "latest_count",
       case when "o"."period_end" = max("o"."period_end") over (partition by ${series}, extract(year from "o"."period_end")) then "o"."value" end as "latest_sum",
       coalesce("o"."measure" = 'count' and coalesce("o"."period_start", "o"."period_end") <= max("o"."period_end") over (partition by ${series}
-        order by coalesce("o"."period_start", "o"."period_end"), "o"."period_end", "o"."id" rows between unbounded preceding and 1 preceding), false)::int as "overlapping"
-    from "observations" as "o"${where.length ? sql` where ${sql.join(where, sql` and `)}` : sql``}) as "o"`;
+        order by coalesce("o"."period_start", "o"."period_end"), "o"."period_end", "o"."id" rows between unbounded preceding and 1 preceding), false)::int as "overlapping",
+      coalesce(("o"."indicator_id", "o"."division_id") in (select "indicator_id", "division_id" from "observation_yearly_totals" where "nested" > 0), false)::int as "nested"
+    from ${liveTableAs(observations, 'o')}${where.length ? sql` where ${sql.join(where, sql` and `)}` : sql``}) as "o"`;
 }
 
 const contestedFigure = sql`${col('o', 'conflict_group')} is not null`;
 
-/** drizzle/0008–0012: one row per indicator, area, year and filterable attribute. */
+/** drizzle/0008–0015: one row per indicator, area, year and filterable attribute. */
 const yearlyTotals: FigureSource = { from: sql`"observation_yearly_totals" as "o"`, contested: contestedFigure, filtered: false };
 
-/** drizzle/0010–0012: the same per indicator, year, unit, measure, status, qualifier and contestedness only (no area). */
+/** drizzle/0010–0015: the same per indicator, year, unit, measure, status, qualifier and contestedness only (no area). */
 const indicatorYearlyTotals: FigureSource = { from: sql`"observation_indicator_yearly_totals" as "o"`, contested: col('o', 'conflicting'), filtered: false };
 
 // The filter fields each rollup keeps. Only whole series may be filtered on a rollup: its latest figures
@@ -268,6 +280,11 @@ export interface GroupFigure {
   year: number;
   series: string;
   latest: boolean;
+  indicatorId: number;
+  divisionId: number | null;
+  /** Read for the `placed` subset only: the division's code and the ids of the divisions containing it. */
+  divisionCode?: string;
+  divisionAncestors?: number[];
 }
 
 /** The figures of one group themselves (read only when a rule needs them: a refusal, a conflict, an overlap). */
@@ -277,6 +294,7 @@ const figureSubsets = {
   neverSummed: sql`${col('o', 'measure')} in ('share', 'yoy_change')`,
   flows: sql`${col('o', 'measure')} = 'count'`,
   contested: sql`${col('o', 'conflict_group')} is not null`,
+  placed: sql`${col('o', 'division_id')} is not null`,
 } satisfies Record<string, SQL | undefined>;
 type FigureSubset = keyof typeof figureSubsets;
 
@@ -311,10 +329,15 @@ async function figuresOfGroups(context: Context, groups: readonly ObservationGro
   const only = figureSubsets[subset];
   if (only) where.push(only);
   const keyColumns = groupBy.map((by, index) => sql`, ${groupKeys[by].expression}::text as ${sql.raw(`"groupKey${index}"`)}`);
+  const placeColumns = subset === 'placed' ? sql`, (select ${divisions.code} from ${divisions} where ${divisions.id} = "o"."division_id") as "divisionCode",
+      (with recursive "up"("id") as (select ${divisions.parentId} from ${divisions} where ${divisions.id} = "o"."division_id"
+        union all select "d"."parent_id" from ${divisions} as "d" join "up" on "d"."id" = "up"."id" where "d"."parent_id" is not null)
+       select coalesce(array_agg("id"), '{}') from "up" where "id" is not null) as "divisionAncestors"` : sql``;
   const rows = await context.db.rows<Omit<GroupFigure, 'latest'> & { latest: number } & Record<string, unknown>>(sql`
     select "o"."key", "o"."value", "o"."qualifier", "o"."conflict_group" as "conflictGroup", "o"."period_start" as "periodStart", "o"."period_end" as "periodEnd",
       "o"."measure", "o"."year", concat_ws('|', "o"."indicator_id", "o"."division_id", "o"."facility_id", "o"."program_id", "o"."status", "o"."unit", "o"."measure", "o"."reported_in_domain") as "series",
-      "o"."latest_count" as "latest"${sql.join(keyColumns, sql``)}
+      "o"."latest_count" as "latest",
+      "o"."indicator_id" as "indicatorId", "o"."division_id" as "divisionId"${placeColumns}${sql.join(keyColumns, sql``)}
     from ${figureFacts(filter, new References())}${joinDomain(groupBy)}
     where ${sql.join(where, sql` and `)}
     order by "o"."key" limit ${MAX_FIGURES_PER_GROUP * groups.length}`);
@@ -322,7 +345,11 @@ async function figuresOfGroups(context: Context, groups: readonly ObservationGro
   const byTuple = new Map<string, GroupFigure[]>();
   for (const row of rows) {
     const tuple = tupleOf(groupBy.map((_, index) => row[`groupKey${index}`]));
-    const figure: GroupFigure = { key: row.key, value: Number(row.value), qualifier: row.qualifier, conflictGroup: row.conflictGroup, periodStart: row.periodStart, periodEnd: row.periodEnd, measure: row.measure, year: row.year, series: row.series, latest: Number(row.latest) === 1 };
+    const figure: GroupFigure = {
+      key: row.key, value: Number(row.value), qualifier: row.qualifier, conflictGroup: row.conflictGroup, periodStart: row.periodStart, periodEnd: row.periodEnd,
+      measure: row.measure, year: row.year, series: row.series, latest: Number(row.latest) === 1, indicatorId: row.indicatorId, divisionId: row.divisionId,
+      ...(subset === 'placed' ? { divisionCode: row.divisionCode, divisionAncestors: (row.divisionAncestors ?? []).map(Number) } : {}),
+    };
     const list = byTuple.get(tuple);
     if (list) list.push(figure);
     else byTuple.set(tuple, [figure]);
@@ -389,6 +416,7 @@ async function ruledTotal(context: Context, group: ObservationGroupRow): Promise
   let { entering: summed, enteringSum: sum } = group;
   const qualifiers = new Set(group.qualifiers);
   const excluded: string[] = [];
+  const chosen: GroupFigure[] = [];
   if (group.contested > 0) {
     const contested = (await figuresOf(context, group, 'contested'))
       .filter((f) => !RUNNING.includes(f.measure) || f.latest);
@@ -397,13 +425,27 @@ async function ruledTotal(context: Context, group: ObservationGroupRow): Promise
         + 'a total takes at most one of them. Choose with conflicts: EXCLUDE, LOWEST or HIGHEST, or leave them out with filter: { conflicting: false }.', contested, 'conflicts');
     }
     for (const [, figures] of groupedBy(contested, (f) => f.conflictGroup)) {
-      const chosen = group.scope.conflicts === 'lowest' ? minBy(figures, (f) => f.value) : group.scope.conflicts === 'highest' ? minBy(figures, (f) => -f.value) : null;
-      if (chosen) {
+      const pick = group.scope.conflicts === 'lowest' ? minBy(figures, (f) => f.value) : group.scope.conflicts === 'highest' ? minBy(figures, (f) => -f.value) : null;
+      if (pick) {
         summed += 1;
-        sum = (sum ?? 0) + chosen.value;
-        qualifiers.add(chosen.qualifier);
+        sum = (sum ?? 0) + pick.value;
+        qualifiers.add(pick.qualifier);
+        chosen.push(pick);
       }
-      excluded.push(...figures.filter((f) => f !== chosen).map((f) => f.key));
+      excluded.push(...figures.filter((f) => f !== pick).map((f) => f.key));
+    }
+  }
+  // Grouped by DIVISION, a group holds one division's figures: none contains another's.
+  if (group.nested > 0 && !group.scope.groupBy.includes(ObservationGroupBy.DIVISION)) {
+    const chosenKeys = new Set(chosen.map((f) => f.key));
+    const entering = (await figuresOf(context, group, 'placed'))
+      .filter((f) => (!RUNNING.includes(f.measure) || f.latest) && (f.conflictGroup == null || chosenKeys.has(f.key)));
+    const { nested, containing } = nestedFigures(entering);
+    if (nested.length) {
+      const outerDivisions = [...new Set(containing.map((f) => f.divisionCode!))];
+      throw refusal(`Cannot add a division's figure to one of the same indicator for a division inside it, which it may already count: `
+        + `${named(nested, (f) => `${f.key} (${f.value}, ${f.divisionCode})`)}; the figures of ${outerDivisions.join(' and ')} may count the others. `
+        + 'Add DIVISION to groupBy, or filter divisionCode to divisions none of which contains another.', nested);
     }
   }
   return { sum: summed > 0 ? sum : null, summed, qualifier: summed > 0 ? combinedQualifier(qualifiers) : null, excluded };
@@ -437,6 +479,33 @@ function overlappingFlows(figures: GroupFigure[]): GroupFigure[] {
   }
   return [...found].sort((a, b) => a.key.localeCompare(b.key));
 }
+
+/**
+ * Figures of one indicator where one's division contains the other's: a district's stock and a subdistrict's
+ * (the district's may count the subdistrict's), or flows of both whose periods overlap (of disjoint periods,
+ * one is not part of the other). Returns them, and the containing figures among them.
+ */
+function nestedFigures(figures: GroupFigure[]): { nested: GroupFigure[]; containing: GroupFigure[] } {
+  const found = new Set<GroupFigure>();
+  const containing = new Set<GroupFigure>();
+  for (const [, ofIndicator] of groupedBy(figures, (f) => f.indicatorId)) {
+    const byDivision = groupedBy(ofIndicator, (f) => f.divisionId!);
+    for (const inner of ofIndicator) {
+      for (const ancestor of inner.divisionAncestors!) {
+        for (const outer of byDivision.get(ancestor) ?? []) {
+          if (inner.measure === 'count' && !periodsOverlap(inner, outer)) continue;
+          found.add(outer).add(inner);
+          containing.add(outer);
+        }
+      }
+    }
+  }
+  const byKey = (a: GroupFigure, b: GroupFigure) => a.key.localeCompare(b.key);
+  return { nested: [...found].sort(byKey), containing: [...containing].sort(byKey) };
+}
+
+/** Do two figures' periods share a day (a period without a start is the day it ends)? */
+const periodsOverlap = (a: GroupFigure, b: GroupFigure) => (a.periodStart ?? a.periodEnd) <= b.periodEnd && (b.periodStart ?? b.periodEnd) <= a.periodEnd;
 
 /**
  * How exact a total is: exact figures keep it exact; a lower bound (余) makes it AT_LEAST; 近 (close, not

@@ -20,7 +20,7 @@ export class ObservationAggregateResolver {
   @Query(() => [ObservationGroup], {
     description: `Figures grouped and aggregated (count, sum, avg, min, max); at most ${MAX_GROUPS} groups. count, min and max describe every figure; sum and avg `
       + 'add only what adds up (see ObservationGroup): different units, shares and changes, cumulative totals with period figures, levels of different years, '
-      + 'overlapping periods and (by default) figures the sources contradict are refused with a BAD_USER_INPUT that names the figures and says how to regroup.',
+      + 'overlapping periods, a division\'s figure with one of the same indicator for a division inside it, and (by default) figures the sources contradict are refused with a BAD_USER_INPUT that names the figures and says how to regroup.',
   })
   @MaxItems(MAX_GROUPS)
   observationAggregate(

@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { GraphQLResolveInfo } from 'graphql';
 import { divisions, facilities, indicators, observationPrograms, observations, programs } from '../../db/tables/index.js';
 import { OrderDirection } from '../../graphql/enums.js';
+import { liveTableAs } from '../../db/tables/retirement.js';
 import { AliasedColumns, col, columnsOf, hasValue, idIn, isAnyOf, propertiesOf, tableAs } from '../../db/sqlParts.js';
 import type { Context } from '../../graphql/context.js';
 import { composed, inRange, intervalOf } from '../../graphql/filters.js';
@@ -34,9 +35,9 @@ export const observationProjection = new RowProjection(propertiesOf(observations
   conflictsWith: ['conflictGroup', 'key'],
   programs: ['programId'],
 });
-const observationTable = tableAs(observations, o);
+const observationTable = liveTableAs(observations, o);
 const indicatorColumns = columnsOf(indicators, i);
-const indicatorTable = tableAs(indicators, i);
+const indicatorTable = liveTableAs(indicators, i);
 /** A whole indicator row, as single indicators are loaded. */
 const wholeIndicator = { columns: indicatorColumns, from: indicatorTable };
 export const indicatorTextColumns = ['name_zh', 'name_en', 'description_zh', 'description_en'];

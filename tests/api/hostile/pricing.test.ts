@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_LIST_VALUES } from '../../../src/limits/documentLimits.js';
 import { UNINDEXED_SEARCH_COST } from '../../../src/limits/operationShape.js';
 import { divisions, facilities, indicators, observations, organizations, programs, sources } from '../../data/dataset.js';
+import { generator, type Random } from '../../support/random.js';
 import { startApi, type TestApi } from '../../support/api.js';
 
 /**
@@ -15,20 +16,6 @@ import { startApi, type TestApi } from '../../support/api.js';
  */
 const schema = buildSchema(readFileSync(new URL('../../../schema/schema.graphql', import.meta.url), 'utf8'));
 
-function generator(start: number) {
-  let state = start >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  const pick = <T>(items: readonly T[]): T => items[int(items.length)]!;
-  return { next, int, pick };
-}
-type Random = ReturnType<typeof generator>;
 
 /** Values for required arguments, taken from the seeded data. */
 const known: Record<string, string[]> = {
