@@ -116,6 +116,7 @@ describe('seeding', () => {
     const removed = seedsWithEdits({
       'facilities.json': without((f) => f.slug === theatre),
       'programs.json': (records) => { for (const p of records) p.facilities = (p.facilities as { slug: string }[]).filter((link) => link.slug !== theatre); },
+      'organizations.json': (records) => { for (const o of records) o.links = ((o.links ?? []) as { facility?: string }[]).filter((link) => link.facility !== theatre); },
       'observations.json': without((o) => o.key === concerts),
     });
     expect((await seed(api.db, removed)).changed).toBeGreaterThanOrEqual(2);

@@ -16,7 +16,7 @@ const dupes = (values: string[]) => values.filter((v, i) => values.indexOf(v) !=
 const FIELDS: Record<string, [Rec[], string[]]> = {
   'sources.json': [sources, ['slug', 'title_zh', 'title_en', 'publisher_zh', 'publisher_en', 'published_on', 'url', 'licence', 'text_file', 'note']],
   'divisions.json': [divisions, ['code', 'level', 'parent_code', 'name_zh', 'name_en', 'verified', 'note']],
-  'organizations.json': [organizations, ['slug', 'kind', 'name_zh', 'name_en', 'division_code', 'citations']],
+  'organizations.json': [organizations, ['slug', 'kind', 'name_zh', 'name_en', 'division_code', 'citations', 'links']],
   'facilities.json': [facilities, ['slug', 'category', 'domain', 'status', 'name_zh', 'name_en', 'description_zh', 'description_en', 'division_code', 'operator_slug', 'address_zh', 'address_en', 'location', 'citations']],
   'programs.json': [programs, ['slug', 'domain', 'kind', 'status', 'name_zh', 'name_en', 'description_zh', 'description_en', 'start_date', 'end_date', 'lead_organization_slug', 'division_code', 'parent_slug', 'facilities', 'citations']],
   'indicators.json': [indicators, ['code', 'domain', 'unit', 'kind', 'name_zh', 'name_en', 'description_zh', 'description_en']],

@@ -120,6 +120,15 @@ function crossCheck(dataset: SeedDataset, seedsDir: string): string[] {
     const ref = { file: 'organizations.json', index, key: o.slug };
     mustExist(ref, 'division_code', o.division_code, divisionCodes, 'division');
     o.citations.forEach((c, i) => mustQuote(ref, `citations.${i}`, c));
+    const seenLinks = new Set<string>();
+    o.links.forEach((link, i) => {
+      mustExist(ref, `links.${i}.facility`, link.facility, facilitySlugs, 'facility');
+      mustExist(ref, `links.${i}.program`, link.program, programSlugs, 'program');
+      mustQuote(ref, `links.${i}`, link);
+      const target = `${link.facility ? 'facility' : 'program'} ${link.facility ?? link.program} as ${link.role}`;
+      if (seenLinks.has(target)) problems.push(`${describe(ref)}: field "links.${i}": links the ${target} twice`);
+      seenLinks.add(target);
+    });
   });
   dataset.facilities.forEach((f, index) => {
     const ref = { file: 'facilities.json', index, key: f.slug };

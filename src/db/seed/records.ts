@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { organizationLinkRoles } from '../tables/organizationLinks.js';
 import { indicatorKinds } from '../tables/statistics.js';
 import {
   divisionLevels, domains, facilityCategories, facilityStatuses, measures, observationStatuses, organizationKinds,
@@ -12,6 +13,15 @@ const optionalText = z.string().min(1).nullish();
 const requiredText = z.string().trim().min(1, 'must not be empty');
 
 const citation = z.object({ source: slug, quote: requiredText }).strict();
+
+/** An organization's part in one facility or one program, with the sentence of a source that states it. */
+const organizationLink = z
+  .object({ facility: slug.optional(), program: slug.optional(), role: z.enum(valuesOf(organizationLinkRoles)), source: slug, quote: requiredText })
+  .strict()
+  .refine((link) => (link.facility === undefined) !== (link.program === undefined), {
+    message: 'names exactly one of "facility" and "program"',
+    path: ['facility'],
+  });
 
 export const sourceRecord = z
   .object({
@@ -48,6 +58,7 @@ export const organizationRecord = z
     name_en: requiredText,
     division_code: z.string().nullish(),
     citations: z.array(citation).default([]),
+    links: z.array(organizationLink).default([]),
   })
   .strict();
 

@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../connection.js';
 import {
-  datasetState, divisions, facilities, facilityCitations, indicators, observationPrograms, observations, organizationCitations, organizations,
-  programCitations, programFacilities, programs, sources,
+  datasetState, divisions, facilities, facilityCitations, indicators, observationPrograms, observations, organizationCitations, organizationLinks,
+  organizations, programCitations, programFacilities, programs, sources,
 } from '../tables/index.js';
 import type { SeedDataset } from './readSeeds.js';
 import { retireAbsent, syncChildren, upsertByKey } from './upsert.js';
@@ -94,6 +94,14 @@ export async function writeSeeds(database: Database, dataset: SeedDataset): Prom
       [programCitations.programId, programCitations.position],
       dataset.programs.flatMap((p) => p.citations.map((c, position) => ({
         programId: programIds.get(p.slug)!, position, sourceId: sourceIds.ids.get(c.source)!, quote: c.quote,
+      }))));
+
+    // After facilities and programs, whose ids the links need.
+    changed += await syncChildren(tx, organizationLinks, organizationLinks.organizationId, [...organizationIds.ids.values()],
+      [organizationLinks.organizationId, organizationLinks.position],
+      dataset.organizations.flatMap((o) => o.links.map((link, position) => ({
+        organizationId: organizationIds.ids.get(o.slug)!, position, facilityId: lookup(facilityIds.ids, link.facility),
+        programId: lookup(programIds, link.program), role: link.role, sourceId: sourceIds.ids.get(link.source)!, quote: link.quote,
       }))));
 
     const indicatorIds = await upsertByKey(tx, indicators, indicators.code, dataset.indicators.map((i) => ({

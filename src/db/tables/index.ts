@@ -5,3 +5,4 @@ export * from './programs.js';
 export * from './statistics.js';
 export * from './dataset.js';
 export * from './apiKeys.js';
+export * from './organizationLinks.js';

@@ -11,6 +11,8 @@ import { loadNestedPage, loadRootPage, type NestedPage } from '../../graphql/rel
 import { ForwardPageArgs, PageArgs, toPageRequest } from '../../graphql/relay/pageArgs.js';
 import { LanguageArg } from '../../graphql/text.js';
 import { Division, Organization } from '../places/types.js';
+import { LinkedOrganization, MAX_ORGANIZATION_LINKS } from '../places/linkTypes.js';
+import { organizationsLinkedTo } from '../places/organizationLinks.js';
 import { divisionById, organizationById } from '../places/queries.js';
 import { programList, programProjection, programsOfFacility } from '../programs/queries.js';
 import { ProgramConnection } from '../programs/connection.js';
@@ -113,6 +115,12 @@ export class FacilityResolver {
   ) {
     const { page: rows, countTotal } = await loadNestedPage<ObservationRow>(context, info, () => figuresAbout('facility', { filter, orderBy, ...page }, info), facility.id);
     return toConnection(rows, countTotal);
+  }
+
+  @FieldResolver(() => [LinkedOrganization], { description: `Organizations linked to it in parts other than \`operator\`, each with its role and the sentence that states it, by organization slug (at most ${MAX_ORGANIZATION_LINKS}).` })
+  @MaxItems(MAX_ORGANIZATION_LINKS)
+  async organizations(@Root() facility: FacilityRow, @Ctx() context: Context) {
+    return atMost(MAX_ORGANIZATION_LINKS, await organizationsLinkedTo(context, 'facility', facility.id));
   }
 
   @FieldResolver(() => [SourceCitation], { description: `The sentences of the sources this record was taken from (at most ${MAX_CITATIONS}).` })

@@ -1,6 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../graphql/context.js';
+import { atMost, MaxItems } from '../../graphql/listBound.js';
 import { toGlobalId } from '../../graphql/globalId.js';
 import { Language, inLanguage } from '../../graphql/language.js';
 import { connectionTypes, toConnection } from '../../graphql/relay/connection.js';
@@ -15,6 +16,8 @@ import { ProgramConnection } from '../programs/connection.js';
 import { programList, programProjection, programsLedBy } from '../programs/queries.js';
 import { ProgramFilter, ProgramOrder, type ProgramRow } from '../programs/types.js';
 import { NOTE_LANGUAGE, noteIn } from '../sources/note.js';
+import { MAX_ORGANIZATION_LINKS, OrganizationLink } from './linkTypes.js';
+import { organizationLinksOf } from './organizationLinks.js';
 import { childDivisionOf, divisionByCode, divisionById, divisionList, organizationBySlug, organizationList } from './queries.js';
 import { Division, DivisionFilter, Organization, OrganizationFilter, type DivisionRow, type OrganizationRow } from './types.js';
 
@@ -135,6 +138,12 @@ export class OrganizationResolver {
       list: (columns) => facilityList(filter, orderBy, columns), belongsTo: facilitiesOperatedBy, request: toPageRequest(page),
     }), organization.id);
     return toConnection(rows, countTotal);
+  }
+
+  @FieldResolver(() => [OrganizationLink], { description: `Its parts in facilities and programs other than operating or leading them (see \`facilities\` and \`programs\`), each with its role and the sentence that states it, in the order of its record (at most ${MAX_ORGANIZATION_LINKS}).` })
+  @MaxItems(MAX_ORGANIZATION_LINKS)
+  async links(@Root() organization: OrganizationRow, @Ctx() context: Context) {
+    return atMost(MAX_ORGANIZATION_LINKS, await organizationLinksOf(context, organization.id));
   }
 
   @FieldResolver(() => ProgramConnection, { description: 'Programs it leads.' })

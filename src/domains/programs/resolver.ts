@@ -14,6 +14,8 @@ import { LanguageArg } from '../../graphql/text.js';
 import { FacilityFilter, FacilityOrder, type FacilityRow } from '../facilities/types.js';
 import { divisionById, organizationById } from '../places/queries.js';
 import { Division, Organization } from '../places/types.js';
+import { LinkedOrganization, MAX_ORGANIZATION_LINKS } from '../places/linkTypes.js';
+import { organizationsLinkedTo } from '../places/organizationLinks.js';
 import { SourceCitation } from '../sources/types.js';
 import { ObservationConnection } from '../statistics/connection.js';
 import { facilityProjection } from '../facilities/queries.js';
@@ -114,6 +116,12 @@ export class ProgramResolver {
   ) {
     const { page: rows, countTotal } = await loadNestedPage<ObservationRow>(context, info, () => figuresAbout('program', { filter, orderBy, ...page }, info), program.id);
     return toConnection(rows, countTotal);
+  }
+
+  @FieldResolver(() => [LinkedOrganization], { description: `Organizations linked to it in parts other than \`leadOrganization\`, each with its role and the sentence that states it, by organization slug (at most ${MAX_ORGANIZATION_LINKS}).` })
+  @MaxItems(MAX_ORGANIZATION_LINKS)
+  async organizations(@Root() program: ProgramRow, @Ctx() context: Context) {
+    return atMost(MAX_ORGANIZATION_LINKS, await organizationsLinkedTo(context, 'program', program.id));
   }
 
   @FieldResolver(() => [SourceCitation], { description: `The sentences of the sources this record was taken from (at most ${MAX_CITATIONS}).` })
