@@ -20,19 +20,29 @@ export const OrganizationLinkRoleEnum = graphqlEnum(
   organizationLinkRoles,
 );
 
-// Each link type declares its own fields: type-graphql inherits fields only from a class that is itself a GraphQL type.
-const ROLE = 'The part the organization plays.';
-const QUOTE = 'The shortest complete clause of the source that states the link, verbatim.';
-const DOCUMENT = 'The document the quote is from.';
-
-/** One row of organization_links; the linked records are methods, so each is loaded (batched) only when asked for. */
-@ObjectType({ description: 'An organization\'s part in one facility or one program, with the sentence that states it. Exactly one of `facility` and `program` is set.' })
-export class OrganizationLink {
+/** What every link holds, whichever end it is seen from: the role and the sentence that states it. */
+@ObjectType({ description: 'What every organization link holds (never exposed as a type of its own).' })
+abstract class StatedLink {
   organizationId!: number;
   facilityId!: number | null;
   programId!: number | null;
   sourceId!: number;
 
+  @Field(() => OrganizationLinkRoleEnum, { description: 'The part the organization plays.' })
+  role!: OrganizationLinkRole;
+
+  @Field(() => String, { description: 'The shortest complete clause of the source that states the link, verbatim.' })
+  quote!: string;
+
+  @Field(() => Source, { description: 'The document the quote is from.' })
+  document(@Ctx() context: Context) {
+    return sourceById(context).load(this.sourceId);
+  }
+}
+
+/** One row of organization_links; the linked records are methods, so each is loaded (batched) only when asked for. */
+@ObjectType({ description: 'An organization\'s part in one facility or one program, with the sentence that states it. Exactly one of `facility` and `program` is set.' })
+export class OrganizationLink extends StatedLink {
   @Field(() => Facility, { nullable: true, description: 'The facility it is linked to; null when the link is to a program.' })
   facility(@Ctx() context: Context) {
     return this.facilityId == null ? null : facilityById(context).load(this.facilityId);
@@ -42,40 +52,13 @@ export class OrganizationLink {
   program(@Ctx() context: Context) {
     return this.programId == null ? null : programById(context).load(this.programId);
   }
-
-  @Field(() => OrganizationLinkRoleEnum, { description: ROLE })
-  role!: OrganizationLinkRole;
-
-  @Field(() => String, { description: QUOTE })
-  quote!: string;
-
-  @Field(() => Source, { description: DOCUMENT })
-  document(@Ctx() context: Context) {
-    return sourceById(context).load(this.sourceId);
-  }
 }
 
 /** The same row seen from the facility or program: the organization is the linked record. */
 @ObjectType({ description: 'An organization linked to a facility or program, in a part other than operator or lead, with the sentence that states it.' })
-export class LinkedOrganization {
-  organizationId!: number;
-  facilityId!: number | null;
-  programId!: number | null;
-  sourceId!: number;
-
+export class LinkedOrganization extends StatedLink {
   @Field(() => Organization, { description: 'The organization.' })
   organization(@Ctx() context: Context) {
     return organizationById(context).load(this.organizationId);
-  }
-
-  @Field(() => OrganizationLinkRoleEnum, { description: ROLE })
-  role!: OrganizationLinkRole;
-
-  @Field(() => String, { description: QUOTE })
-  quote!: string;
-
-  @Field(() => Source, { description: DOCUMENT })
-  document(@Ctx() context: Context) {
-    return sourceById(context).load(this.sourceId);
   }
 }
