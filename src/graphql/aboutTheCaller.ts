@@ -1,5 +1,6 @@
 import { Kind, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import { Extensions } from 'type-graphql';
+import { fragmentsByName } from './fragments.js';
 
 /**
  * Fields whose answer is about the caller (its rate limit), not public data: a response holding one is
@@ -12,10 +13,10 @@ export const AboutTheCaller = () => Extensions({ [EXTENSION]: true });
 
 /** Does the operation select a root field marked as about the caller (through fragments too)? */
 export function selectsAboutTheCaller(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): boolean {
-  const root = operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
+  const root = schema.getRootType(operation.operation);
   if (!root) return false;
   const fields = root.getFields();
-  const fragments = new Map(document.definitions.flatMap((definition) => (definition.kind === Kind.FRAGMENT_DEFINITION ? [[definition.name.value, definition] as const] : [])));
+  const fragments = fragmentsByName(document);
   const seen = new Set<string>();
   const selects = (set: SelectionSetNode): boolean => set.selections.some((selection) => {
     if (selection.kind === Kind.FIELD) return fields[selection.name.value]?.extensions?.[EXTENSION] === true;

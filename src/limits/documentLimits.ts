@@ -4,7 +4,7 @@ import type { EndpointSettings } from '../config.js';
 import { selectsAboutTheCaller } from '../graphql/aboutTheCaller.js';
 import { MAX_PAGE_SIZE } from '../graphql/relay/pageArgs.js';
 import { measureOperation, type OperationShape } from './operationShape.js';
-import { MAX_EXPANDED_SELECTIONS, overlappingFieldPairs, unusedFragments } from './validationWork.js';
+import { MAX_EXPANDED_SELECTIONS, overlappingFieldPairs, unusedFragments, type OverlapCount } from './validationWork.js';
 
 export type Limits = EndpointSettings['limits'];
 
@@ -50,13 +50,13 @@ export function checkDocument(schema: GraphQLSchema, text: string, operationName
   if (document === undefined) return {}; // a syntax error: Apollo reports it as usual
   const operation = getOperationAST(document, operationName);
   if (!operation) return {}; // no operation by that name, or several and no name: Apollo says which
-  if (!rootTypeOf(schema, operation)) {
+  if (!schema.getRootType(operation.operation)) {
     // graphql-js 16 lets such a document through validation and fails it in execution, as a server error.
     throw new LimitExceeded(`This API does not support ${operation.operation}s: send a query.`, { code: 'GRAPHQL_VALIDATION_FAILED' });
   }
   checkVariablesNesting(variables ?? {});
   // Validation reads the whole document, not only the operation that runs: what it reads is limited and priced.
-  const unused = unusedFragments(document);
+  const { unused, overlap } = validationWorkOf(document);
   if (unused.length) {
     throw new LimitExceeded(`${unused.slice(0, 5).map((name) => `Fragment "${name}"`).join(', ')}${unused.length > 5 ? ` and ${count(unused.length - 5)} more` : ''} ${unused.length > 1 ? 'are' : 'is'} never used. Remove unused fragments from the document.`, { code: 'GRAPHQL_VALIDATION_FAILED' });
   }
@@ -74,7 +74,6 @@ export function checkDocument(schema: GraphQLSchema, text: string, operationName
   if (shape.rootFields > limits.maxRootFields) {
     throw new LimitExceeded(`The query asks for ${count(shape.rootFields)} root fields; the limit is ${limits.maxRootFields}. Split it into several requests.`, { code: 'TOO_MANY_ROOT_FIELDS', limit: limits.maxRootFields, actual: shape.rootFields });
   }
-  const overlap = overlappingFieldPairs(document, MAX_OVERLAPPING_FIELD_PAIRS);
   if (overlap.selections > MAX_EXPANDED_SELECTIONS) {
     throw new LimitExceeded(`With its fragments expanded, the document holds more than ${count(MAX_EXPANDED_SELECTIONS)} selections. Spread fewer fragments inside each other, or split the query.`, { code: 'DOCUMENT_TOO_COMPLEX', limit: MAX_EXPANDED_SELECTIONS, actual: overlap.selections });
   }
@@ -105,10 +104,6 @@ export function checkDocument(schema: GraphQLSchema, text: string, operationName
   return { shape, operationType: operation.operation };
 }
 
-function rootTypeOf(schema: GraphQLSchema, operation: OperationDefinitionNode) {
-  return operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
-}
-
 /** What the endpoint decides on before the limits are checked: read from the parsed document, never from its text. */
 export interface OperationFacts {
   type: 'query' | 'mutation' | 'subscription';
@@ -128,6 +123,15 @@ export function operationFacts(schema: GraphQLSchema, text: string, operationNam
   }
   const operation = document && getOperationAST(document, operationName);
   return operation ? { type: operation.operation, aboutTheCaller: selectsAboutTheCaller(schema, document!, operation) } : undefined;
+}
+
+/** What validation would read depends on the document alone: counted once per parsed document, not per request. */
+const validationWork = new WeakMap<DocumentNode, { unused: string[]; overlap: OverlapCount }>();
+
+function validationWorkOf(document: DocumentNode): { unused: string[]; overlap: OverlapCount } {
+  let work = validationWork.get(document);
+  if (!work) validationWork.set(document, (work = { unused: unusedFragments(document), overlap: overlappingFieldPairs(document, MAX_OVERLAPPING_FIELD_PAIRS) }));
+  return work;
 }
 
 /** The document's operations other than the one that runs: validated all the same, so priced all the same. */

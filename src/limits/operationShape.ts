@@ -1,10 +1,11 @@
 import {
   Kind, SchemaMetaFieldDef, TypeMetaFieldDef, getNamedType, getNullableType, isCompositeType, isInterfaceType,
   isListType, isObjectType, valueFromASTUntyped,
-  type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLCompositeType, type GraphQLField,
+  type DocumentNode, type FieldNode, type GraphQLCompositeType, type GraphQLField,
   type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode,
 } from 'graphql';
 import { DEFAULT_PAGE_SIZE } from '../graphql/relay/pageArgs.js';
+import { fragmentsByName } from '../graphql/fragments.js';
 import { listBoundOf } from '../graphql/listBound.js';
 import { isUnindexedSearch } from '../graphql/searchText.js';
 
@@ -62,8 +63,7 @@ export function measureOperation(
   operation: OperationDefinitionNode,
   variables: Record<string, unknown> = {},
 ): OperationShape {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  const fragments = fragmentsByName(document);
   // The operation's own variables, read as own properties only: a `__proto__` key in the JSON is a plain
   // key to graphql-js, and must not become a prototype here (the estimate would read values the run does not).
   const values: Record<string, unknown> = Object.create(null);
@@ -182,8 +182,7 @@ export function measureOperation(
     return type && isCompositeType(type) ? type : undefined;
   }
 
-  const root = operation.operation === 'query' ? schema.getQueryType() : operation.operation === 'mutation' ? schema.getMutationType() : schema.getSubscriptionType();
-  const measure = measureSelections(operation.selectionSet, root ?? undefined, DEFAULT_PAGE_SIZE);
+  const measure = measureSelections(operation.selectionSet, schema.getRootType(operation.operation) ?? undefined, DEFAULT_PAGE_SIZE);
   return { depth: measure.depth, aliases: measure.aliases, rootFields: measure.fields, cost: Math.max(1, measure.cost), pageSizes: measure.pageSizes, longestInputList };
 }
 

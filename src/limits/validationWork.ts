@@ -1,4 +1,5 @@
 import { Kind, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
+import { fragmentsByName } from '../graphql/fragments.js';
 
 /**
  * What GraphQL validation will have to do with a document, counted before it runs: validation reads every
@@ -8,7 +9,7 @@ import { Kind, type DocumentNode, type FieldNode, type FragmentDefinitionNode, t
 
 /** Fragments no operation of the document spreads (directly or through other fragments): invalid anyway. */
 export function unusedFragments(document: DocumentNode): string[] {
-  const fragments = fragmentsOf(document);
+  const fragments = fragmentsByName(document);
   const used = new Set<string>();
   const pending: SelectionSetNode[] = [];
   for (const definition of document.definitions) if (definition.kind === Kind.OPERATION_DEFINITION) pending.push(definition.selectionSet);
@@ -38,7 +39,7 @@ export interface OverlapCount {
 
 /** Pairs of same-named fields merged into one object, over every selection set of the document, with fragments expanded. */
 export function overlappingFieldPairs(document: DocumentNode, bound: number): OverlapCount {
-  const fragments = fragmentsOf(document);
+  const fragments = fragmentsByName(document);
   if (hasFragmentCycle(fragments)) return { pairs: 0, selections: 0 }; // invalid, and reported as such by validation, which stops at cycles
   let pairs = 0;
   let visited = 0;
@@ -95,10 +96,4 @@ function hasFragmentCycle(fragments: Map<string, FragmentDefinitionNode>): boole
     return found;
   };
   return [...fragments.keys()].some(cycles);
-}
-
-function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode> {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-  return fragments;
 }

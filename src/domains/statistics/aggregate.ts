@@ -9,6 +9,7 @@ import type { Context } from '../../graphql/context.js';
 import { DomainEnum, graphqlEnum, MeasureEnum, UnitEnum } from '../../graphql/enums.js';
 import { badUserInput } from '../../graphql/errors.js';
 import { References } from '../../graphql/references.js';
+import { divisionAncestorIdsOf } from '../places/subtree.js';
 import { observationConditions } from './queries.js';
 import type { ObservationFilter } from './types.js';
 
@@ -110,9 +111,9 @@ export class ObservationGroup {
 }
 
 /** A group key: its expression, and its two select-list forms, built once: grouped by (its value) or not (null). */
-function groupKey(expression: SQL, alias: string) {
+function groupKey(expression: SQL, alias: keyof ObservationGroupRow) {
   const as = sql.raw(`"${alias}"`);
-  return { expression, selected: sql`${expression} as ${as}`, absent: sql`null as ${as}` };
+  return { expression, alias, selected: sql`${expression} as ${as}`, absent: sql`null as ${as}` };
 }
 
 const groupKeys = {
@@ -316,13 +317,13 @@ const figureLoaders = new WeakMap<GroupScope, Map<FigureSubset, DataLoader<Obser
 
 async function figuresOfGroups(context: Context, groups: readonly ObservationGroupRow[], subset: FigureSubset): Promise<GroupFigure[][]> {
   const { filter, groupBy } = groups[0]!.scope;
-  const keyValue = (group: ObservationGroupRow): Record<ObservationGroupBy, unknown> => ({
-    [ObservationGroupBy.INDICATOR]: group.indicatorId, [ObservationGroupBy.DOMAIN]: group.domain, [ObservationGroupBy.DIVISION]: group.divisionId,
-    [ObservationGroupBy.YEAR]: group.year, [ObservationGroupBy.UNIT]: group.unit, [ObservationGroupBy.MEASURE]: group.measure,
-  });
+  // A group row holds each key's value under the key's alias.
+  const keyValue = (group: ObservationGroupRow, by: ObservationGroupBy): unknown => group[groupKeys[by].alias];
   const inGroup = (group: ObservationGroupRow) => {
-    const values = keyValue(group);
-    const parts = groupBy.map((by) => (values[by] == null ? sql`${groupKeys[by].expression} is null` : sql`${groupKeys[by].expression} = ${values[by]}`));
+    const parts = groupBy.map((by) => {
+      const value = keyValue(group, by);
+      return value == null ? sql`${groupKeys[by].expression} is null` : sql`${groupKeys[by].expression} = ${value}`;
+    });
     return parts.length ? sql`(${sql.join(parts, sql` and `)})` : sql`true`;
   };
   const where = [sql`(${sql.join(groups.map(inGroup), sql` or `)})`];
@@ -330,9 +331,7 @@ async function figuresOfGroups(context: Context, groups: readonly ObservationGro
   if (only) where.push(only);
   const keyColumns = groupBy.map((by, index) => sql`, ${groupKeys[by].expression}::text as ${sql.raw(`"groupKey${index}"`)}`);
   const placeColumns = subset === 'placed' ? sql`, (select ${divisions.code} from ${divisions} where ${divisions.id} = "o"."division_id") as "divisionCode",
-      (with recursive "up"("id") as (select ${divisions.parentId} from ${divisions} where ${divisions.id} = "o"."division_id"
-        union all select "d"."parent_id" from ${divisions} as "d" join "up" on "d"."id" = "up"."id" where "d"."parent_id" is not null)
-       select coalesce(array_agg("id"), '{}') from "up" where "id" is not null) as "divisionAncestors"` : sql``;
+      (select coalesce(array_agg("id"), '{}') from (${divisionAncestorIdsOf(sql`"o"."division_id"`)}) as "ancestors") as "divisionAncestors"` : sql``;
   const rows = await context.db.rows<Omit<GroupFigure, 'latest'> & { latest: number } & Record<string, unknown>>(sql`
     select "o"."key", "o"."value", "o"."qualifier", "o"."conflict_group" as "conflictGroup", "o"."period_start" as "periodStart", "o"."period_end" as "periodEnd",
       "o"."measure", "o"."year", concat_ws('|', "o"."indicator_id", "o"."division_id", "o"."facility_id", "o"."program_id", "o"."status", "o"."unit", "o"."measure", "o"."reported_in_domain") as "series",
@@ -355,8 +354,7 @@ async function figuresOfGroups(context: Context, groups: readonly ObservationGro
     else byTuple.set(tuple, [figure]);
   }
   return groups.map((group) => {
-    const values = keyValue(group);
-    return (byTuple.get(tupleOf(groupBy.map((by) => values[by]))) ?? []).slice(0, MAX_FIGURES_PER_GROUP);
+    return (byTuple.get(tupleOf(groupBy.map((by) => keyValue(group, by)))) ?? []).slice(0, MAX_FIGURES_PER_GROUP);
   });
 }
 
