@@ -36,37 +36,73 @@ const environmentSchema = z.object({
   DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(DEFAULT_DB_STATEMENT_TIMEOUT_MS),
   DB_CONNECT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(120).default(DEFAULT_DB_CONNECT_TIMEOUT_SECONDS),
   // The public endpoint: limits checked before execution, identity, rate limits, persisted queries.
-  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
-  MAX_DOCUMENT_BYTES: z.coerce.number().int().min(256).default(64 * 1024),
+  MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024),
+  MAX_DOCUMENT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(256)
+    .default(64 * 1024),
   MAX_DEPTH: z.coerce.number().int().min(2).max(100).default(15),
   MAX_ALIASES: z.coerce.number().int().min(0).default(100),
   MAX_ROOT_FIELDS: z.coerce.number().int().min(1).default(20),
   MAX_QUERY_COST: z.coerce.number().int().min(1).default(500_000),
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   HTTP_CACHE_MAX_AGE: z.coerce.number().int().min(0).default(60),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+    .optional(),
   REDIS_KEY_PREFIX: z.string().min(1).default('minsheng:'),
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(3600),
-  RATE_LIMIT_ANONYMOUS: z.coerce.number().int().min(1).max(2 ** 31 - 1).default(2_000_000),
-  RATE_LIMIT_STANDARD: z.coerce.number().int().min(1).max(2 ** 31 - 1).default(20_000_000),
-  RATE_LIMIT_PARTNER: z.coerce.number().int().min(1).max(2 ** 31 - 1).default(200_000_000),
+  RATE_LIMIT_ANONYMOUS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(2 ** 31 - 1)
+    .default(2_000_000),
+  RATE_LIMIT_STANDARD: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(2 ** 31 - 1)
+    .default(20_000_000),
+  RATE_LIMIT_PARTNER: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(2 ** 31 - 1)
+    .default(200_000_000),
   RATE_LIMIT_FAILED_KEYS: z.coerce.number().int().min(1).default(10),
   CORS_ALLOWED_ORIGINS: z
     .string()
     .default('*')
     .transform((value, context) => {
       if (value.trim() === '*') return '*' as const;
-      const origins = value.split(',').map((origin) => origin.trim()).filter(Boolean);
+      const origins = value
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean);
       const notOrigins = origins.filter((origin) => !isOrigin(origin));
       if (origins.length === 0 || notOrigins.length > 0) {
-        context.addIssue({ code: 'custom', message: `must be * or a comma-separated list of origins such as https://news.example (scheme, host and port only)${notOrigins.length ? `; not origins: ${notOrigins.join(', ')}` : ''}` });
+        context.addIssue({
+          code: 'custom',
+          message: `must be * or a comma-separated list of origins such as https://news.example (scheme, host and port only)${notOrigins.length ? `; not origins: ${notOrigins.join(', ')}` : ''}`,
+        });
         return z.NEVER;
       }
       return origins;
     }),
   TRUST_PROXY: booleanFlag.default(false),
   PERSISTED_QUERIES_ALLOWLIST: z.string().min(1).optional(),
-  RESPONSE_CACHE_MAX_BYTES: z.coerce.number().int().min(0).default(32 * 1024 * 1024),
+  RESPONSE_CACHE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(32 * 1024 * 1024),
   DATA_VERSION_POLL_MS: z.coerce.number().int().min(50).default(1000),
 });
 

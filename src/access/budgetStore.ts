@@ -84,7 +84,10 @@ export class RedisBudgetStore implements BudgetStore {
   private readonly local = new MemoryBudgetStore();
   private readonly scripts: BudgetScripts;
 
-  constructor(private readonly link: RedisLink, private readonly prefix: string) {
+  constructor(
+    private readonly link: RedisLink,
+    private readonly prefix: string,
+  ) {
     link.redis.defineCommand('minshengChargeBudget', { numberOfKeys: 1, lua: chargeScript });
     link.redis.defineCommand('minshengBudgetSpent', { numberOfKeys: 1, lua: spentScript });
     this.scripts = link.redis as unknown as BudgetScripts;

@@ -4,13 +4,14 @@ import type { Database } from '../db/connection.js';
 import { findApiKey, looksLikeApiKey, type ApiKeyTier } from './apiKeys.js';
 
 /** Who is asking: an anonymous client known by its address, or the holder of an API key. */
-export type Identity =
-  | { kind: 'anonymous'; address: string }
-  | { kind: 'apiKey'; keyId: number; name: string; tier: ApiKeyTier };
+export type Identity = { kind: 'anonymous'; address: string } | { kind: 'apiKey'; keyId: number; name: string; tier: ApiKeyTier };
 
 /** Why a presented key was refused; the message tells the client what to do. */
 export class KeyRefused extends Error {
-  constructor(message: string, readonly reason: 'malformed' | 'unknown' | 'revoked') {
+  constructor(
+    message: string,
+    readonly reason: 'malformed' | 'unknown' | 'revoked',
+  ) {
     super(message);
   }
 }
@@ -59,7 +60,10 @@ function budgetAddress(text: string | undefined): string | undefined {
   if (groups.slice(0, 5).every((group) => group === 0) && groups[5] === 0xffff) {
     return [groups[6]! >> 8, groups[6]! & 255, groups[7]! >> 8, groups[7]! & 255].join('.');
   }
-  return `${groups.slice(0, 4).map((group) => group.toString(16)).join(':')}::/64`;
+  return `${groups
+    .slice(0, 4)
+    .map((group) => group.toString(16))
+    .join(':')}::/64`;
 }
 
 /** The eight 16-bit groups of an address isIP() calls IPv6 (zone id dropped, a dotted IPv4 tail as two groups). */
@@ -89,12 +93,21 @@ export interface FailedKeyGuard {
 }
 
 /** Resolves the request's identity; a key that is malformed, unknown or revoked is refused. */
-export async function identify(db: Database, headers: IncomingHttpHeaders, socketAddress: string | undefined, trustProxy: boolean, failedKeys?: FailedKeyGuard): Promise<Identity> {
+export async function identify(
+  db: Database,
+  headers: IncomingHttpHeaders,
+  socketAddress: string | undefined,
+  trustProxy: boolean,
+  failedKeys?: FailedKeyGuard,
+): Promise<Identity> {
   const key = presentedKey(headers);
   const address = clientAddress(headers, socketAddress, trustProxy);
   if (key === undefined) return { kind: 'anonymous', address };
   if (!looksLikeApiKey(key)) {
-    throw new KeyRefused(`This is not a Minsheng API key: keys are \`ms_\` followed by 43 letters, digits, \`-\` or \`_\`. Check that it was copied whole. ${HOW_TO_SEND}`, 'malformed');
+    throw new KeyRefused(
+      `This is not a Minsheng API key: keys are \`ms_\` followed by 43 letters, digits, \`-\` or \`_\`. Check that it was copied whole. ${HOW_TO_SEND}`,
+      'malformed',
+    );
   }
   await failedKeys?.beforeKeyLookup(address);
   const stored = await findApiKey(db, key);
@@ -102,9 +115,13 @@ export async function identify(db: Database, headers: IncomingHttpHeaders, socke
     const budget = await failedKeys?.keyLookupFailed(address);
     return new KeyRefused(budget ? `${message} ${describeFailuresLeft(budget)}` : message, reason);
   };
-  if (!stored) throw await refused(`No API key matches the one sent (${key.slice(0, 10)}…). Check it, or create one with \`npm run keys -- create\`.`, 'unknown');
+  if (!stored)
+    throw await refused(`No API key matches the one sent (${key.slice(0, 10)}…). Check it, or create one with \`npm run keys -- create\`.`, 'unknown');
   if (stored.revokedAt) {
-    throw await refused(`The API key ${stored.prefix}… ("${stored.name}") was revoked on ${stored.revokedAt.toISOString()}. Use another key, or none for the anonymous budget.`, 'revoked');
+    throw await refused(
+      `The API key ${stored.prefix}… ("${stored.name}") was revoked on ${stored.revokedAt.toISOString()}. Use another key, or none for the anonymous budget.`,
+      'revoked',
+    );
   }
   return { kind: 'apiKey', keyId: stored.id, name: stored.name, tier: stored.tier };
 }

@@ -10,7 +10,11 @@ import { ByText, type CacheSize } from '../cache/byText.js';
  * it has seen. In allow-list mode only the operations of a manifest run, whoever sends them.
  */
 export class PersistedQueryError extends Error {
-  constructor(message: string, readonly code: 'PERSISTED_QUERY_NOT_FOUND' | 'BAD_REQUEST' | 'OPERATION_NOT_ALLOWED', readonly status: number) {
+  constructor(
+    message: string,
+    readonly code: 'PERSISTED_QUERY_NOT_FOUND' | 'BAD_REQUEST' | 'OPERATION_NOT_ALLOWED',
+    readonly status: number,
+  ) {
     super(message);
   }
 }
@@ -45,7 +49,10 @@ export class MemoryQueryTextStore implements QueryTextStore {
 
 /** Texts in Redis, shared by every instance; they expire a week after they were last registered. */
 export class RedisQueryTextStore implements QueryTextStore {
-  constructor(private readonly redis: Redis, private readonly prefix: string) {}
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
 
   async get(hash: string) {
     return (await this.redis.get(`${this.prefix}apq:${hash}`).catch(() => null)) ?? undefined;
@@ -65,7 +72,10 @@ export interface ResolvedOperation {
 }
 
 export class PersistedQueries {
-  constructor(private readonly store: QueryTextStore, private readonly allowlist?: Map<string, string>) {}
+  constructor(
+    private readonly store: QueryTextStore,
+    private readonly allowlist?: Map<string, string>,
+  ) {}
 
   get allowlistMode(): boolean {
     return this.allowlist !== undefined;
@@ -117,7 +127,7 @@ export function readAllowlist(file: string): Map<string, string> {
   try {
     manifest = manifestSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
   } catch (error) {
-    throw new Error(`PERSISTED_QUERIES_ALLOWLIST=${file}: not a readable apollo-persisted-query-manifest (version 1): ${(error as Error).message}`);
+    throw new Error(`PERSISTED_QUERIES_ALLOWLIST=${file}: not a readable apollo-persisted-query-manifest (version 1): ${(error as Error).message}`, { cause: error });
   }
   const operations = new Map<string, string>();
   for (const { id, body } of manifest.operations) {

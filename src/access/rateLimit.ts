@@ -47,7 +47,13 @@ export class RateLimiter implements FailedKeyGuard {
     const windowMs = this.settings.windowSeconds * 1000;
     const key = identity.kind === 'anonymous' ? `ip:${identity.address}` : `key:${identity.keyId}`;
     const charge = await this.store.charge(key, cost, limit, windowMs);
-    const status = { limit, cost: charge.accepted ? cost : 0, remaining: Math.max(0, limit - charge.used), resetAt: charge.resetAt, windowSeconds: this.settings.windowSeconds };
+    const status = {
+      limit,
+      cost: charge.accepted ? cost : 0,
+      remaining: Math.max(0, limit - charge.used),
+      resetAt: charge.resetAt,
+      windowSeconds: this.settings.windowSeconds,
+    };
     if (!charge.accepted) throw new RateLimitExceeded(status, cost);
     return status;
   }

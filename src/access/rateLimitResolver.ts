@@ -21,7 +21,7 @@ export class RateLimit {
 /** Reads what the endpoint charged this request (src/http/graphqlEndpoint.ts): no work of its own. */
 @Resolver()
 export class RateLimitResolver {
-  @Query(() => RateLimit, { description: 'Your rate limit: budget, this request\'s cost, what is left and when it resets. Also sent as RateLimit-* headers.' })
+  @Query(() => RateLimit, { description: "Your rate limit: budget, this request's cost, what is left and when it resets. Also sent as RateLimit-* headers." })
   @AboutTheCaller()
   rateLimit(@Ctx() context: Context): RateLimit {
     const { limit, cost, remaining, resetAt } = context.rateLimit;

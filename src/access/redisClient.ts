@@ -10,7 +10,10 @@ import type { Logger } from '../logger.js';
 export class RedisLink {
   private reachable = true;
 
-  constructor(readonly redis: Redis, private readonly logger: Logger) {
+  constructor(
+    readonly redis: Redis,
+    private readonly logger: Logger,
+  ) {
     redis.on('error', (error: Error) => this.lost(error));
     redis.on('ready', () => this.regained());
   }
@@ -18,7 +21,9 @@ export class RedisLink {
   lost(error: Error) {
     if (!this.reachable) return;
     this.reachable = false;
-    this.logger.warn('redis unreachable: rate-limit budgets fall back to this instance\'s memory, persisted queries are not shared, until it is back', { error: error.message });
+    this.logger.warn("redis unreachable: rate-limit budgets fall back to this instance's memory, persisted queries are not shared, until it is back", {
+      error: error.message,
+    });
   }
 
   regained() {

@@ -12,7 +12,11 @@ export class DataVersionWatcher {
   private timer: NodeJS.Timeout | undefined;
   private readonly listeners: ((version: number) => void)[] = [];
 
-  constructor(private readonly db: Database, private readonly pollMs: number, private readonly logger: Logger) {}
+  constructor(
+    private readonly db: Database,
+    private readonly pollMs: number,
+    private readonly logger: Logger,
+  ) {}
 
   get current(): number | undefined {
     return this.version;

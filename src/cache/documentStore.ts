@@ -9,7 +9,11 @@ import { ByText, SYNTAX_TREE_BYTES_PER_CHARACTER, type CacheSize } from './byTex
 const MAX_DOCUMENT_STORE_BYTES = 8 * 2 ** 20;
 
 export class DocumentStore {
-  private readonly documents = new ByText<DocumentNode>(MAX_DOCUMENT_STORE_BYTES, SYNTAX_TREE_BYTES_PER_CHARACTER, (key, document) => key.length + (document.loc?.end ?? 0));
+  private readonly documents = new ByText<DocumentNode>(
+    MAX_DOCUMENT_STORE_BYTES,
+    SYNTAX_TREE_BYTES_PER_CHARACTER,
+    (key, document) => key.length + (document.loc?.end ?? 0),
+  );
 
   async get(key: string): Promise<DocumentNode | undefined> {
     return this.documents.get(key);

@@ -49,7 +49,16 @@ try {
     const keys = await listApiKeys(database);
     if (keys.length === 0) console.log('No API keys.');
     for (const key of keys) {
-      console.log([key.id, `${key.prefix}…`, key.tier, key.revokedAt ? `revoked ${key.revokedAt.toISOString()}` : 'active', `created ${key.createdAt.toISOString()}`, key.name].join('\t'));
+      console.log(
+        [
+          key.id,
+          `${key.prefix}…`,
+          key.tier,
+          key.revokedAt ? `revoked ${key.revokedAt.toISOString()}` : 'active',
+          `created ${key.createdAt.toISOString()}`,
+          key.name,
+        ].join('\t'),
+      );
     }
   } else {
     const revoked = await revokeApiKey(database, target!);

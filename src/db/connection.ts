@@ -117,7 +117,10 @@ export async function connect(options: ConnectOptions): Promise<Database> {
         const extended = { prepare, simple: false } as postgres.UnsafeQueryOptions; // `simple` is untyped in postgres.js 3.4
         return (await cancelledOnAbort(client.unsafe(rendered.withValues, [], extended), signal)) as unknown as Row[];
       }
-      return (await cancelledOnAbort(client.unsafe(rendered.sql, rendered.params as postgres.ParameterOrJSON<never>[], { prepare: true }), signal)) as unknown as Row[];
+      return (await cancelledOnAbort(
+        client.unsafe(rendered.sql, rendered.params as postgres.ParameterOrJSON<never>[], { prepare: true }),
+        signal,
+      )) as unknown as Row[];
     },
     close: () => client.end({ timeout: 5 }),
   };

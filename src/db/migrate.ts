@@ -19,8 +19,6 @@ export async function migrate(database: Database): Promise<void> {
 export async function migrationStatus(database: Database): Promise<{ applied: number; expected: number }> {
   const { readMigrationFiles } = await import('drizzle-orm/migrator');
   const expected = readMigrationFiles({ migrationsFolder }).length;
-  const [row] = await database.rows<{ applied: number }>(
-    sql`select count(*)::int as applied from drizzle.__drizzle_migrations`,
-  );
+  const [row] = await database.rows<{ applied: number }>(sql`select count(*)::int as applied from drizzle.__drizzle_migrations`);
   return { applied: row?.applied ?? 0, expected };
 }

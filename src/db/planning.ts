@@ -61,7 +61,12 @@ export class PopularStatements {
   private readonly prepared = new Set<string>();
   private renewedAt: number;
 
-  constructor(private readonly capacity: number, private readonly after: number, private readonly renewMs: number, private readonly now = Date.now) {
+  constructor(
+    private readonly capacity: number,
+    private readonly after: number,
+    private readonly renewMs: number,
+    private readonly now = Date.now,
+  ) {
     this.renewedAt = now();
   }
 

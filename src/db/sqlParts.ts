@@ -8,11 +8,13 @@ import type { Projection } from '../graphql/projection.js';
  * 'YYYY-MM-DD' text, so rows look the same on PGlite and PostgreSQL.
  */
 export function columnsOf(table: PgTable, alias: string, only?: ReadonlySet<string>): SQL {
-  const parts = storedColumns(table).filter(([property]) => !only || only.has(property)).map(([property, column]) => {
-    const ref = sql.raw(`"${alias}"."${(column as AnyPgColumn).name}"`);
-    const value = (column as AnyPgColumn).columnType === 'PgDateString' ? sql`${ref}::text` : ref;
-    return sql`${value} as ${sql.raw(`"${property}"`)}`;
-  });
+  const parts = storedColumns(table)
+    .filter(([property]) => !only || only.has(property))
+    .map(([property, column]) => {
+      const ref = sql.raw(`"${alias}"."${(column as AnyPgColumn).name}"`);
+      const value = (column as AnyPgColumn).columnType === 'PgDateString' ? sql`${ref}::text` : ref;
+      return sql`${value} as ${sql.raw(`"${property}"`)}`;
+    });
   return sql.join(parts, sql`, `);
 }
 
@@ -24,7 +26,10 @@ export class AliasedColumns {
   readonly all: SQL;
   private readonly projected = new Map<string, SQL>();
 
-  constructor(private readonly table: PgTable, private readonly alias: string) {
+  constructor(
+    private readonly table: PgTable,
+    private readonly alias: string,
+  ) {
     this.all = columnsOf(table, alias);
   }
 

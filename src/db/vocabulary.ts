@@ -67,13 +67,13 @@ export const programFacilityRoles = {
   lead: 'The facility leads the program (the lead school of an education group).',
   member: 'The facility is a member of the program (a member school, an alliance school).',
   venue: 'The program takes place at the facility.',
-  provider: 'The facility provides the program\'s service.',
-  beneficiary: 'The facility receives the program\'s service.',
+  provider: "The facility provides the program's service.",
+  beneficiary: "The facility receives the program's service.",
   recipient: 'The facility received the award or rating.',
 } as const;
 
 export const organizationKinds = {
-  government: 'A people\'s government or one of its departments or commissions.',
+  government: "A people's government or one of its departments or commissions.",
   party_committee: 'A Communist Party committee or one of its offices.',
   public_institution: 'A public institution (事业单位): a school, a hospital, a media centre.',
   enterprise: 'A company.',

@@ -18,13 +18,14 @@ export function selectsAboutTheCaller(schema: GraphQLSchema, document: DocumentN
   const fields = root.getFields();
   const fragments = fragmentsByName(document);
   const seen = new Set<string>();
-  const selects = (set: SelectionSetNode): boolean => set.selections.some((selection) => {
-    if (selection.kind === Kind.FIELD) return fields[selection.name.value]?.extensions?.[EXTENSION] === true;
-    if (selection.kind === Kind.INLINE_FRAGMENT) return selects(selection.selectionSet);
-    if (seen.has(selection.name.value)) return false;
-    seen.add(selection.name.value);
-    const fragment = fragments.get(selection.name.value);
-    return fragment ? selects(fragment.selectionSet) : false;
-  });
+  const selects = (set: SelectionSetNode): boolean =>
+    set.selections.some((selection) => {
+      if (selection.kind === Kind.FIELD) return fields[selection.name.value]?.extensions?.[EXTENSION] === true;
+      if (selection.kind === Kind.INLINE_FRAGMENT) return selects(selection.selectionSet);
+      if (seen.has(selection.name.value)) return false;
+      seen.add(selection.name.value);
+      const fragment = fragments.get(selection.name.value);
+      return fragment ? selects(fragment.selectionSet) : false;
+    });
   return selects(operation.selectionSet);
 }

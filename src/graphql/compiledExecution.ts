@@ -1,7 +1,16 @@
 import type { ApolloServerOptionsWithGateway } from '@apollo/server';
 import {
-  execute, getVariableValues, GraphQLError, GraphQLScalarType, GraphQLSchema, Kind, printSchema,
-  type DocumentNode, type ExecutionResult, type OperationDefinitionNode, type VariableDefinitionNode,
+  execute,
+  getVariableValues,
+  GraphQLError,
+  GraphQLScalarType,
+  GraphQLSchema,
+  Kind,
+  printSchema,
+  type DocumentNode,
+  type ExecutionResult,
+  type OperationDefinitionNode,
+  type VariableDefinitionNode,
 } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { ByText, type CacheSize } from '../cache/byText.js';
@@ -104,7 +113,12 @@ export function compiledExecution(schema: GraphQLSchema): CompiledExecution {
  * Runs a proven query as the executor above would: undefined when graphql-js refuses the variables (the
  * executor hands those to graphql-js, whose words Apollo then reports).
  */
-export async function runProven(schema: GraphQLSchema, proven: ProvenQuery, context: unknown, variables: Record<string, unknown>): Promise<ExecutionResult | undefined> {
+export async function runProven(
+  schema: GraphQLSchema,
+  proven: ProvenQuery,
+  context: unknown,
+  variables: Record<string, unknown>,
+): Promise<ExecutionResult | undefined> {
   const coerced = coercedVariables(schema, proven.operation, variables);
   if (!coerced) return undefined;
   return withGraphQLErrors(await proven.compiled.query(undefined, context, coerced));
@@ -148,7 +162,8 @@ function compiledDocument(document: DocumentNode): DocumentNode {
   const definitions = document.definitions.map((definition) =>
     definition.kind === Kind.OPERATION_DEFINITION && definition.variableDefinitions?.length
       ? ({ ...definition, variableDefinitions: definition.variableDefinitions.map(passThrough) } satisfies OperationDefinitionNode)
-      : definition);
+      : definition,
+  );
   return { ...document, definitions };
 }
 
@@ -177,6 +192,5 @@ function withGraphQLErrors(result: ExecutionResult): ExecutionResult {
 
 /** Might the operation ask for __schema or __type? (A fragment at the root is not looked into.) */
 function mayIntrospect(selections: Selections): boolean {
-  return selections.some((selection) =>
-    selection.kind === 'Field' ? selection.name.value === '__schema' || selection.name.value === '__type' : true);
+  return selections.some((selection) => (selection.kind === 'Field' ? selection.name.value === '__schema' || selection.name.value === '__type' : true));
 }

@@ -57,6 +57,11 @@ const unmetered = (): RequestAccess => ({
   rateLimit: { limit: 0, cost: 0, remaining: 0, resetAt: new Date(), windowSeconds: 0 },
 });
 
-export function createContext(db: Database, language: Language = Language.ZH, scope: RequestScope = { requestId: '', startedAt: Date.now(), sqlStatements: 0 }, access: RequestAccess = unmetered()): Context {
+export function createContext(
+  db: Database,
+  language: Language = Language.ZH,
+  scope: RequestScope = { requestId: '', startedAt: Date.now(), sqlStatements: 0 },
+  access: RequestAccess = unmetered(),
+): Context {
   return { db, language, loaders: new LoaderCache(), requestId: scope.requestId, scope, ...access };
 }

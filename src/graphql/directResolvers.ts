@@ -12,11 +12,15 @@ import { getMetadataStorage } from 'type-graphql';
  * no container, and no code depends on arguments or roots being class instances. Parameters of another
  * kind keep type-graphql's handler.
  */
+/** A resolver class, as type-graphql's metadata names it. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- type-graphql's metadata types `target` as Function
+type ResolverClass = Function;
+
 export function callResolversDirectly(schema: GraphQLSchema): void {
   const storage = getMetadataStorage();
-  const typeNameOf = new Map<Function, string>([...storage.objectTypes, ...storage.interfaceTypes].map((type) => [type.target, type.name]));
-  const instances = new Map<Function, Record<string, (...params: unknown[]) => unknown>>();
-  const instanceOf = (target: Function) => {
+  const typeNameOf = new Map<ResolverClass, string>([...storage.objectTypes, ...storage.interfaceTypes].map((type) => [type.target, type.name]));
+  const instances = new Map<ResolverClass, Record<string, (...params: unknown[]) => unknown>>();
+  const instanceOf = (target: ResolverClass) => {
     let instance = instances.get(target);
     if (!instance) instances.set(target, (instance = new (target as new () => Record<string, (...params: unknown[]) => unknown>)()));
     return instance;
@@ -53,7 +57,11 @@ export function callResolversDirectly(schema: GraphQLSchema): void {
 type Param = NonNullable<ReturnType<typeof getMetadataStorage>['queries'][number]['params']>[number];
 type ParamGetter = (root: unknown, args: Record<string, unknown>, context: unknown, info: unknown) => unknown;
 
-function directResolver(instance: Record<string, (...params: unknown[]) => unknown>, methodName: string, params: Param[]): GraphQLFieldResolver<unknown, unknown> | undefined {
+function directResolver(
+  instance: Record<string, (...params: unknown[]) => unknown>,
+  methodName: string,
+  params: Param[],
+): GraphQLFieldResolver<unknown, unknown> | undefined {
   const getters: ParamGetter[] = [];
   for (const param of [...params].sort((a, b) => a.index - b.index)) {
     const getter = paramGetter(param);

@@ -26,7 +26,7 @@ export const ProgramFacilityRoleEnum = graphqlEnum('ProgramFacilityRole', 'The p
 export const OrganizationKindEnum = graphqlEnum('OrganizationKind', 'What kind of body an organization is.', vocabulary.organizationKinds);
 export const DivisionLevelEnum = graphqlEnum('DivisionLevel', 'The administrative level of a division.', vocabulary.divisionLevels);
 export const UnitEnum = graphqlEnum('Unit', 'The unit of a value; values are always in base units (46亿元 is 4600000000 CNY).', vocabulary.units);
-export const MeasureEnum = graphqlEnum('Measure', 'What an observation\'s value measures (SDMX-like).', vocabulary.measures);
+export const MeasureEnum = graphqlEnum('Measure', "What an observation's value measures (SDMX-like).", vocabulary.measures);
 export const ValueQualifierEnum = graphqlEnum('ValueQualifier', 'How exact a value is, as the source hedged it (约, 近, 余).', vocabulary.valueQualifiers);
 export const ObservationStatusEnum = graphqlEnum('ObservationStatus', 'Whether a figure is an outcome or a plan.', vocabulary.observationStatuses);
 

@@ -51,7 +51,9 @@ type Bound = number | string;
 /** SQL for a range on an expression; contradictory bounds are a client mistake, said as such. */
 export function inRange(expression: SQL, range: FloatRange | DateRange, argument: string, cast: 'double precision' | 'date'): SQL {
   const value = (v: number | Date | string): Bound => (v instanceof Date || typeof v === 'string' ? isoDay(v) : v);
-  const bounds = Object.entries(range).filter(([, v]) => v != null).map(([op, v]) => [op, value(v as number | Date | string)] as const);
+  const bounds = Object.entries(range)
+    .filter(([, v]) => v != null)
+    .map(([op, v]) => [op, value(v as number | Date | string)] as const);
   if (bounds.length === 0) throw badUserInput(`\`${argument}\` has no bound: give gt, gte, lt, lte or eq.`, { argument });
   const given = Object.fromEntries(bounds) as Partial<Record<'gt' | 'gte' | 'lt' | 'lte' | 'eq', Bound>>;
   if (given.gt != null && given.gte != null) throw badUserInput(`\`${argument}\` has both gt and gte; give one lower bound.`, { argument });
@@ -62,7 +64,10 @@ export function inRange(expression: SQL, range: FloatRange | DateRange, argument
     throw badUserInput(`\`${argument}\` can match nothing: its lower bound ${lower} is not below its upper bound ${upper}.`, { argument });
   }
   const operators = { gt: '>', gte: '>=', lt: '<', lte: '<=', eq: '=' } as const;
-  return sql.join(bounds.map(([op, v]) => sql`${expression} ${sql.raw(operators[op as keyof typeof operators])} cast(${v} as ${sql.raw(cast)})`), sql` and `);
+  return sql.join(
+    bounds.map(([op, v]) => sql`${expression} ${sql.raw(operators[op as keyof typeof operators])} cast(${v} as ${sql.raw(cast)})`),
+    sql` and `,
+  );
 }
 
 export function intervalOf(interval: DateInterval, argument: string): { start: string; end: string } {
@@ -86,7 +91,15 @@ export function composed<F extends Composable<F>>(filter: F | null | undefined, 
   if (!filter) return [];
   const parts = own(filter);
   if (filter.and) parts.push(...filter.and.map((f) => allOf(composed(f, own))));
-  if (filter.or) parts.push(filter.or.length ? sql`(${sql.join(filter.or.map((f) => allOf(composed(f, own))), sql` or `)})` : sql`false`);
+  if (filter.or)
+    parts.push(
+      filter.or.length
+        ? sql`(${sql.join(
+            filter.or.map((f) => allOf(composed(f, own))),
+            sql` or `,
+          )})`
+        : sql`false`,
+    );
   if (filter.not) parts.push(sql`not ${allOf(composed(filter.not, own))}`);
   return parts;
 }

@@ -8,7 +8,7 @@ export enum Language {
 
 registerEnumType(Language, {
   name: 'Language',
-  description: 'A language for text fields. Without `lang`, the request\'s Accept-Language header decides, else ZH.',
+  description: "A language for text fields. Without `lang`, the request's Accept-Language header decides, else ZH.",
   valuesConfig: {
     ZH: { description: 'Simplified Chinese, the authoritative text.' },
     EN: { description: 'English translation.' },
@@ -38,5 +38,5 @@ export function languageFromHeader(header: string | undefined): Language {
 export function inLanguage(language: Language, zh: string, en: string | null | undefined): string;
 export function inLanguage(language: Language, zh: string | null | undefined, en: string | null | undefined): string | null;
 export function inLanguage(language: Language, zh: string | null | undefined, en: string | null | undefined): string | null {
-  return language === Language.EN ? en ?? zh ?? null : zh ?? null;
+  return language === Language.EN ? (en ?? zh ?? null) : (zh ?? null);
 }

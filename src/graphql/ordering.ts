@@ -8,9 +8,7 @@ import type { SortKey } from './relay/keyset.js';
  * A field a list can be sorted by: a non-null column of the list's main table, or a key computed from
  * the filter (RELEVANCE from `filter.search`, DISTANCE from `filter.near`).
  */
-export type OrderField =
-  | { column: string; type: SortKey['type']; description: string }
-  | { special: Special; description: string };
+export type OrderField = { column: string; type: SortKey['type']; description: string } | { special: Special; description: string };
 
 type Special = 'relevance' | 'distance';
 const needs: Record<Special, string> = { relevance: '`filter.search`', distance: '`filter.near`' };

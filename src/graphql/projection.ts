@@ -36,21 +36,36 @@ export class RowProjection {
   private readonly ofObject = new WeakMap<FieldNode, Projection>();
 
   /** `properties`: the row's properties; `always`: read by the list itself (the id nested lists hang on). */
-  constructor(properties: readonly string[], private readonly reads: FieldReads, private readonly always: readonly string[] = ['id']) {
+  constructor(
+    properties: readonly string[],
+    private readonly reads: FieldReads,
+    private readonly always: readonly string[] = ['id'],
+  ) {
     this.known = new Set(properties);
   }
 
   /** The projection for the nodes of the connection this resolver returns (`nodes { … }`, `edges { node { … } }`). */
   forConnection(info: GraphQLResolveInfo): Projection {
     return this.remembered(this.ofConnection, info, () => {
-      const connection = selectedFields(info, info.fieldNodes.map((node) => node.selectionSet));
+      const connection = selectedFields(
+        info,
+        info.fieldNodes.map((node) => node.selectionSet),
+      );
       return this.forFields(nodeFieldsOf(info, connection), asksForCursors(info, connection));
     });
   }
 
   /** The projection for the object this resolver returns. */
   forObject(info: GraphQLResolveInfo): Projection {
-    return this.remembered(this.ofObject, info, () => this.forFields(fieldsOf(info, info.fieldNodes.map((node) => node.selectionSet)), false));
+    return this.remembered(this.ofObject, info, () =>
+      this.forFields(
+        fieldsOf(
+          info,
+          info.fieldNodes.map((node) => node.selectionSet),
+        ),
+        false,
+      ),
+    );
   }
 
   private remembered(cache: WeakMap<FieldNode, Projection>, info: GraphQLResolveInfo, work: () => Projection): Projection {

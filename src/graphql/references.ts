@@ -42,12 +42,14 @@ export class References {
     if (this.isEmpty) return;
     // Per kind, in a fixed order, the names as one array parameter: the text depends on which kinds are
     // named, never on how many names.
-    const checks = kindOrder.filter((kind) => this.named.get(kind)?.size).map((kind) => {
-      const { table, key } = kinds[kind];
-      return sql`select ${sql.raw(`'${kind}'`)} as "kind", ${sql.raw(String(kindOrder.indexOf(kind)))} as "kindOrder", "named"."value", "named"."position"
+    const checks = kindOrder
+      .filter((kind) => this.named.get(kind)?.size)
+      .map((kind) => {
+        const { table, key } = kinds[kind];
+        return sql`select ${sql.raw(`'${kind}'`)} as "kind", ${sql.raw(String(kindOrder.indexOf(kind)))} as "kindOrder", "named"."value", "named"."position"
         from unnest(${sql.param([...this.named.get(kind)!])}::text[]) with ordinality as "named"("value", "position")
         where not exists (select 1 from ${table} where ${key} = "named"."value" and "retired_at" is null)`;
-    });
+      });
     if (checks.length === 0) return;
     const missing = await context.db.rows<{ kind: ReferenceKind; value: string }>(sql`${sql.join(checks, sql` union all `)} order by "kindOrder", "position"`);
     if (missing.length) throw badUserInput(unknownNamesMessage(missing), { argument: 'filter' });
@@ -58,8 +60,10 @@ function unknownNamesMessage(missing: { kind: ReferenceKind; value: string }[]):
   const named = missing.slice(0, MAX_NAMED).map((m) => `${kinds[m.kind].what} ${JSON.stringify(m.value)}`);
   if (missing.length > MAX_NAMED) named.push(`${missing.length - MAX_NAMED} more`);
   const rootFields = [...new Set(missing.map((m) => `\`${kinds[m.kind].rootField}\``))];
-  return `The filter names ${inWords(named)}, which ${missing.length === 1 ? 'does' : 'do'} not exist. `
-    + `Check the spelling, or list the valid ones with ${inWords(rootFields)}.`;
+  return (
+    `The filter names ${inWords(named)}, which ${missing.length === 1 ? 'does' : 'do'} not exist. ` +
+    `Check the spelling, or list the valid ones with ${inWords(rootFields)}.`
+  );
 }
 
 const inWords = (items: string[]) => (items.length === 1 ? items[0]! : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`);

@@ -20,16 +20,24 @@ export function graphqlSchema(): GraphQLSchema {
   schema ??= buildSchemaSync({
     resolvers: [
       RateLimitResolver,
-      NodeResolver, DivisionResolver, OrganizationResolver, FacilityResolver, ProgramResolver,
-      IndicatorResolver, ObservationResolver, PeriodResolver, SourceResolver, SourceCitationResolver, SearchResolver,
+      NodeResolver,
+      DivisionResolver,
+      OrganizationResolver,
+      FacilityResolver,
+      ProgramResolver,
+      IndicatorResolver,
+      ObservationResolver,
+      PeriodResolver,
+      SourceResolver,
+      SourceCitationResolver,
+      SearchResolver,
       ObservationAggregateResolver,
     ],
     validate: false, // arguments are checked where they are used, with messages that say what to change
     emitSchemaFile: false,
   });
   // type-graphql has no option for the root type's description; graphql-js types keep it as a property.
-  schema.getQueryType()!.description =
-    'Minsheng: open data on the public services of Dadukou District, Chongqing (2023). Every figure carries its source.';
+  schema.getQueryType()!.description = 'Minsheng: open data on the public services of Dadukou District, Chongqing (2023). Every figure carries its source.';
   callResolversDirectly(schema);
   return schema;
 }

@@ -10,14 +10,28 @@ export type CorsOrigins = '*' | string[];
 
 /** What requests may send: what the server reads, and the client headers Apollo Client adds when named. */
 const ALLOWED_HEADERS = [
-  'accept', 'accept-language', 'authorization', 'content-type', 'if-none-match', 'x-api-key', 'x-request-id',
-  'apollographql-client-name', 'apollographql-client-version',
+  'accept',
+  'accept-language',
+  'authorization',
+  'content-type',
+  'if-none-match',
+  'x-api-key',
+  'x-request-id',
+  'apollographql-client-name',
+  'apollographql-client-version',
 ].join(', ');
 
 /** Response headers a page may read besides the safelisted ones (content-type, cache-control, …). */
 const EXPOSED_HEADERS = [
-  'etag', 'retry-after', 'www-authenticate', 'x-cache', 'x-request-id',
-  'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'ratelimit-policy',
+  'etag',
+  'retry-after',
+  'www-authenticate',
+  'x-cache',
+  'x-request-id',
+  'ratelimit-limit',
+  'ratelimit-remaining',
+  'ratelimit-reset',
+  'ratelimit-policy',
 ].join(', ');
 
 /** How long a browser may reuse a preflight's answer (browsers cap it lower themselves). */
@@ -50,7 +64,11 @@ export class Cors {
     if (preflight && this.allowedOrigin(request) === undefined) {
       response.statusCode = 403;
       response.setHeader('content-type', 'application/json; charset=utf-8');
-      return void response.end(JSON.stringify({ error: `Pages from ${request.headers.origin} may not call this API from a browser: the server allows only the origins in its CORS_ALLOWED_ORIGINS.` }));
+      return void response.end(
+        JSON.stringify({
+          error: `Pages from ${request.headers.origin} may not call this API from a browser: the server allows only the origins in its CORS_ALLOWED_ORIGINS.`,
+        }),
+      );
     }
     if (preflight) {
       response.setHeader('access-control-allow-methods', methods);

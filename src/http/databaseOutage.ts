@@ -5,9 +5,27 @@ import { causeCodes } from './errorCauses.js';
 
 // Node socket errors and postgres.js connection errors, and PostgreSQL's own "cannot serve now" codes.
 const unreachableCodes = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN',
-  'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT',
-  '57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08004', '08006',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
 ]);
 
 /** Is this error (or what it wraps: GraphQL → Drizzle → driver) the database being unreachable? */
@@ -27,7 +45,11 @@ export class DatabaseOutage {
   private stopped = false;
   private readonly watchers = new Set<(error: unknown) => void>();
 
-  constructor(private readonly db: Database, private readonly logger: Logger, private readonly probeEveryMs = 500) {}
+  constructor(
+    private readonly db: Database,
+    private readonly logger: Logger,
+    private readonly probeEveryMs = 500,
+  ) {}
 
   get active(): boolean {
     return this.since !== undefined;

@@ -107,7 +107,8 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
         response.appendHeader('vary', 'accept, accept-language, authorization, x-api-key');
         return void response.end(hit.body);
       }
-      const checked: CheckedDocument = operation.query === undefined ? {} : checkDocument(schema, operation.query, params.operationName, params.variables, limits);
+      const checked: CheckedDocument =
+        operation.query === undefined ? {} : checkDocument(schema, operation.query, params.operationName, params.variables, limits);
       await operation.register?.();
       const rateLimit = await rateLimiter.charge(identity, checked.shape?.cost ?? 1);
       headers.push(...rateLimitHeaders(rateLimit));
@@ -120,15 +121,41 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
       finish();
       if (error instanceof HttpError) return sendHttpError(response, accept, error);
       if (error instanceof LimitExceeded) {
-        return sendGraphQLErrors(response, accept, statusForRequestErrors(responseMediaType(accept)), [{ message: error.message, extensions: error.extensions }]);
+        return sendGraphQLErrors(response, accept, statusForRequestErrors(responseMediaType(accept)), [
+          { message: error.message, extensions: error.extensions },
+        ]);
       }
       if (error instanceof KeyRefused) {
-        return sendGraphQLErrors(response, accept, 401, [{ message: error.message, extensions: { code: 'UNAUTHENTICATED', reason: error.reason } }], [['www-authenticate', 'Bearer realm="minsheng"']]);
+        return sendGraphQLErrors(
+          response,
+          accept,
+          401,
+          [{ message: error.message, extensions: { code: 'UNAUTHENTICATED', reason: error.reason } }],
+          [['www-authenticate', 'Bearer realm="minsheng"']],
+        );
       }
-      if (error instanceof PersistedQueryError) return sendGraphQLErrors(response, accept, error.status, [{ message: error.message, extensions: { code: error.code } }]);
+      if (error instanceof PersistedQueryError)
+        return sendGraphQLErrors(response, accept, error.status, [{ message: error.message, extensions: { code: error.code } }]);
       if (error instanceof RateLimitExceeded) {
         const retryAfter = Math.max(1, Math.ceil((error.status.resetAt.getTime() - Date.now()) / 1000));
-        return sendGraphQLErrors(response, accept, 429, [{ message: error.message, extensions: { code: 'RATE_LIMITED', limit: error.status.limit, cost: error.wanted, remaining: error.status.remaining, resetAt: error.status.resetAt.toISOString() } }], [['retry-after', String(retryAfter)]]);
+        return sendGraphQLErrors(
+          response,
+          accept,
+          429,
+          [
+            {
+              message: error.message,
+              extensions: {
+                code: 'RATE_LIMITED',
+                limit: error.status.limit,
+                cost: error.wanted,
+                remaining: error.status.remaining,
+                resetAt: error.status.resetAt.toISOString(),
+              },
+            },
+          ],
+          [['retry-after', String(retryAfter)]],
+        );
       }
       if (isDatabaseUnreachable(error)) {
         outage.report(error, scope.startedAt);
@@ -139,7 +166,13 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
   };
 
   /** The answer to a query Apollo has run before and to this Accept header, else Apollo's (and what it chose is learnt). */
-  async function run(request: IncomingMessage, scope: RequestScope, params: GraphQLParams, query: string | undefined, context: () => Context): Promise<HTTPGraphQLResponse> {
+  async function run(
+    request: IncomingMessage,
+    scope: RequestScope,
+    params: GraphQLParams,
+    query: string | undefined,
+    context: () => Context,
+  ): Promise<HTTPGraphQLResponse> {
     const proven = query === undefined ? undefined : execution.proven(query, params.operationName);
     const contentType = proven && contentTypes.of(request.headers.accept);
     if (proven && contentType) {
@@ -161,7 +194,14 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         scope.stop?.abort(); // its running statements are cancelled, and resolvers still waiting send no more
-        reject(new HttpError(503, `The request ran past the time limit of ${limits.requestTimeoutMs} ms and was stopped. Ask for less per request.`, { code: 'REQUEST_TIMEOUT', limit: limits.requestTimeoutMs }, [['retry-after', '1']]));
+        reject(
+          new HttpError(
+            503,
+            `The request ran past the time limit of ${limits.requestTimeoutMs} ms and was stopped. Ask for less per request.`,
+            { code: 'REQUEST_TIMEOUT', limit: limits.requestTimeoutMs },
+            [['retry-after', '1']],
+          ),
+        );
       }, limits.requestTimeoutMs);
     });
     answer.catch(() => {}); // what finishes after the time limit (resolvers already running) is dropped
@@ -178,12 +218,18 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
   }
 
   async function sendApolloResult(
-    request: IncomingMessage, response: ServerResponse, result: HTTPGraphQLResponse, scope: RequestScope, aboutTheCaller: boolean,
-    identity: Identity, cache: CachePlan | undefined, cost: number,
+    request: IncomingMessage,
+    response: ServerResponse,
+    result: HTTPGraphQLResponse,
+    scope: RequestScope,
+    aboutTheCaller: boolean,
+    identity: Identity,
+    cache: CachePlan | undefined,
+    cost: number,
   ) {
     for (const [name, value] of result.headers) response.setHeader(name, value);
     const body = result.body.kind === 'complete' ? result.body.string : undefined;
-    response.statusCode = body === undefined ? result.status ?? 200 : correctedStatus(result.status ?? 200, result.headers.get('content-type'), body);
+    response.statusCode = body === undefined ? (result.status ?? 200) : correctedStatus(result.status ?? 200, result.headers.get('content-type'), body);
     if (scope.databaseUnavailable) {
       response.statusCode = 503;
       response.setHeader('retry-after', RETRY_AFTER_OUTAGE_SECONDS);
@@ -213,7 +259,13 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
  * Reads are cacheable once the data version is known; answers about the caller (rateLimit) never are.
  * The key holds everything that shapes the answer, so two requests with one key get the same bytes.
  */
-function cachePlan(dataVersion: DataVersionWatcher, request: IncomingMessage, params: GraphQLParams, query: string | undefined, facts: OperationFacts | undefined): CachePlan | undefined {
+function cachePlan(
+  dataVersion: DataVersionWatcher,
+  request: IncomingMessage,
+  params: GraphQLParams,
+  query: string | undefined,
+  facts: OperationFacts | undefined,
+): CachePlan | undefined {
   const version = dataVersion.current;
   // Decided on the parsed operation: a mutation after a comment or a fragment is still a mutation.
   if (query === undefined || version === undefined || facts?.type !== 'query' || facts.aboutTheCaller) return undefined;
@@ -235,7 +287,9 @@ function cachePlan(dataVersion: DataVersionWatcher, request: IncomingMessage, pa
 }
 
 function databaseUnavailable(): HttpError {
-  return new HttpError(503, 'The database is unreachable right now; retry in a few seconds.', { code: 'DATABASE_UNAVAILABLE' }, [['retry-after', RETRY_AFTER_OUTAGE_SECONDS]]);
+  return new HttpError(503, 'The database is unreachable right now; retry in a few seconds.', { code: 'DATABASE_UNAVAILABLE' }, [
+    ['retry-after', RETRY_AFTER_OUTAGE_SECONDS],
+  ]);
 }
 
 /** The request Apollo sees: the resolved query text in place of a persisted query hash (Apollo's own APQ is off). */
@@ -246,8 +300,12 @@ function apolloRequest(request: IncomingMessage, params: GraphQLParams, query: s
   }
   const { persistedQuery: _resolved, ...extensions } = params.extensions ?? {};
   const fields = Object.fromEntries(
-    Object.entries({ query, operationName: params.operationName, variables: params.variables, extensions: Object.keys(extensions).length ? extensions : undefined })
-      .filter(([, value]) => value !== undefined),
+    Object.entries({
+      query,
+      operationName: params.operationName,
+      variables: params.variables,
+      extensions: Object.keys(extensions).length ? extensions : undefined,
+    }).filter(([, value]) => value !== undefined),
   );
   if (request.method === 'POST') return { method: 'POST', headers, search: '', body: fields };
   const search = new URLSearchParams();

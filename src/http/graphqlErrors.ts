@@ -6,8 +6,13 @@ import { causeCodes } from './errorCauses.js';
 
 /** Error codes that describe a client's own mistake: their messages reach the client as they are. */
 const clientErrorCodes = new Set([
-  'BAD_USER_INPUT', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST',
-  'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE',
+  'BAD_USER_INPUT',
+  'GRAPHQL_VALIDATION_FAILED',
+  'GRAPHQL_PARSE_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
 ]);
 
 /**
@@ -36,15 +41,27 @@ export function formatGraphQLError(logger: Logger, onDatabaseUnreachable: (error
       return { ...base, message: 'The request ran past its time limit and was stopped.', extensions: { code: 'REQUEST_TIMEOUT', requestId } };
     }
     if (codes.includes('57014')) {
-      return { ...base, message: 'The database stopped this query for running too long. Ask for smaller pages or fewer nested lists.', extensions: { code: 'QUERY_TIMEOUT', requestId } };
+      return {
+        ...base,
+        message: 'The database stopped this query for running too long. Ask for smaller pages or fewer nested lists.',
+        extensions: { code: 'QUERY_TIMEOUT', requestId },
+      };
     }
     // SQLSTATE class 22, data exception: a value the client sent that PostgreSQL cannot take (a NUL character, a number out of range).
     if (codes.some((code) => /^22[0-9A-Z]{3}$/.test(code))) {
       logger.warn('a value was refused by the database', { requestId, path: formatted.path, sqlState: codes.find((code) => code.startsWith('22')) });
-      return { ...base, message: 'A value in this request cannot be used (for example a NUL character or a number out of range). Change it and retry.', extensions: { code: 'BAD_USER_INPUT' } };
+      return {
+        ...base,
+        message: 'A value in this request cannot be used (for example a NUL character or a number out of range). Change it and retry.',
+        extensions: { code: 'BAD_USER_INPUT' },
+      };
     }
     const cause = (error as { originalError?: unknown })?.originalError ?? error;
-    logger.error('request failed', { requestId, path: formatted.path, error: cause instanceof Error ? cause.stack ?? cause.message : String(cause) });
-    return { ...base, message: `Internal server error. Quote request id ${requestId} when reporting it.`, extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } };
+    logger.error('request failed', { requestId, path: formatted.path, error: cause instanceof Error ? (cause.stack ?? cause.message) : String(cause) });
+    return {
+      ...base,
+      message: `Internal server error. Quote request id ${requestId} when reporting it.`,
+      extensions: { code: 'INTERNAL_SERVER_ERROR', requestId },
+    };
   };
 }

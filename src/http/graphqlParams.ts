@@ -24,21 +24,32 @@ const isRecord = (value: unknown): value is Record<string, unknown> => typeof va
 export async function readGraphQLParams(request: IncomingMessage, url: URL, maxBodyBytes: number): Promise<GraphQLParams> {
   if (request.method === 'GET') return paramsOfSearch(url.searchParams);
   if (request.method !== 'POST') {
-    throw new HttpError(405, `${request.method} is not supported at /graphql: use GET for queries, POST for any operation.`, { code: 'METHOD_NOT_ALLOWED' }, [['allow', 'GET, POST']]);
+    throw new HttpError(405, `${request.method} is not supported at /graphql: use GET for queries, POST for any operation.`, { code: 'METHOD_NOT_ALLOWED' }, [
+      ['allow', 'GET, POST'],
+    ]);
   }
   const contentType = request.headers['content-type'];
-  const [essence = '', ...parameters] = (contentType ?? '').toLowerCase().split(';').map((part) => part.trim());
-  const charset = parameters.find((parameter) => parameter.startsWith('charset='))?.slice('charset='.length).replace(/"/g, '');
+  const [essence = '', ...parameters] = (contentType ?? '')
+    .toLowerCase()
+    .split(';')
+    .map((part) => part.trim());
+  const charset = parameters
+    .find((parameter) => parameter.startsWith('charset='))
+    ?.slice('charset='.length)
+    .replace(/"/g, '');
   if (essence !== 'application/json' || (charset !== undefined && charset !== 'utf-8')) {
     request.resume(); // drain what the client sends, so it reads our answer
     throw new HttpError(
       415,
-      contentType ? `A POST to /graphql must be \`content-type: application/json\` (UTF-8); got \`${contentType}\`.` : 'A POST to /graphql needs `content-type: application/json`.',
+      contentType
+        ? `A POST to /graphql must be \`content-type: application/json\` (UTF-8); got \`${contentType}\`.`
+        : 'A POST to /graphql needs `content-type: application/json`.',
       { code: 'UNSUPPORTED_MEDIA_TYPE' },
     );
   }
   const raw = await readBody(request, maxBodyBytes);
-  if (raw.length === 0) throw badRequest('The POST body is empty: send a JSON object with `query` (and optionally `variables`, `operationName`, `extensions`).');
+  if (raw.length === 0)
+    throw badRequest('The POST body is empty: send a JSON object with `query` (and optionally `variables`, `operationName`, `extensions`).');
   let body: unknown;
   try {
     body = JSON.parse(raw.toString('utf8'));
@@ -84,7 +95,13 @@ function checkShapes(query: unknown, operationName: unknown, variables: unknown,
 /** The body, refused with 413 past `limit` bytes (announced by Content-Length or counted as it arrives). */
 function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
   // The connection closes after the answer: reading the rest of an oversized body would be the attack.
-  const tooLarge = () => new HttpError(413, `The request body is over the limit of ${limit} bytes. Send a shorter document, or fewer variables per request.`, { code: 'REQUEST_TOO_LARGE', limit }, [['connection', 'close']]);
+  const tooLarge = () =>
+    new HttpError(
+      413,
+      `The request body is over the limit of ${limit} bytes. Send a shorter document, or fewer variables per request.`,
+      { code: 'REQUEST_TOO_LARGE', limit },
+      [['connection', 'close']],
+    );
   const announced = Number(request.headers['content-length']);
   if (announced > limit) return Promise.reject(tooLarge());
   return new Promise((resolve, reject) => {

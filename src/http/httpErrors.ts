@@ -17,7 +17,13 @@ export class HttpError extends Error {
   }
 }
 
-export function sendGraphQLErrors(response: ServerResponse, accept: string | undefined, status: number, errors: { message: string; extensions: Record<string, unknown> }[], headers: [string, string][] = []) {
+export function sendGraphQLErrors(
+  response: ServerResponse,
+  accept: string | undefined,
+  status: number,
+  errors: { message: string; extensions: Record<string, unknown> }[],
+  headers: [string, string][] = [],
+) {
   response.statusCode = status;
   for (const [name, value] of headers) response.setHeader(name, value);
   response.setHeader('content-type', responseMediaType(accept));

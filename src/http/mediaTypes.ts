@@ -13,7 +13,11 @@ export function responseMediaType(accept: string | undefined): string {
   let json = 0;
   let graphqlResponse = 0;
   for (const part of accept.split(',')) {
-    const [range = '', ...params] = part.trim().toLowerCase().split(';').map((piece) => piece.trim());
+    const [range = '', ...params] = part
+      .trim()
+      .toLowerCase()
+      .split(';')
+      .map((piece) => piece.trim());
     const qParam = params.find((param) => param.startsWith('q='));
     const q = qParam ? Number(qParam.slice(2)) || 0 : 1;
     if (range === 'application/json' || range === 'application/*' || range === '*/*') json = Math.max(json, q);
@@ -26,7 +30,11 @@ export function responseMediaType(accept: string | undefined): string {
 export function acceptsGraphQLJson(accept: string | undefined): boolean {
   if (!accept) return true;
   return accept.split(',').some((part) => {
-    const [range = '', ...params] = part.trim().toLowerCase().split(';').map((piece) => piece.trim());
+    const [range = '', ...params] = part
+      .trim()
+      .toLowerCase()
+      .split(';')
+      .map((piece) => piece.trim());
     const qParam = params.find((param) => param.startsWith('q='));
     const q = qParam ? Number(qParam.slice(2)) || 0 : 1;
     return q > 0 && ['application/json', 'application/graphql-response+json', 'application/*', '*/*'].includes(range);
@@ -35,9 +43,18 @@ export function acceptsGraphQLJson(accept: string | undefined): boolean {
 
 /** GraphQL request errors: the request was well-formed but its document or variables cannot run. */
 const requestErrorCodes = new Set([
-  'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'OPERATION_RESOLUTION_FAILURE',
-  'DOCUMENT_TOO_LARGE', 'QUERY_TOO_DEEP', 'TOO_MANY_ALIASES', 'TOO_MANY_ROOT_FIELDS', 'QUERY_TOO_COSTLY',
-  'VARIABLES_TOO_DEEP', 'TOO_MANY_REPEATED_FIELDS', 'DOCUMENT_TOO_COMPLEX',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'OPERATION_RESOLUTION_FAILURE',
+  'DOCUMENT_TOO_LARGE',
+  'QUERY_TOO_DEEP',
+  'TOO_MANY_ALIASES',
+  'TOO_MANY_ROOT_FIELDS',
+  'QUERY_TOO_COSTLY',
+  'VARIABLES_TOO_DEEP',
+  'TOO_MANY_REPEATED_FIELDS',
+  'DOCUMENT_TOO_COMPLEX',
 ]);
 
 export function isRequestErrorCode(code: unknown): boolean {

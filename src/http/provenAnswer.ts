@@ -19,7 +19,12 @@ export type FormatError = (formatted: GraphQLFormattedError, error: unknown) => 
  * Undefined when graphql-js refuses the variables: Apollo then answers, in its words.
  */
 export async function answerProvenQuery(
-  schema: GraphQLSchema, proven: ProvenQuery, context: Context, variables: Record<string, unknown>, contentType: string, formatError: FormatError,
+  schema: GraphQLSchema,
+  proven: ProvenQuery,
+  context: Context,
+  variables: Record<string, unknown>,
+  contentType: string,
+  formatError: FormatError,
 ): Promise<HTTPGraphQLResponse | undefined> {
   let result: ExecutionResult;
   try {
@@ -34,7 +39,11 @@ export async function answerProvenQuery(
   }
   const head = newHead(contentType);
   const errors = result.errors ? formattedErrors(result.errors, context, formatError, head) : undefined;
-  return { status: head.status, headers: head.headers, body: { kind: 'complete', string: stringify({ errors, data: result.data, extensions: result.extensions }) } };
+  return {
+    status: head.status,
+    headers: head.headers,
+    body: { kind: 'complete', string: stringify({ errors, data: result.data, extensions: result.extensions }) },
+  };
 }
 
 interface Head {
@@ -63,7 +72,12 @@ function formattedErrors(errors: readonly GraphQLError[], context: Context, form
 function normalized(error: GraphQLError, head: Head): GraphQLFormattedError {
   const extensions: Record<string, unknown> = { ...error.extensions, code: error.extensions.code ?? 'INTERNAL_SERVER_ERROR' };
   const http = extensions.http as { status?: unknown; headers?: unknown } | undefined;
-  if (http && typeof http === 'object' && (http.status === undefined || typeof http.status === 'number') && (http.headers === undefined || http.headers instanceof Map)) {
+  if (
+    http &&
+    typeof http === 'object' &&
+    (http.status === undefined || typeof http.status === 'number') &&
+    (http.headers === undefined || http.headers instanceof Map)
+  ) {
     if (http.status) head.status = http.status as number;
     for (const [name, value] of (http.headers as Map<string, string> | undefined) ?? []) head.headers.set(name, value);
     delete extensions.http;

@@ -48,7 +48,13 @@ export interface MinshengServer {
  * framework is the lightest HTTP layer there is (the performance issue measures it). What guards the
  * public endpoint (limits, keys, rate limits, persisted queries) is composed in graphqlEndpoint.ts.
  */
-export async function createHttpServer({ db, logger, sqlCountHeader = false, settings = loadConfig().endpoint, ...options }: HttpServerOptions): Promise<MinshengServer> {
+export async function createHttpServer({
+  db,
+  logger,
+  sqlCountHeader = false,
+  settings = loadConfig().endpoint,
+  ...options
+}: HttpServerOptions): Promise<MinshengServer> {
   const outage = options.outage ?? new DatabaseOutage(db, logger);
   const schema = graphqlSchema();
   const execution = compiledExecution(schema);
@@ -77,15 +83,26 @@ export async function createHttpServer({ db, logger, sqlCountHeader = false, set
   const redisLink = settings.redisUrl ? await connectRedis(settings.redisUrl, logger) : undefined;
   const rateLimiter = new RateLimiter(redisLink ? new RedisBudgetStore(redisLink, settings.redisKeyPrefix) : new MemoryBudgetStore(), settings.rateLimits);
   const queryTexts = redisLink ? new RedisQueryTextStore(redisLink.redis, settings.redisKeyPrefix) : new MemoryQueryTextStore();
-  const persistedQueries = new PersistedQueries(
-    queryTexts,
-    settings.allowlistFile ? readAllowlist(settings.allowlistFile) : undefined,
-  );
+  const persistedQueries = new PersistedQueries(queryTexts, settings.allowlistFile ? readAllowlist(settings.allowlistFile) : undefined);
   const dataVersion = new DataVersionWatcher(db, settings.dataVersionPollMs, logger);
   await dataVersion.start();
   const responseCache = settings.responseCacheMaxBytes > 0 ? new ResponseCache(settings.responseCacheMaxBytes) : undefined;
   if (responseCache) dataVersion.onChange(() => responseCache.clear());
-  const serveGraphQL = graphqlEndpoint({ apollo, schema, execution, formatError, db, logger, settings, rateLimiter, persistedQueries, outage, sqlCountHeader, dataVersion, responseCache });
+  const serveGraphQL = graphqlEndpoint({
+    apollo,
+    schema,
+    execution,
+    formatError,
+    db,
+    logger,
+    settings,
+    rateLimiter,
+    persistedQueries,
+    outage,
+    sqlCountHeader,
+    dataVersion,
+    responseCache,
+  });
   const cors = new Cors(settings.corsAllowedOrigins);
   const drain = new Drain();
 
@@ -106,7 +123,13 @@ export async function createHttpServer({ db, logger, sqlCountHeader = false, set
       if (request.method !== 'GET' && request.method !== 'HEAD') return sendJson(response, 405, { error: 'Only GET here; the API is at /graphql.' });
       if (url.pathname === '/healthz') {
         // What the per-text caches hold: each is bounded in bytes, and their sum stays well below the heap.
-        const caches = { parsedDocuments: parsedDocumentsSize(), apolloDocuments: documentStore.size, compiledQueries: execution.size(), responses: responseCache?.size, persistedQueryTexts: queryTexts instanceof MemoryQueryTextStore ? queryTexts.size : undefined };
+        const caches = {
+          parsedDocuments: parsedDocumentsSize(),
+          apolloDocuments: documentStore.size,
+          compiledQueries: execution.size(),
+          responses: responseCache?.size,
+          persistedQueryTexts: queryTexts instanceof MemoryQueryTextStore ? queryTexts.size : undefined,
+        };
         const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
         return sendJson(response, 200, { status: 'ok', caches, memory: { rss, heapUsed, heapTotal, external } });
       }

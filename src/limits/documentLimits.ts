@@ -1,4 +1,15 @@
-import { GraphQLError, Kind, Lexer, Source, TokenKind, getOperationAST, parse, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import {
+  GraphQLError,
+  Kind,
+  Lexer,
+  Source,
+  TokenKind,
+  getOperationAST,
+  parse,
+  type DocumentNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
 import { ByText, SYNTAX_TREE_BYTES_PER_CHARACTER } from '../cache/byText.js';
 import type { EndpointSettings } from '../config.js';
 import { selectsAboutTheCaller } from '../graphql/aboutTheCaller.js';
@@ -13,7 +24,10 @@ export type Limits = EndpointSettings['limits'];
  * value, and the message says what to change.
  */
 export class LimitExceeded extends Error {
-  constructor(message: string, readonly extensions: { code: string; limit?: number; actual?: number; argument?: string }) {
+  constructor(
+    message: string,
+    readonly extensions: { code: string; limit?: number; actual?: number; argument?: string },
+  ) {
     super(message);
   }
 }
@@ -41,10 +55,20 @@ export const MAX_OVERLAPPING_FIELD_PAIRS = 2_000;
  * page sizes and estimated cost, in that order (the cheapest first, and the parser never sees a document
  * nested deeper than it can take).
  */
-export function checkDocument(schema: GraphQLSchema, text: string, operationName: string | undefined, variables: Record<string, unknown> | undefined, limits: Limits): CheckedDocument {
+export function checkDocument(
+  schema: GraphQLSchema,
+  text: string,
+  operationName: string | undefined,
+  variables: Record<string, unknown> | undefined,
+  limits: Limits,
+): CheckedDocument {
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > limits.maxDocumentBytes) {
-    throw new LimitExceeded(`The query document is ${count(bytes)} bytes; the limit is ${count(limits.maxDocumentBytes)}. Split it into several requests.`, { code: 'DOCUMENT_TOO_LARGE', limit: limits.maxDocumentBytes, actual: bytes });
+    throw new LimitExceeded(`The query document is ${count(bytes)} bytes; the limit is ${count(limits.maxDocumentBytes)}. Split it into several requests.`, {
+      code: 'DOCUMENT_TOO_LARGE',
+      limit: limits.maxDocumentBytes,
+      actual: bytes,
+    });
   }
   const document = parsedOnce(text, limits.maxDepth);
   if (document === undefined) return {}; // a syntax error: Apollo reports it as usual
@@ -58,7 +82,15 @@ export function checkDocument(schema: GraphQLSchema, text: string, operationName
   // Validation reads the whole document, not only the operation that runs: what it reads is limited and priced.
   const { unused, overlap } = validationWorkOf(document);
   if (unused.length) {
-    throw new LimitExceeded(`${unused.slice(0, 5).map((name) => `Fragment "${name}"`).join(', ')}${unused.length > 5 ? ` and ${count(unused.length - 5)} more` : ''} ${unused.length > 1 ? 'are' : 'is'} never used. Remove unused fragments from the document.`, { code: 'GRAPHQL_VALIDATION_FAILED' });
+    throw new LimitExceeded(
+      `${unused
+        .slice(0, 5)
+        .map((name) => `Fragment "${name}"`)
+        .join(
+          ', ',
+        )}${unused.length > 5 ? ` and ${count(unused.length - 5)} more` : ''} ${unused.length > 1 ? 'are' : 'is'} never used. Remove unused fragments from the document.`,
+      { code: 'GRAPHQL_VALIDATION_FAILED' },
+    );
   }
   const shape = measureOperation(schema, document, operation, variables);
   const others = otherOperations(document, operation).map((other) => measureOperation(schema, document, other, variables));
@@ -69,16 +101,28 @@ export function checkDocument(schema: GraphQLSchema, text: string, operationName
   }
   if (shape.depth > limits.maxDepth) throw tooDeep(shape.depth, limits.maxDepth);
   if (shape.aliases > limits.maxAliases) {
-    throw new LimitExceeded(`The query uses ${count(shape.aliases)} aliases; the limit is ${count(limits.maxAliases)}. Fetch many items with a list field or nodes(ids:) rather than one alias each.`, { code: 'TOO_MANY_ALIASES', limit: limits.maxAliases, actual: shape.aliases });
+    throw new LimitExceeded(
+      `The query uses ${count(shape.aliases)} aliases; the limit is ${count(limits.maxAliases)}. Fetch many items with a list field or nodes(ids:) rather than one alias each.`,
+      { code: 'TOO_MANY_ALIASES', limit: limits.maxAliases, actual: shape.aliases },
+    );
   }
   if (shape.rootFields > limits.maxRootFields) {
-    throw new LimitExceeded(`The query asks for ${count(shape.rootFields)} root fields; the limit is ${limits.maxRootFields}. Split it into several requests.`, { code: 'TOO_MANY_ROOT_FIELDS', limit: limits.maxRootFields, actual: shape.rootFields });
+    throw new LimitExceeded(
+      `The query asks for ${count(shape.rootFields)} root fields; the limit is ${limits.maxRootFields}. Split it into several requests.`,
+      { code: 'TOO_MANY_ROOT_FIELDS', limit: limits.maxRootFields, actual: shape.rootFields },
+    );
   }
   if (overlap.selections > MAX_EXPANDED_SELECTIONS) {
-    throw new LimitExceeded(`With its fragments expanded, the document holds more than ${count(MAX_EXPANDED_SELECTIONS)} selections. Spread fewer fragments inside each other, or split the query.`, { code: 'DOCUMENT_TOO_COMPLEX', limit: MAX_EXPANDED_SELECTIONS, actual: overlap.selections });
+    throw new LimitExceeded(
+      `With its fragments expanded, the document holds more than ${count(MAX_EXPANDED_SELECTIONS)} selections. Spread fewer fragments inside each other, or split the query.`,
+      { code: 'DOCUMENT_TOO_COMPLEX', limit: MAX_EXPANDED_SELECTIONS, actual: overlap.selections },
+    );
   }
   if (overlap.pairs > MAX_OVERLAPPING_FIELD_PAIRS) {
-    throw new LimitExceeded(`The document selects the same fields over and over (more than ${count(MAX_OVERLAPPING_FIELD_PAIRS)} pairs of same-named fields to compare). Select each field once per object.`, { code: 'TOO_MANY_REPEATED_FIELDS', limit: MAX_OVERLAPPING_FIELD_PAIRS, actual: overlap.pairs });
+    throw new LimitExceeded(
+      `The document selects the same fields over and over (more than ${count(MAX_OVERLAPPING_FIELD_PAIRS)} pairs of same-named fields to compare). Select each field once per object.`,
+      { code: 'TOO_MANY_REPEATED_FIELDS', limit: MAX_OVERLAPPING_FIELD_PAIRS, actual: overlap.pairs },
+    );
   }
   const oversizedPages = shape.pageSizes.filter((use) => use.value > MAX_PAGE_SIZE);
   const oversized = oversizedPages[0];
@@ -87,11 +131,17 @@ export function checkDocument(schema: GraphQLSchema, text: string, operationName
     // page over the limit is named, so one answer says all there is to change.
     const named = oversizedPages.map((use) => `\`${use.argument}: ${use.value}\``);
     const subject = named.length === 1 ? `${named[0]} is` : `${named.slice(0, -1).join(', ')} and ${named.at(-1)} are`;
-    throw new LimitExceeded(`${subject} over the page size limit of ${MAX_PAGE_SIZE}. Ask for at most ${MAX_PAGE_SIZE} and follow \`pageInfo\` cursors for more.`, { code: 'BAD_USER_INPUT', argument: oversized.argument, limit: MAX_PAGE_SIZE, actual: oversized.value });
+    throw new LimitExceeded(
+      `${subject} over the page size limit of ${MAX_PAGE_SIZE}. Ask for at most ${MAX_PAGE_SIZE} and follow \`pageInfo\` cursors for more.`,
+      { code: 'BAD_USER_INPUT', argument: oversized.argument, limit: MAX_PAGE_SIZE, actual: oversized.value },
+    );
   }
   const longest = shape.longestInputList;
   if (longest && longest.length > MAX_LIST_VALUES) {
-    throw new LimitExceeded(`\`${longest.argument}\` holds ${count(longest.length)} values; the limit is ${count(MAX_LIST_VALUES)} per list. Split the list over several requests.`, { code: 'BAD_USER_INPUT', argument: longest.argument, limit: MAX_LIST_VALUES, actual: longest.length });
+    throw new LimitExceeded(
+      `\`${longest.argument}\` holds ${count(longest.length)} values; the limit is ${count(MAX_LIST_VALUES)} per list. Split the list over several requests.`,
+      { code: 'BAD_USER_INPUT', argument: longest.argument, limit: MAX_LIST_VALUES, actual: longest.length },
+    );
   }
   if (shape.cost > limits.maxQueryCost) {
     const cost = Number.isFinite(shape.cost) && shape.cost < Number.MAX_SAFE_INTEGER ? shape.cost : Number.MAX_SAFE_INTEGER;
@@ -130,13 +180,16 @@ const validationWork = new WeakMap<DocumentNode, { unused: string[]; overlap: Ov
 
 function validationWorkOf(document: DocumentNode): { unused: string[]; overlap: OverlapCount } {
   let work = validationWork.get(document);
-  if (!work) validationWork.set(document, (work = { unused: unusedFragments(document), overlap: overlappingFieldPairs(document, MAX_OVERLAPPING_FIELD_PAIRS) }));
+  if (!work)
+    validationWork.set(document, (work = { unused: unusedFragments(document), overlap: overlappingFieldPairs(document, MAX_OVERLAPPING_FIELD_PAIRS) }));
   return work;
 }
 
 /** The document's operations other than the one that runs: validated all the same, so priced all the same. */
 function otherOperations(document: DocumentNode, operation: OperationDefinitionNode): OperationDefinitionNode[] {
-  return document.definitions.filter((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION && definition !== operation);
+  return document.definitions.filter(
+    (definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION && definition !== operation,
+  );
 }
 
 /** Refuses variables nested deeper than MAX_VARIABLES_DEPTH (walked without recursion, so any depth is safe to look at). */
@@ -146,7 +199,11 @@ function checkVariablesNesting(variables: Record<string, unknown>): void {
     const [value, depth] = stack.pop()!;
     if (typeof value !== 'object' || value === null) continue;
     if (depth > MAX_VARIABLES_DEPTH) {
-      throw new LimitExceeded(`The variables nest more than ${MAX_VARIABLES_DEPTH} levels deep. Flatten the filter (and/or take lists of conditions).`, { code: 'VARIABLES_TOO_DEEP', limit: MAX_VARIABLES_DEPTH, actual: depth });
+      throw new LimitExceeded(`The variables nest more than ${MAX_VARIABLES_DEPTH} levels deep. Flatten the filter (and/or take lists of conditions).`, {
+        code: 'VARIABLES_TOO_DEEP',
+        limit: MAX_VARIABLES_DEPTH,
+        actual: depth,
+      });
     }
     for (const item of Array.isArray(value) ? value : Object.values(value)) if (typeof item === 'object' && item !== null) stack.push([item, depth + 1]);
   }
@@ -180,7 +237,10 @@ function parsedOnce(text: string, maxDepth: number): DocumentNode | undefined {
 }
 
 function tooDeep(depth: number, limit: number, atLeast = false): LimitExceeded {
-  return new LimitExceeded(`The query nests ${atLeast ? 'more than ' : ''}${count(atLeast ? depth - 1 : depth)} levels deep; the limit is ${limit}. Ask for fewer nested levels, and fetch deeper data in a second request (node(id:) takes any ID).`, { code: 'QUERY_TOO_DEEP', limit, actual: depth });
+  return new LimitExceeded(
+    `The query nests ${atLeast ? 'more than ' : ''}${count(atLeast ? depth - 1 : depth)} levels deep; the limit is ${limit}. Ask for fewer nested levels, and fetch deeper data in a second request (node(id:) takes any ID).`,
+    { code: 'QUERY_TOO_DEEP', limit, actual: depth },
+  );
 }
 
 /** The deepest nesting of {, ( and [ (strings and comments skipped), stopping once over `bound`; undefined on a lexical error. */

@@ -1,8 +1,21 @@
 import {
-  Kind, SchemaMetaFieldDef, TypeMetaFieldDef, getNamedType, getNullableType, isCompositeType, isInterfaceType,
-  isListType, isObjectType, valueFromASTUntyped,
-  type DocumentNode, type FieldNode, type GraphQLCompositeType, type GraphQLField,
-  type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode,
+  Kind,
+  SchemaMetaFieldDef,
+  TypeMetaFieldDef,
+  getNamedType,
+  getNullableType,
+  isCompositeType,
+  isInterfaceType,
+  isListType,
+  isObjectType,
+  valueFromASTUntyped,
+  type DocumentNode,
+  type FieldNode,
+  type GraphQLCompositeType,
+  type GraphQLField,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
 } from 'graphql';
 import { DEFAULT_PAGE_SIZE } from '../graphql/relay/pageArgs.js';
 import { fragmentsByName } from '../graphql/fragments.js';
@@ -183,7 +196,14 @@ export function measureOperation(
   }
 
   const measure = measureSelections(operation.selectionSet, schema.getRootType(operation.operation) ?? undefined, DEFAULT_PAGE_SIZE);
-  return { depth: measure.depth, aliases: measure.aliases, rootFields: measure.fields, cost: Math.max(1, measure.cost), pageSizes: measure.pageSizes, longestInputList };
+  return {
+    depth: measure.depth,
+    aliases: measure.aliases,
+    rootFields: measure.fields,
+    cost: Math.max(1, measure.cost),
+    pageSizes: measure.pageSizes,
+    longestInputList,
+  };
 }
 
 /** A search of one-character terms reads every row it may match (no index serves it): priced like a large page tree. */

@@ -70,7 +70,8 @@ export function overlappingFieldPairs(document: DocumentNode, bound: number): Ov
   };
 
   const pending: (readonly SelectionSetNode[])[] = document.definitions.flatMap((definition) =>
-    definition.kind === Kind.OPERATION_DEFINITION || definition.kind === Kind.FRAGMENT_DEFINITION ? [[definition.selectionSet]] : []);
+    definition.kind === Kind.OPERATION_DEFINITION || definition.kind === Kind.FRAGMENT_DEFINITION ? [[definition.selectionSet]] : [],
+  );
   while (pending.length && !over()) {
     for (const fields of fieldsByResponseName(pending.pop()!).values()) {
       pairs += (fields.length * (fields.length - 1)) / 2;
@@ -84,7 +85,9 @@ export function overlappingFieldPairs(document: DocumentNode, bound: number): Ov
 function hasFragmentCycle(fragments: Map<string, FragmentDefinitionNode>): boolean {
   const state = new Map<string, 'visiting' | 'done'>();
   const spreadsOf = (set: SelectionSetNode): string[] =>
-    set.selections.flatMap((selection) => (selection.kind === Kind.FRAGMENT_SPREAD ? [selection.name.value] : selection.selectionSet ? spreadsOf(selection.selectionSet) : []));
+    set.selections.flatMap((selection) =>
+      selection.kind === Kind.FRAGMENT_SPREAD ? [selection.name.value] : selection.selectionSet ? spreadsOf(selection.selectionSet) : [],
+    );
   const cycles = (name: string): boolean => {
     if (state.get(name) === 'done') return false;
     if (state.get(name) === 'visiting') return true;

@@ -21,7 +21,7 @@ afterAll(async () => {
 const twelvePoints = '{ facilities(first: 10) { nodes { slug } } rateLimit { limit cost remaining resetAt } }';
 
 describe('API keys', () => {
-  it('a valid key, as a Bearer token or x-api-key, gets its tier\'s budget', async () => {
+  it("a valid key, as a Bearer token or x-api-key, gets its tier's budget", async () => {
     const standard = await createApiKey(api.db, 'Test newsroom', 'standard');
     const partner = await createApiKey(api.db, 'Test partner', 'partner');
     expect(standard.key).toMatch(/^ms_[A-Za-z0-9_-]{43}$/);
@@ -62,7 +62,12 @@ describe('API keys', () => {
   });
 
   it('a malformed key or Authorization header is refused with 401, without asking the database', async () => {
-    for (const headers of [{ authorization: 'Bearer not-a-key' } as Record<string, string>, { authorization: 'Basic dXNlcjpwYXNz' }, { 'x-api-key': 'ms_short' }, { authorization: `Bearer ms_${'A'.repeat(43)}`, 'x-api-key': `ms_${'B'.repeat(43)}` }]) {
+    for (const headers of [
+      { authorization: 'Bearer not-a-key' } as Record<string, string>,
+      { authorization: 'Basic dXNlcjpwYXNz' },
+      { 'x-api-key': 'ms_short' },
+      { authorization: `Bearer ms_${'A'.repeat(43)}`, 'x-api-key': `ms_${'B'.repeat(43)}` },
+    ]) {
       const result = await api.query('{ __typename }', undefined, headers);
       expect(result.status, JSON.stringify(headers)).toBe(401);
       expect(result.body.errors![0]!.extensions).toEqual({ code: 'UNAUTHENTICATED', reason: 'malformed' });
@@ -72,7 +77,7 @@ describe('API keys', () => {
 });
 
 describe('rate limits (in-process budgets)', () => {
-  it('anonymous clients are charged each request\'s estimated cost, reported in rateLimit and RateLimit headers; past the budget: 429 with Retry-After', async () => {
+  it("anonymous clients are charged each request's estimated cost, reported in rateLimit and RateLimit headers; past the budget: 429 with Retry-After", async () => {
     const remaining: number[] = [];
     for (let i = 0; i < 8; i += 1) {
       const result = await proxied.query(twelvePoints, undefined, { 'x-forwarded-for': '198.51.100.1' });

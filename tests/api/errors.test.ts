@@ -2,8 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApi, type TestApi } from '../support/api.js';
 
 let api: TestApi;
-beforeAll(async () => { api = await startApi(); });
-afterAll(async () => { await api?.close(); });
+beforeAll(async () => {
+  api = await startApi();
+});
+afterAll(async () => {
+  await api?.close();
+});
 
 /** Asks, expects exactly one error with this code, and returns its message. */
 async function errorOf(query: string, variables?: Record<string, unknown>, code = 'BAD_USER_INPUT'): Promise<string> {
@@ -18,13 +22,17 @@ async function errorOf(query: string, variables?: Record<string, unknown>, code 
 describe('client mistakes get a clear error with extensions.code, before the database is asked', () => {
   it('a page over 100 says the limit and what to do', async () => {
     const result = await api.query(`{ facilities(first: 101) { nodes { slug } } }`);
-    expect(result.body.errors![0]!.message).toBe('`first: 101` is over the page size limit of 100. Ask for at most 100 and follow `pageInfo` cursors for more.');
+    expect(result.body.errors![0]!.message).toBe(
+      '`first: 101` is over the page size limit of 100. Ask for at most 100 and follow `pageInfo` cursors for more.',
+    );
     expect(result.body.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'first', limit: 100 });
     expect(result.sqlStatements).toBe(0);
   });
 
   it('the limit holds on nested connections and on last', async () => {
-    expect(await errorOf(`{ programs(first: 1) { nodes { facilities(first: 1000) { totalCount } } } }`)).toContain('`first: 1000` is over the page size limit of 100');
+    expect(await errorOf(`{ programs(first: 1) { nodes { facilities(first: 1000) { totalCount } } } }`)).toContain(
+      '`first: 1000` is over the page size limit of 100',
+    );
     expect(await errorOf(`{ programs(last: 500) { totalCount } }`)).toContain('`last: 500` is over the page size limit');
   });
 
@@ -33,21 +41,29 @@ describe('client mistakes get a clear error with extensions.code, before the dat
   });
 
   it('first with last', async () => {
-    expect(await errorOf(`{ facilities(first: 2, last: 2) { totalCount } }`)).toBe('Page with `first`/`after` or with `last`/`before`, not both in one request.');
+    expect(await errorOf(`{ facilities(first: 2, last: 2) { totalCount } }`)).toBe(
+      'Page with `first`/`after` or with `last`/`before`, not both in one request.',
+    );
   });
 
   it('a cursor that is not one', async () => {
-    expect(await errorOf(`{ facilities(after: "bogus") { totalCount } }`)).toBe('"bogus" is not a cursor of this list. Pass a `cursor`, `startCursor` or `endCursor` this list returned.');
+    expect(await errorOf(`{ facilities(after: "bogus") { totalCount } }`)).toBe(
+      '"bogus" is not a cursor of this list. Pass a `cursor`, `startCursor` or `endCursor` this list returned.',
+    );
   });
 
   it('a cursor from another ordering', async () => {
     const data = await api.data(`{ facilities(first: 1, orderBy: [{ field: NAME }]) { pageInfo { endCursor } } }`);
     const message = await errorOf(`query($after: String) { facilities(after: $after) { totalCount } }`, { after: data.facilities.pageInfo.endCursor });
-    expect(message).toBe('This cursor was made for another ordering (NAME asc, ID asc); this list is ordered by SLUG asc, ID asc. Keep the same `orderBy` while paging.');
+    expect(message).toBe(
+      'This cursor was made for another ordering (NAME asc, ID asc); this list is ordered by SLUG asc, ID asc. Keep the same `orderBy` while paging.',
+    );
   });
 
   it('an ordering that names a field twice', async () => {
-    expect(await errorOf(`{ facilities(orderBy: [{ field: NAME }, { field: NAME, direction: DESC }]) { totalCount } }`)).toBe('orderBy names NAME twice; name each field once.');
+    expect(await errorOf(`{ facilities(orderBy: [{ field: NAME }, { field: NAME, direction: DESC }]) { totalCount } }`)).toBe(
+      'orderBy names NAME twice; name each field once.',
+    );
   });
 
   it('an ID that is not one', async () => {
@@ -55,7 +71,9 @@ describe('client mistakes get a clear error with extensions.code, before the dat
   });
 
   it('a blank search', async () => {
-    expect(await errorOf(`{ facilities(filter: { search: "  " }) { totalCount } }`)).toBe('`search` is blank. Give at least one character to look for, or leave `search` out.');
+    expect(await errorOf(`{ facilities(filter: { search: "  " }) { totalCount } }`)).toBe(
+      '`search` is blank. Give at least one character to look for, or leave `search` out.',
+    );
   });
 
   it('too many IDs for nodes(ids:)', async () => {
@@ -65,7 +83,9 @@ describe('client mistakes get a clear error with extensions.code, before the dat
 
   it('an unknown enum value or field is a validation error that names it', async () => {
     expect(await errorOf(`{ facilities(filter: { category: [SPACEPORT] }) { totalCount } }`, undefined, 'GRAPHQL_VALIDATION_FAILED')).toContain('SPACEPORT');
-    expect(await errorOf(`{ facilities { nodes { colour } } }`, undefined, 'GRAPHQL_VALIDATION_FAILED')).toBe('Cannot query field "colour" on type "Facility".');
+    expect(await errorOf(`{ facilities { nodes { colour } } }`, undefined, 'GRAPHQL_VALIDATION_FAILED')).toBe(
+      'Cannot query field "colour" on type "Facility".',
+    );
   });
 
   it('a syntax error', async () => {

@@ -2,8 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApi, type TestApi } from '../support/api.js';
 
 let api: TestApi;
-beforeAll(async () => { api = await startApi(); });
-afterAll(async () => { await api?.close(); });
+beforeAll(async () => {
+  api = await startApi();
+});
+afterAll(async () => {
+  await api?.close();
+});
 
 const CJK_FONTS = ['"PingFang SC"', '"Hiragino Sans GB"', '"Microsoft YaHei"', '"Noto Sans CJK SC"', '"Source Han Sans SC"', '"WenQuanYi Micro Hei"'];
 
@@ -42,7 +46,10 @@ describe('the explorer as a browser loads it', () => {
     const html = await (await fetch(`${api.url}/`)).text();
     const text = customProperty(html, '--font-family');
     const mono = customProperty(html, '--font-family-mono');
-    for (const [stack, generic] of [[text, 'sans-serif'], [mono, 'monospace']] as const) {
+    for (const [stack, generic] of [
+      [text, 'sans-serif'],
+      [mono, 'monospace'],
+    ] as const) {
       const fonts = stack.split(/,\s*/);
       expect(fonts.at(-1)).toBe(generic);
       for (const font of CJK_FONTS) expect(fonts, font).toContain(font);

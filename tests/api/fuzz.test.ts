@@ -1,6 +1,22 @@
 import {
-  astFromValue, buildSchema, getNamedType, getNullableType, isEnumType, isInputObjectType, isLeafType, isListType, isNonNullType, isObjectType, print,
-  type GraphQLArgument, type GraphQLField, type GraphQLInputObjectType, type GraphQLInputType, type GraphQLNamedType, type GraphQLObjectType, type GraphQLOutputType,
+  astFromValue,
+  buildSchema,
+  getNamedType,
+  getNullableType,
+  isEnumType,
+  isInputObjectType,
+  isLeafType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  print,
+  type GraphQLArgument,
+  type GraphQLField,
+  type GraphQLInputObjectType,
+  type GraphQLInputType,
+  type GraphQLNamedType,
+  type GraphQLObjectType,
+  type GraphQLOutputType,
 } from 'graphql';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -21,8 +37,6 @@ const DOCUMENTS_PER_TARGET = 2;
 const CONCURRENCY = 8;
 const MAX_VARIABLES_BYTES = defaultSettings().limits.maxBodyBytes - 16_384;
 
-
-
 /** How often each kind of mutation, request or value was made: the corpus must hold every kind. */
 class Kinds {
   readonly counts = new Map<string, number>();
@@ -40,27 +54,38 @@ const rawTexts: string[] = [];
 const raw = (text: string) => `__RAW_${rawTexts.push(text) - 1}__`;
 const json = (value: unknown) => JSON.stringify(value).replace(/"__RAW_(\d+)__"/g, (_, index) => rawTexts[Number(index)]!);
 
-interface FuzzRequest { method: string; path: string; headers: Record<string, string>; body?: string }
+interface FuzzRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+}
 
-interface Outcome { status: number; text: string; ranBy: string | null }
+interface Outcome {
+  status: number;
+  text: string;
+  ranBy: string | null;
+}
 
 /** Sends every request, CONCURRENCY at a time, and returns what came back in the same order. */
 async function send(api: TestApi, requests: FuzzRequest[]): Promise<Outcome[]> {
   const outcomes: Outcome[] = new Array(requests.length);
   let index = 0;
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (index < requests.length) {
-      const at = index++;
-      const request = requests[at]!;
-      try {
-        const response = await fetch(`${api.url}${request.path}`, { method: request.method, headers: request.headers, body: request.body });
-        outcomes[at] = { status: response.status, text: await response.text(), ranBy: response.headers.get('x-ran-by') };
-      } catch (error) {
-        // No answer at all (the connection reset or closed): status 0, reported with its request below.
-        outcomes[at] = { status: 0, text: `no answer: ${String((error as { cause?: unknown }).cause ?? error)}`, ranBy: null };
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (index < requests.length) {
+        const at = index++;
+        const request = requests[at]!;
+        try {
+          const response = await fetch(`${api.url}${request.path}`, { method: request.method, headers: request.headers, body: request.body });
+          outcomes[at] = { status: response.status, text: await response.text(), ranBy: response.headers.get('x-ran-by') };
+        } catch (error) {
+          // No answer at all (the connection reset or closed): status 0, reported with its request below.
+          outcomes[at] = { status: 0, text: `no answer: ${String((error as { cause?: unknown }).cause ?? error)}`, ranBy: null };
+        }
       }
-    }
-  }));
+    }),
+  );
   return outcomes;
 }
 
@@ -98,16 +123,25 @@ beforeAll(async () => {
   // Production limits, except the time limit: it measures the machine, and a busy one must not turn a slow
   // answer into a 503. A request that never ends still fails the test through its timeout.
   const production = defaultSettings();
-  api = await startApi({ logger: recordingLogger, settings: { limits: { ...production.limits, requestTimeoutMs: 600_000 }, responseCacheMaxBytes: production.responseCacheMaxBytes } });
+  api = await startApi({
+    logger: recordingLogger,
+    settings: { limits: { ...production.limits, requestTimeoutMs: 600_000 }, responseCacheMaxBytes: production.responseCacheMaxBytes },
+  });
 });
-afterAll(async () => { await api?.close(); });
-beforeEach(() => { errorsLogged.length = 0; });
+afterAll(async () => {
+  await api?.close();
+});
+beforeEach(() => {
+  errorsLogged.length = 0;
+});
 
 /** What a client must still get after the fuzzing: the server is alive and answers correctly. */
 async function servesNormally() {
   expect(await (await fetch(`${api.url}/healthz`)).json()).toMatchObject({ status: 'ok' });
   expect((await api.data('{ facilities(first: 5) { totalCount nodes { slug } } }')).facilities.totalCount).toBe(31);
-  const filtered = await api.data('query($f: FacilityFilter) { facilities(filter: $f) { nodes { category } } }', { f: { or: [{ category: ['MUSEUM'] }], not: { status: ['PLANNED'] } } });
+  const filtered = await api.data('query($f: FacilityFilter) { facilities(filter: $f) { nodes { category } } }', {
+    f: { or: [{ category: ['MUSEUM'] }], not: { status: ['PLANNED'] } },
+  });
   expect(filtered.facilities.nodes.length).toBeGreaterThan(0);
   expect(filtered.facilities.nodes.every((node: { category: string }) => node.category === 'MUSEUM')).toBe(true);
   // The server runs in this process: a `__proto__` key it merged anywhere would show here.
@@ -131,8 +165,48 @@ describe('fuzzing with mutated documents and malformed requests', () => {
     'query($l: Language) { organizations(first: 4) { nodes { slug name(lang: $l) kind facilities(first: 2) { totalCount } } } }',
   ];
 
-  const tokens = ['{', '}', '(', ')', '[', ']', ':', '$', '$x', '...', '"', '"""', '@skip(if: true)', '@include(if: $b)', 'first: 100000', 'last: -1', 'first: 2147483648',
-    '__typename', 'fragment', 'on', 'query', 'mutation', 'subscription', '!', '=', ',', '#', '\\', '\u0000', '养老', '😀', '1e309', '-0', 'null', 'true', '\n', ' '.repeat(50), 'node(id: "x")', 'id', 'nodes'];
+  const tokens = [
+    '{',
+    '}',
+    '(',
+    ')',
+    '[',
+    ']',
+    ':',
+    '$',
+    '$x',
+    '...',
+    '"',
+    '"""',
+    '@skip(if: true)',
+    '@include(if: $b)',
+    'first: 100000',
+    'last: -1',
+    'first: 2147483648',
+    '__typename',
+    'fragment',
+    'on',
+    'query',
+    'mutation',
+    'subscription',
+    '!',
+    '=',
+    ',',
+    '#',
+    '\\',
+    '\u0000',
+    '养老',
+    '😀',
+    '1e309',
+    '-0',
+    'null',
+    'true',
+    '\n',
+    ' '.repeat(50),
+    'node(id: "x")',
+    'id',
+    'nodes',
+  ];
 
   const mutations = ['delete', 'insert a token', 'repeat', 'truncate', 'replace a character', 'move a span'] as const;
 
@@ -144,12 +218,25 @@ describe('fuzzing with mutated documents and malformed requests', () => {
       const mutation = random.pick(mutations);
       kinds.add(mutation);
       switch (mutation) {
-        case 'delete': result = result.slice(0, at) + result.slice(at + span); break;
-        case 'insert a token': result = result.slice(0, at) + random.pick(tokens) + result.slice(at); break;
-        case 'repeat': result = result.slice(0, at) + result.slice(at, at + span).repeat(1 + random.int(5)) + result.slice(at + span); break;
-        case 'truncate': result = result.slice(0, at); break;
-        case 'replace a character': result = result.slice(0, at) + String.fromCharCode(random.int(0x3000)) + result.slice(at + 1); break;
-        case 'move a span': { const other = random.int(result.length); result = result.slice(0, Math.min(at, other)) + result.slice(Math.max(at, other)) + result.slice(Math.min(at, other), Math.max(at, other)); }
+        case 'delete':
+          result = result.slice(0, at) + result.slice(at + span);
+          break;
+        case 'insert a token':
+          result = result.slice(0, at) + random.pick(tokens) + result.slice(at);
+          break;
+        case 'repeat':
+          result = result.slice(0, at) + result.slice(at, at + span).repeat(1 + random.int(5)) + result.slice(at + span);
+          break;
+        case 'truncate':
+          result = result.slice(0, at);
+          break;
+        case 'replace a character':
+          result = result.slice(0, at) + String.fromCharCode(random.int(0x3000)) + result.slice(at + 1);
+          break;
+        case 'move a span': {
+          const other = random.int(result.length);
+          result = result.slice(0, Math.min(at, other)) + result.slice(Math.max(at, other)) + result.slice(Math.min(at, other), Math.max(at, other));
+        }
       }
     }
     return result;
@@ -157,15 +244,44 @@ describe('fuzzing with mutated documents and malformed requests', () => {
 
   function randomValue(random: Random, depth = 0): unknown {
     switch (random.int(depth > 3 ? 6 : 9)) {
-      case 0: return null;
-      case 1: return random.pick([0, -1, 1, 2.5, 100, 101, 100000, 2 ** 31, -(2 ** 53), 1e308, Number.MAX_SAFE_INTEGER]);
-      case 2: return random.pick(['', ' ', '养老', 'x'.repeat(5000), 'Facility:x', 'RmFjaWxpdHk6eXV4aW4tcHJpbWFyeS1zY2hvb2w', '\u0000', '%', "'; drop table facilities; --", '\ud800']);
-      case 3: return random.pick([true, false]);
-      case 4: return 'ZH';
-      case 5: return Array.from({ length: random.int(4) }, () => randomValue(random, depth + 1)).join('');
-      case 6: return depth === 0 && random.next() < 0.3 ? Array(random.pick([101, 1000, 50_000])).fill('RmFjaWxpdHk6eA') : Array.from({ length: random.int(4) }, () => randomValue(random, depth + 1));
-      case 7: return Object.fromEntries(Array.from({ length: random.int(4) }, () => [random.pick(['search', 'kind', '__proto__', 'constructor', 'first', 'x']), randomValue(random, depth + 1)]));
-      default: { const nesting = random.int(20_000); return raw(`${'['.repeat(nesting)}1${']'.repeat(nesting)}`); }
+      case 0:
+        return null;
+      case 1:
+        return random.pick([0, -1, 1, 2.5, 100, 101, 100000, 2 ** 31, -(2 ** 53), 1e308, Number.MAX_SAFE_INTEGER]);
+      case 2:
+        return random.pick([
+          '',
+          ' ',
+          '养老',
+          'x'.repeat(5000),
+          'Facility:x',
+          'RmFjaWxpdHk6eXV4aW4tcHJpbWFyeS1zY2hvb2w',
+          '\u0000',
+          '%',
+          "'; drop table facilities; --",
+          '\ud800',
+        ]);
+      case 3:
+        return random.pick([true, false]);
+      case 4:
+        return 'ZH';
+      case 5:
+        return Array.from({ length: random.int(4) }, () => randomValue(random, depth + 1)).join('');
+      case 6:
+        return depth === 0 && random.next() < 0.3
+          ? Array(random.pick([101, 1000, 50_000])).fill('RmFjaWxpdHk6eA')
+          : Array.from({ length: random.int(4) }, () => randomValue(random, depth + 1));
+      case 7:
+        return Object.fromEntries(
+          Array.from({ length: random.int(4) }, () => [
+            random.pick(['search', 'kind', '__proto__', 'constructor', 'first', 'x']),
+            randomValue(random, depth + 1),
+          ]),
+        );
+      default: {
+        const nesting = random.int(20_000);
+        return raw(`${'['.repeat(nesting)}1${']'.repeat(nesting)}`);
+      }
     }
   }
 
@@ -181,44 +297,88 @@ describe('fuzzing with mutated documents and malformed requests', () => {
     const query = random.next() < 0.85 ? mutate(random, kinds, base) : base;
     const variables = random.next() < 0.6 ? randomVariables(random) : undefined;
     const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (random.next() < 0.2) headers.accept = random.pick(['application/graphql-response+json', 'application/json', '*/*', 'text/html', 'application/xml', 'garbage;;q=x']);
+    if (random.next() < 0.2)
+      headers.accept = random.pick(['application/graphql-response+json', 'application/json', '*/*', 'text/html', 'application/xml', 'garbage;;q=x']);
     if (random.next() < 0.05) headers.authorization = random.pick(['Bearer', 'Bearer ms_', `Bearer ms_${'x'.repeat(43)}`, 'Basic Og==', 'Bearer \xff\xfe']);
     if (random.next() < 0.05) headers['accept-language'] = random.pick(['en', 'zh-CN;q=0.1, en;q=0.9', ';;;', 'q=2']);
     const shape = shapes[Math.min(random.int(10), 3)]!;
     kinds.add(shape);
     switch (shape) {
-      case 'GET': { // parameters as a browser or CDN would send them, some of them broken
+      case 'GET': {
+        // parameters as a browser or CDN would send them, some of them broken
         const search = new URLSearchParams({ query });
         if (variables) search.set('variables', random.next() < 0.8 ? json(variables) : '{"broken":');
-        if (random.next() < 0.2) search.set('extensions', random.pick(['{"persistedQuery":{"version":1,"sha256Hash":"00"}}', '[]', 'null', '{"persistedQuery":{"version":1,"sha256Hash":"' + '0'.repeat(64) + '"}}']));
+        if (random.next() < 0.2)
+          search.set(
+            'extensions',
+            random.pick([
+              '{"persistedQuery":{"version":1,"sha256Hash":"00"}}',
+              '[]',
+              'null',
+              '{"persistedQuery":{"version":1,"sha256Hash":"' + '0'.repeat(64) + '"}}',
+            ]),
+          );
         if (random.next() < 0.1) search.append('query', '{ __typename }');
         return { method: 'GET', path: `/graphql?${search}`, headers: {} };
       }
       case 'a body that is not the JSON it claims': {
         const text = json({ query, variables });
-        return { method: 'POST', path: '/graphql', headers, body: random.pick([text.slice(0, random.int(text.length)), '', 'null', '[]', '"query"', '{"query": 1}', '{"query": "{ __typename }", "variables": "x"}', '{"query": "{ __typename }", "extensions": []}', '\u0000\u0001', '{'.repeat(10_000)]) };
+        return {
+          method: 'POST',
+          path: '/graphql',
+          headers,
+          body: random.pick([
+            text.slice(0, random.int(text.length)),
+            '',
+            'null',
+            '[]',
+            '"query"',
+            '{"query": 1}',
+            '{"query": "{ __typename }", "variables": "x"}',
+            '{"query": "{ __typename }", "extensions": []}',
+            '\u0000\u0001',
+            '{'.repeat(10_000),
+          ]),
+        };
       }
       case 'a wrong content type or method':
-        return { method: random.pick(['POST', 'PUT', 'PATCH', 'DELETE']), path: '/graphql', headers: random.next() < 0.5 ? { 'content-type': random.pick(['text/plain', 'application/json; charset=latin1', 'multipart/form-data', 'application/graphql']) } : {}, body: JSON.stringify({ query }) };
+        return {
+          method: random.pick(['POST', 'PUT', 'PATCH', 'DELETE']),
+          path: '/graphql',
+          headers:
+            random.next() < 0.5
+              ? { 'content-type': random.pick(['text/plain', 'application/json; charset=latin1', 'multipart/form-data', 'application/graphql']) }
+              : {},
+          body: JSON.stringify({ query }),
+        };
       case 'a well-formed POST': // with a mutated document and random variables
-        return { method: 'POST', path: '/graphql', headers, body: json({ query, variables, operationName: random.next() < 0.1 ? random.pick(['Q', 'Nope', '']) : undefined }) };
+        return {
+          method: 'POST',
+          path: '/graphql',
+          headers,
+          body: json({ query, variables, operationName: random.next() < 0.1 ? random.pick(['Q', 'Nope', '']) : undefined }),
+        };
     }
   }
 
-  it(`${MUTATED_REQUESTS} random and mutated requests: no 5xx, only GraphQL answers, nothing logged as a crash, and the server serves on`, { timeout: 300_000 }, async () => {
-    const random = generator(seed);
-    const kinds = new Kinds();
-    const requests = Array.from({ length: MUTATED_REQUESTS }, () => randomRequest(random, kinds));
-    // The corpus, though smaller than it once was, still holds every kind of edit and request many times.
-    expect(kinds.missing([...mutations, ...shapes], 15)).toEqual([]);
-    const outcomes = await send(api, requests);
-    console.log(`fuzz (FUZZ_SEED=${seed}): ${MUTATED_REQUESTS} mutated requests, statuses ${statusCounts(outcomes)}`);
-    expect(problems(requests, outcomes)).toEqual([]);
-    expect(errorsLogged).toEqual([]);
-    expect(outcomes.some(({ status }) => status === 200)).toBe(true);
-    expect(outcomes.some(({ status }) => status >= 400)).toBe(true);
-    await servesNormally();
-  });
+  it(
+    `${MUTATED_REQUESTS} random and mutated requests: no 5xx, only GraphQL answers, nothing logged as a crash, and the server serves on`,
+    { timeout: 300_000 },
+    async () => {
+      const random = generator(seed);
+      const kinds = new Kinds();
+      const requests = Array.from({ length: MUTATED_REQUESTS }, () => randomRequest(random, kinds));
+      // The corpus, though smaller than it once was, still holds every kind of edit and request many times.
+      expect(kinds.missing([...mutations, ...shapes], 15)).toEqual([]);
+      const outcomes = await send(api, requests);
+      console.log(`fuzz (FUZZ_SEED=${seed}): ${MUTATED_REQUESTS} mutated requests, statuses ${statusCounts(outcomes)}`);
+      expect(problems(requests, outcomes)).toEqual([]);
+      expect(errorsLogged).toEqual([]);
+      expect(outcomes.some(({ status }) => status === 200)).toBe(true);
+      expect(outcomes.some(({ status }) => status >= 400)).toBe(true);
+      await servesNormally();
+    },
+  );
 });
 
 /**
@@ -295,9 +455,27 @@ describe('fuzzing with variables of every input type', () => {
     return `{ __typename ${leaf?.name ?? ''} }`;
   }
 
-  const strings = ['500104', '500104001', 'dadukou-museum', 'yuxin-primary-school', 'tongxin-alliance', 'dadukou-education-commission', 'cultural-events-held', '养老', 'school', ''];
-  const ids = ['Facility:dadukou-museum', 'Program:tongxin-alliance', 'Division:500104', 'Organization:dadukou-education-commission', 'Indicator:cultural-events-held', 'Source:x', 'Nothing:x']
-    .map((text) => Buffer.from(text).toString('base64url'));
+  const strings = [
+    '500104',
+    '500104001',
+    'dadukou-museum',
+    'yuxin-primary-school',
+    'tongxin-alliance',
+    'dadukou-education-commission',
+    'cultural-events-held',
+    '养老',
+    'school',
+    '',
+  ];
+  const ids = [
+    'Facility:dadukou-museum',
+    'Program:tongxin-alliance',
+    'Division:500104',
+    'Organization:dadukou-education-commission',
+    'Indicator:cultural-events-held',
+    'Source:x',
+    'Nothing:x',
+  ].map((text) => Buffer.from(text).toString('base64url'));
   const dates = ['2023-01-01', '2023-12-31', '2020-02-29', '1999-12-31'];
 
   /** A value graphql-js accepts for the type (which the server may still refuse, e.g. an unknown slug). */
@@ -321,12 +499,18 @@ describe('fuzzing with variables of every input type', () => {
     if (extreme !== undefined) return extreme;
     if (isEnumType(type)) return random.pick(type.getValues()).name;
     switch (type.name) {
-      case 'Int': return random.pick([0, 1, 2, 3, 10, 20, 100]);
-      case 'Float': return random.pick([0, 29.48, 106.52, 500, -1.5, 1e6]);
-      case 'Boolean': return random.next() < 0.5;
-      case 'ID': return random.pick(ids);
-      case 'Date': return random.pick(dates);
-      default: return random.pick(strings);
+      case 'Int':
+        return random.pick([0, 1, 2, 3, 10, 20, 100]);
+      case 'Float':
+        return random.pick([0, 29.48, 106.52, 500, -1.5, 1e6]);
+      case 'Boolean':
+        return random.next() < 0.5;
+      case 'ID':
+        return random.pick(ids);
+      case 'Date':
+        return random.pick(dates);
+      default:
+        return random.pick(strings);
     }
   }
 
@@ -334,11 +518,28 @@ describe('fuzzing with variables of every input type', () => {
   function extremeLeaf(random: Random, named: GraphQLNamedType): unknown {
     if (isEnumType(named)) return random.pick([named.getValues()[0]!.name.toLowerCase(), '__proto__', 'constructor', '']);
     switch (named.name) {
-      case 'Int': return random.pick([2147483647, 2147483648, -2147483649, 9007199254740993, 0.5, raw('1e400'), raw('-0'), -1]);
-      case 'Float': return random.pick([1e308, -1e308, 5e-324, raw('1e400'), raw('-1e400'), raw('-0'), 91, -181]);
-      case 'Boolean': return random.pick([0, 1, 'true', 'false']);
-      case 'Date': return random.pick(['0001-01-01', '9999-12-31', '2023-02-29', '2023-13-01', '+275760-09-13', '2023-01-01T00:00:00Z', '', 20230101]);
-      default: return random.pick(['\u0000', '\ud800', 'x'.repeat(100_000), '养'.repeat(3000), '%_\\', "'; drop table facilities; --", '\u202e', 'a\nb', '   ', '$1', '${x}']);
+      case 'Int':
+        return random.pick([2147483647, 2147483648, -2147483649, raw('9007199254740993'), 0.5, raw('1e400'), raw('-0'), -1]);
+      case 'Float':
+        return random.pick([1e308, -1e308, 5e-324, raw('1e400'), raw('-1e400'), raw('-0'), 91, -181]);
+      case 'Boolean':
+        return random.pick([0, 1, 'true', 'false']);
+      case 'Date':
+        return random.pick(['0001-01-01', '9999-12-31', '2023-02-29', '2023-13-01', '+275760-09-13', '2023-01-01T00:00:00Z', '', 20230101]);
+      default:
+        return random.pick([
+          '\u0000',
+          '\ud800',
+          'x'.repeat(100_000),
+          '养'.repeat(3000),
+          '%_\\',
+          "'; drop table facilities; --",
+          '\u202e',
+          'a\nb',
+          '   ',
+          '$1',
+          '${x}',
+        ]);
     }
   }
 
@@ -349,9 +550,13 @@ describe('fuzzing with variables of every input type', () => {
     if (isInputObjectType(inner)) return random.pick(['x', 1, true, [], [{}], { nope: 1 }, {}]);
     if (isEnumType(inner)) return random.pick([1, true, {}, [[inner.getValues()[0]!.name]], 'NOT_A_VALUE']);
     switch (inner.name) {
-      case 'Int': case 'Float': return random.pick(['1', 'NaN', 'Infinity', true, {}, [1], '0x10']);
-      case 'Boolean': return random.pick(['yes', 'true', {}, [true], null]);
-      default: return random.pick([1.5, true, {}, ['a'], 12345678901234567890]);
+      case 'Int':
+      case 'Float':
+        return random.pick(['1', 'NaN', 'Infinity', true, {}, [1], '0x10']);
+      case 'Boolean':
+        return random.pick(['yes', 'true', {}, [true], null]);
+      default:
+        return random.pick([1.5, true, {}, ['a'], raw('12345678901234567890')]);
     }
   }
 
@@ -379,7 +584,11 @@ describe('fuzzing with variables of every input type', () => {
     const item = validValue(random, isListType(inner) ? inner.ofType : (inner as GraphQLInputType), 2);
     const length = random.pick([1_000, 10_000, 60_000]);
     const text = json(item);
-    return raw(`[${Array(Math.max(1, Math.min(length, Math.floor(900_000 / (text.length + 1))))).fill(text).join(',')}]`);
+    return raw(
+      `[${Array(Math.max(1, Math.min(length, Math.floor(900_000 / (text.length + 1)))))
+        .fill(text)
+        .join(',')}]`,
+    );
   }
 
   /** A valid value with `__proto__`, `constructor` and the like beside its keys (or in place of it). */
@@ -399,8 +608,10 @@ describe('fuzzing with variables of every input type', () => {
     const kind = only ?? (random.next() < 0.35 ? 'valid' : random.pick(valueKinds));
     kinds.add(kind);
     switch (kind) {
-      case 'valid': return validValue(random, type);
-      case 'null': return null;
+      case 'valid':
+        return validValue(random, type);
+      case 'null':
+        return null;
       case 'a null inside': {
         const value = validValue(random, type);
         if (Array.isArray(value)) return [...value, null];
@@ -410,11 +621,16 @@ describe('fuzzing with variables of every input type', () => {
         }
         return [null];
       }
-      case 'wrong type': return wrongValue(random, type);
-      case 'deep nesting': return deepValue(random, type, random.pick([8, 16, 31, 64, 5_000]));
-      case 'huge list': return hugeList(random, type);
-      case 'extreme scalars': return validValue(random, type, 0, (named) => (random.next() < 0.7 ? extremeLeaf(random, named) : undefined));
-      case '__proto__ keys': return protoValue(random, type);
+      case 'wrong type':
+        return wrongValue(random, type);
+      case 'deep nesting':
+        return deepValue(random, type, random.pick([8, 16, 31, 64, 5_000]));
+      case 'huge list':
+        return hugeList(random, type);
+      case 'extreme scalars':
+        return validValue(random, type, 0, (named) => (random.next() < 0.7 ? extremeLeaf(random, named) : undefined));
+      case '__proto__ keys':
+        return protoValue(random, type);
     }
   }
 
@@ -426,15 +642,20 @@ describe('fuzzing with variables of every input type', () => {
     kinds.add(declaration);
     const text = String(type);
     switch (declaration) {
-      case 'as the schema takes it': return { text, matches: true };
-      case 'non-null': return { text: isNonNullType(type) ? text : `${text}!`, matches: true };
-      case 'nullable': return { text: String(getNullableType(type)), matches: !isNonNullType(type) };
-      case 'in a list': return { text: `[${text}]${random.next() < 0.5 ? '!' : ''}`, matches: false };
+      case 'as the schema takes it':
+        return { text, matches: true };
+      case 'non-null':
+        return { text: isNonNullType(type) ? text : `${text}!`, matches: true };
+      case 'nullable':
+        return { text: String(getNullableType(type)), matches: !isNonNullType(type) };
+      case 'in a list':
+        return { text: `[${text}]${random.next() < 0.5 ? '!' : ''}`, matches: false };
       case 'unwrapped from its list': {
         const inner = getNullableType(type);
         return isListType(inner) ? { text: String(inner.ofType), matches: false } : { text: `${getNamedType(type).name}`, matches: !isNonNullType(type) };
       }
-      case 'of another type': return { text: random.pick(['String', 'Int', '[ID!]!', 'FacilityFilter', 'ProgramOrder!', 'Facility', 'NoSuchType', 'Date']), matches: false };
+      case 'of another type':
+        return { text: random.pick(['String', 'Int', '[ID!]!', 'FacilityFilter', 'ProgramOrder!', 'Facility', 'NoSuchType', 'Date']), matches: false };
     }
   }
 
@@ -463,8 +684,13 @@ describe('fuzzing with variables of every input type', () => {
       if (isListType(getNullableType(holder))) value = `[${value}]`;
     }
     // The field's other arguments: each required one, and some of the others, as variables of their own.
-    const others = place.field.args.filter((argument) => argument !== place.argument && (requiresValue(argument.type, argument.defaultValue) || random.next() < 0.3));
-    const definitions = [`$v: ${declared.text}${!asTheSchemaTakesIt && random.next() < 0.1 ? ` = ${random.pick([literal(random, place.type), '"x"', '{}', '[[[]]]', 'null', '{ and: [{ not: {} }] }'])}` : ''}`, ...others.map((argument, index) => `$a${index}: ${argument.type}`)];
+    const others = place.field.args.filter(
+      (argument) => argument !== place.argument && (requiresValue(argument.type, argument.defaultValue) || random.next() < 0.3),
+    );
+    const definitions = [
+      `$v: ${declared.text}${!asTheSchemaTakesIt && random.next() < 0.1 ? ` = ${random.pick([literal(random, place.type), '"x"', '{}', '[[[]]]', 'null', '{ and: [{ not: {} }] }'])}` : ''}`,
+      ...others.map((argument, index) => `$a${index}: ${argument.type}`),
+    ];
     const argumentsText = [`${place.argument.name}: ${value}`, ...others.map((argument, index) => `${argument.name}: $a${index}`)].join(', ');
     let text = `${place.field.name}(${argumentsText}) ${selectionOf(place.field.type)}`;
     for (const step of [...route].reverse()) text = `${step.name}${step.args.some((argument) => argument.name === 'first') ? '(first: 2)' : ''} { ${text} }`;
@@ -476,7 +702,10 @@ describe('fuzzing with variables of every input type', () => {
         const variables: Record<string, unknown> = {};
         if (valid || valueRandom.next() < 0.95) variables.v = randomValueOf(valueRandom, kinds, place.type, valid ? 'valid' : undefined);
         others.forEach((argument, index) => {
-          variables[`a${index}`] = valid || (requiresValue(argument.type, argument.defaultValue) && valueRandom.next() < 0.8) ? validValue(valueRandom, argument.type) : randomValueOf(valueRandom, kinds, argument.type);
+          variables[`a${index}`] =
+            valid || (requiresValue(argument.type, argument.defaultValue) && valueRandom.next() < 0.8)
+              ? validValue(valueRandom, argument.type)
+              : randomValueOf(valueRandom, kinds, argument.type);
         });
         const text = json(variables);
         return !valid && valueRandom.next() < 0.05 ? `{"__proto__":{"polluted":"yes"}${text === '{}' ? '' : ','}${text.slice(1)}` : text;
@@ -494,7 +723,12 @@ describe('fuzzing with variables of every input type', () => {
     // GET too, where the URL fits in what Node accepts for headers (16 KiB).
     const path = `/graphql?${new URLSearchParams({ query: document.text, variables })}`;
     if (random.next() < 0.2 && path.length < 12_000) return { method: 'GET', path, headers: { accept: 'application/json' } };
-    return { method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json', accept: random.pick(['application/json', 'application/graphql-response+json']) }, body };
+    return {
+      method: 'POST',
+      path: '/graphql',
+      headers: { 'content-type': 'application/json', accept: random.pick(['application/json', 'application/graphql-response+json']) },
+      body,
+    };
   }
 
   const allPlaces = places();
@@ -503,47 +737,62 @@ describe('fuzzing with variables of every input type', () => {
   const inputTypes = [...new Set(allPlaces.map((place) => getNamedType(place.type)))].sort((a, b) => a.name.localeCompare(b.name));
 
   it('reaches every input type and every argument of the schema', () => {
-    const inputObjects = Object.values(schema.getTypeMap()).filter(isInputObjectType).map((type) => type.name).sort();
+    const inputObjects = Object.values(schema.getTypeMap())
+      .filter(isInputObjectType)
+      .map((type) => type.name)
+      .sort();
     expect(inputTypes.filter(isInputObjectType).map((type) => type.name)).toEqual(inputObjects);
-    expect(inputTypes.map((type) => type.name)).toEqual(expect.arrayContaining(['ID', 'String', 'Int', 'Float', 'Boolean', 'Date', 'Language', 'FacilityFilter', 'DateRange', 'NearInput']));
+    expect(inputTypes.map((type) => type.name)).toEqual(
+      expect.arrayContaining(['ID', 'String', 'Int', 'Float', 'Boolean', 'Date', 'Language', 'FacilityFilter', 'DateRange', 'NearInput']),
+    );
     const unreachable = allPlaces.filter((place) => !allRoutes.has(place.owner)).map((place) => `${place.owner.name}.${place.field.name}`);
     expect([...new Set(unreachable)]).toEqual([]);
   });
 
-  it('documents with variables of every input type and every argument, random values: no 5xx, only GraphQL answers, nothing logged, and the server serves on', { timeout: 300_000 }, async () => {
-    const random = generator(seed ^ 0x5eed);
-    const kinds = new Kinds();
-    // For each target, the first document declares `$v` as the schema takes it and is first sent a valid value.
-    const documents: { document: Document; first: boolean }[] = [];
-    // Every argument of every field, the variable standing for the whole argument...
-    const argumentPlaces = allPlaces.filter((place) => place.path.length === 0);
-    for (const place of argumentPlaces) {
-      for (let n = 0; n < DOCUMENTS_PER_TARGET; n += 1) documents.push({ document: documentAt(random, kinds, place, allRoutes.get(place.owner)!, n === 0), first: n === 0 });
-    }
-    // ...and every input type, the variable standing wherever the schema takes that type (inside filters too).
-    for (const type of inputTypes) {
-      const at = allPlaces.filter((place) => getNamedType(place.type) === type);
-      for (let n = 0; n < DOCUMENTS_PER_TARGET; n += 1) {
-        const place = random.pick(at);
-        documents.push({ document: documentAt(random, kinds, place, allRoutes.get(place.owner)!, n === 0), first: n === 0 });
+  it(
+    'documents with variables of every input type and every argument, random values: no 5xx, only GraphQL answers, nothing logged, and the server serves on',
+    { timeout: 300_000 },
+    async () => {
+      const random = generator(seed ^ 0x5eed);
+      const kinds = new Kinds();
+      // For each target, the first document declares `$v` as the schema takes it and is first sent a valid value.
+      const documents: { document: Document; first: boolean }[] = [];
+      // Every argument of every field, the variable standing for the whole argument...
+      const argumentPlaces = allPlaces.filter((place) => place.path.length === 0);
+      for (const place of argumentPlaces) {
+        for (let n = 0; n < DOCUMENTS_PER_TARGET; n += 1)
+          documents.push({ document: documentAt(random, kinds, place, allRoutes.get(place.owner)!, n === 0), first: n === 0 });
       }
-    }
-    // Each document twice, with different values: Apollo runs the first round, the compiled path of queries
-    // Apollo ran before answers much of the second.
-    const rounds = [documents.map(({ document, first }) => requestFor(random, document, first)), documents.map(({ document }) => requestFor(random, document))];
-    const requests = rounds.flat();
-    expect(kinds.missing([...valueKinds, ...declarations], 10)).toEqual([]);
+      // ...and every input type, the variable standing wherever the schema takes that type (inside filters too).
+      for (const type of inputTypes) {
+        const at = allPlaces.filter((place) => getNamedType(place.type) === type);
+        for (let n = 0; n < DOCUMENTS_PER_TARGET; n += 1) {
+          const place = random.pick(at);
+          documents.push({ document: documentAt(random, kinds, place, allRoutes.get(place.owner)!, n === 0), first: n === 0 });
+        }
+      }
+      // Each document twice, with different values: Apollo runs the first round, the compiled path of queries
+      // Apollo ran before answers much of the second.
+      const rounds = [
+        documents.map(({ document, first }) => requestFor(random, document, first)),
+        documents.map(({ document }) => requestFor(random, document)),
+      ];
+      const requests = rounds.flat();
+      expect(kinds.missing([...valueKinds, ...declarations], 10)).toEqual([]);
 
-    const outcomes = await send(api, requests);
-    const proven = outcomes.filter((outcome) => outcome.ranBy === 'proven').length;
-    console.log(`fuzz (FUZZ_SEED=${seed}): ${documents.length} documents over ${argumentPlaces.length} arguments and ${inputTypes.length} input types, ${requests.length} requests (${proven} answered by the compiled path), statuses ${statusCounts(outcomes)}`);
-    expect(problems(requests, outcomes)).toEqual([]);
-    expect(errorsLogged).toEqual([]);
-    // A valid variable of every input type was coerced and the operation ran (an answer with `data`).
-    const executed = (outcome: Outcome) => outcome.text.startsWith('{"data"') || outcome.text.includes(',"data":');
-    const ran = new Set(documents.filter(({ first }, at) => first && executed(outcomes[at]!)).map(({ document }) => document.declared));
-    expect(inputTypes.map((type) => type.name).filter((name) => !ran.has(name))).toEqual([]);
-    expect(proven, 'answers of the compiled path').toBeGreaterThan(documents.length / 10);
-    await servesNormally();
-  });
+      const outcomes = await send(api, requests);
+      const proven = outcomes.filter((outcome) => outcome.ranBy === 'proven').length;
+      console.log(
+        `fuzz (FUZZ_SEED=${seed}): ${documents.length} documents over ${argumentPlaces.length} arguments and ${inputTypes.length} input types, ${requests.length} requests (${proven} answered by the compiled path), statuses ${statusCounts(outcomes)}`,
+      );
+      expect(problems(requests, outcomes)).toEqual([]);
+      expect(errorsLogged).toEqual([]);
+      // A valid variable of every input type was coerced and the operation ran (an answer with `data`).
+      const executed = (outcome: Outcome) => outcome.text.startsWith('{"data"') || outcome.text.includes(',"data":');
+      const ran = new Set(documents.filter(({ first }, at) => first && executed(outcomes[at]!)).map(({ document }) => document.declared));
+      expect(inputTypes.map((type) => type.name).filter((name) => !ran.has(name))).toEqual([]);
+      expect(proven, 'answers of the compiled path').toBeGreaterThan(documents.length / 10);
+      await servesNormally();
+    },
+  );
 });

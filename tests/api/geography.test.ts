@@ -7,8 +7,8 @@ import { startApi, type TestApi } from '../support/api.js';
 let api: TestApi;
 const points = [
   { slug: 'test-point-a', lat: 29.4846, lon: 106.4823 },
-  { slug: 'test-point-b', lat: 29.4900, lon: 106.4823 }, // ~600 m north of A
-  { slug: 'test-point-c', lat: 29.5630, lon: 106.5516 }, // ~11 km away
+  { slug: 'test-point-b', lat: 29.49, lon: 106.4823 }, // ~600 m north of A
+  { slug: 'test-point-c', lat: 29.563, lon: 106.5516 }, // ~11 km away
 ];
 beforeAll(async () => {
   api = await startApi();
@@ -17,11 +17,15 @@ beforeAll(async () => {
       values (${p.slug}, 'other', 'culture', 'open', ${`测试点${p.slug.at(-1)}`}, ${`Test point ${p.slug.at(-1)}`}, ${p.lon}, ${p.lat}, 'test')`);
   }
 });
-afterAll(async () => { await api?.close(); });
+afterAll(async () => {
+  await api?.close();
+});
 
 describe('geography', () => {
   it('near finds facilities within the radius, nearest first, with their distance', async () => {
-    const data = await api.data(`{ facilities(filter: { near: { latitude: 29.4846, longitude: 106.4823, radiusMeters: 1000 } }) { nodes { slug distanceMeters } } }`);
+    const data = await api.data(
+      `{ facilities(filter: { near: { latitude: 29.4846, longitude: 106.4823, radiusMeters: 1000 } }) { nodes { slug distanceMeters } } }`,
+    );
     expect(data.facilities.nodes.map((n: { slug: string }) => n.slug)).toEqual(['test-point-a', 'test-point-b']);
     expect(data.facilities.nodes[0].distanceMeters).toBeCloseTo(0, 3);
     expect(data.facilities.nodes[1].distanceMeters).toBeGreaterThan(590);
@@ -29,7 +33,9 @@ describe('geography', () => {
   });
 
   it('a larger radius reaches farther, and DISTANCE can be ordered descending', async () => {
-    const data = await api.data(`{ facilities(filter: { near: { latitude: 29.4846, longitude: 106.4823, radiusMeters: 20000 } }, orderBy: [{ field: DISTANCE, direction: DESC }]) { nodes { slug distanceMeters } } }`);
+    const data = await api.data(
+      `{ facilities(filter: { near: { latitude: 29.4846, longitude: 106.4823, radiusMeters: 20000 } }, orderBy: [{ field: DISTANCE, direction: DESC }]) { nodes { slug distanceMeters } } }`,
+    );
     expect(data.facilities.nodes.map((n: { slug: string }) => n.slug)).toEqual(['test-point-c', 'test-point-b', 'test-point-a']);
     expect(data.facilities.nodes[0].distanceMeters).toBeGreaterThan(9000);
   });
@@ -46,8 +52,12 @@ describe('geography', () => {
 
   it('GeoJSON features follow RFC 7946: [longitude, latitude], null geometry when unknown', async () => {
     const data = await api.data(`{ a: facility(slug: "test-point-a") { geojson(lang: EN) } b: facility(slug: "yuxin-primary-school") { geojson } }`);
-    expect(data.a.geojson).toEqual({ type: 'Feature', id: 'test-point-a', geometry: { type: 'Point', coordinates: [106.4823, 29.4846] },
-      properties: { slug: 'test-point-a', name: 'Test point a', category: 'other', domain: 'culture', status: 'open', locationPrecision: 'test' } });
+    expect(data.a.geojson).toEqual({
+      type: 'Feature',
+      id: 'test-point-a',
+      geometry: { type: 'Point', coordinates: [106.4823, 29.4846] },
+      properties: { slug: 'test-point-a', name: 'Test point a', category: 'other', domain: 'culture', status: 'open', locationPrecision: 'test' },
+    });
     expect(data.b.geojson.geometry).toBeNull();
   });
 

@@ -4,8 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApi, type TestApi } from '../support/api.js';
 
 let api: TestApi;
-beforeAll(async () => { api = await startApi(); });
-afterAll(async () => { await api?.close(); });
+beforeAll(async () => {
+  api = await startApi();
+});
+afterAll(async () => {
+  await api?.close();
+});
 
 describe('HTTP endpoints', () => {
   it('GET / serves the explorer, and every asset it loads comes from this server', async () => {
@@ -35,7 +39,10 @@ describe('HTTP endpoints', () => {
 
   it('GET /healthz and /readyz', async () => {
     await api.data('{ divisions(first: 1) { nodes { code } } }');
-    const health = (await (await fetch(`${api.url}/healthz`)).json()) as { status: string; caches: Record<string, { entries: number; bytes: number; maxBytes: number }> };
+    const health = (await (await fetch(`${api.url}/healthz`)).json()) as {
+      status: string;
+      caches: Record<string, { entries: number; bytes: number; maxBytes: number }>;
+    };
     expect(health.status).toBe('ok');
     // Every per-text cache reports what it holds, within its bound; the query just run is in each.
     for (const name of ['parsedDocuments', 'apolloDocuments', 'compiledQueries', 'persistedQueryTexts']) {

@@ -3,8 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApi, type TestApi } from '../support/api.js';
 
 let api: TestApi;
-beforeAll(async () => { api = await startApi(); });
-afterAll(async () => { await api?.close(); });
+beforeAll(async () => {
+  api = await startApi();
+});
+afterAll(async () => {
+  await api?.close();
+});
 
 describe('GraphQL over HTTP compliance (graphql-http audit suite against the real server)', () => {
   it('passes every MUST and SHOULD audit', async () => {
@@ -47,7 +51,9 @@ describe('queries over GET, mutations and CSRF', () => {
   });
 
   it('a mutation over GET is refused with a 4xx, and never runs', async () => {
-    const response = await fetch(`${api.url}/graphql?query=${encodeURIComponent('mutation { __typename }')}`, { headers: { accept: 'application/graphql-response+json' } });
+    const response = await fetch(`${api.url}/graphql?query=${encodeURIComponent('mutation { __typename }')}`, {
+      headers: { accept: 'application/graphql-response+json' },
+    });
     expect(response.status).toBeGreaterThanOrEqual(400);
     expect(response.status).toBeLessThan(500);
     expect(((await response.json()) as any).data).toBeUndefined();
@@ -55,7 +61,11 @@ describe('queries over GET, mutations and CSRF', () => {
 
   it('a POST a browser could send cross-site without asking (text/plain, form) is refused with 415, before it runs', async () => {
     for (const contentType of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
-      const response = await fetch(`${api.url}/graphql`, { method: 'POST', headers: { 'content-type': contentType }, body: JSON.stringify({ query: facilitiesQuery }) });
+      const response = await fetch(`${api.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': contentType },
+        body: JSON.stringify({ query: facilitiesQuery }),
+      });
       expect(response.status, contentType).toBe(415);
       const body = (await response.json()) as any;
       expect(body.errors[0].extensions.code).toBe('UNSUPPORTED_MEDIA_TYPE');
@@ -78,7 +88,11 @@ describe('queries over GET, mutations and CSRF', () => {
   });
 
   it('batched requests are a 400 that says why', async () => {
-    const response = await fetch(`${api.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([{ query: '{ __typename }' }]) });
+    const response = await fetch(`${api.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([{ query: '{ __typename }' }]),
+    });
     expect(response.status).toBe(400);
     expect(((await response.json()) as any).errors[0].message).toBe('Batched requests are not supported: send one operation per request.');
   });

@@ -2,8 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApi, type TestApi } from '../support/api.js';
 
 let api: TestApi;
-beforeAll(async () => { api = await startApi(); });
-afterAll(async () => { await api?.close(); });
+beforeAll(async () => {
+  api = await startApi();
+});
+afterAll(async () => {
+  await api?.close();
+});
 
 const query = `{ facility(slug: "gudu-community-elderly-canteen") { name division { name } } }`;
 
@@ -24,14 +28,20 @@ describe('language selection', () => {
   });
 
   it('lang: beats the header, field by field', async () => {
-    const data = await api.data(`{ facility(slug: "gudu-community-elderly-canteen") { zh: name(lang: ZH) en: name(lang: EN) plain: name } }`, undefined, { 'accept-language': 'en' });
+    const data = await api.data(`{ facility(slug: "gudu-community-elderly-canteen") { zh: name(lang: ZH) en: name(lang: EN) plain: name } }`, undefined, {
+      'accept-language': 'en',
+    });
     expect(data.facility.zh).toBe('古渡社区老年食堂');
     expect(data.facility.en).toBe(data.facility.plain);
     expect(data.facility.en).not.toBe(data.facility.zh);
   });
 
   it('labels, periods and titles follow the language too', async () => {
-    const data = await api.data(`{ observations(filter: { search: "8—12月" }) { nodes { label period { label } source { document { title } } } } }`, undefined, { 'accept-language': 'en' });
+    const data = await api.data(
+      `{ observations(filter: { search: "8—12月" }) { nodes { label period { label } source { document { title } } } } }`,
+      undefined,
+      { 'accept-language': 'en' },
+    );
     const [figure] = data.observations.nodes;
     expect(figure.label).toMatch(/15,000|15000/);
     expect(figure.source.document.title).toMatch(/Dadukou/);

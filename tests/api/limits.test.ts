@@ -4,8 +4,12 @@ import { defaultSettings, startApi, type TestApi } from '../support/api.js';
 // Every limit is checked on the document and variables before anything runs: no SQL is issued
 // (x-sql-statements), and the error names the limit, the measured value and what to change.
 let api: TestApi;
-beforeAll(async () => { api = await startApi({ settings: { limits: defaultSettings().limits } }); });
-afterAll(async () => { await api?.close(); });
+beforeAll(async () => {
+  api = await startApi({ settings: { limits: defaultSettings().limits } });
+});
+afterAll(async () => {
+  await api?.close();
+});
 
 async function refused(query: string, variables?: Record<string, unknown>) {
   const result = await api.query(query, variables);
@@ -22,7 +26,9 @@ describe('limits checked before execution', () => {
   it('a depth-50 query', async () => {
     const error = await refused(nested(50));
     expect(error.extensions).toEqual({ code: 'QUERY_TOO_DEEP', limit: 15, actual: 50 });
-    expect(error.message).toBe('The query nests 50 levels deep; the limit is 15. Ask for fewer nested levels, and fetch deeper data in a second request (node(id:) takes any ID).');
+    expect(error.message).toBe(
+      'The query nests 50 levels deep; the limit is 15. Ask for fewer nested levels, and fetch deeper data in a second request (node(id:) takes any ID).',
+    );
   });
 
   it('a query nested far deeper than the parser could take is refused, not crashed on', async () => {
@@ -43,7 +49,9 @@ describe('limits checked before execution', () => {
 
   it('aliases hidden in a fragment spread many times count every time', async () => {
     const fragment = `fragment F on Facility {${Array.from({ length: 10 }, (_, i) => ` a${i}: slug`).join('')} }`;
-    const error = await refused(`{ facilities(first: 1) { nodes {${Array.from({ length: 11 }, (_, i) => ` f${i}: division { name }`).join('')} ${'...F '.repeat(9)}} } } ${fragment}`);
+    const error = await refused(
+      `{ facilities(first: 1) { nodes {${Array.from({ length: 11 }, (_, i) => ` f${i}: division { name }`).join('')} ${'...F '.repeat(9)}} } } ${fragment}`,
+    );
     expect(error.extensions).toEqual({ code: 'TOO_MANY_ALIASES', limit: 100, actual: 101 });
   });
 
@@ -68,14 +76,19 @@ describe('limits checked before execution', () => {
   });
 
   it('an estimated cost over the limit: three nested pages of 100', async () => {
-    const error = await refused('{ facilities(first: 100) { nodes { programs(first: 100) { nodes { facilities(first: 100) { nodes { slug division { code } } } } } } } }');
+    const error = await refused(
+      '{ facilities(first: 100) { nodes { programs(first: 100) { nodes { facilities(first: 100) { nodes { slug division { code } } } } } } } }',
+    );
     // facilities 1 + 100 × (facility 1 + programs 1 + 100 × (program 1 + facilities 1 + 100 × (facility 1 + division 1)))
     expect(error.extensions).toEqual({ code: 'QUERY_TOO_COSTLY', limit: 500_000, actual: 1 + 100 * (1 + 1 + 100 * (1 + 1 + 100 * (1 + 1))) });
     expect(error.message).toContain('ask for smaller pages or fewer nested connections');
   });
 
   it('the cost counts fragments as spread, even a fragment bomb', async () => {
-    const levels = Array.from({ length: 12 }, (_, i) => `fragment L${i} on Division { ${i === 11 ? 'parent { code }' : `a: parent { ...L${i + 1} } b: parent { ...L${i + 1} }`} }`);
+    const levels = Array.from(
+      { length: 12 },
+      (_, i) => `fragment L${i} on Division { ${i === 11 ? 'parent { code }' : `a: parent { ...L${i + 1} } b: parent { ...L${i + 1} }`} }`,
+    );
     const result = await api.query(`{ divisions(first: 1) { nodes { ...L0 } } } ${levels.join(' ')}`);
     expect(result.body.errors![0]!.extensions?.code).toMatch(/QUERY_TOO_DEEP|TOO_MANY_ALIASES|QUERY_TOO_COSTLY/);
     expect(result.sqlStatements).toBe(0);
@@ -88,7 +101,14 @@ describe('limits checked before execution', () => {
       body: JSON.stringify({ query: '{ __typename }', variables: { padding: 'x'.repeat(1024 * 1024) } }),
     });
     expect(response.status).toBe(413);
-    expect(await response.json()).toEqual({ errors: [{ message: 'The request body is over the limit of 1048576 bytes. Send a shorter document, or fewer variables per request.', extensions: { code: 'REQUEST_TOO_LARGE', limit: 1_048_576 } }] });
+    expect(await response.json()).toEqual({
+      errors: [
+        {
+          message: 'The request body is over the limit of 1048576 bytes. Send a shorter document, or fewer variables per request.',
+          extensions: { code: 'REQUEST_TOO_LARGE', limit: 1_048_576 },
+        },
+      ],
+    });
     expect((await api.data('{ sources { totalCount } }')).sources.totalCount).toBe(1);
   });
 
@@ -100,7 +120,9 @@ describe('limits checked before execution', () => {
 
   it('the introspection query GraphiQL sends fits the limits', async () => {
     const { getIntrospectionQuery } = await import('graphql');
-    const result = await api.query(getIntrospectionQuery({ descriptions: true, inputValueDeprecation: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true }));
+    const result = await api.query(
+      getIntrospectionQuery({ descriptions: true, inputValueDeprecation: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true }),
+    );
     expect(result.body.errors).toBeUndefined();
   });
 });

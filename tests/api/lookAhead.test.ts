@@ -14,7 +14,9 @@ beforeAll(async () => {
   // The indicator with the most figures, so pages and orders have something to tell apart.
   code = [...indicators.nodes].sort((a, b) => b.observations.totalCount - a.observations.totalCount)[0]!.code;
 });
-afterAll(async () => { await api?.close(); });
+afterAll(async () => {
+  await api?.close();
+});
 
 const figures = `key value status period { end } label`;
 
@@ -30,7 +32,10 @@ describe('an indicator with its figures', () => {
   for (const args of argumentSets) {
     it(`answers in one statement what the list answers alone: observations${args}`, async () => {
       const selection = `code name observations${args} { totalCount edges { cursor node { ${figures} } } pageInfo { hasNextPage endCursor } }`;
-      const alone = await api.query<{ indicators: { nodes: unknown[] } }>(`query ($code: String!) { indicators(filter: { code: [$code] }) { nodes { ${selection} } } }`, { code });
+      const alone = await api.query<{ indicators: { nodes: unknown[] } }>(
+        `query ($code: String!) { indicators(filter: { code: [$code] }) { nodes { ${selection} } } }`,
+        { code },
+      );
       const together = await api.query<{ indicator: unknown }>(`query ($code: String!) { indicator(code: $code) { ${selection} } }`, { code });
       expect(together.body).toEqual({ data: { indicator: alone.body.data!.indicators.nodes[0] } });
       // totalCount is its own statement, as in any nested list: 1 + 1 here, where the list alone takes 3.
@@ -39,12 +44,17 @@ describe('an indicator with its figures', () => {
   }
 
   it('follows the cursor to the next page, one statement a page', async () => {
-    const page = async (after: string | null) => api.query<{ indicator: { observations: { nodes: { key: string }[]; pageInfo: { endCursor: string; hasNextPage: boolean } } } }>(
-      'query ($code: String!, $after: String) { indicator(code: $code) { observations(first: 1, after: $after) { nodes { key } pageInfo { endCursor hasNextPage } } } }', { code, after },
-    );
-    const { nodes } = (await api.data<{ indicator: { observations: { nodes: { key: string }[] } } }>(
-      'query ($code: String!) { indicator(code: $code) { observations(first: 100) { nodes { key } } } }', { code },
-    )).indicator.observations;
+    const page = async (after: string | null) =>
+      api.query<{ indicator: { observations: { nodes: { key: string }[]; pageInfo: { endCursor: string; hasNextPage: boolean } } } }>(
+        'query ($code: String!, $after: String) { indicator(code: $code) { observations(first: 1, after: $after) { nodes { key } pageInfo { endCursor hasNextPage } } } }',
+        { code, after },
+      );
+    const { nodes } = (
+      await api.data<{ indicator: { observations: { nodes: { key: string }[] } } }>(
+        'query ($code: String!) { indicator(code: $code) { observations(first: 100) { nodes { key } } } }',
+        { code },
+      )
+    ).indicator.observations;
     const walked: string[] = [];
     let after: string | null = null;
     for (;;) {
@@ -65,21 +75,34 @@ describe('an indicator with its figures', () => {
     expect(answer.sqlStatements).toBe(1);
   });
 
-  it('a bad cursor is the list\'s error, as when the list is loaded alone', async () => {
-    const together = await api.query(`query ($code: String!) { indicator(code: $code) { code observations(first: 2, after: "not-a-cursor") { nodes { key } } } }`, { code });
-    const alone = await api.query(`query ($code: String!) { indicator(code: $code) { code ...F } } fragment F on Indicator { observations(first: 2, after: "not-a-cursor") { nodes { key } } }`, { code });
+  it("a bad cursor is the list's error, as when the list is loaded alone", async () => {
+    const together = await api.query(
+      `query ($code: String!) { indicator(code: $code) { code observations(first: 2, after: "not-a-cursor") { nodes { key } } } }`,
+      { code },
+    );
+    const alone = await api.query(
+      `query ($code: String!) { indicator(code: $code) { code ...F } } fragment F on Indicator { observations(first: 2, after: "not-a-cursor") { nodes { key } } }`,
+      { code },
+    );
     expect(together.body.errors?.[0]).toMatchObject({ path: ['indicator', 'observations'], extensions: { code: 'BAD_USER_INPUT' } });
-    const withoutPlaces = (body: typeof together.body) => ({ ...body, errors: body.errors?.map(({ locations: _, ...error }: Record<string, unknown>) => error) });
+    const withoutPlaces = (body: typeof together.body) => ({
+      ...body,
+      errors: body.errors?.map(({ locations: _, ...error }: Record<string, unknown>) => error),
+    });
     expect(withoutPlaces(together.body)).toEqual(withoutPlaces(alone.body));
   });
 
   it('figures asked through a fragment or twice are loaded apart, with the same answers', async () => {
     const direct = await api.data(`query ($code: String!) { indicator(code: $code) { code observations(first: 3) { nodes { key } } } }`, { code });
-    const viaFragment = await api.query(`query ($code: String!) { indicator(code: $code) { code ...F } } fragment F on Indicator { observations(first: 3) { nodes { key } } }`, { code });
+    const viaFragment = await api.query(
+      `query ($code: String!) { indicator(code: $code) { code ...F } } fragment F on Indicator { observations(first: 3) { nodes { key } } }`,
+      { code },
+    );
     expect(viaFragment.body).toEqual({ data: direct });
     expect(viaFragment.sqlStatements).toBe(2);
     const twice = await api.data<{ indicator: { a: { nodes: unknown[] }; b: { nodes: unknown[] } } }>(
-      `query ($code: String!) { indicator(code: $code) { a: observations(first: 3) { nodes { key } } b: observations(first: 1) { nodes { key } } } }`, { code },
+      `query ($code: String!) { indicator(code: $code) { a: observations(first: 3) { nodes { key } } b: observations(first: 1) { nodes { key } } } }`,
+      { code },
     );
     expect(twice.indicator.a).toEqual((direct as { indicator: { observations: unknown } }).indicator.observations);
     expect(twice.indicator.b.nodes).toEqual(twice.indicator.a.nodes.slice(0, 1));

@@ -3,8 +3,12 @@ import { divisions, sources } from '../data/dataset.js';
 import { startApi, type TestApi } from '../support/api.js';
 
 let api: TestApi;
-beforeAll(async () => { api = await startApi(); });
-afterAll(async () => { await api?.close(); });
+beforeAll(async () => {
+  api = await startApi();
+});
+afterAll(async () => {
+  await api?.close();
+});
 
 const seededNote = (code: string) => divisions.find((d) => d.code === code)!.note as string;
 

@@ -18,7 +18,13 @@ afterAll(async () => {
   rmSync(editedDir, { recursive: true, force: true });
 });
 
-interface SeedLink { facility?: string; program?: string; role: string; source: string; quote: string }
+interface SeedLink {
+  facility?: string;
+  program?: string;
+  role: string;
+  source: string;
+  quote: string;
+}
 type SeedOrganization = { slug: string; links?: SeedLink[] };
 const seededOrganizations = (): SeedOrganization[] => JSON.parse(readFileSync(path.join(defaultSeedsDir, 'organizations.json'), 'utf8'));
 
@@ -40,7 +46,13 @@ describe('organization links', () => {
       role quote document { slug } facility { slug } program { slug } } } }`);
     expect(data.organization.links).toEqual([
       { role: 'BROUGHT_IN', quote: orchestraQuote, document: { slug: 'dadukou-2023-livelihood' }, facility: { slug: 'ganghua-theatre' }, program: null },
-      { role: 'BROUGHT_IN', quote: orchestraQuote, document: { slug: 'dadukou-2023-livelihood' }, facility: null, program: { slug: 'ganghua-theatre-revitalisation' } },
+      {
+        role: 'BROUGHT_IN',
+        quote: orchestraQuote,
+        document: { slug: 'dadukou-2023-livelihood' },
+        facility: null,
+        program: { slug: 'ganghua-theatre-revitalisation' },
+      },
     ]);
   });
 
@@ -53,35 +65,45 @@ describe('organization links', () => {
       leadOrganization { slug } organizations { organization { slug } role quote } } }`);
     expect(selection.program).toEqual({
       leadOrganization: { slug: 'chongqing-political-legal-affairs-commission' },
-      organizations: [{
-        organization: { slug: 'chongqing-law-society' },
-        role: 'ORGANIZER',
-        quote: '由中共重庆市委政法委员会、重庆市法学会主办的“改革求变 政法惠民”重庆市政法领域改革最佳实践评选活动发布仪式举行',
-      }],
+      organizations: [
+        {
+          organization: { slug: 'chongqing-law-society' },
+          role: 'ORGANIZER',
+          quote: '由中共重庆市委政法委员会、重庆市法学会主办的“改革求变 政法惠民”重庆市政法领域改革最佳实践评选活动发布仪式举行',
+        },
+      ],
     });
   });
 
   it('every link of the seed file answers, from both of its ends', async () => {
     // In the API's order: organizations by slug, each one's links as its record lists them.
-    const expected = seededOrganizations().sort((a, b) => (a.slug < b.slug ? -1 : 1))
-      .flatMap((o) => (o.links ?? []).map(({ facility, program, role, quote }) => ({ organization: o.slug, ...(facility ? { facility } : { program }), role, quote })));
+    const expected = seededOrganizations()
+      .sort((a, b) => (a.slug < b.slug ? -1 : 1))
+      .flatMap((o) =>
+        (o.links ?? []).map(({ facility, program, role, quote }) => ({ organization: o.slug, ...(facility ? { facility } : { program }), role, quote })),
+      );
     expect(expected.length).toBeGreaterThan(5);
     const data = await api.data(`{ organizations(first: 100) { nodes { slug links {
       role quote facility { slug organizations { organization { slug } role quote } } program { slug organizations { organization { slug } role quote } } } } } }`);
-    const answered = data.organizations.nodes.flatMap((o: { slug: string; links: any[] }) => o.links.map((link) => ({
-      organization: o.slug,
-      ...(link.facility ? { facility: link.facility.slug } : { program: link.program.slug }),
-      role: link.role.toLowerCase(),
-      quote: link.quote,
-      fromTheOtherEnd: (link.facility ?? link.program).organizations
-        .some((back: any) => back.organization.slug === o.slug && back.role === link.role && back.quote === link.quote),
-    })));
+    const answered = data.organizations.nodes.flatMap((o: { slug: string; links: any[] }) =>
+      o.links.map((link) => ({
+        organization: o.slug,
+        ...(link.facility ? { facility: link.facility.slug } : { program: link.program.slug }),
+        role: link.role.toLowerCase(),
+        quote: link.quote,
+        fromTheOtherEnd: (link.facility ?? link.program).organizations.some(
+          (back: any) => back.organization.slug === o.slug && back.role === link.role && back.quote === link.quote,
+        ),
+      })),
+    );
     expect(answered).toEqual(expected.map((link) => ({ ...link, fromTheOtherEnd: true })));
   });
 
   it('takes as many SQL statements for 2 organizations with their links as for all of them', async () => {
     // Only organizations with links, so that both page sizes reach every level (a facility and a program link among the first 2).
-    const linked = seededOrganizations().filter((o) => o.links?.length).map((o) => o.slug);
+    const linked = seededOrganizations()
+      .filter((o) => o.links?.length)
+      .map((o) => o.slug);
     const query = (n: number) => `{ organizations(first: ${n}, filter: { slug: ${JSON.stringify(linked)} }) { nodes { slug links { role quote document { title }
       facility { slug organizations { organization { slug } role } } program { slug organizations { organization { name } role quote } } } } } }`;
     const small = await api.query(query(2));
@@ -100,14 +122,21 @@ describe('organization links', () => {
     const index = seededOrganizations().findIndex((o) => o.slug === 'ximalaya') + 1;
     const link: SeedLink = { program: 'ximalaya-sky-library', role: 'host_platform', source: 'dadukou-2023-livelihood', quote: '开通喜马拉雅“空中图书馆”' };
     const refusal = async (links: SeedLink[]) => {
-      const error = await seed(api.db, withLinks(links)).then(() => null, (e: unknown) => e);
+      const error = await seed(api.db, withLinks(links)).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(SeedError);
       return (error as SeedError).message;
     };
     const where = `organizations.json: record ${index} ("ximalaya")`;
     expect(await refusal([{ ...link, program: 'no-such-program' }])).toContain(`${where}: field "links.0.program": no program "no-such-program" in the seeds`);
-    expect(await refusal([{ ...link, facility: 'ganghua-theatre' }])).toContain(`${where}: field "links.0.facility": names exactly one of "facility" and "program"`);
-    expect(await refusal([{ ...link, quote: '喜马拉雅主办' }])).toContain(`${where}: field "links.0.quote": does not occur verbatim in source dadukou-2023-livelihood`);
+    expect(await refusal([{ ...link, facility: 'ganghua-theatre' }])).toContain(
+      `${where}: field "links.0.facility": names exactly one of "facility" and "program"`,
+    );
+    expect(await refusal([{ ...link, quote: '喜马拉雅主办' }])).toContain(
+      `${where}: field "links.0.quote": does not occur verbatim in source dadukou-2023-livelihood`,
+    );
     expect(await refusal([link, link])).toContain(`${where}: field "links.1": links the program ximalaya-sky-library as host_platform twice`);
     expect(await refusal([{ ...link, role: 'sponsor' }])).toContain(`${where}: field "links.0.role"`);
     // nothing was written
@@ -115,10 +144,11 @@ describe('organization links', () => {
     expect(data.organization.links).toEqual([{ role: 'HOST_PLATFORM', program: { slug: 'ximalaya-sky-library' } }]);
   });
 
-  it('a link removed from the file is gone; a retired organization\'s links are not shown; both come back', async () => {
+  it("a link removed from the file is gone; a retired organization's links are not shown; both come back", async () => {
     const before = await api.data(theatreOrganizations);
-    const withoutTheatreLink = seedsWithOrganizations((records) => records.map((o) => (o.slug === orchestra
-      ? { ...o, links: o.links!.filter((link) => link.facility !== 'ganghua-theatre') } : o)));
+    const withoutTheatreLink = seedsWithOrganizations((records) =>
+      records.map((o) => (o.slug === orchestra ? { ...o, links: o.links!.filter((link) => link.facility !== 'ganghua-theatre') } : o)),
+    );
     expect((await seed(api.db, withoutTheatreLink)).changed).toBe(2); // one removed, one renumbered
     expect((await api.data(theatreOrganizations)).facility.organizations).toEqual([]);
     const stillLinked = await api.data(`{ program(slug: "ganghua-theatre-revitalisation") { organizations { organization { slug } } } }`);

@@ -3,8 +3,12 @@ import { facilities, indicators, observations, programs, type Rec } from '../dat
 import { startApi, type TestApi } from '../support/api.js';
 
 let api: TestApi;
-beforeAll(async () => { api = await startApi(); });
-afterAll(async () => { await api?.close(); });
+beforeAll(async () => {
+  api = await startApi();
+});
+afterAll(async () => {
+  await api?.close();
+});
 
 const texts = (r: Rec) => [r.name_zh, r.name_en, r.description_zh, r.description_en];
 const containing = (records: Rec[], text: string, fields: (r: Rec) => (string | null | undefined)[]) =>
@@ -46,8 +50,14 @@ describe('keyset pagination', () => {
     ['indicators', 'code', 'orderBy: [{ field: DOMAIN, direction: DESC }, { field: NAME_EN }]', 36],
     ['facilities', 'slug', 'filter: { search: "小学" }', containing(facilities, '小学', texts)],
     ['programs', 'slug', 'filter: { search: "养老" }, orderBy: [{ field: RELEVANCE, direction: DESC }, { field: NAME }]', containing(programs, '养老', texts)],
-    ['observations', 'key', 'filter: { search: "养老" }', observations.filter((o) =>
-      [o.label_zh, o.label_en, o.citation.quote, ...texts(indicators.find((i) => i.code === o.indicator)!)].some((t) => t?.includes('养老'))).length],
+    [
+      'observations',
+      'key',
+      'filter: { search: "养老" }',
+      observations.filter((o) =>
+        [o.label_zh, o.label_en, o.citation.quote, ...texts(indicators.find((i) => i.code === o.indicator)!)].some((t) => t?.includes('养老')),
+      ).length,
+    ],
   ];
 
   it.each(lists)('%s(%s %s): forward and backward walks return every row exactly once, in the same order', async (field, keyField, args, total) => {
@@ -88,13 +98,26 @@ describe('keyset pagination', () => {
   });
 
   it('nested connections page by cursor too', async () => {
-    const first = await api.data(`{ program(slug: "tongxin-alliance") { facilities(first: 4) { totalCount pageInfo { endCursor hasNextPage } edges { role node { slug } } } } }`);
+    const first = await api.data(
+      `{ program(slug: "tongxin-alliance") { facilities(first: 4) { totalCount pageInfo { endCursor hasNextPage } edges { role node { slug } } } } }`,
+    );
     const page1 = first.program.facilities;
     expect(page1.totalCount).toBe(7);
     expect(page1.pageInfo.hasNextPage).toBe(true);
-    const second = await api.data(`query($after: String) { program(slug: "tongxin-alliance") { facilities(first: 4, after: $after) { pageInfo { hasNextPage hasPreviousPage } edges { role node { slug } } } } }`, { after: page1.pageInfo.endCursor });
+    const second = await api.data(
+      `query($after: String) { program(slug: "tongxin-alliance") { facilities(first: 4, after: $after) { pageInfo { hasNextPage hasPreviousPage } edges { role node { slug } } } } }`,
+      { after: page1.pageInfo.endCursor },
+    );
     const slugs = [...page1.edges, ...second.program.facilities.edges].map((e: { node: { slug: string } }) => e.node.slug);
-    expect(slugs).toEqual(['baihua-primary-school', 'dadukou-primary-school', 'dayan-primary-school', 'ganghua-primary-school', 'huayuan-primary-school', 'mawang-primary-school', 'qiezixi-primary-school']);
+    expect(slugs).toEqual([
+      'baihua-primary-school',
+      'dadukou-primary-school',
+      'dayan-primary-school',
+      'ganghua-primary-school',
+      'huayuan-primary-school',
+      'mawang-primary-school',
+      'qiezixi-primary-school',
+    ]);
     expect(second.program.facilities.pageInfo).toEqual({ hasNextPage: false, hasPreviousPage: true });
   });
 });

@@ -20,7 +20,14 @@ function get(url: string, params: { query?: string; hash?: string; variables?: u
 const dir = mkdtempSync(path.join(tmpdir(), 'minsheng-allowlist-'));
 const allowlistFile = path.join(dir, 'manifest.json');
 const registered = 'query Divisions { divisions(first: 3) { nodes { code } } }';
-writeFileSync(allowlistFile, JSON.stringify({ format: 'apollo-persisted-query-manifest', version: 1, operations: [{ id: sha256(registered), name: 'Divisions', type: 'query', body: registered }] }));
+writeFileSync(
+  allowlistFile,
+  JSON.stringify({
+    format: 'apollo-persisted-query-manifest',
+    version: 1,
+    operations: [{ id: sha256(registered), name: 'Divisions', type: 'query', body: registered }],
+  }),
+);
 
 let api: TestApi;
 let allowlisted: TestApi;
@@ -52,7 +59,7 @@ describe('automatic persisted queries (Apollo APQ) over GET', () => {
     expect(byHash.headers.get('cache-control')).toBe('public, max-age=60');
   });
 
-  it('a hash that is not the text\'s is a 400', async () => {
+  it("a hash that is not the text's is a 400", async () => {
     const response = await get(api.url, { query, hash: sha256('something else') });
     expect(response.status).toBe(400);
     expect(((await response.json()) as any).errors[0]).toEqual({ message: 'provided sha does not match query', extensions: { code: 'BAD_REQUEST' } });

@@ -7,13 +7,35 @@ import { startApi, type TestApi } from '../support/api.js';
 // into the statement as quoted literals (src/db/planning.ts). Quoting is where SQL injection lives, so
 // the values that break naive quoting go through both the API and the database layer.
 const awkward = [
-  "O'Brien", "''", "'; drop table facilities; --", '\\', "\\'", 'back\\slash', '"quoted"', '{braces}', '{"a","b"}',
-  'a,b', 'NULL', '', ' ', '$1', '$$dollar$$', '%_', 'E\'x\'', '养老\'院', '🏥 emoji', '\u2028line\u2029',
+  "O'Brien",
+  "''",
+  "'; drop table facilities; --",
+  '\\',
+  "\\'",
+  'back\\slash',
+  '"quoted"',
+  '{braces}',
+  '{"a","b"}',
+  'a,b',
+  'NULL',
+  '',
+  ' ',
+  '$1',
+  '$$dollar$$',
+  '%_',
+  "E'x'",
+  "养老'院",
+  '🏥 emoji',
+  '\u2028line\u2029',
 ];
 
 let api: TestApi;
-beforeAll(async () => { api = await startApi(); });
-afterAll(async () => { await api?.close(); });
+beforeAll(async () => {
+  api = await startApi();
+});
+afterAll(async () => {
+  await api?.close();
+});
 
 describe('statements planned for their values', () => {
   it('carry every awkward string through unchanged, alone and in arrays, as parameters do', async () => {
@@ -46,7 +68,8 @@ describe('statements planned for their values', () => {
     const before = await api.data<{ facilities: { totalCount: number } }>('{ facilities { totalCount } }');
     for (const term of awkward.filter((t) => t.trim())) {
       const answer = await api.query<{ facilities: { nodes: unknown[] } }>(
-        'query ($q: String!) { facilities(filter: { search: $q }, first: 5) { nodes { slug } } }', { q: term },
+        'query ($q: String!) { facilities(filter: { search: $q }, first: 5) { nodes { slug } } }',
+        { q: term },
       );
       expect(answer.status, term).toBe(200);
       expect(answer.body.errors, term).toBeUndefined();
@@ -54,9 +77,7 @@ describe('statements planned for their values', () => {
     }
     expect(await api.data('{ facilities { totalCount } }')).toEqual(before);
     // A real term still finds its rows through the same path.
-    const found = await api.data<{ facilities: { nodes: { slug: string }[] } }>(
-      '{ facilities(filter: { search: "钰鑫 小学" }, first: 5) { nodes { slug } } }',
-    );
+    const found = await api.data<{ facilities: { nodes: { slug: string }[] } }>('{ facilities(filter: { search: "钰鑫 小学" }, first: 5) { nodes { slug } } }');
     expect(found.facilities.nodes.map((f) => f.slug)).toContain('yuxin-primary-school');
   });
 

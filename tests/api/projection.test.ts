@@ -5,11 +5,23 @@ import { startApi, type TestApi } from '../support/api.js';
 // fetch whole rows. Every field of a listed type, asked alone in a list, must answer exactly what it
 // answers for the whole row: a field whose reads were declared wrong (or not at all) shows up here.
 let api: TestApi;
-beforeAll(async () => { api = await startApi(); });
-afterAll(async () => { await api?.close(); });
+beforeAll(async () => {
+  api = await startApi();
+});
+afterAll(async () => {
+  await api?.close();
+});
 
-interface TypeRef { kind: string; name: string | null; ofType: TypeRef | null }
-interface FieldInfo { name: string; args: { type: TypeRef }[]; type: TypeRef }
+interface TypeRef {
+  kind: string;
+  name: string | null;
+  ofType: TypeRef | null;
+}
+interface FieldInfo {
+  name: string;
+  args: { type: TypeRef }[];
+  type: TypeRef;
+}
 
 const named = (type: TypeRef): TypeRef => (type.ofType ? named(type.ofType) : type);
 const isLeaf = (type: TypeRef) => ['SCALAR', 'ENUM'].includes(named(type).kind);
@@ -51,23 +63,26 @@ const lists: { type: string; list: (selection: string) => string; nodes: (data: 
 ];
 
 describe('column projection', () => {
-  it.each(lists.map((list) => [list.type, list.list('…'), list] as const))('every field of %s in `%s` answers as for the whole row', async (type, _, { list, nodes }) => {
-    const fields = await fieldsOf(type);
-    let compared = 0;
-    for (const field of fields) {
-      const selection = await selectionOf(field);
-      if (!selection || field.name === 'id') continue;
-      const listed = await api.query(`{ ${list(selection)} }`);
-      expect(listed.body.errors, `${type}.${field.name}`).toBeUndefined();
-      const rows = nodes(listed.body.data);
-      expect(rows.length, `${type}.${field.name}: the list is not empty`).toBeGreaterThan(0);
-      const whole = await api.query(`query ($ids: [ID!]!) { nodes(ids: $ids) { id ... on ${type} { ${selection} } } }`, { ids: rows.map((row) => row.id) });
-      expect(whole.body.errors, `${type}.${field.name}`).toBeUndefined();
-      expect(rows, `${type}.${field.name}`).toEqual(whole.body.data.nodes);
-      compared += 1;
-    }
-    expect(compared).toBeGreaterThan(8);
-  });
+  it.each(lists.map((list) => [list.type, list.list('…'), list] as const))(
+    'every field of %s in `%s` answers as for the whole row',
+    async (type, _, { list, nodes }) => {
+      const fields = await fieldsOf(type);
+      let compared = 0;
+      for (const field of fields) {
+        const selection = await selectionOf(field);
+        if (!selection || field.name === 'id') continue;
+        const listed = await api.query(`{ ${list(selection)} }`);
+        expect(listed.body.errors, `${type}.${field.name}`).toBeUndefined();
+        const rows = nodes(listed.body.data);
+        expect(rows.length, `${type}.${field.name}: the list is not empty`).toBeGreaterThan(0);
+        const whole = await api.query(`query ($ids: [ID!]!) { nodes(ids: $ids) { id ... on ${type} { ${selection} } } }`, { ids: rows.map((row) => row.id) });
+        expect(whole.body.errors, `${type}.${field.name}`).toBeUndefined();
+        expect(rows, `${type}.${field.name}`).toEqual(whole.body.data.nodes);
+        compared += 1;
+      }
+      expect(compared).toBeGreaterThan(8);
+    },
+  );
 });
 
 describe('cursors', () => {
@@ -76,12 +91,16 @@ describe('cursors', () => {
       fragment Page on FacilityConnection { pageInfo { ...Ends } nodes { slug } }
       fragment Ends on PageInfo { endCursor hasNextPage }`);
     expect(first.facilities.pageInfo.endCursor).toEqual(expect.any(String));
-    const next = await api.data<any>('query ($after: String) { facilities(first: 2, after: $after) { edges { cursor node { slug } } } }', { after: first.facilities.pageInfo.endCursor });
+    const next = await api.data<any>('query ($after: String) { facilities(first: 2, after: $after) { edges { cursor node { slug } } } }', {
+      after: first.facilities.pageInfo.endCursor,
+    });
     const all = await api.data<any>('{ facilities(first: 4) { nodes { slug } } }');
     expect(next.facilities.edges.map((e: any) => e.node.slug)).toEqual(all.facilities.nodes.slice(2, 4).map((n: any) => n.slug));
     expect(next.facilities.edges.every((e: any) => typeof e.cursor === 'string' && e.cursor.length > 0)).toBe(true);
     // Nested, through an inline fragment on the edge.
-    const nested = await api.data<any>('{ programs(first: 3, filter: { facility: {} }) { nodes { facilities(first: 1) { edges { ... on ProgramFacilityEdge { cursor } } } } } }');
+    const nested = await api.data<any>(
+      '{ programs(first: 3, filter: { facility: {} }) { nodes { facilities(first: 1) { edges { ... on ProgramFacilityEdge { cursor } } } } } }',
+    );
     for (const program of nested.programs.nodes) expect(program.facilities.edges[0].cursor).toEqual(expect.any(String));
   });
 });

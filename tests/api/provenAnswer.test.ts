@@ -7,8 +7,12 @@ import { startApi, type TestApi } from '../support/api.js';
 // Each request below is sent twice: the first answer is Apollo's, the second must be the same bytes,
 // status and content type, whoever gave it — and `x-ran-by` says who did.
 let api: TestApi;
-beforeAll(async () => { api = await startApi(); });
-afterAll(async () => { await api?.close(); });
+beforeAll(async () => {
+  api = await startApi();
+});
+afterAll(async () => {
+  await api?.close();
+});
 
 interface Request {
   method?: 'GET' | 'POST';
@@ -66,15 +70,36 @@ const GRAPHQL_RESPONSE = 'application/graphql-response+json';
 
 describe('a query Apollo has run before is answered again without it, the same to the byte', () => {
   const answeredDirectly: [string, Request][] = [
-    ['a page of facilities', { query: '{ facilities(first: 3, orderBy: [{ field: SLUG }]) { nodes { slug name category } pageInfo { endCursor } } }', accept: JSON_TYPE }],
-    ['with variables', { query: 'query ($n: Int!, $lang: Language) { facilities(first: $n) { nodes { slug name(lang: $lang) } } }', variables: { n: 2, lang: 'EN' }, accept: JSON_TYPE }],
+    [
+      'a page of facilities',
+      { query: '{ facilities(first: 3, orderBy: [{ field: SLUG }]) { nodes { slug name category } pageInfo { endCursor } } }', accept: JSON_TYPE },
+    ],
+    [
+      'with variables',
+      {
+        query: 'query ($n: Int!, $lang: Language) { facilities(first: $n) { nodes { slug name(lang: $lang) } } }',
+        variables: { n: 2, lang: 'EN' },
+        accept: JSON_TYPE,
+      },
+    ],
     ['under application/graphql-response+json', { query: '{ indicators(first: 2) { nodes { code name } } }', accept: GRAPHQL_RESPONSE }],
     ['with no Accept header', { query: '{ indicators(first: 1) { totalCount } }' }],
     ['with a weighted Accept header', { query: '{ sources { totalCount } }', accept: `${GRAPHQL_RESPONSE}, ${JSON_TYPE};q=0.9` }],
-    ['over GET', { method: 'GET', query: 'query ($code: String!) { indicator(code: $code) { code observations(first: 2) { nodes { key value period { start end } } } } }', variables: { code: 'x' }, accept: JSON_TYPE }],
+    [
+      'over GET',
+      {
+        method: 'GET',
+        query: 'query ($code: String!) { indicator(code: $code) { code observations(first: 2) { nodes { key value period { start end } } } } }',
+        variables: { code: 'x' },
+        accept: JSON_TYPE,
+      },
+    ],
     ['a resolver error beside answered fields', { query: '{ ok: sources { totalCount } bad: node(id: "nope") { id } }', accept: JSON_TYPE }],
     ['a resolver error under graphql-response+json', { query: '{ facilities(after: "not-a-cursor") { totalCount } }', accept: GRAPHQL_RESPONSE }],
-    ['a value the database refuses', { query: 'query ($q: String!) { facilities(filter: { search: $q }) { totalCount } }', variables: { q: 'a\u0000b' }, accept: JSON_TYPE }],
+    [
+      'a value the database refuses',
+      { query: 'query ($q: String!) { facilities(filter: { search: $q }) { totalCount } }', variables: { q: 'a\u0000b' }, accept: JSON_TYPE },
+    ],
   ];
   secondAnsweredBy('proven', answeredDirectly);
 
@@ -98,7 +123,10 @@ describe('a query Apollo has run before is answered again without it, the same t
     try {
       const first = await send({ query, accept: JSON_TYPE });
       expect(first.ranBy).toBe('proven');
-      expect(JSON.parse(first.body).errors[0]).toMatchObject({ message: 'Internal server error. Quote request id proven-check when reporting it.', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: 'proven-check' } });
+      expect(JSON.parse(first.body).errors[0]).toMatchObject({
+        message: 'Internal server error. Quote request id proven-check when reporting it.',
+        extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: 'proven-check' },
+      });
       expect(first.body).not.toMatch(/sources_gone|relation|stack/i);
     } finally {
       await api.db.rows(sql`alter table sources_gone rename to sources`);

@@ -4,8 +4,12 @@ import { startApi, type TestApi } from '../support/api.js';
 
 // The response cache: whole answers kept per query, variables and language while the data version holds.
 let api: TestApi;
-beforeAll(async () => { api = await startApi({ settings: { responseCacheMaxBytes: 1024 * 1024, dataVersionPollMs: 100 } }); });
-afterAll(async () => { await api?.close(); });
+beforeAll(async () => {
+  api = await startApi({ settings: { responseCacheMaxBytes: 1024 * 1024, dataVersionPollMs: 100 } });
+});
+afterAll(async () => {
+  await api?.close();
+});
 
 const query = `query($slug: String!) { facility(slug: $slug) { slug name } }`;
 const get = (variables: Record<string, unknown>, headers: Record<string, string> = {}) =>
@@ -67,7 +71,9 @@ describe('response cache', () => {
       expect(response.headers.get('x-cache')).toBeNull();
     }
     for (let i = 0; i < 2; i++) {
-      const response = await fetch(`${api.url}/graphql?${new URLSearchParams({ query: '{ rateLimit { remaining } }' })}`, { headers: { accept: 'application/json' } });
+      const response = await fetch(`${api.url}/graphql?${new URLSearchParams({ query: '{ rateLimit { remaining } }' })}`, {
+        headers: { accept: 'application/json' },
+      });
       expect(response.headers.get('x-cache')).toBeNull();
       expect(response.headers.get('cache-control')).toBe('no-store');
     }

@@ -3,8 +3,12 @@ import { startApi, type TestApi } from '../support/api.js';
 
 // Every root field of the contract, asked as a client would, answered with real Dadukou data.
 let api: TestApi;
-beforeAll(async () => { api = await startApi(); });
-afterAll(async () => { await api?.close(); });
+beforeAll(async () => {
+  api = await startApi();
+});
+afterAll(async () => {
+  await api?.close();
+});
 
 describe('root fields', () => {
   it('facilities: the must-show query of the foundation issue', async () => {
@@ -20,7 +24,15 @@ describe('root fields', () => {
       slug name(lang: ZH) nameEn: name(lang: EN) category domain status location { latitude }
       programs { nodes { slug } } sources { quote document { title } }
     } }`);
-    expect(data.facility).toMatchObject({ slug: 'yuxin-primary-school', name: '钰鑫小学', nameEn: 'Yuxin Primary School', category: 'SCHOOL', domain: 'EDUCATION', status: 'OPEN', location: null });
+    expect(data.facility).toMatchObject({
+      slug: 'yuxin-primary-school',
+      name: '钰鑫小学',
+      nameEn: 'Yuxin Primary School',
+      category: 'SCHOOL',
+      domain: 'EDUCATION',
+      status: 'OPEN',
+      location: null,
+    });
     expect(data.facility.programs.nodes.map((p: { slug: string }) => p.slug)).toContain('yuxin-primary-school-education-group');
     expect(data.facility.sources[0].quote).toContain('钰鑫小学');
     expect(data.facility.sources[0].document.title).toBe('大渡口 保障民生民利 幸福可感可及');
@@ -36,9 +48,19 @@ describe('root fields', () => {
       name(lang: ZH) kind domain status parent { slug }
       facilities { totalCount edges { role node { slug } } }
     } programs(filter: { kind: [SCHOOL_GROUP] }) { totalCount nodes { slug } } }`);
-    expect(data.program).toMatchObject({ name: '钰鑫小学教育集团', kind: 'SCHOOL_GROUP', domain: 'EDUCATION', parent: { slug: 'one-plus-four-school-group-model' } });
+    expect(data.program).toMatchObject({
+      name: '钰鑫小学教育集团',
+      kind: 'SCHOOL_GROUP',
+      domain: 'EDUCATION',
+      parent: { slug: 'one-plus-four-school-group-model' },
+    });
     const roles = Object.fromEntries(data.program.facilities.edges.map((e: { role: string; node: { slug: string } }) => [e.node.slug, e.role]));
-    expect(roles).toEqual({ 'yuxin-primary-school': 'LEAD', 'gongmin-primary-school': 'MEMBER', 'jingxiang-primary-school': 'MEMBER', 'yidu-primary-school': 'MEMBER' });
+    expect(roles).toEqual({
+      'yuxin-primary-school': 'LEAD',
+      'gongmin-primary-school': 'MEMBER',
+      'jingxiang-primary-school': 'MEMBER',
+      'yidu-primary-school': 'MEMBER',
+    });
     expect(data.program.facilities.totalCount).toBe(4);
     expect(data.programs.totalCount).toBe(4);
   });
@@ -46,7 +68,13 @@ describe('root fields', () => {
   it('program children: the "1+4" model holds four education groups and the alliance', async () => {
     const data = await api.data(`{ program(slug: "one-plus-four-school-group-model") { children { totalCount nodes { kind } } } }`);
     expect(data.program.children.totalCount).toBe(5);
-    expect(data.program.children.nodes.map((n: { kind: string }) => n.kind).sort()).toEqual(['ALLIANCE', 'SCHOOL_GROUP', 'SCHOOL_GROUP', 'SCHOOL_GROUP', 'SCHOOL_GROUP']);
+    expect(data.program.children.nodes.map((n: { kind: string }) => n.kind).sort()).toEqual([
+      'ALLIANCE',
+      'SCHOOL_GROUP',
+      'SCHOOL_GROUP',
+      'SCHOOL_GROUP',
+      'SCHOOL_GROUP',
+    ]);
   });
 
   it('divisions and division(code): the district has five subdistricts and three towns', async () => {
@@ -54,7 +82,14 @@ describe('root fields', () => {
       divisions(filter: { level: [SUBDISTRICT, TOWN] }) { totalCount } }`);
     expect(data.division).toMatchObject({ name: 'Dadukou District', level: 'DISTRICT', parent: null });
     expect(data.division.children.nodes.map((c: { code: string }) => c.code)).toEqual([
-      '500104001', '500104002', '500104003', '500104004', '500104005', '500104100', '500104101', '500104102',
+      '500104001',
+      '500104002',
+      '500104003',
+      '500104004',
+      '500104005',
+      '500104100',
+      '500104101',
+      '500104102',
     ]);
     expect(data.divisions.totalCount).toBe(8);
   });
@@ -85,10 +120,19 @@ describe('root fields', () => {
   it('observations carry value in base units, qualifier, period, label and verbatim quote', async () => {
     const data = await api.data(`{ observations(filter: { search: "46亿元" }) { nodes {
       value unit qualifier measure status label(lang: ZH) period { end } source { quote } division { code } } } }`);
-    expect(data.observations.nodes).toEqual([{
-      value: 4600000000, unit: 'CNY', qualifier: 'APPROXIMATE', measure: 'CUMULATIVE', status: 'ACTUAL', label: '约46亿元',
-      period: { end: '2023-12-31' }, source: { quote: '大渡口区累计投资约46亿元' }, division: { code: '500104' },
-    }]);
+    expect(data.observations.nodes).toEqual([
+      {
+        value: 4600000000,
+        unit: 'CNY',
+        qualifier: 'APPROXIMATE',
+        measure: 'CUMULATIVE',
+        status: 'ACTUAL',
+        label: '约46亿元',
+        period: { end: '2023-12-31' },
+        source: { quote: '大渡口区累计投资约46亿元' },
+        division: { code: '500104' },
+      },
+    ]);
   });
 
   it('conflicting figures are both published and point at each other', async () => {
@@ -101,7 +145,10 @@ describe('root fields', () => {
 
   it('sources', async () => {
     const data = await api.data(`{ sources { totalCount nodes { slug title(lang: ZH) publisher url licence } } }`);
-    expect(data.sources).toEqual({ totalCount: 1, nodes: [{ slug: 'dadukou-2023-livelihood', title: '大渡口 保障民生民利 幸福可感可及', publisher: null, url: null, licence: null }] });
+    expect(data.sources).toEqual({
+      totalCount: 1,
+      nodes: [{ slug: 'dadukou-2023-livelihood', title: '大渡口 保障民生民利 幸福可感可及', publisher: null, url: null, licence: null }],
+    });
   });
 
   it('node(id) and nodes(ids) fetch every type again by its global ID', async () => {
@@ -111,11 +158,24 @@ describe('root fields', () => {
       observations(first: 1) { nodes { id } } organizations(first: 1) { nodes { id } } sources(first: 1) { nodes { id } }
     }`);
     const ids = [
-      data.facility.id, data.program.id, data.division.id, data.indicator.id,
-      data.observations.nodes[0].id, data.organizations.nodes[0].id, data.sources.nodes[0].id,
+      data.facility.id,
+      data.program.id,
+      data.division.id,
+      data.indicator.id,
+      data.observations.nodes[0].id,
+      data.organizations.nodes[0].id,
+      data.sources.nodes[0].id,
     ];
     const nodes = await api.data(`query($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }`, { ids });
-    expect(nodes.nodes.map((n: { __typename: string }) => n.__typename)).toEqual(['Facility', 'Program', 'Division', 'Indicator', 'Observation', 'Organization', 'Source']);
+    expect(nodes.nodes.map((n: { __typename: string }) => n.__typename)).toEqual([
+      'Facility',
+      'Program',
+      'Division',
+      'Indicator',
+      'Observation',
+      'Organization',
+      'Source',
+    ]);
     expect(nodes.nodes.map((n: { id: string }) => n.id)).toEqual(ids);
     const one = await api.data(`query($id: ID!) { node(id: $id) { ... on Facility { slug } } }`, { id: data.facility.id });
     expect(one.node).toEqual({ slug: 'yuxin-primary-school' });

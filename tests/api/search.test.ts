@@ -2,14 +2,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApi, type TestApi } from '../support/api.js';
 
 let api: TestApi;
-beforeAll(async () => { api = await startApi(); });
-afterAll(async () => { await api?.close(); });
+beforeAll(async () => {
+  api = await startApi();
+});
+afterAll(async () => {
+  await api?.close();
+});
 
 type Hit = { score: number; snippet: string | null; node: { __typename: string; slug?: string; code?: string; key?: string; domain?: string; name?: string } };
 const hitsFor = async (query: string, extra = ''): Promise<{ totalCount: number; edges: Hit[] }> =>
-  (await api.data(`query($q: String!) { search(query: $q${extra}, first: 100) { totalCount edges { score snippet node { __typename
+  (
+    await api.data(
+      `query($q: String!) { search(query: $q${extra}, first: 100) { totalCount edges { score snippet node { __typename
     ... on Facility { slug domain name } ... on Program { slug domain name } ... on Indicator { code domain name }
-    ... on Observation { key label } ... on Organization { slug name } ... on Division { code name } } } } }`, { q: query })).search;
+    ... on Observation { key label } ... on Organization { slug name } ... on Division { code name } } } } }`,
+      { q: query },
+    )
+  ).search;
 
 describe('search', () => {
   it('two Chinese characters: 养老 finds the elderly-care facilities, programs and indicators first', async () => {
@@ -60,9 +69,12 @@ describe('search', () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (let i = 0; i < 20; i++) {
-      const data: any = await api.data(`query($after: String) { search(query: "养老", first: 7, after: $after) { pageInfo { hasNextPage endCursor } edges { node { __typename
+      const data: any = await api.data(
+        `query($after: String) { search(query: "养老", first: 7, after: $after) { pageInfo { hasNextPage endCursor } edges { node { __typename
         ... on Facility { slug domain name } ... on Program { slug domain name } ... on Indicator { code domain name }
-        ... on Observation { key label } ... on Organization { slug name } ... on Division { code name } } } } }`, { after });
+        ... on Observation { key label } ... on Organization { slug name } ... on Division { code name } } } } }`,
+        { after },
+      );
       seen.push(...data.search.edges.map((e: Hit) => JSON.stringify(e.node)));
       if (!data.search.pageInfo.hasNextPage) break;
       after = data.search.pageInfo.endCursor;
@@ -70,8 +82,9 @@ describe('search', () => {
     expect(seen).toEqual(all);
   });
 
-  it('every list\'s filter.search serves two characters and ranks names first', async () => {
-    const data = await api.data(`{ facilities(filter: { search: "小学" }, first: 100) { nodes { name } } programs(filter: { search: "养老" }, first: 3) { nodes { name } }
+  it("every list's filter.search serves two characters and ranks names first", async () => {
+    const data =
+      await api.data(`{ facilities(filter: { search: "小学" }, first: 100) { nodes { name } } programs(filter: { search: "养老" }, first: 3) { nodes { name } }
       indicators(filter: { search: "学位" }) { nodes { code } } observations(filter: { search: "学位" }) { nodes { key } } }`);
     expect(data.facilities.nodes.length).toBeGreaterThan(10);
     for (const n of data.facilities.nodes) expect(n.name).toContain('小学');

@@ -49,9 +49,11 @@ function seedsWithEdits(edits: Record<string, Edit>): string {
 }
 
 /** Takes the records matching `removed` out of a file's list (in place). */
-const without = (removed: (record: Record<string, unknown>) => boolean): Edit => (records) => {
-  records.splice(0, records.length, ...records.filter((record) => !removed(record)));
-};
+const without =
+  (removed: (record: Record<string, unknown>) => boolean): Edit =>
+  (records) => {
+    records.splice(0, records.length, ...records.filter((record) => !removed(record)));
+  };
 
 describe('seeding', () => {
   it('is idempotent: loading the seeds again changes nothing, not even the data version', async () => {
@@ -62,7 +64,9 @@ describe('seeding', () => {
 
   it('applies a changed record as an update, bumping the data version once', async () => {
     const before = await snapshot();
-    const dir = seedsWith('facilities.json', (records) => { records[0]!.name_en = 'Renamed for the test'; });
+    const dir = seedsWith('facilities.json', (records) => {
+      records[0]!.name_en = 'Renamed for the test';
+    });
     expect(await seed(api.db, dir)).toEqual({ changed: 1 });
     const after = await snapshot();
     expect(after.version).toBe(before.version + 1);
@@ -75,11 +79,22 @@ describe('seeding', () => {
     const moved = 'private-institution-operating-subsidies-2023';
     const records = JSON.parse(readFileSync(path.join(defaultSeedsDir, 'observations.json'), 'utf8')) as { key: string; indicator: string; value: number }[];
     const target = 'integrated-care-investment';
-    const total = async () => (await api.data<{ observationAggregate: { count: number; sum: number }[] }>(
-      'query ($code: String!) { observationAggregate(groupBy: [], filter: { indicatorCode: [$code] }) { count sum } }', { code: target },
-    )).observationAggregate[0]!;
+    const total = async () =>
+      (
+        await api.data<{ observationAggregate: { count: number; sum: number }[] }>(
+          'query ($code: String!) { observationAggregate(groupBy: [], filter: { indicatorCode: [$code] }) { count sum } }',
+          { code: target },
+        )
+      ).observationAggregate[0]!;
     const before = await total();
-    expect(await seed(api.db, seedsWith('observations.json', (all) => { (all.find((r) => r.key === moved) as { indicator: string }).indicator = target; }))).toEqual({ changed: 1 });
+    expect(
+      await seed(
+        api.db,
+        seedsWith('observations.json', (all) => {
+          (all.find((r) => r.key === moved) as { indicator: string }).indicator = target;
+        }),
+      ),
+    ).toEqual({ changed: 1 });
     expect(await total()).toEqual({ count: before.count + 1, sum: before.sum + records.find((r) => r.key === moved)!.value });
     expect(await seed(api.db)).toEqual({ changed: 1 }); // and back
     expect(await total()).toEqual(before);
@@ -88,7 +103,9 @@ describe('seeding', () => {
   it('retires a record removed from its file: it is found nowhere, and putting it back restores it under the same ID', async () => {
     // The 钢花影剧院 (linked from its revitalisation program, which must then drop the link) and the 68 concerts of 2023.
     const [theatre, concerts, program] = ['ganghua-theatre', 'classical-concerts-held-2023', 'ganghua-theatre-revitalisation'];
-    const view = async () => api.data<Record<string, any>>(`query ($theatre: String!, $program: String!, $theatreId: ID!, $concertsId: ID!) {
+    const view = async () =>
+      api.data<Record<string, any>>(
+        `query ($theatre: String!, $program: String!, $theatreId: ID!, $concertsId: ID!) {
       facility(slug: $theatre) { id name }
       facilities(first: 100) { totalCount nodes { slug } }
       search(query: "钢花影剧院", types: [FACILITY]) { nodes { ... on Facility { slug } } }
@@ -98,8 +115,11 @@ describe('seeding', () => {
       nodes(ids: [$theatreId, $concertsId]) { id }
       events: observationAggregate(groupBy: [YEAR], filter: { indicatorCode: ["cultural-events-held"] }) { year count sum }
       everyFigure: observationAggregate(groupBy: [YEAR], filter: { indicatorCode: ["cultural-events-held"], value: { gt: -1 } }) { year count sum }
-    }`, { theatre, program, theatreId: toGlobalId('Facility', theatre), concertsId: toGlobalId('Observation', concerts) });
-    const rowIds = () => api.db.rows<{ facility: number; observation: number; facilities: number }>(sql`select (select id from facilities where slug = ${theatre}) as "facility",
+    }`,
+        { theatre, program, theatreId: toGlobalId('Facility', theatre), concertsId: toGlobalId('Observation', concerts) },
+      );
+    const rowIds = () =>
+      api.db.rows<{ facility: number; observation: number; facilities: number }>(sql`select (select id from facilities where slug = ${theatre}) as "facility",
       (select id from observations where key = ${concerts}) as "observation", (select count(*)::int from facilities) as "facilities"`);
 
     const before = await view();
@@ -115,16 +135,25 @@ describe('seeding', () => {
 
     const removed = seedsWithEdits({
       'facilities.json': without((f) => f.slug === theatre),
-      'programs.json': (records) => { for (const p of records) p.facilities = (p.facilities as { slug: string }[]).filter((link) => link.slug !== theatre); },
-      'organizations.json': (records) => { for (const o of records) o.links = ((o.links ?? []) as { facility?: string }[]).filter((link) => link.facility !== theatre); },
+      'programs.json': (records) => {
+        for (const p of records) p.facilities = (p.facilities as { slug: string }[]).filter((link) => link.slug !== theatre);
+      },
+      'organizations.json': (records) => {
+        for (const o of records) o.links = ((o.links ?? []) as { facility?: string }[]).filter((link) => link.facility !== theatre);
+      },
       'observations.json': without((o) => o.key === concerts),
     });
     expect((await seed(api.db, removed)).changed).toBeGreaterThanOrEqual(2);
     expect((await snapshot()).version).toBe(version + 1); // one write, one version
     const gone = await view();
     expect(gone).toMatchObject({
-      facility: null, node: null, nodes: [null, null], search: { nodes: [] }, program: { facilities: { nodes: [] } },
-      events: [{ year: 2023, count: 1, sum: 20 }], everyFigure: [{ year: 2023, count: 1, sum: 20 }],
+      facility: null,
+      node: null,
+      nodes: [null, null],
+      search: { nodes: [] },
+      program: { facilities: { nodes: [] } },
+      events: [{ year: 2023, count: 1, sum: 20 }],
+      everyFigure: [{ year: 2023, count: 1, sum: 20 }],
     });
     expect(gone.facilities.totalCount).toBe(before.facilities.totalCount - 1);
     expect(gone.facilities.nodes.map((f: { slug: string }) => f.slug)).not.toContain(theatre);
@@ -160,18 +189,26 @@ describe('seeding', () => {
       records[1]!.indicator = 'no-such-indicator';
     });
     const message = ((await seed(api.db, dir).catch((e: unknown) => e)) as Error).message;
-    expect(message).toMatch(/observations\.json: record 1 \("[a-z0-9-]+"\): field "citation\.quote": does not occur verbatim in source dadukou-2023-livelihood/);
+    expect(message).toMatch(
+      /observations\.json: record 1 \("[a-z0-9-]+"\): field "citation\.quote": does not occur verbatim in source dadukou-2023-livelihood/,
+    );
     expect(message).toMatch(/observations\.json: record 2 \("[a-z0-9-]+"\): field "indicator": no indicator "no-such-indicator" in indicators\.json/);
   });
 
-  it('rejects a figure whose measure does not fit its indicator\'s kind, and an indicator without a kind', async () => {
+  it("rejects a figure whose measure does not fit its indicator's kind, and an indicator without a kind", async () => {
     const figures = seedsWith('observations.json', (records) => {
       (records.find((r) => r.key === 'classical-concerts-held-2023') as { measure: string }).measure = 'level'; // a flow's figure as a stock
     });
     const message = ((await seed(api.db, figures).catch((e: unknown) => e)) as Error).message;
-    expect(message).toMatch(/observations\.json: record \d+ \("classical-concerts-held-2023"\): field "measure": a figure of a flow indicator is count or cumulative, not level/);
-    const indicators = seedsWith('indicators.json', (records) => { delete records[0]!.kind; });
-    expect(((await seed(api.db, indicators).catch((e: unknown) => e)) as Error).message).toMatch(/indicators\.json: record 1 \("cultural-events-held"\): field "kind": Invalid option/);
+    expect(message).toMatch(
+      /observations\.json: record \d+ \("classical-concerts-held-2023"\): field "measure": a figure of a flow indicator is count or cumulative, not level/,
+    );
+    const indicators = seedsWith('indicators.json', (records) => {
+      delete records[0]!.kind;
+    });
+    expect(((await seed(api.db, indicators).catch((e: unknown) => e)) as Error).message).toMatch(
+      /indicators\.json: record 1 \("cultural-events-held"\): field "kind": Invalid option/,
+    );
   });
 
   it('rejects a file that is not JSON', async () => {
@@ -191,20 +228,23 @@ describe.runIf(testBackend() === 'postgres')('a write in progress (PostgreSQL on
     const writer = await connect({ kind: 'postgres', url: databaseUrl(db.name), poolSize: 1 });
     // By year alone reads the coarser rollup (drizzle/0010), by division and year the finer one (0008):
     // each refresh must leave its view readable.
-    const aggregate = '{ byYear: observationAggregate(groupBy: [YEAR]) { year count } byDivision: observationAggregate(groupBy: [DIVISION, YEAR]) { division { code } year count } }';
+    const aggregate =
+      '{ byYear: observationAggregate(groupBy: [YEAR]) { year count } byDivision: observationAggregate(groupBy: [DIVISION, YEAR]) { division { code } year count } }';
     try {
       const before = await reader.data(aggregate);
-      await writer.drizzle.transaction(async (tx) => {
-        await tx.execute(sql`update observations set period_end = period_end + interval '1 year', period_start = period_start + interval '1 year'`);
-        await bumpDataVersion(tx);
-        // The transaction ends only after this read: behind a plain REFRESH the read would wait for it
-        // until the statement timeout stopped it, and answer with an error instead of the data.
-        const during = await reader.query(aggregate);
-        expect(during.body).toEqual({ data: before });
-        tx.rollback();
-      }).catch((error: unknown) => {
-        if (!(error instanceof TransactionRollbackError)) throw error;
-      });
+      await writer.drizzle
+        .transaction(async (tx) => {
+          await tx.execute(sql`update observations set period_end = period_end + interval '1 year', period_start = period_start + interval '1 year'`);
+          await bumpDataVersion(tx);
+          // The transaction ends only after this read: behind a plain REFRESH the read would wait for it
+          // until the statement timeout stopped it, and answer with an error instead of the data.
+          const during = await reader.query(aggregate);
+          expect(during.body).toEqual({ data: before });
+          tx.rollback();
+        })
+        .catch((error: unknown) => {
+          if (!(error instanceof TransactionRollbackError)) throw error;
+        });
       expect(await reader.data(aggregate)).toEqual(before);
     } finally {
       await writer.close();

@@ -15,7 +15,11 @@ const root = path.resolve(import.meta.dirname, '../..');
 
 function keysCli(args: string[], database: string): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/keys.ts', ...args], { cwd: root, env: { ...process.env, DATABASE_URL: databaseUrl(database) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/keys.ts', ...args], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: databaseUrl(database) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
@@ -25,7 +29,12 @@ function keysCli(args: string[], database: string): Promise<{ code: number | nul
 
 describe.runIf(testBackend() === 'postgres')('two instances sharing Redis and PostgreSQL (PostgreSQL only: two processes cannot share one PGlite)', () => {
   const prefix = `${uniqueName('minsheng_test')}:`;
-  const settings = { redisUrl, redisKeyPrefix: prefix, trustProxy: true, rateLimits: { anonymous: 50, standard: 1000, partner: 5000, windowSeconds: 3600, failedKeysPerMinute: 2 } };
+  const settings = {
+    redisUrl,
+    redisKeyPrefix: prefix,
+    trustProxy: true,
+    rateLimits: { anonymous: 50, standard: 1000, partner: 5000, windowSeconds: 3600, failedKeysPerMinute: 2 },
+  };
   let first: TestApi;
   let second: TestApi;
   beforeAll(async () => {

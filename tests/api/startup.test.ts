@@ -10,12 +10,18 @@ import { databaseUrl, onServer, testBackend, uniqueName } from '../support/datab
 // The commands of the README, run as a new user would: real processes, real ports, real exits.
 const root = path.resolve(import.meta.dirname, '../..');
 const cleanups: (() => unknown)[] = [];
-afterAll(async () => { for (const cleanup of cleanups) await cleanup(); });
+afterAll(async () => {
+  for (const cleanup of cleanups) await cleanup();
+});
 const mustShowQuery = `{ facilities(first: 5) { totalCount nodes { name(lang: ZH) division { name } programs(first: 3) { nodes { name } } } } }`;
 
 function run(script: string, args: string[], env: Record<string, string>): ChildProcess & { output: () => string } {
   // node itself, not npx: its pid is the server's, so a signal reaches the server.
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: root, env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    cwd: root,
+    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   cleanups.unshift(() => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL')); // a failed test leaves none running
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
@@ -41,7 +47,11 @@ async function startServer(env: Record<string, string>) {
 }
 
 async function ask(url: string) {
-  const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: mustShowQuery }) });
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: mustShowQuery }),
+  });
   return (await response.json()) as { data: { facilities: { totalCount: number; nodes: { name: string; division: { name: string } }[] } } };
 }
 
@@ -53,16 +63,24 @@ async function stop(child: ChildProcess, url?: string) {
   await Promise.all(inFlight);
 }
 
-
 describe.runIf(testBackend() === 'pglite')('npm start on the embedded database', () => {
   it('seeds an empty data directory and answers with the Dadukou data; restarts keep the data', { timeout: 600_000 }, async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'minsheng-start-'));
     cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
     const first = await startServer({ DATA_DIR: dataDir });
     // The first start says what it is doing, in order, before it serves.
-    const progress = ['creating the embedded database', 'applying database migrations', 'seeding the embedded database with the Dadukou data', 'seeded the embedded database', 'serving on'];
+    const progress = [
+      'creating the embedded database',
+      'applying database migrations',
+      'seeding the embedded database with the Dadukou data',
+      'seeded the embedded database',
+      'serving on',
+    ];
     const positions = progress.map((line) => first.child.output().indexOf(line));
-    expect(positions.every((at) => at >= 0), first.child.output()).toBe(true);
+    expect(
+      positions.every((at) => at >= 0),
+      first.child.output(),
+    ).toBe(true);
     expect(positions).toEqual([...positions].sort((a, b) => a - b));
     const answer = await ask(first.url);
     expect(answer.data.facilities.totalCount).toBe(31);
@@ -114,7 +132,11 @@ describe.runIf(testBackend() === 'pglite')('one embedded data directory, one pro
   }
 
   async function statusWithKey(url: string, key: string) {
-    const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ query: '{ __typename }' }) });
+    const response = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
     return response.status;
   }
 
@@ -136,7 +158,10 @@ describe.runIf(testBackend() === 'pglite')('one embedded data directory, one pro
 
     const secondServer = run('src/main.ts', [], { PORT: '0', HOST: '127.0.0.1', ...env });
     expect(await outcome(secondServer), secondServer.output()).toBe(1);
-    const refusal = secondServer.output().split('\n').filter((line) => line.includes('is in use by'));
+    const refusal = secondServer
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('is in use by'));
     expect(refusal).toEqual([expect.stringContaining(`The embedded database in ${dataDir} is in use by process ${server.child.pid}: stop that server`)]);
     expect(refusal[0]).toContain('DATABASE_URL');
     expect(secondServer.output()).not.toMatch(/^\s+at /m); // no stack trace
@@ -167,25 +192,28 @@ describe.runIf(testBackend() === 'pglite')('one embedded data directory, one pro
   });
 });
 
-describe.runIf(testBackend() === 'postgres')('db:migrate, db:seed and npm start on PostgreSQL (PostgreSQL only: the PGlite project tests the embedded start)', () => {
-  it('migrates and seeds an empty database (twice: the second run changes nothing), then serves it', { timeout: 120_000 }, async () => {
-    const name = uniqueName('minsheng_start');
-    await onServer((sql) => sql.unsafe(`create database "${name}"`));
-    cleanups.push(() => onServer((sql) => sql.unsafe(`drop database if exists "${name}" with (force)`)));
-    const env = { DATABASE_URL: databaseUrl(name) };
-    const migrate = run('src/db/cli.ts', ['migrate'], env);
-    expect(await exitOf(migrate), migrate.output()).toBe(0);
-    const seed = run('src/db/cli.ts', ['seed'], env);
-    expect(await exitOf(seed), seed.output()).toBe(0);
-    expect(seed.output()).toMatch(/Seeds loaded: \d+ rows written \(postgres\)/);
-    const again = run('src/db/cli.ts', ['seed'], env);
-    expect(await exitOf(again)).toBe(0);
-    expect(again.output()).toContain('Seeds already loaded: nothing changed (postgres).');
+describe.runIf(testBackend() === 'postgres')(
+  'db:migrate, db:seed and npm start on PostgreSQL (PostgreSQL only: the PGlite project tests the embedded start)',
+  () => {
+    it('migrates and seeds an empty database (twice: the second run changes nothing), then serves it', { timeout: 120_000 }, async () => {
+      const name = uniqueName('minsheng_start');
+      await onServer((sql) => sql.unsafe(`create database "${name}"`));
+      cleanups.push(() => onServer((sql) => sql.unsafe(`drop database if exists "${name}" with (force)`)));
+      const env = { DATABASE_URL: databaseUrl(name) };
+      const migrate = run('src/db/cli.ts', ['migrate'], env);
+      expect(await exitOf(migrate), migrate.output()).toBe(0);
+      const seed = run('src/db/cli.ts', ['seed'], env);
+      expect(await exitOf(seed), seed.output()).toBe(0);
+      expect(seed.output()).toMatch(/Seeds loaded: \d+ rows written \(postgres\)/);
+      const again = run('src/db/cli.ts', ['seed'], env);
+      expect(await exitOf(again)).toBe(0);
+      expect(again.output()).toContain('Seeds already loaded: nothing changed (postgres).');
 
-    const server = await startServer(env);
-    const answer = await ask(server.url);
-    expect(answer.data.facilities.totalCount).toBe(31);
-    expect(answer.data.facilities.nodes[0]).toMatchObject({ name: '风雨舞台', division: { name: '大渡口区' } });
-    await stop(server.child, server.url);
-  });
-});
+      const server = await startServer(env);
+      const answer = await ask(server.url);
+      expect(answer.data.facilities.totalCount).toBe(31);
+      expect(answer.data.facilities.nodes[0]).toMatchObject({ name: '风雨舞台', division: { name: '大渡口区' } });
+      await stop(server.child, server.url);
+    });
+  },
+);

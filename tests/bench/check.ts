@@ -18,8 +18,10 @@ export interface QueryCheck {
   statements: {
     /** The target, at most: 1 + one per nested list level. */
     expected: number;
-    minsheng: number | null; minshengSmallPage: number | null;
-    postgraphile: number | null; postgraphileSmallPage: number | null;
+    minsheng: number | null;
+    minshengSmallPage: number | null;
+    postgraphile: number | null;
+    postgraphileSmallPage: number | null;
     /** A repeated request on the cached server: 0 when the response cache answered. */
     minshengCachedRepeat: number | null;
   };
@@ -50,7 +52,10 @@ function compare(query: BenchQuery, minsheng: string[], postgraphile: string[]):
   return at < 0 ? undefined : `item ${at} differs: Minsheng ${a[at]}, PostGraphile ${b[at]}`;
 }
 
-export async function checkQuery(query: BenchQuery, servers: { minsheng: RunningServer; postgraphile: RunningServer; cached?: RunningServer }): Promise<QueryCheck> {
+export async function checkQuery(
+  query: BenchQuery,
+  servers: { minsheng: RunningServer; postgraphile: RunningServer; cached?: RunningServer },
+): Promise<QueryCheck> {
   const warnings: string[] = [];
   const m = await minshengProbe(servers.minsheng, query.minsheng);
   const mSmall = await minshengProbe(servers.minsheng, withPage(query.minsheng, query.pageVariable));
@@ -81,11 +86,16 @@ export async function checkQuery(query: BenchQuery, servers: { minsheng: Running
     same = !difference;
   }
   return {
-    query: query.name, items, same, warnings,
+    query: query.name,
+    items,
+    same,
+    warnings,
     statements: {
       expected: query.expectedStatements,
-      minsheng: m.statements, minshengSmallPage: mSmall.statements,
-      postgraphile: p.statements, postgraphileSmallPage: pSmall.statements,
+      minsheng: m.statements,
+      minshengSmallPage: mSmall.statements,
+      postgraphile: p.statements,
+      postgraphileSmallPage: pSmall.statements,
       minshengCachedRepeat: cachedRepeat,
     },
   };

@@ -21,7 +21,10 @@ export async function resolveFixture(databaseUrl: string, urls: { minsheng: stri
     query: 'query ($key: String!) { allObservations(condition: { key: $key }, orderBy: [PERIOD_END_ASC, ID_ASC], first: 1) { edges { cursor } } }',
     variables: { key },
   });
-  for (const [name, reply] of [['Minsheng', minsheng], ['PostGraphile', postgraphile]] as const) {
+  for (const [name, reply] of [
+    ['Minsheng', minsheng],
+    ['PostGraphile', postgraphile],
+  ] as const) {
     const problem = problemOf(reply);
     if (problem) throw new Error(`${name} could not give the cursor of observation ${key}: ${problem}`);
   }

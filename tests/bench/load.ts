@@ -116,6 +116,9 @@ export function medianOfRuns(runs: LoadResult[]): LoadResult {
     requests: sum((run) => run.requests),
     errors: sum((run) => run.errors),
     non2xx: sum((run) => run.non2xx),
-    cpuMsPerRequest: { server: Math.round(of((run) => run.cpuMsPerRequest.server) * 1000) / 1000, postgres: Math.round(of((run) => run.cpuMsPerRequest.postgres) * 1000) / 1000 },
+    cpuMsPerRequest: {
+      server: Math.round(of((run) => run.cpuMsPerRequest.server) * 1000) / 1000,
+      postgres: Math.round(of((run) => run.cpuMsPerRequest.postgres) * 1000) / 1000,
+    },
   };
 }

@@ -76,10 +76,18 @@ export function queryMix(fixture: Fixture): BenchQuery[] {
       expectedStatements: 3,
       pageVariable: 'n',
       items: {
-        minsheng: (d) => d.programs.nodes.flatMap((p: Data) => p.facilities.edges.flatMap((e: Data) =>
-          e.node.programs.nodes.map((q: Data) => `${p.slug}>${e.role.toLowerCase()}>${e.node.slug}>${q.slug}`))),
-        postgraphile: (d) => d.allPrograms.nodes.flatMap((p: Data) => p.programFacilitiesByProgramId.nodes.flatMap((e: Data) =>
-          e.facilityByFacilityId.programFacilitiesByFacilityId.nodes.map((q: Data) => `${p.slug}>${e.role}>${e.facilityByFacilityId.slug}>${q.programByProgramId.slug}`))),
+        minsheng: (d) =>
+          d.programs.nodes.flatMap((p: Data) =>
+            p.facilities.edges.flatMap((e: Data) => e.node.programs.nodes.map((q: Data) => `${p.slug}>${e.role.toLowerCase()}>${e.node.slug}>${q.slug}`)),
+          ),
+        postgraphile: (d) =>
+          d.allPrograms.nodes.flatMap((p: Data) =>
+            p.programFacilitiesByProgramId.nodes.flatMap((e: Data) =>
+              e.facilityByFacilityId.programFacilitiesByFacilityId.nodes.map(
+                (q: Data) => `${p.slug}>${e.role}>${e.facilityByFacilityId.slug}>${q.programByProgramId.slug}`,
+              ),
+            ),
+          ),
       },
       ordered: false,
     },

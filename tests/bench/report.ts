@@ -89,7 +89,9 @@ export function scaleTable(scale: ScaleResult): string {
       const against = server !== 'postgraphile' && postgraphile ? versus(m, postgraphile) : undefined;
       const ratios = against ? [times(against.throughput), times(against.p99), times(against.cpu)] : ['', '', ''];
       const cpuCell = `${m.load.cpuMsPerRequest.server.toFixed(2)} + ${m.load.cpuMsPerRequest.postgres.toFixed(2)}`;
-      lines.push(`| ${check.query} | ${server} | ${m.load.requestsPerSecond} | ${m.load.p50Ms} | ${m.load.p99Ms} | ${m.load.errors} / ${m.load.non2xx} | ${statementsCell(check, server)} | ${cpuCell} | ${m.rssMb} | ${ratios.join(' | ')} | ${m.backgroundCpu} |`);
+      lines.push(
+        `| ${check.query} | ${server} | ${m.load.requestsPerSecond} | ${m.load.p50Ms} | ${m.load.p99Ms} | ${m.load.errors} / ${m.load.non2xx} | ${statementsCell(check, server)} | ${cpuCell} | ${m.rssMb} | ${ratios.join(' | ')} | ${m.backgroundCpu} |`,
+      );
     }
   }
   const warnings = scale.checks.flatMap((c) => c.warnings.map((w) => `- ${c.query}: ${w}`));
@@ -117,7 +119,11 @@ export function growthTable(small: ScaleResult, large: ScaleResult): string {
 export function judgeTargets(scales: ScaleResult[], cached: boolean): Target[] {
   const targets: Target[] = [];
   const verdict = (name: string, misses: string[], checked: number) =>
-    targets.push({ name, met: checked === 0 ? null : misses.length === 0, detail: checked === 0 ? 'not measured' : misses.length === 0 ? 'every query' : `missed by: ${misses.join('; ')}` });
+    targets.push({
+      name,
+      met: checked === 0 ? null : misses.length === 0,
+      detail: checked === 0 ? 'not measured' : misses.length === 0 ? 'every query' : `missed by: ${misses.join('; ')}`,
+    });
   for (const scale of scales) {
     const at = scale.scale.name;
     const throughput: string[] = [];
@@ -133,13 +139,18 @@ export function judgeTargets(scales: ScaleResult[], cached: boolean): Target[] {
       if (cachedThroughput !== undefined && cachedThroughput < 3) cachedMisses.push(`${check.query} ${times(cachedThroughput)}`);
       const { expected, ...s } = check.statements;
       // An upper bound (no N+1), the same at any page size: a lookup may share its nested list's statement.
-      if (s.minsheng == null || s.minsheng > expected || s.minshengSmallPage !== s.minsheng) sql.push(`${check.query} ${s.minsheng} (${s.minshengSmallPage} at first: 5), at most ${expected}`);
+      if (s.minsheng == null || s.minsheng > expected || s.minshengSmallPage !== s.minsheng)
+        sql.push(`${check.query} ${s.minsheng} (${s.minshengSmallPage} at first: 5), at most ${expected}`);
     }
     verdict(`${at}: uncached req/s ≥ 1.0× PostGraphile`, throughput, scale.measurements.length);
     verdict(`${at}: uncached p99 ≤ PostGraphile's`, tail, scale.measurements.length);
     verdict(`${at}: cached req/s ≥ 3× PostGraphile`, cachedMisses, cached ? scale.measurements.length : 0);
     verdict(`${at}: SQL statements ≤ 1 + one per nested list level, the same at any page size`, sql, scale.checks.length);
-    verdict(`${at}: both servers return the same rows`, scale.checks.filter((c) => !c.same).map((c) => c.query), scale.checks.length);
+    verdict(
+      `${at}: both servers return the same rows`,
+      scale.checks.filter((c) => !c.same).map((c) => c.query),
+      scale.checks.length,
+    );
   }
   if (scales.length >= 2) {
     const [small, large] = [scales[0]!, scales[scales.length - 1]!];

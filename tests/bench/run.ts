@@ -15,7 +15,16 @@ import { measure, medianOfRuns, type LoadResult, type LoadSettings } from './loa
 import { describeMachine, readCpu, waitForQuietMachine } from './machine.js';
 import { queryMix } from './queries.js';
 import { growthTable, judgeTargets, scaleTable, targetList, writeJson, type BenchResult, type Measurement, type ScaleResult } from './report.js';
-import { killAllServers, responseCacheEnvironments, rssMegabytes, type CacheEnvironments, startMinsheng, startPostgraphile, stopServer, type RunningServer } from './servers.js';
+import {
+  killAllServers,
+  responseCacheEnvironments,
+  rssMegabytes,
+  type CacheEnvironments,
+  startMinsheng,
+  startPostgraphile,
+  stopServer,
+  type RunningServer,
+} from './servers.js';
 
 const SCALES: Record<string, Scale> = {
   '10k': { name: '10k', facilities: 10_000, observations: 10_000 },
@@ -26,8 +35,9 @@ const SCALES: Record<string, Scale> = {
 const QUIET_CPU_PERCENT = 15;
 const QUIET_WAIT_SECONDS = 5;
 
-const POSTGRAPHILE_SETTINGS = 'library on node:http, schema public, pg pool of 10, NODE_ENV=production, appendPlugins: [postgraphile-plugin-connection-filter], '
-  + 'dynamicJson: true, setofFunctionsContainNulls: false, ignoreRBAC: false, disableQueryLog: true, watchPg: false, graphiql: false, enableQueryBatching: false';
+const POSTGRAPHILE_SETTINGS =
+  'library on node:http, schema public, pg pool of 10, NODE_ENV=production, appendPlugins: [postgraphile-plugin-connection-filter], ' +
+  'dynamicJson: true, setofFunctionsContainNulls: false, ignoreRBAC: false, disableQueryLog: true, watchPg: false, graphiql: false, enableQueryBatching: false';
 
 function parseArguments(argv: string[]) {
   const value = (name: string) => {
@@ -89,8 +99,10 @@ async function benchScale(scale: Scale, serverUrl: string, load: LoadSettings, c
           const result = await measure(server.url, operation, load, () => readCpu(server.pid));
           const seen = runs.get(server) ?? { loads: [], backgroundCpu: 0 };
           runs.set(server, { loads: [...seen.loads, result], backgroundCpu: Math.max(seen.backgroundCpu, backgroundCpu) });
-          say(`[${scale.name}] ${query.name} · ${server.name}${load.rounds > 1 ? ` (round ${round + 1})` : ''}: ${result.requestsPerSecond} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, `
-            + `${result.errors} errors, ${result.non2xx} non-2xx, CPU ms/request ${result.cpuMsPerRequest.server} + PostgreSQL ${result.cpuMsPerRequest.postgres} (other processes used ${backgroundCpu}% CPU before)`);
+          say(
+            `[${scale.name}] ${query.name} · ${server.name}${load.rounds > 1 ? ` (round ${round + 1})` : ''}: ${result.requestsPerSecond} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ` +
+              `${result.errors} errors, ${result.non2xx} non-2xx, CPU ms/request ${result.cpuMsPerRequest.server} + PostgreSQL ${result.cpuMsPerRequest.postgres} (other processes used ${backgroundCpu}% CPU before)`,
+          );
         }
       }
       for (const [server, { loads, backgroundCpu }] of runs) {
@@ -107,10 +119,15 @@ async function benchScale(scale: Scale, serverUrl: string, load: LoadSettings, c
 async function main() {
   const { scales, load, cacheFlags, serverUrl } = parseArguments(process.argv.slice(2));
   const cache = responseCacheEnvironments(cacheFlags.on, cacheFlags.off);
-  const show = (env: Record<string, string>) => Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ') || '(defaults)';
-  say(cache
-    ? `Response cache: uncached server with ${show(cache.off)}, cached server with ${show(cache.on)}`
-    : 'Response cache: src/config.ts has no RESPONSE_CACHE* variable and no --cached-env was given: no cached rows.');
+  const show = (env: Record<string, string>) =>
+    Object.entries(env)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ') || '(defaults)';
+  say(
+    cache
+      ? `Response cache: uncached server with ${show(cache.off)}, cached server with ${show(cache.on)}`
+      : 'Response cache: src/config.ts has no RESPONSE_CACHE* variable and no --cached-env was given: no cached rows.',
+  );
   const startedAt = new Date().toISOString();
   const results: ScaleResult[] = [];
   for (const scale of scales) results.push(await benchScale(scale, serverUrl, load, cache));
@@ -127,9 +144,9 @@ async function main() {
   };
   const sections = [
     `## Minsheng vs PostGraphile 4.14.1 — ${startedAt}`,
-    `${result.machine.cpus} × ${result.machine.cpuModel}, ${result.machine.memoryGiB} GiB, Node ${result.machine.node}, PostgreSQL ${result.machine.postgres}; `
-      + `${load.connections} connections, ${load.seconds} s per query and server after ${load.warmupSeconds} s of warm-up`
-      + `${load.rounds > 1 ? `, ${load.rounds} rounds (each figure the median of the rounds)` : ''}.`,
+    `${result.machine.cpus} × ${result.machine.cpuModel}, ${result.machine.memoryGiB} GiB, Node ${result.machine.node}, PostgreSQL ${result.machine.postgres}; ` +
+      `${load.connections} connections, ${load.seconds} s per query and server after ${load.warmupSeconds} s of warm-up` +
+      `${load.rounds > 1 ? `, ${load.rounds} rounds (each figure the median of the rounds)` : ''}.`,
     ...results.map(scaleTable),
     ...(results.length >= 2 ? [growthTable(results[0]!, results[results.length - 1]!)] : []),
     targetList(result.targets),

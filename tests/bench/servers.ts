@@ -41,9 +41,17 @@ async function freePort(): Promise<number> {
 function minshengEnvironment(databaseUrl: string, port: number, extra: Record<string, string>): NodeJS.ProcessEnv {
   return {
     ...process.env,
-    DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: 'warn',
-    SQL_COUNT_HEADER: 'true', DB_POOL_SIZE: String(POOL_SIZE),
-    MAX_QUERY_COST: '100000000', RATE_LIMIT_ANONYMOUS: String(2 ** 31 - 1), RATE_LIMIT_WINDOW_SECONDS: '1', TRUST_PROXY: 'true',
+    DATABASE_URL: databaseUrl,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    SQL_COUNT_HEADER: 'true',
+    DB_POOL_SIZE: String(POOL_SIZE),
+    MAX_QUERY_COST: '100000000',
+    RATE_LIMIT_ANONYMOUS: String(2 ** 31 - 1),
+    RATE_LIMIT_WINDOW_SECONDS: '1',
+    TRUST_PROXY: 'true',
     REDIS_URL: '',
     ...extra,
   };
@@ -104,7 +112,9 @@ async function waitUntilReady(server: RunningServer, timeoutMs = 60_000): Promis
     if (server.child.exitCode !== null) throw new Error(`${server.name} exited (${server.child.exitCode}):\n${server.log.join('')}`);
     try {
       const response = await fetch(`${server.url}/graphql`, {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }),
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ __typename }' }),
       });
       if (response.ok) return;
     } catch {

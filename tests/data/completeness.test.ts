@@ -4,7 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { observations, occurrences, sourceText } from './dataset.js';
 import { scanNumbers, type NumberOccurrence } from './numbers.js';
 
-interface Exclusion { context: string; reason: string }
+interface Exclusion {
+  context: string;
+  reason: string;
+}
 const exclusions: Exclusion[] = JSON.parse(readFileSync(join(import.meta.dirname, 'number-exclusions.json'), 'utf8'));
 
 type Span = [number, number];
@@ -16,7 +19,7 @@ const numbers = scanNumbers(sourceText);
 const quoted: Span[] = observations.flatMap((o) => spansOf(o.citation.quote));
 
 describe('every number of the report is published or excluded for a reason', () => {
-  it('the scan finds the report\'s numbers', () => {
+  it("the scan finds the report's numbers", () => {
     // a scan that finds nothing would pass everything
     expect(numbers.length).toBeGreaterThan(60);
     expect(numbers.some((n) => n.text === '56.76')).toBe(true);

@@ -26,8 +26,15 @@ export const programs = readSeed('programs.json');
 export const indicators = readSeed('indicators.json');
 export const observations = readSeed('observations.json');
 
-export interface Citation { source: string; quote: string }
-export interface CitedBy { file: string; key: string; citation: Citation }
+export interface Citation {
+  source: string;
+  quote: string;
+}
+export interface CitedBy {
+  file: string;
+  key: string;
+  citation: Citation;
+}
 
 /** Every citation of every seed file, with the record it belongs to. */
 export function allCitations(): CitedBy[] {

@@ -42,7 +42,7 @@ describe('organizations are linked as the report links them', () => {
     expect(Object.keys(NAMED_WITHOUT_A_RECORD).filter((slug) => !organizations.some((o) => o.slug === slug))).toEqual([]);
   });
 
-  it('every link\'s quote is verbatim in the report and names the organization', () => {
+  it("every link's quote is verbatim in the report and names the organization", () => {
     for (const organization of organizations) {
       for (const link of organization.links ?? []) {
         expect(sourceText.includes(link.quote), `${organization.slug}: ${link.quote}`).toBe(true);

@@ -23,7 +23,7 @@ describe('English names are names, not notes', () => {
     expect(named.filter(([, r]) => CJK.test(r.name_en)).map(([where, r]) => `${where}: ${r.name_en}`)).toEqual([]);
   });
 
-  it('no English name reads as a note on the report\'s wording', () => {
+  it("no English name reads as a note on the report's wording", () => {
     expect(named.filter(([, r]) => NOTE_WORDS.test(r.name_en)).map(([where, r]) => `${where}: ${r.name_en}`)).toEqual([]);
   });
 
@@ -33,8 +33,7 @@ describe('English names are names, not notes', () => {
   });
 
   it('the checks catch the kinds of gloss found in review (examples made up for the test)', () => {
-    const flagged = (name_en: string, name_zh = '某') =>
-      CJK.test(name_en) || NOTE_WORDS.test(name_en) || (/[()]/.test(name_en) && !/[()（）]/.test(name_zh));
+    const flagged = (name_en: string, name_zh = '某') => CJK.test(name_en) || NOTE_WORDS.test(name_en) || (/[()]/.test(name_en) && !/[()（）]/.test(name_zh));
     expect(flagged('City Orchestra (as the report abbreviates it: 某)')).toBe(true);
     expect(flagged('"Aunt Li" (李姨) brand')).toBe(true);
     expect(flagged('Qunxing (Mass Stars) Award')).toBe(true);

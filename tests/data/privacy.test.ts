@@ -17,44 +17,52 @@ const seedFiles = filesUnder(seedsDir).filter((p) => p !== sourceTextPath);
 // Every text file of the repository but the redacted copy: a private detail must not reach tests, docs or code either.
 const skipped = new Set(['node_modules', '.git', '.data', 'scratch']);
 const textFilesUnder = (dir: string): string[] =>
-  readdirSync(dir).filter((name) => !skipped.has(name)).flatMap((name) => {
-    const p = join(dir, name);
-    return statSync(p).isDirectory() ? textFilesUnder(p) : /\.(ico|png|jpe?g|gif|woff2?|gz)$/.test(p) ? [] : [p];
-  });
+  readdirSync(dir)
+    .filter((name) => !skipped.has(name))
+    .flatMap((name) => {
+      const p = join(dir, name);
+      return statSync(p).isDirectory() ? textFilesUnder(p) : /\.(ico|png|jpe?g|gif|woff2?|gz)$/.test(p) ? [] : [p];
+    });
 const repositoryFiles = textFilesUnder(root).filter((p) => p !== sourceTextPath);
 
 describe('privacy: private persons are not published', () => {
-  it.skipIf(!originalAvailable)('the redacted copy equals the original except at the redacted details (skipped without the original, kept outside the repository)', () => {
-    expect(redactionError).toBeNull();
-    const spans = redactedSpans()!;
-    expect(spans.length).toBeGreaterThan(0);
-    const original = Array.from(readFileSync(originalPath, 'utf8'));
-    const redacted = Array.from(sourceText);
-    const rebuilt = [...redacted];
-    for (const s of spans) Array.from(s.original).forEach((ch, i) => (rebuilt[s.start + i] = ch));
-    expect(rebuilt.join('') === original.join('')).toBe(true);
-    for (const s of spans) expect(redacted.slice(s.start, s.start + Array.from(s.original).length).join('')).toBe(MARK.repeat(Array.from(s.original).length));
-  });
+  it.skipIf(!originalAvailable)(
+    'the redacted copy equals the original except at the redacted details (skipped without the original, kept outside the repository)',
+    () => {
+      expect(redactionError).toBeNull();
+      const spans = redactedSpans()!;
+      expect(spans.length).toBeGreaterThan(0);
+      const original = Array.from(readFileSync(originalPath, 'utf8'));
+      const redacted = Array.from(sourceText);
+      const rebuilt = [...redacted];
+      for (const s of spans) Array.from(s.original).forEach((ch, i) => (rebuilt[s.start + i] = ch));
+      expect(rebuilt.join('') === original.join('')).toBe(true);
+      for (const s of spans) expect(redacted.slice(s.start, s.start + Array.from(s.original).length).join('')).toBe(MARK.repeat(Array.from(s.original).length));
+    },
+  );
 
-  it.skipIf(!originalAvailable)('no redacted detail (name, age, health, home) appears in any file of the repository (skipped without the original, kept outside the repository)', () => {
-    expect(redactionError).toBeNull();
-    const original = Array.from(readFileSync(originalPath, 'utf8'));
-    // A one-character name (a surname in "×婆婆") is an ordinary character elsewhere (周边, 周周), so it is
-    // looked for together with the words that follow it in the original; longer details are looked for alone.
-    const needles = new Set<string>();
-    for (const s of redactedSpans()!) {
-      const len = Array.from(s.original).length;
-      needles.add(len > 1 ? s.original : original.slice(s.start, s.start + len + 2).join(''));
-    }
-    expect(repositoryFiles.length).toBeGreaterThan(50);
-    const leaks: string[] = [];
-    for (const file of repositoryFiles) {
-      const text = readFileSync(file, 'utf8');
-      // report the file and the position only: the failure message must not print the detail itself
-      for (const n of needles) if (text.includes(n)) leaks.push(`${relative(root, file)} at ${text.indexOf(n)}`);
-    }
-    expect(leaks).toEqual([]);
-  });
+  it.skipIf(!originalAvailable)(
+    'no redacted detail (name, age, health, home) appears in any file of the repository (skipped without the original, kept outside the repository)',
+    () => {
+      expect(redactionError).toBeNull();
+      const original = Array.from(readFileSync(originalPath, 'utf8'));
+      // A one-character name (a surname in "×婆婆") is an ordinary character elsewhere (周边, 周周), so it is
+      // looked for together with the words that follow it in the original; longer details are looked for alone.
+      const needles = new Set<string>();
+      for (const s of redactedSpans()!) {
+        const len = Array.from(s.original).length;
+        needles.add(len > 1 ? s.original : original.slice(s.start, s.start + len + 2).join(''));
+      }
+      expect(repositoryFiles.length).toBeGreaterThan(50);
+      const leaks: string[] = [];
+      for (const file of repositoryFiles) {
+        const text = readFileSync(file, 'utf8');
+        // report the file and the position only: the failure message must not print the detail itself
+        for (const n of needles) if (text.includes(n)) leaks.push(`${relative(root, file)} at ${text.indexOf(n)}`);
+      }
+      expect(leaks).toEqual([]);
+    },
+  );
 
   it('the redacted copy states no age, health detail or home of a private person', () => {
     // found by pattern, so this holds without the original: an age (N岁, not a threshold such as 80岁以上), a named

@@ -8,7 +8,8 @@ import { divisions, facilities, indicators, observations, organizations, program
 const keysOf = (map: Record<string, string>) => Object.keys(map);
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-const isDate = (s: unknown) => typeof s === 'string' && DATE.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
+const isDate = (s: unknown) =>
+  typeof s === 'string' && DATE.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
 const present = (v: unknown): boolean => v !== undefined && v !== null;
 const dupes = (values: string[]) => values.filter((v, i) => values.indexOf(v) !== i);
 
@@ -17,10 +18,68 @@ const FIELDS: Record<string, [Rec[], string[]]> = {
   'sources.json': [sources, ['slug', 'title_zh', 'title_en', 'publisher_zh', 'publisher_en', 'published_on', 'url', 'licence', 'text_file', 'note']],
   'divisions.json': [divisions, ['code', 'level', 'parent_code', 'name_zh', 'name_en', 'verified', 'note']],
   'organizations.json': [organizations, ['slug', 'kind', 'name_zh', 'name_en', 'division_code', 'citations', 'links']],
-  'facilities.json': [facilities, ['slug', 'category', 'domain', 'status', 'name_zh', 'name_en', 'description_zh', 'description_en', 'division_code', 'operator_slug', 'address_zh', 'address_en', 'location', 'citations']],
-  'programs.json': [programs, ['slug', 'domain', 'kind', 'status', 'name_zh', 'name_en', 'description_zh', 'description_en', 'start_date', 'end_date', 'lead_organization_slug', 'division_code', 'parent_slug', 'facilities', 'citations']],
+  'facilities.json': [
+    facilities,
+    [
+      'slug',
+      'category',
+      'domain',
+      'status',
+      'name_zh',
+      'name_en',
+      'description_zh',
+      'description_en',
+      'division_code',
+      'operator_slug',
+      'address_zh',
+      'address_en',
+      'location',
+      'citations',
+    ],
+  ],
+  'programs.json': [
+    programs,
+    [
+      'slug',
+      'domain',
+      'kind',
+      'status',
+      'name_zh',
+      'name_en',
+      'description_zh',
+      'description_en',
+      'start_date',
+      'end_date',
+      'lead_organization_slug',
+      'division_code',
+      'parent_slug',
+      'facilities',
+      'citations',
+    ],
+  ],
   'indicators.json': [indicators, ['code', 'domain', 'unit', 'kind', 'name_zh', 'name_en', 'description_zh', 'description_en']],
-  'observations.json': [observations, ['key', 'indicator', 'value', 'qualifier', 'unit', 'measure', 'status', 'period', 'division_code', 'facility_slug', 'program_slug', 'other_program_slugs', 'label_zh', 'label_en', 'citation', 'conflict_group', 'reported_in_domain']],
+  'observations.json': [
+    observations,
+    [
+      'key',
+      'indicator',
+      'value',
+      'qualifier',
+      'unit',
+      'measure',
+      'status',
+      'period',
+      'division_code',
+      'facility_slug',
+      'program_slug',
+      'other_program_slugs',
+      'label_zh',
+      'label_en',
+      'citation',
+      'conflict_group',
+      'reported_in_domain',
+    ],
+  ],
 };
 
 describe('seed files follow the format and the vocabulary', () => {
@@ -37,7 +96,14 @@ describe('seed files follow the format and the vocabulary', () => {
   });
 
   it('natural keys are unique and well-formed', () => {
-    for (const [recs, key] of [[sources, 'slug'], [organizations, 'slug'], [facilities, 'slug'], [programs, 'slug'], [indicators, 'code'], [observations, 'key']] as const) {
+    for (const [recs, key] of [
+      [sources, 'slug'],
+      [organizations, 'slug'],
+      [facilities, 'slug'],
+      [programs, 'slug'],
+      [indicators, 'code'],
+      [observations, 'key'],
+    ] as const) {
       const values = recs.map((r) => r[key]);
       expect(dupes(values)).toEqual([]);
       expect(values.filter((v) => typeof v !== 'string' || !SLUG.test(v))).toEqual([]);
@@ -127,7 +193,12 @@ describe('seed files follow the format and the vocabulary', () => {
         expect(d.verified).toBe(false);
       }
     }
-    expect(divisions.filter((d) => d.verified).map((d) => d.code).sort()).toEqual(['500104', '500104001']);
+    expect(
+      divisions
+        .filter((d) => d.verified)
+        .map((d) => d.code)
+        .sort(),
+    ).toEqual(['500104', '500104001']);
   });
 
   it('programs have no parent cycles', () => {
@@ -166,7 +237,7 @@ describe('seed files follow the format and the vocabulary', () => {
     }
   });
 
-  it('every observation is in its indicator\'s unit, with a finite value', () => {
+  it("every observation is in its indicator's unit, with a finite value", () => {
     const unitOf = new Map(indicators.map((i) => [i.code, i.unit]));
     for (const o of observations) {
       expect(o.unit, o.key).toBe(unitOf.get(o.indicator));
@@ -174,13 +245,17 @@ describe('seed files follow the format and the vocabulary', () => {
     }
   });
 
-  it('every indicator states its kind, and every figure\'s measure agrees with it', () => {
+  it("every indicator states its kind, and every figure's measure agrees with it", () => {
     const kindOf = new Map(indicators.map((i) => [i.code, i.kind]));
     expect(indicators.filter((i) => !Object.keys(indicatorKinds).includes(i.kind)).map((i) => i.code)).toEqual([]);
-    expect(observations.filter((o) => !measuresOfKind[kindOf.get(o.indicator) as IndicatorKind]?.includes(o.measure)).map((o) => `${o.key}: ${o.measure} of a ${kindOf.get(o.indicator)}`)).toEqual([]);
+    expect(
+      observations
+        .filter((o) => !measuresOfKind[kindOf.get(o.indicator) as IndicatorKind]?.includes(o.measure))
+        .map((o) => `${o.key}: ${o.measure} of a ${kindOf.get(o.indicator)}`),
+    ).toEqual([]);
   });
 
-  it('an indicator measures one thing: a flow\'s figures are either all cumulative or all of their own period', () => {
+  it("an indicator measures one thing: a flow's figures are either all cumulative or all of their own period", () => {
     // Issue #16: three indicators had mixed running totals since launch with figures of one year.
     const mixed = indicators.filter((i) => new Set(observations.filter((o) => o.indicator === i.code).map((o) => o.measure)).size > 1).map((i) => i.code);
     expect(mixed).toEqual([]);

@@ -21,7 +21,9 @@ function seedsWith(file: string, from: string, to: string): string {
   writeFileSync(join(dir, file), text.replace(from, to));
   return dir;
 }
-afterAll(() => { for (const dir of copies) rmSync(dir, { recursive: true, force: true }); });
+afterAll(() => {
+  for (const dir of copies) rmSync(dir, { recursive: true, force: true });
+});
 
 function seedError(dir: string): string {
   try {
@@ -39,7 +41,7 @@ describe('the seed loader refuses a figure its quote does not state', () => {
     expect(figureProblems(observations as ObservationRecord[])).toEqual([]);
   });
 
-  it('a value that is not the quote\'s number is named with its record', () => {
+  it("a value that is not the quote's number is named with its record", () => {
     const problems = figureProblems([{ ...beds, value: 2050 }]);
     expect(problems.length).toBeGreaterThan(0);
     expect(problems[0]).toMatch(/^observations\.json: record 1 \("elderly-care-beds"\): field "value": 2050 /);
@@ -48,11 +50,15 @@ describe('the seed loader refuses a figure its quote does not state', () => {
 
   it('a fall recorded as a rise, a wrong hedge and a wrong unit are refused too', () => {
     expect(figureProblems([{ ...fall, value: 56.76 }]).join('\n')).toMatch(/field "value": 56\.76, but the quote states a fall/);
-    expect(figureProblems([{ ...beds, qualifier: 'approximate' }]).join('\n')).toMatch(/field "qualifier": approximate, but the label "2044张" calls for exact/);
-    expect(figureProblems([{ ...beds, unit: 'person' as ObservationRecord['unit'] }]).join('\n')).toMatch(/field "unit": person, but the label "2044张" is in bed/);
+    expect(figureProblems([{ ...beds, qualifier: 'approximate' }]).join('\n')).toMatch(
+      /field "qualifier": approximate, but the label "2044张" calls for exact/,
+    );
+    expect(figureProblems([{ ...beds, unit: 'person' as ObservationRecord['unit'] }]).join('\n')).toMatch(
+      /field "unit": person, but the label "2044张" is in bed/,
+    );
   });
 
-  it('db:seed\'s reading step fails on the edited file, naming the record, before anything is written', () => {
+  it("db:seed's reading step fails on the edited file, naming the record, before anything is written", () => {
     const message = seedError(seedsWith('observations.json', '"value": 2044,', '"value": 2050,'));
     expect(message).toMatch(/^Seed data rejected, nothing was written:/);
     expect(message).toMatch(/observations\.json: record \d+ \("elderly-care-beds"\): field "value": 2050 is not a number of its label "2044张"/);
@@ -63,7 +69,7 @@ describe('the seed loader refuses a figure its quote does not state', () => {
     expect(message).toMatch(/observations\.json: record \d+ \("elderly-care-beds"\): field "citation\.quote": does not occur verbatim/);
   });
 
-  it('a label is the quote\'s wording, a shared word kept in each label', () => {
+  it("a label is the quote's wording, a shared word kept in each label", () => {
     expect(labelInQuote('2044张', '设置养老床位2044张')).toBe(true);
     expect(labelInQuote('同比下降56.76%', '分别同比下降48%、56.76%')).toBe(true);
     expect(labelInQuote('同比上升56.76%', '分别同比下降48%、56.76%')).toBe(false);

@@ -75,7 +75,9 @@ describe('docs/codegen.md: typed client from schema/schema.graphql', () => {
     for (const file of ['client.ts', 'tsconfig.json']) copyFileSync(path.join(snippetDir, file), path.join(workDir, file));
     files = await generate(workDir);
   }, 60_000);
-  afterAll(() => { if (workDir) rmSync(workDir, { recursive: true, force: true }); });
+  afterAll(() => {
+    if (workDir) rmSync(workDir, { recursive: true, force: true });
+  });
 
   it('maps every custom scalar of the schema to a TypeScript type, none to unknown', () => {
     const [, output] = clientOutput();
@@ -94,7 +96,11 @@ describe('docs/codegen.md: typed client from schema/schema.graphql', () => {
 
   it('docs/codegen.md shows the three files as they are', () => {
     const page = readFileSync(path.join(repoRoot, 'docs/codegen.md'), 'utf8');
-    for (const [file, language] of [['codegen.ts', 'ts'], ['client.ts', 'ts'], ['tsconfig.json', 'json']] as const) {
+    for (const [file, language] of [
+      ['codegen.ts', 'ts'],
+      ['client.ts', 'ts'],
+      ['tsconfig.json', 'json'],
+    ] as const) {
       const text = readFileSync(path.join(snippetDir, file), 'utf8').trimEnd();
       expect(page.includes(`\`\`\`${language}\n${text}\n\`\`\``), `${file} as shown in docs/codegen.md`).toBe(true);
     }

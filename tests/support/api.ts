@@ -70,7 +70,13 @@ export interface StartApiOptions {
 
 export async function startApi(options: StartApiOptions = {}): Promise<TestApi> {
   const db = options.db ?? (await openTestDatabase(inject('seeded')));
-  const http: MinshengServer = await createHttpServer({ db, logger: options.logger ?? createLogger('silent'), sqlCountHeader: true, settings: testSettings(options.settings), outage: options.outage });
+  const http: MinshengServer = await createHttpServer({
+    db,
+    logger: options.logger ?? createLogger('silent'),
+    sqlCountHeader: true,
+    settings: testSettings(options.settings),
+    outage: options.outage,
+  });
   const { url } = await http.listen(0, '127.0.0.1');
   async function query<Data>(query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<GraphQLResponse<Data>> {
     const response = await fetch(`${url}/graphql`, {

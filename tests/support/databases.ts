@@ -68,7 +68,9 @@ export async function openTestDatabase(seeded: { pgliteDump?: string; templateDa
   }
   if (seeded.pgliteDump) throw new Error('global setup prepared PGlite for a PostgreSQL run');
   const name = uniqueName('minsheng_test');
-  await onServer((sql) => (seeded.templateDatabase ? sql.unsafe(`create database "${name}" template "${seeded.templateDatabase}"`) : sql.unsafe(`create database "${name}"`)));
+  await onServer((sql) =>
+    seeded.templateDatabase ? sql.unsafe(`create database "${name}" template "${seeded.templateDatabase}"`) : sql.unsafe(`create database "${name}"`),
+  );
   const db = await connect({ kind: 'postgres', url: databaseUrl(name), poolSize: 4 });
   if (!seeded.templateDatabase) await migrate(db);
   return {

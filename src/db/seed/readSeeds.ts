@@ -3,9 +3,20 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import {
-  divisionRecord, facilityRecord, indicatorRecord, observationRecord, organizationRecord, programRecord, sourceRecord,
-  type DivisionRecord, type FacilityRecord, type IndicatorRecord, type ObservationRecord, type OrganizationRecord,
-  type ProgramRecord, type SourceRecord,
+  divisionRecord,
+  facilityRecord,
+  indicatorRecord,
+  observationRecord,
+  organizationRecord,
+  programRecord,
+  sourceRecord,
+  type DivisionRecord,
+  type FacilityRecord,
+  type IndicatorRecord,
+  type ObservationRecord,
+  type OrganizationRecord,
+  type ProgramRecord,
+  type SourceRecord,
 } from './records.js';
 import { figureProblems } from './validate.js';
 import { measuresOfKind } from '../tables/statistics.js';
@@ -25,7 +36,9 @@ export interface SeedDataset {
 /** A seed file that cannot be loaded; the message names the file, the record and the field. */
 export class SeedError extends Error {
   constructor(readonly problems: string[]) {
-    super(`Seed data rejected, nothing was written:\n  ${problems.slice(0, 50).join('\n  ')}${problems.length > 50 ? `\n  … and ${problems.length - 50} more` : ''}`);
+    super(
+      `Seed data rejected, nothing was written:\n  ${problems.slice(0, 50).join('\n  ')}${problems.length > 50 ? `\n  … and ${problems.length - 50} more` : ''}`,
+    );
   }
 }
 
@@ -94,7 +107,8 @@ function crossCheck(dataset: SeedDataset, seedsDir: string): string[] {
   const sourceTexts = new Map<string, string>();
   dataset.sources.forEach((source, index) => {
     const file = path.join(seedsDir, source.text_file);
-    if (!existsSync(file)) problems.push(`${describe({ file: 'sources.json', index, key: source.slug })}: field "text_file": ${source.text_file} does not exist`);
+    if (!existsSync(file))
+      problems.push(`${describe({ file: 'sources.json', index, key: source.slug })}: field "text_file": ${source.text_file} does not exist`);
     else sourceTexts.set(source.slug, readFileSync(file, 'utf8'));
   });
   const divisionCodes = new Set(dataset.divisions.map((d) => d.code));
@@ -160,8 +174,20 @@ function crossCheck(dataset: SeedDataset, seedsDir: string): string[] {
     o.other_program_slugs.forEach((other, i) => mustExist(ref, `other_program_slugs.${i}`, other, programSlugs, 'program'));
     mustQuote(ref, 'citation', o.citation);
   });
-  problems.push(...cycles(dataset.divisions.map((d) => [d.code, d.parent_code]), 'divisions.json', 'parent_code'));
-  problems.push(...cycles(dataset.programs.map((p) => [p.slug, p.parent_slug]), 'programs.json', 'parent_slug'));
+  problems.push(
+    ...cycles(
+      dataset.divisions.map((d) => [d.code, d.parent_code]),
+      'divisions.json',
+      'parent_code',
+    ),
+  );
+  problems.push(
+    ...cycles(
+      dataset.programs.map((p) => [p.slug, p.parent_slug]),
+      'programs.json',
+      'parent_slug',
+    ),
+  );
   return problems;
 }
 

@@ -2,8 +2,19 @@ import { z } from 'zod';
 import { organizationLinkRoles } from '../tables/organizationLinks.js';
 import { indicatorKinds } from '../tables/statistics.js';
 import {
-  divisionLevels, domains, facilityCategories, facilityStatuses, measures, observationStatuses, organizationKinds,
-  programFacilityRoles, programKinds, programStatuses, units, valueQualifiers, valuesOf,
+  divisionLevels,
+  domains,
+  facilityCategories,
+  facilityStatuses,
+  measures,
+  observationStatuses,
+  organizationKinds,
+  programFacilityRoles,
+  programKinds,
+  programStatuses,
+  units,
+  valueQualifiers,
+  valuesOf,
 } from '../vocabulary.js';
 
 /** The shape of each seed file's records (seeds/README.md); anything else is rejected before a write. */

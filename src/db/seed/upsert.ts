@@ -22,7 +22,10 @@ export async function upsertByKey<T extends PgTable>(
   const updatable = updatableEntries.map(([, c]) => c);
   const excluded = (c: AnyPgColumn) => sql.raw(`excluded."${c.name}"`);
   const set = Object.fromEntries(updatableEntries.map(([property, c]) => [property, excluded(c)]));
-  const current = sql.join(updatable.map((c) => sql`${c}`), sql`, `);
+  const current = sql.join(
+    updatable.map((c) => sql`${c}`),
+    sql`, `,
+  );
   const incoming = sql.join(updatable.map(excluded), sql`, `);
   const written = (await tx
     .insert(table)
@@ -75,22 +78,35 @@ export async function syncChildren<T extends PgTable>(
   const keep = wanted.length ? sql`and ${tuple(keyColumns.map((c) => sql`${c}`))} not in (${sql.join(wanted, sql`, `)})` : sql``;
   const removed = (await tx
     .delete(table)
-    .where(sql`${parentColumn} in (${sql.join(parentIds.map((id) => sql`${id}`), sql`, `)}) ${keep}`)
+    .where(
+      sql`${parentColumn} in (${sql.join(
+        parentIds.map((id) => sql`${id}`),
+        sql`, `,
+      )}) ${keep}`,
+    )
     .returning()) as unknown[];
   if (rows.length === 0) return removed.length;
   const columns = Object.entries(getTableColumns(table)) as [string, AnyPgColumn][];
   const others = columns.filter(([, c]) => !keyColumns.includes(c));
   const excluded = (c: AnyPgColumn) => sql.raw(`excluded."${c.name}"`);
   const insert = tx.insert(table).values(rows as never);
-  const written = (others.length
-    ? await insert
-        .onConflictDoUpdate({
-          target: keyColumns as never,
-          set: Object.fromEntries(others.map(([property, c]) => [property, excluded(c)])) as never,
-          setWhere: sql`(${sql.join(others.map(([, c]) => sql`${c}`), sql`, `)}) is distinct from (${sql.join(others.map(([, c]) => excluded(c)), sql`, `)})`,
-        })
-        .returning()
-    : await insert.onConflictDoNothing().returning()) as unknown[];
+  const written = (
+    others.length
+      ? await insert
+          .onConflictDoUpdate({
+            target: keyColumns as never,
+            set: Object.fromEntries(others.map(([property, c]) => [property, excluded(c)])) as never,
+            setWhere: sql`(${sql.join(
+              others.map(([, c]) => sql`${c}`),
+              sql`, `,
+            )}) is distinct from (${sql.join(
+              others.map(([, c]) => excluded(c)),
+              sql`, `,
+            )})`,
+          })
+          .returning()
+      : await insert.onConflictDoNothing().returning()
+  ) as unknown[];
   return removed.length + written.length;
 }
 

@@ -47,7 +47,8 @@ export function figureDisagreements(o: ObservationRecord): string[] {
   const stated = (text: string) => numbersIn(text).some((n) => close(n, Math.abs(o.value)));
   if (!labelInQuote(o.label_zh, quote)) problems.push(`field "label_zh": "${o.label_zh}" is not the wording of its quote "${quote}"`);
   // a signed change is compared by its absolute value; values are in base units (万/亿 applied)
-  if (!stated(o.label_zh)) problems.push(`field "value": ${o.value} is not a number of its label "${o.label_zh}" (it states ${numbersIn(o.label_zh).join(', ') || 'none'})`);
+  if (!stated(o.label_zh))
+    problems.push(`field "value": ${o.value} is not a number of its label "${o.label_zh}" (it states ${numbersIn(o.label_zh).join(', ') || 'none'})`);
   if (!stated(quote)) problems.push(`field "value": ${o.value} is not a number of its quote "${quote}"`);
   const qualifiers = qualifiersFor(o.label_zh);
   if (!qualifiers.includes(o.qualifier)) problems.push(`field "qualifier": ${o.qualifier}, but the label "${o.label_zh}" calls for ${qualifiers.join(' or ')}`);
@@ -67,5 +68,6 @@ export function figureDisagreements(o: ObservationRecord): string[] {
 /** Every disagreement of every figure, each prefixed with its file, record number and key as readSeeds names them. */
 export function figureProblems(observations: ObservationRecord[]): string[] {
   return observations.flatMap((o, index) =>
-    figureDisagreements(o).map((problem) => `observations.json: record ${index + 1} (${JSON.stringify(o.key)}): ${problem}`));
+    figureDisagreements(o).map((problem) => `observations.json: record ${index + 1} (${JSON.stringify(o.key)}): ${problem}`),
+  );
 }

@@ -33,7 +33,9 @@ try {
       const filled = Math.round((done / total) * width);
       process.stderr.write(`\r${step.padEnd(13)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}${done === total ? '\n' : ''}`);
     });
-    console.log(`Synthetic data written (${size.facilities} facilities, ${size.observations} observations) in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+    console.log(
+      `Synthetic data written (${size.facilities} facilities, ${size.observations} observations) in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
+    );
   }
 } catch (error) {
   const cause = (error as { cause?: Error }).cause;

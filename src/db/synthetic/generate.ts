@@ -21,12 +21,19 @@ const pick = (i: string, salt: number, m: number) => sql.raw(`((((${i})::bigint 
 
 const words = ['阳光', '幸福', '和谐', '康乐', '育才', '实验', '江南', '山城', '滨江', '春晖', '建胜', '跃进', '新村', '金鳌', '花园', '星光'];
 const places = [
-  ['school', 'education', '小学', 'Primary School'], ['school', 'education', '中学', 'Middle School'],
-  ['elderly_care_home', 'elderly_care', '养老院', 'Care Home'], ['elderly_canteen', 'elderly_care', '老年食堂', 'Canteen for Older Residents'],
-  ['elderly_care_center', 'elderly_care', '养老服务中心', 'Elderly Care Centre'], ['community_health_center', 'health', '社区卫生服务中心', 'Community Health Centre'],
-  ['community_health_station', 'health', '社区卫生服务站', 'Community Health Station'], ['museum', 'culture', '博物馆', 'Museum'],
-  ['art_gallery', 'culture', '美术馆', 'Art Gallery'], ['cultural_center', 'culture', '文化馆', 'Cultural Centre'],
-  ['library', 'culture', '图书馆', 'Library'], ['theater', 'culture', '剧院', 'Theatre'], ['scenic_area', 'tourism', '景区', 'Scenic Area'],
+  ['school', 'education', '小学', 'Primary School'],
+  ['school', 'education', '中学', 'Middle School'],
+  ['elderly_care_home', 'elderly_care', '养老院', 'Care Home'],
+  ['elderly_canteen', 'elderly_care', '老年食堂', 'Canteen for Older Residents'],
+  ['elderly_care_center', 'elderly_care', '养老服务中心', 'Elderly Care Centre'],
+  ['community_health_center', 'health', '社区卫生服务中心', 'Community Health Centre'],
+  ['community_health_station', 'health', '社区卫生服务站', 'Community Health Station'],
+  ['museum', 'culture', '博物馆', 'Museum'],
+  ['art_gallery', 'culture', '美术馆', 'Art Gallery'],
+  ['cultural_center', 'culture', '文化馆', 'Cultural Centre'],
+  ['library', 'culture', '图书馆', 'Library'],
+  ['theater', 'culture', '剧院', 'Theatre'],
+  ['scenic_area', 'tourism', '景区', 'Scenic Area'],
 ] as const;
 const statuses = ['open', 'open', 'open', 'open', 'under_construction', 'planned'];
 const units = ['person', 'person_time', 'cny', 'percent', 'bed', 'count'];
@@ -46,7 +53,8 @@ export async function removeSynthetic(db: Database): Promise<void> {
       sql`delete from divisions where code like 'syn-%' and level = 'subdistrict'`,
       sql`delete from divisions where code = 'syn'`,
       sql`delete from sources where slug = ${SYNTHETIC_SOURCE}`,
-    ]) await tx.execute(statement);
+    ])
+      await tx.execute(statement);
     await bumpDataVersion(tx);
   });
 }
@@ -60,7 +68,9 @@ export async function generateSynthetic(db: Database, size: SyntheticSize, progr
   const source = sql`(select id from sources where slug = ${SYNTHETIC_SOURCE})`;
 
   // A district with 20 subdistricts of 20 communities each.
-  await run(sql`insert into divisions (code, level, name_zh, name_en, verified, note) values ('syn', 'district', '合成区', 'Synthetic District', false, 'synthetic')`);
+  await run(
+    sql`insert into divisions (code, level, name_zh, name_en, verified, note) values ('syn', 'district', '合成区', 'Synthetic District', false, 'synthetic')`,
+  );
   await run(sql`insert into divisions (code, level, parent_id, name_zh, name_en, verified, note)
     select 'syn-' || s, 'subdistrict', (select id from divisions where code = 'syn'), ${nth(words, pick('s', 1, words.length))} || '街道' || s, 'Subdistrict ' || s, false, 'synthetic'
     from generate_series(1, 20) s`);
@@ -73,9 +83,24 @@ export async function generateSynthetic(db: Database, size: SyntheticSize, progr
     const to = Math.min(size.facilities, from + BATCH - 1);
     const kind = pick('i', 3, places.length);
     await run(sql`insert into facilities (slug, category, domain, status, name_zh, name_en, description_zh, description_en, division_id, longitude, latitude, location_precision)
-      select 'syn-f-' || i, ${nth(places.map((p) => p[0]), kind)}, ${nth(places.map((p) => p[1]), kind)}, ${nth(statuses, pick('i', 4, statuses.length))},
-        ${nth(words, pick('i', 5, words.length))} || ${nth(places.map((p) => p[2]), kind)} || i,
-        ${nth(words.map((_, n) => `Place ${n} `), pick('i', 5, words.length))} || ${nth(places.map((p) => p[3]), kind)} || ' ' || i,
+      select 'syn-f-' || i, ${nth(
+        places.map((p) => p[0]),
+        kind,
+      )}, ${nth(
+        places.map((p) => p[1]),
+        kind,
+      )}, ${nth(statuses, pick('i', 4, statuses.length))},
+        ${nth(words, pick('i', 5, words.length))} || ${nth(
+          places.map((p) => p[2]),
+          kind,
+        )} || i,
+        ${nth(
+          words.map((_, n) => `Place ${n} `),
+          pick('i', 5, words.length),
+        )} || ${nth(
+          places.map((p) => p[3]),
+          kind,
+        )} || ' ' || i,
         '合成设施，仅供测试。', 'A synthetic facility, for tests only.',
         (select id from divisions where code = 'syn-' || (${pick('i', 6, 20)} + 1) || '-' || (${pick('i', 7, 20)} + 1)),
         106.2 + ${pick('i', 8, 600000)} / 1000000.0, 29.3 + ${pick('i', 9, 500000)} / 1000000.0, 'synthetic'

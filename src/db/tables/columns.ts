@@ -6,6 +6,8 @@ export const surrogateId = () => integer('id').primaryKey().generatedAlwaysAsIde
 
 /** A CHECK expression that keeps a text column inside one vocabulary of src/db/vocabulary.ts. */
 export function oneOf(column: AnyPgColumn, vocabulary: Record<string, string>): SQL {
-  const values = Object.keys(vocabulary).map((value) => `'${value.replace(/'/g, "''")}'`).join(', ');
+  const values = Object.keys(vocabulary)
+    .map((value) => `'${value.replace(/'/g, "''")}'`)
+    .join(', ');
   return sql`${column} in (${sql.raw(values)})`;
 }

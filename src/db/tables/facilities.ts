@@ -62,13 +62,14 @@ export const facilities = pgTable(
 export const facilityCitations = pgTable(
   'facility_citations',
   {
-    facilityId: integer('facility_id').notNull().references(() => facilities.id, { onDelete: 'cascade' }),
+    facilityId: integer('facility_id')
+      .notNull()
+      .references(() => facilities.id, { onDelete: 'cascade' }),
     position: integer('position').notNull(),
-    sourceId: integer('source_id').notNull().references(() => sources.id),
+    sourceId: integer('source_id')
+      .notNull()
+      .references(() => sources.id),
     quote: text('quote').notNull(),
   },
-  (t) => [
-    primaryKey({ columns: [t.facilityId, t.position] }),
-    index('facility_citations_source_id_idx').on(t.sourceId),
-  ],
+  (t) => [primaryKey({ columns: [t.facilityId, t.position] }), index('facility_citations_source_id_idx').on(t.sourceId)],
 );

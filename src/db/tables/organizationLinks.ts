@@ -15,8 +15,8 @@ export const organizationLinkRoles = {
   organizer: 'It organises (主办) the program together with the lead organization.',
   host_platform: 'The program runs on its platform (an online audio library opened on its app).',
   brought_in: 'It was brought in (引进) to the facility or program, to launch or run it.',
-  spokesperson: 'An official of it speaks for the program\'s work in the source.',
-  photo_credit: 'It supplied the source\'s photograph of the facility or program (供图); the source says nothing more of its part.',
+  spokesperson: "An official of it speaks for the program's work in the source.",
+  photo_credit: "It supplied the source's photograph of the facility or program (供图); the source says nothing more of its part.",
 } as const;
 export type OrganizationLinkRole = keyof typeof organizationLinkRoles;
 
@@ -24,12 +24,16 @@ export type OrganizationLinkRole = keyof typeof organizationLinkRoles;
 export const organizationLinks = pgTable(
   'organization_links',
   {
-    organizationId: integer('organization_id').notNull().references(() => organizations.id, { onDelete: 'cascade' }),
+    organizationId: integer('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
     position: integer('position').notNull(),
     facilityId: integer('facility_id').references(() => facilities.id, { onDelete: 'cascade' }),
     programId: integer('program_id').references(() => programs.id, { onDelete: 'cascade' }),
     role: text('role').notNull(),
-    sourceId: integer('source_id').notNull().references(() => sources.id),
+    sourceId: integer('source_id')
+      .notNull()
+      .references(() => sources.id),
     quote: text('quote').notNull(),
   },
   (t) => [

@@ -56,13 +56,14 @@ export const organizations = pgTable(
 export const organizationCitations = pgTable(
   'organization_citations',
   {
-    organizationId: integer('organization_id').notNull().references(() => organizations.id, { onDelete: 'cascade' }),
+    organizationId: integer('organization_id')
+      .notNull()
+      .references(() => organizations.id, { onDelete: 'cascade' }),
     position: integer('position').notNull(),
-    sourceId: integer('source_id').notNull().references(() => sources.id),
+    sourceId: integer('source_id')
+      .notNull()
+      .references(() => sources.id),
     quote: text('quote').notNull(),
   },
-  (t) => [
-    primaryKey({ columns: [t.organizationId, t.position] }),
-    index('organization_citations_source_id_idx').on(t.sourceId),
-  ],
+  (t) => [primaryKey({ columns: [t.organizationId, t.position] }), index('organization_citations_source_id_idx').on(t.sourceId)],
 );

@@ -56,8 +56,12 @@ export const programs = pgTable(
 export const programFacilities = pgTable(
   'program_facilities',
   {
-    programId: integer('program_id').notNull().references(() => programs.id, { onDelete: 'cascade' }),
-    facilityId: integer('facility_id').notNull().references(() => facilities.id, { onDelete: 'cascade' }),
+    programId: integer('program_id')
+      .notNull()
+      .references(() => programs.id, { onDelete: 'cascade' }),
+    facilityId: integer('facility_id')
+      .notNull()
+      .references(() => facilities.id, { onDelete: 'cascade' }),
     role: text('role').notNull(),
   },
   (t) => [
@@ -71,13 +75,14 @@ export const programFacilities = pgTable(
 export const programCitations = pgTable(
   'program_citations',
   {
-    programId: integer('program_id').notNull().references(() => programs.id, { onDelete: 'cascade' }),
+    programId: integer('program_id')
+      .notNull()
+      .references(() => programs.id, { onDelete: 'cascade' }),
     position: integer('position').notNull(),
-    sourceId: integer('source_id').notNull().references(() => sources.id),
+    sourceId: integer('source_id')
+      .notNull()
+      .references(() => sources.id),
     quote: text('quote').notNull(),
   },
-  (t) => [
-    primaryKey({ columns: [t.programId, t.position] }),
-    index('program_citations_source_id_idx').on(t.sourceId),
-  ],
+  (t) => [primaryKey({ columns: [t.programId, t.position] }), index('program_citations_source_id_idx').on(t.sourceId)],
 );

@@ -8,5 +8,8 @@ import { text } from 'drizzle-orm/pg-core';
  */
 export function searchBigrams(...columnNames: string[]) {
   const joined = columnNames.map((name) => `coalesce("${name}", '')`).join(` || ' ' || `);
-  return text('search_bigrams').array().notNull().generatedAlwaysAs(sql.raw(`minsheng_bigrams(${joined})`));
+  return text('search_bigrams')
+    .array()
+    .notNull()
+    .generatedAlwaysAs(sql.raw(`minsheng_bigrams(${joined})`));
 }

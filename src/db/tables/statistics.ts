@@ -64,7 +64,9 @@ export const observations = pgTable(
     id: surrogateId(),
     /** Stable natural key; the public ID is built from it. */
     key: text('key').notNull().unique(),
-    indicatorId: integer('indicator_id').notNull().references(() => indicators.id),
+    indicatorId: integer('indicator_id')
+      .notNull()
+      .references(() => indicators.id),
     value: doublePrecision('value').notNull(),
     qualifier: text('qualifier').notNull(),
     unit: text('unit').notNull(),
@@ -79,7 +81,9 @@ export const observations = pgTable(
     divisionId: integer('division_id').references(() => divisions.id),
     facilityId: integer('facility_id').references(() => facilities.id),
     programId: integer('program_id').references(() => programs.id),
-    sourceId: integer('source_id').notNull().references(() => sources.id),
+    sourceId: integer('source_id')
+      .notNull()
+      .references(() => sources.id),
     quote: text('quote').notNull(),
     /** Observations sharing a conflict group state different values for the same thing. */
     conflictGroup: text('conflict_group'),
@@ -118,11 +122,12 @@ export const observations = pgTable(
 export const observationPrograms = pgTable(
   'observation_programs',
   {
-    observationId: integer('observation_id').notNull().references(() => observations.id, { onDelete: 'cascade' }),
-    programId: integer('program_id').notNull().references(() => programs.id),
+    observationId: integer('observation_id')
+      .notNull()
+      .references(() => observations.id, { onDelete: 'cascade' }),
+    programId: integer('program_id')
+      .notNull()
+      .references(() => programs.id),
   },
-  (t) => [
-    primaryKey({ columns: [t.observationId, t.programId] }),
-    index('observation_programs_program_idx').on(t.programId, t.observationId),
-  ],
+  (t) => [primaryKey({ columns: [t.observationId, t.programId] }), index('observation_programs_program_idx').on(t.programId, t.observationId)],
 );

@@ -9,10 +9,7 @@ export function toGeoJsonFeature(facility: FacilityRow, language: Language) {
   return {
     type: 'Feature',
     id: facility.slug,
-    geometry:
-      facility.longitude == null || facility.latitude == null
-        ? null
-        : { type: 'Point', coordinates: [facility.longitude, facility.latitude] },
+    geometry: facility.longitude == null || facility.latitude == null ? null : { type: 'Point', coordinates: [facility.longitude, facility.latitude] },
     properties: {
       slug: facility.slug,
       name: inLanguage(language, facility.nameZh, facility.nameEn),

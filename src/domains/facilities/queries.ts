@@ -57,7 +57,12 @@ export function facilityConditions(filter: FacilityFilter | null | undefined, al
     }
     if (filter.operatorSlug) {
       references.add('organization', filter.operatorSlug);
-      where.push(idIn(col(alias, 'operator_id'), sql`select ${organizations.id} from ${organizations} where ${isAnyOf(sql`${organizations.slug}`, filter.operatorSlug)}`));
+      where.push(
+        idIn(
+          col(alias, 'operator_id'),
+          sql`select ${organizations.id} from ${organizations} where ${isAnyOf(sql`${organizations.slug}`, filter.operatorSlug)}`,
+        ),
+      );
     }
     if (filter.hasDivision != null) where.push(hasValue(alias, 'division_id', filter.hasDivision));
     if (filter.hasOperator != null) where.push(hasValue(alias, 'operator_id', filter.hasOperator));
@@ -98,13 +103,11 @@ export const facilitiesOperatedBy: BelongsTo = (organizationId) => sql`${col(f, 
 /** The id column of the facilities of facilityList(), for lists that join to them. */
 export const facilityIdColumn = col(f, 'id');
 
-export const facilityById = (context: Context) =>
-  loadRowsBy<number, FacilityRow>(context, 'facility.id', wholeFacility, col(f, 'id'), (row) => row.id);
+export const facilityById = (context: Context) => loadRowsBy<number, FacilityRow>(context, 'facility.id', wholeFacility, col(f, 'id'), (row) => row.id);
 
 /** The facility with this slug, as a statement of its own (lookUpWithList). */
 export const facilityWithSlug = (slug: string) => rowsByKeyQuery(wholeFacility, col(f, 'slug'), [slug]);
 
-export const facilityBySlug = (context: Context) =>
-  loadRowsBy<string, FacilityRow>(context, 'facility.slug', wholeFacility, col(f, 'slug'), (row) => row.slug);
+export const facilityBySlug = (context: Context) => loadRowsBy<string, FacilityRow>(context, 'facility.slug', wholeFacility, col(f, 'slug'), (row) => row.slug);
 
 export const facilityCitationsOf = (context: Context) => citationsOf(context, 'facility.citations', facilityCitations, facilityCitations.facilityId);

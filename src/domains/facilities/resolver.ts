@@ -29,7 +29,7 @@ import { Facility, FacilityFilter, FacilityOrder, GeoPoint, type FacilityRow } f
 @Resolver(() => Facility)
 export class FacilityResolver {
   @Query(() => Facility, { nullable: true, description: 'One facility by its slug, or null if there is none.' })
-  facility(@Arg('slug', () => String, { description: 'The facility\'s slug.' }) slug: string, @Info() info: GraphQLResolveInfo, @Ctx() context: Context) {
+  facility(@Arg('slug', () => String, { description: "The facility's slug." }) slug: string, @Info() info: GraphQLResolveInfo, @Ctx() context: Context) {
     return lookUpWithList<FacilityRow>(context, info, facilityWithSlug(slug), facilityLists, () => facilityBySlug(context).load(slug));
   }
 
@@ -41,7 +41,11 @@ export class FacilityResolver {
     @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
-    const { page: rows, countTotal } = await loadRootPage<FacilityRow>(context, facilityList(filter, orderBy, facilityProjection.forConnection(info)), toPageRequest(page));
+    const { page: rows, countTotal } = await loadRootPage<FacilityRow>(
+      context,
+      facilityList(filter, orderBy, facilityProjection.forConnection(info)),
+      toPageRequest(page),
+    );
     return toConnection(rows, countTotal);
   }
 
@@ -50,7 +54,7 @@ export class FacilityResolver {
     return toGlobalId('Facility', facility.slug);
   }
 
-  @FieldResolver(() => String, { description: 'The facility\'s name.' })
+  @FieldResolver(() => String, { description: "The facility's name." })
   name(@Root() facility: FacilityRow, @LanguageArg() lang: Language | undefined, @Ctx() context: Context) {
     return inLanguage(lang ?? context.language, facility.nameZh, facility.nameEn);
   }
@@ -76,7 +80,9 @@ export class FacilityResolver {
     return facility.distanceMeters ?? null;
   }
 
-  @FieldResolver(() => GraphQLJSONObject, { description: 'The facility as an RFC 7946 GeoJSON Feature (geometry null where the location is unknown), for maps.' })
+  @FieldResolver(() => GraphQLJSONObject, {
+    description: 'The facility as an RFC 7946 GeoJSON Feature (geometry null where the location is unknown), for maps.',
+  })
   geojson(@Root() facility: FacilityRow, @LanguageArg() lang: Language | undefined, @Ctx() context: Context) {
     return toGeoJsonFeature(facility, lang ?? context.language);
   }
@@ -113,11 +119,18 @@ export class FacilityResolver {
     @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
-    const { page: rows, countTotal } = await loadNestedPage<ObservationRow>(context, info, () => figuresAbout('facility', { filter, orderBy, ...page }, info), facility.id);
+    const { page: rows, countTotal } = await loadNestedPage<ObservationRow>(
+      context,
+      info,
+      () => figuresAbout('facility', { filter, orderBy, ...page }, info),
+      facility.id,
+    );
     return toConnection(rows, countTotal);
   }
 
-  @FieldResolver(() => [LinkedOrganization], { description: `Organizations linked to it in parts other than \`operator\`, each with its role and the sentence that states it, by organization slug (at most ${MAX_ORGANIZATION_LINKS}).` })
+  @FieldResolver(() => [LinkedOrganization], {
+    description: `Organizations linked to it in parts other than \`operator\`, each with its role and the sentence that states it, by organization slug (at most ${MAX_ORGANIZATION_LINKS}).`,
+  })
   @MaxItems(MAX_ORGANIZATION_LINKS)
   async organizations(@Root() facility: FacilityRow, @Ctx() context: Context) {
     return atMost(MAX_ORGANIZATION_LINKS, await organizationsLinkedTo(context, 'facility', facility.id));

@@ -68,7 +68,11 @@ export class BoundingBoxInput {
 
 @InputType({ description: 'Narrows a list of facilities. All given conditions must hold; combine filters with and, or, not.' })
 export class FacilityFilter {
-  @Field(() => String, { nullable: true, description: 'Words that the Chinese or English name or description contains, each of them (e.g. "养老", "primary school"). Two Chinese characters are enough.' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Words that the Chinese or English name or description contains, each of them (e.g. "养老", "primary school"). Two Chinese characters are enough.',
+  })
   search?: string | null;
 
   @Field(() => [String], { nullable: true, description: 'Any of these slugs.' })
@@ -126,7 +130,11 @@ export const facilityOrdering = orderingFor(
     CATEGORY: { column: 'category', type: 'text', description: 'The category.' },
     STATUS: { column: 'status', type: 'text', description: 'The status.' },
     DOMAIN: { column: 'domain', type: 'text', description: 'The domain.' },
-    RELEVANCE: { special: 'relevance', description: 'How well the name matches `filter.search`: whole name, then start, then inside a name, then other text. Needs `filter.search`; the default order when it is given.' },
+    RELEVANCE: {
+      special: 'relevance',
+      description:
+        'How well the name matches `filter.search`: whole name, then start, then inside a name, then other text. Needs `filter.search`; the default order when it is given.',
+    },
     DISTANCE: { special: 'distance', description: 'Distance from `filter.near`, nearest first. Needs `filter.near`.' },
   },
   [{ field: 'SLUG', direction: OrderDirection.ASC }],

@@ -35,10 +35,14 @@ export class NodeResolver {
     return loadNode(context, id);
   }
 
-  @Query(() => [Node], { nullable: 'items', description: `Objects by their global IDs, in the same order; null where one does not exist. At most ${MAX_PAGE_SIZE} IDs.` })
+  @Query(() => [Node], {
+    nullable: 'items',
+    description: `Objects by their global IDs, in the same order; null where one does not exist. At most ${MAX_PAGE_SIZE} IDs.`,
+  })
   @MaxItems(MAX_PAGE_SIZE) // priced by the length of ids where it is known
   nodes(@Arg('ids', () => [ID], { description: 'Global IDs this API returned.' }) ids: string[], @Ctx() context: Context) {
-    if (ids.length > MAX_PAGE_SIZE) throw badUserInput(`nodes(ids:) takes at most ${MAX_PAGE_SIZE} IDs; got ${ids.length}. Split the list.`, { argument: 'ids', limit: MAX_PAGE_SIZE });
+    if (ids.length > MAX_PAGE_SIZE)
+      throw badUserInput(`nodes(ids:) takes at most ${MAX_PAGE_SIZE} IDs; got ${ids.length}. Split the list.`, { argument: 'ids', limit: MAX_PAGE_SIZE });
     return Promise.all(ids.map((id) => loadNode(context, id)));
   }
 }

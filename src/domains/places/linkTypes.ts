@@ -41,7 +41,9 @@ abstract class StatedLink {
 }
 
 /** One row of organization_links; the linked records are methods, so each is loaded (batched) only when asked for. */
-@ObjectType({ description: 'An organization\'s part in one facility or one program, with the sentence that states it. Exactly one of `facility` and `program` is set.' })
+@ObjectType({
+  description: "An organization's part in one facility or one program, with the sentence that states it. Exactly one of `facility` and `program` is set.",
+})
 export class OrganizationLink extends StatedLink {
   @Field(() => Facility, { nullable: true, description: 'The facility it is linked to; null when the link is to a program.' })
   facility(@Ctx() context: Context) {

@@ -25,16 +25,25 @@ const targetIsLive = sql`(${l.facilityId} is null or ${isLive(facilities, l.faci
 
 /** The links of many organizations, in their seed order: one statement per request. */
 const linksOfOrganizations = (context: Context) =>
-  loadGroupedByKey<number, LinkRow>(context, 'organization.links', (ids) => sql`select ${linkColumns} from ${l}
-    where ${isAnyOf(sql`${l.organizationId}`, ids)} and ${targetIsLive} order by ${l.organizationId}, ${l.position}`, (row) => row.organizationId);
+  loadGroupedByKey<number, LinkRow>(
+    context,
+    'organization.links',
+    (ids) => sql`select ${linkColumns} from ${l}
+    where ${isAnyOf(sql`${l.organizationId}`, ids)} and ${targetIsLive} order by ${l.organizationId}, ${l.position}`,
+    (row) => row.organizationId,
+  );
 
 /** The links to many facilities or programs, by organization slug: one statement per request and kind of target. */
 const linksTo = (context: Context, target: 'facility' | 'program') => {
   const targetColumn = target === 'facility' ? l.facilityId : l.programId;
-  return loadGroupedByKey<number, LinkRow>(context, `${target}.organizations`, (ids) => sql`select ${linkColumns} from ${l}
+  return loadGroupedByKey<number, LinkRow>(
+    context,
+    `${target}.organizations`,
+    (ids) => sql`select ${linkColumns} from ${l}
     join ${organizations} on ${organizations.id} = ${l.organizationId} and ${organizations.retiredAt} is null
     where ${isAnyOf(sql`${targetColumn}`, ids)} order by ${targetColumn}, ${organizations.slug}, ${l.position}`,
-  (row) => (target === 'facility' ? row.facilityId! : row.programId!));
+    (row) => (target === 'facility' ? row.facilityId! : row.programId!),
+  );
 };
 
 export async function organizationLinksOf(context: Context, organizationId: number): Promise<OrganizationLink[]> {

@@ -18,7 +18,12 @@ const organizationColumns = columnsOf(organizations, o);
 const divisionTable = liveTableAs(divisions, d);
 const organizationTable = liveTableAs(organizations, o);
 export const nameColumns = ['name_zh', 'name_en'];
-const ascending = (alias: string, column: string, type: SortKey['type'], name: string): SortKey => ({ expression: col(alias, column), type, direction: 'asc', name });
+const ascending = (alias: string, column: string, type: SortKey['type'], name: string): SortKey => ({
+  expression: col(alias, column),
+  type,
+  direction: 'asc',
+  name,
+});
 
 /** The ids of the divisions with these codes and of every division under them, at any depth: a query for idIn(). */
 export function divisionSubtreesOf(codes: readonly string[]): SQL {
@@ -105,4 +110,10 @@ export const organizationById = (context: Context) =>
   loadRowsBy<number, OrganizationRow>(context, 'organization.id', { columns: organizationColumns, from: organizationTable }, col(o, 'id'), (row) => row.id);
 
 export const organizationBySlug = (context: Context) =>
-  loadRowsBy<string, OrganizationRow>(context, 'organization.slug', { columns: organizationColumns, from: organizationTable }, col(o, 'slug'), (row) => row.slug);
+  loadRowsBy<string, OrganizationRow>(
+    context,
+    'organization.slug',
+    { columns: organizationColumns, from: organizationTable },
+    col(o, 'slug'),
+    (row) => row.slug,
+  );

@@ -46,7 +46,7 @@ export class DivisionResolver {
     return toGlobalId('Division', division.code);
   }
 
-  @FieldResolver(() => String, { description: 'The division\'s name.' })
+  @FieldResolver(() => String, { description: "The division's name." })
   name(@Root() division: DivisionRow, @LanguageArg() lang: Language | undefined, @Ctx() context: Context) {
     return inLanguage(lang ?? context.language, division.nameZh, division.nameEn);
   }
@@ -69,9 +69,18 @@ export class DivisionResolver {
     @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
-    const { page: rows, countTotal } = await loadNestedPage<DivisionRow>(context, info, () => ({
-      shape: `division.children:${JSON.stringify(filter)}`, projection: ALL_COLUMNS, list: () => divisionList(filter), belongsTo: childDivisionOf, request: toPageRequest(page),
-    }), division.id);
+    const { page: rows, countTotal } = await loadNestedPage<DivisionRow>(
+      context,
+      info,
+      () => ({
+        shape: `division.children:${JSON.stringify(filter)}`,
+        projection: ALL_COLUMNS,
+        list: () => divisionList(filter),
+        belongsTo: childDivisionOf,
+        request: toPageRequest(page),
+      }),
+      division.id,
+    );
     return toConnection(rows, countTotal);
   }
 
@@ -84,10 +93,18 @@ export class DivisionResolver {
     @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
-    const { page: rows, countTotal } = await loadNestedPage<FacilityRow>(context, info, () => ({
-      shape: `division.facilities:${JSON.stringify([filter, orderBy])}`, projection: facilityProjection.forConnection(info),
-      list: (columns) => facilityList(filter, orderBy, columns), belongsTo: facilitiesInDivision, request: toPageRequest(page),
-    }), division.id);
+    const { page: rows, countTotal } = await loadNestedPage<FacilityRow>(
+      context,
+      info,
+      () => ({
+        shape: `division.facilities:${JSON.stringify([filter, orderBy])}`,
+        projection: facilityProjection.forConnection(info),
+        list: (columns) => facilityList(filter, orderBy, columns),
+        belongsTo: facilitiesInDivision,
+        request: toPageRequest(page),
+      }),
+      division.id,
+    );
     return toConnection(rows, countTotal);
   }
 }
@@ -95,7 +112,7 @@ export class DivisionResolver {
 @Resolver(() => Organization)
 export class OrganizationResolver {
   @Query(() => Organization, { nullable: true, description: 'One organization by its slug, or null.' })
-  organization(@Arg('slug', () => String, { description: 'The organization\'s slug.' }) slug: string, @Ctx() context: Context) {
+  organization(@Arg('slug', () => String, { description: "The organization's slug." }) slug: string, @Ctx() context: Context) {
     return organizationBySlug(context).load(slug);
   }
 
@@ -114,7 +131,7 @@ export class OrganizationResolver {
     return toGlobalId('Organization', organization.slug);
   }
 
-  @FieldResolver(() => String, { description: 'The organization\'s name.' })
+  @FieldResolver(() => String, { description: "The organization's name." })
   name(@Root() organization: OrganizationRow, @LanguageArg() lang: Language | undefined, @Ctx() context: Context) {
     return inLanguage(lang ?? context.language, organization.nameZh, organization.nameEn);
   }
@@ -133,14 +150,24 @@ export class OrganizationResolver {
     @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
-    const { page: rows, countTotal } = await loadNestedPage<FacilityRow>(context, info, () => ({
-      shape: `organization.facilities:${JSON.stringify([filter, orderBy])}`, projection: facilityProjection.forConnection(info),
-      list: (columns) => facilityList(filter, orderBy, columns), belongsTo: facilitiesOperatedBy, request: toPageRequest(page),
-    }), organization.id);
+    const { page: rows, countTotal } = await loadNestedPage<FacilityRow>(
+      context,
+      info,
+      () => ({
+        shape: `organization.facilities:${JSON.stringify([filter, orderBy])}`,
+        projection: facilityProjection.forConnection(info),
+        list: (columns) => facilityList(filter, orderBy, columns),
+        belongsTo: facilitiesOperatedBy,
+        request: toPageRequest(page),
+      }),
+      organization.id,
+    );
     return toConnection(rows, countTotal);
   }
 
-  @FieldResolver(() => [OrganizationLink], { description: `Its parts in facilities and programs other than operating or leading them (see \`facilities\` and \`programs\`), each with its role and the sentence that states it, in the order of its record (at most ${MAX_ORGANIZATION_LINKS}).` })
+  @FieldResolver(() => [OrganizationLink], {
+    description: `Its parts in facilities and programs other than operating or leading them (see \`facilities\` and \`programs\`), each with its role and the sentence that states it, in the order of its record (at most ${MAX_ORGANIZATION_LINKS}).`,
+  })
   @MaxItems(MAX_ORGANIZATION_LINKS)
   async links(@Root() organization: OrganizationRow, @Ctx() context: Context) {
     return atMost(MAX_ORGANIZATION_LINKS, await organizationLinksOf(context, organization.id));
@@ -155,10 +182,18 @@ export class OrganizationResolver {
     @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
-    const { page: rows, countTotal } = await loadNestedPage<ProgramRow>(context, info, () => ({
-      shape: `organization.programs:${JSON.stringify([filter, orderBy])}`, projection: programProjection.forConnection(info),
-      list: (columns) => programList(filter, orderBy, columns), belongsTo: programsLedBy, request: toPageRequest(page),
-    }), organization.id);
+    const { page: rows, countTotal } = await loadNestedPage<ProgramRow>(
+      context,
+      info,
+      () => ({
+        shape: `organization.programs:${JSON.stringify([filter, orderBy])}`,
+        projection: programProjection.forConnection(info),
+        list: (columns) => programList(filter, orderBy, columns),
+        belongsTo: programsLedBy,
+        request: toPageRequest(page),
+      }),
+      organization.id,
+    );
     return toConnection(rows, countTotal);
   }
 }

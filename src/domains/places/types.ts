@@ -9,13 +9,16 @@ export type OrganizationRow = typeof organizations.$inferSelect;
 
 @ObjectType({ implements: Node, description: 'An administrative division: the district, a subdistrict or town, a community.', simpleResolvers: true })
 export class Division extends Node {
-  @Field(() => String, { description: 'Division code: GB/T 2260 for the district (500104), 9 digits for subdistricts and towns (GB/T 10114 style). Provisional codes of communities read <parent code>-<pinyin>.' })
+  @Field(() => String, {
+    description:
+      'Division code: GB/T 2260 for the district (500104), 9 digits for subdistricts and towns (GB/T 10114 style). Provisional codes of communities read <parent code>-<pinyin>.',
+  })
   code!: string;
 
   @Field(() => DivisionLevelEnum, { description: 'District, subdistrict, town or community.' })
   level!: DivisionLevel;
 
-  @Field(() => Boolean, { description: 'Is the code confirmed by a public standard? False where it follows the standard\'s pattern unconfirmed.' })
+  @Field(() => Boolean, { description: "Is the code confirmed by a public standard? False where it follows the standard's pattern unconfirmed." })
   verified!: boolean;
 }
 

@@ -19,7 +19,7 @@ export class ProgramFacilityEdge {
   role!: ProgramFacilityRole;
 }
 
-@ObjectType({ description: 'A page of the facilities taking part in a program; edges carry each facility\'s role.' })
+@ObjectType({ description: "A page of the facilities taking part in a program; edges carry each facility's role." })
 export class ProgramFacilityConnection {
   @Field(() => [ProgramFacilityEdge], { description: 'The facilities of this page with their roles and cursors.' })
   edges!: ProgramFacilityEdge[];

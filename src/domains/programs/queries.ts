@@ -51,7 +51,12 @@ export function programConditions(filter: ProgramFilter | null | undefined, alia
     if (filter.status) where.push(isAnyOf(col(alias, 'status'), filter.status));
     if (filter.leadOrganizationSlug) {
       references.add('organization', filter.leadOrganizationSlug);
-      where.push(idIn(col(alias, 'lead_organization_id'), sql`select ${organizations.id} from ${organizations} where ${isAnyOf(sql`${organizations.slug}`, filter.leadOrganizationSlug)}`));
+      where.push(
+        idIn(
+          col(alias, 'lead_organization_id'),
+          sql`select ${organizations.id} from ${organizations} where ${isAnyOf(sql`${organizations.slug}`, filter.leadOrganizationSlug)}`,
+        ),
+      );
     }
     if (filter.divisionCode) {
       references.add('division', filter.divisionCode);
@@ -60,7 +65,12 @@ export function programConditions(filter: ProgramFilter | null | undefined, alia
     if (filter.parentSlug) {
       references.add('program', filter.parentSlug);
       const parent = `${alias}_parent`;
-      where.push(idIn(col(alias, 'parent_id'), sql`select ${col(parent, 'id')} from ${tableAs(programs, parent)} where ${isAnyOf(col(parent, 'slug'), filter.parentSlug)}`));
+      where.push(
+        idIn(
+          col(alias, 'parent_id'),
+          sql`select ${col(parent, 'id')} from ${tableAs(programs, parent)} where ${isAnyOf(col(parent, 'slug'), filter.parentSlug)}`,
+        ),
+      );
     }
     if (filter.hasParent != null) where.push(hasValue(alias, 'parent_id', filter.hasParent));
     if (filter.hasLeadOrganization != null) where.push(hasValue(alias, 'lead_organization_id', filter.hasLeadOrganization));
@@ -96,20 +106,21 @@ export const programsOfFacility: BelongsTo = (facilityId) =>
 export const programsLedBy: BelongsTo = (organizationId) => sql`${col(p, 'lead_organization_id')} = ${organizationId}`;
 export const childProgramsOf: BelongsTo = (programId) => sql`${col(p, 'parent_id')} = ${programId}`;
 
-export const programById = (context: Context) =>
-  loadRowsBy<number, ProgramRow>(context, 'program.id', wholeProgram, col(p, 'id'), (row) => row.id);
+export const programById = (context: Context) => loadRowsBy<number, ProgramRow>(context, 'program.id', wholeProgram, col(p, 'id'), (row) => row.id);
 
 /** The program with this slug, as a statement of its own (lookUpWithList). */
 export const programWithSlug = (slug: string) => rowsByKeyQuery(wholeProgram, col(p, 'slug'), [slug]);
 
-export const programBySlug = (context: Context) =>
-  loadRowsBy<string, ProgramRow>(context, 'program.slug', wholeProgram, col(p, 'slug'), (row) => row.slug);
+export const programBySlug = (context: Context) => loadRowsBy<string, ProgramRow>(context, 'program.slug', wholeProgram, col(p, 'slug'), (row) => row.slug);
 
 export const programCitationsOf = (context: Context) => citationsOf(context, 'program.citations', programCitations, programCitations.programId);
 
 /** The facilities of programs with their roles: a nested list keyed by program. */
 export function programFacilityList(
-  roles: readonly string[] | null | undefined, filter?: FacilityFilter | null, orderBy?: FacilityOrder[] | null, projection: Projection = ALL_COLUMNS,
+  roles: readonly string[] | null | undefined,
+  filter?: FacilityFilter | null,
+  orderBy?: FacilityOrder[] | null,
+  projection: Projection = ALL_COLUMNS,
 ): ListQuery {
   const pf = 'pf';
   const base = facilityList(filter, orderBy, projection);

@@ -22,13 +22,23 @@ import { facilityProjection } from '../facilities/queries.js';
 import { figuresAbout } from '../statistics/queries.js';
 import { ObservationFilter, ObservationOrder, type ObservationRow } from '../statistics/types.js';
 import { ProgramConnection, ProgramFacilityConnection } from './connection.js';
-import { childProgramsOf, facilitiesOfProgram, programById, programBySlug, programCitationsOf, programFacilityList, programList, programProjection, programWithSlug } from './queries.js';
+import {
+  childProgramsOf,
+  facilitiesOfProgram,
+  programById,
+  programBySlug,
+  programCitationsOf,
+  programFacilityList,
+  programList,
+  programProjection,
+  programWithSlug,
+} from './queries.js';
 import { Program, ProgramFilter, ProgramOrder, type ProgramRow } from './types.js';
 
 @Resolver(() => Program)
 export class ProgramResolver {
   @Query(() => Program, { nullable: true, description: 'One program by its slug, or null.' })
-  program(@Arg('slug', () => String, { description: 'The program\'s slug.' }) slug: string, @Info() info: GraphQLResolveInfo, @Ctx() context: Context) {
+  program(@Arg('slug', () => String, { description: "The program's slug." }) slug: string, @Info() info: GraphQLResolveInfo, @Ctx() context: Context) {
     return lookUpWithList<ProgramRow>(context, info, programWithSlug(slug), programLists, () => programBySlug(context).load(slug));
   }
 
@@ -40,7 +50,11 @@ export class ProgramResolver {
     @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
-    const { page: rows, countTotal } = await loadRootPage<ProgramRow>(context, programList(filter, orderBy, programProjection.forConnection(info)), toPageRequest(page));
+    const { page: rows, countTotal } = await loadRootPage<ProgramRow>(
+      context,
+      programList(filter, orderBy, programProjection.forConnection(info)),
+      toPageRequest(page),
+    );
     return toConnection(rows, countTotal);
   }
 
@@ -49,7 +63,7 @@ export class ProgramResolver {
     return toGlobalId('Program', program.slug);
   }
 
-  @FieldResolver(() => String, { description: 'The program\'s name.' })
+  @FieldResolver(() => String, { description: "The program's name." })
   name(@Root() program: ProgramRow, @LanguageArg() lang: Language | undefined, @Ctx() context: Context) {
     return inLanguage(lang ?? context.language, program.nameZh, program.nameEn);
   }
@@ -83,10 +97,18 @@ export class ProgramResolver {
     @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
-    const { page: rows, countTotal } = await loadNestedPage<ProgramRow>(context, info, () => ({
-      shape: `program.children:${JSON.stringify([filter, orderBy])}`, projection: programProjection.forConnection(info),
-      list: (columns) => programList(filter, orderBy, columns), belongsTo: childProgramsOf, request: toPageRequest(page),
-    }), program.id);
+    const { page: rows, countTotal } = await loadNestedPage<ProgramRow>(
+      context,
+      info,
+      () => ({
+        shape: `program.children:${JSON.stringify([filter, orderBy])}`,
+        projection: programProjection.forConnection(info),
+        list: (columns) => programList(filter, orderBy, columns),
+        belongsTo: childProgramsOf,
+        request: toPageRequest(page),
+      }),
+      program.id,
+    );
     return toConnection(rows, countTotal);
   }
 
@@ -100,7 +122,12 @@ export class ProgramResolver {
     @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
-    const { page: rows, countTotal } = await loadNestedPage<FacilityRow & { role: ProgramFacilityRole }>(context, info, () => programFacilities({ role, filter, orderBy, ...page }, info), program.id);
+    const { page: rows, countTotal } = await loadNestedPage<FacilityRow & { role: ProgramFacilityRole }>(
+      context,
+      info,
+      () => programFacilities({ role, filter, orderBy, ...page }, info),
+      program.id,
+    );
     // The row is the facility (its extra role column is never read as a facility field): no copy per edge.
     return toConnectionWith(rows, countTotal, (row) => ({ node: row as FacilityRow, role: row.role }));
   }
@@ -114,11 +141,18 @@ export class ProgramResolver {
     @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
-    const { page: rows, countTotal } = await loadNestedPage<ObservationRow>(context, info, () => figuresAbout('program', { filter, orderBy, ...page }, info), program.id);
+    const { page: rows, countTotal } = await loadNestedPage<ObservationRow>(
+      context,
+      info,
+      () => figuresAbout('program', { filter, orderBy, ...page }, info),
+      program.id,
+    );
     return toConnection(rows, countTotal);
   }
 
-  @FieldResolver(() => [LinkedOrganization], { description: `Organizations linked to it in parts other than \`leadOrganization\`, each with its role and the sentence that states it, by organization slug (at most ${MAX_ORGANIZATION_LINKS}).` })
+  @FieldResolver(() => [LinkedOrganization], {
+    description: `Organizations linked to it in parts other than \`leadOrganization\`, each with its role and the sentence that states it, by organization slug (at most ${MAX_ORGANIZATION_LINKS}).`,
+  })
   @MaxItems(MAX_ORGANIZATION_LINKS)
   async organizations(@Root() program: ProgramRow, @Ctx() context: Context) {
     return atMost(MAX_ORGANIZATION_LINKS, await organizationsLinkedTo(context, 'program', program.id));

@@ -91,7 +91,11 @@ export const programOrdering = orderingFor(
     KIND: { column: 'kind', type: 'text', description: 'The kind.' },
     STATUS: { column: 'status', type: 'text', description: 'The status.' },
     DOMAIN: { column: 'domain', type: 'text', description: 'The domain.' },
-    RELEVANCE: { special: 'relevance', description: 'How well the name matches `filter.search`: whole name, then start, then inside a name, then other text. Needs `filter.search`; the default order when it is given.' },
+    RELEVANCE: {
+      special: 'relevance',
+      description:
+        'How well the name matches `filter.search`: whole name, then start, then inside a name, then other text. Needs `filter.search`; the default order when it is given.',
+    },
   },
   [{ field: 'SLUG', direction: OrderDirection.ASC }],
 );

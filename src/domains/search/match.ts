@@ -13,11 +13,14 @@ import type { SortKey } from '../../graphql/relay/keyset.js';
 export function searchTerms(search: string | null | undefined): string[] | null {
   if (search == null) return null;
   const terms = splitTerms(search);
-  if (terms.length === 0) throw badUserInput('`search` is blank. Give at least one character to look for, or leave `search` out.', { argument: 'filter.search' });
+  if (terms.length === 0)
+    throw badUserInput('`search` is blank. Give at least one character to look for, or leave `search` out.', { argument: 'filter.search' });
   if (search.length > 200) throw badUserInput(`\`search\` is ${search.length} characters long; 200 at most.`, { argument: 'filter.search' });
   // One Chinese character is a word (校, 鑫); one Latin letter or digit is in nearly every row, which only a scan finds.
   if (terms.every((term) => /^[A-Za-z0-9]$/.test(term))) {
-    throw badUserInput('`search` needs a term of two letters or more (one Chinese character is enough): a single letter or digit matches nearly everything.', { argument: 'filter.search' });
+    throw badUserInput('`search` needs a term of two letters or more (one Chinese character is enough): a single letter or digit matches nearly everything.', {
+      argument: 'filter.search',
+    });
   }
   return terms;
 }
@@ -26,10 +29,16 @@ const likePattern = (text: string, prefix: string, suffix: string) => `${prefix}
 
 /** Rows of `alias` whose text columns hold every term. */
 export function matchesText(alias: string, terms: string[], columns: string[]): SQL {
-  const bigrams = sql.join(terms.map((term) => sql`minsheng_bigrams(${term})`), sql` || `);
+  const bigrams = sql.join(
+    terms.map((term) => sql`minsheng_bigrams(${term})`),
+    sql` || `,
+  );
   const each = terms.map((term) => {
     const pattern = likePattern(term, '%', '%');
-    return sql`(${sql.join(columns.map((c) => sql`${col(alias, c)} ilike ${pattern}`), sql` or `)})`;
+    return sql`(${sql.join(
+      columns.map((c) => sql`${col(alias, c)} ilike ${pattern}`),
+      sql` or `,
+    )})`;
   });
   // A term's rarity decides between the bigram index and the sort index: planned for its values (planning.ts).
   return sql`${PLANNED_FOR_ITS_VALUES}(${col(alias, 'search_bigrams')} @> (${bigrams}) and ${sql.join(each, sql` and `)})`;
@@ -38,7 +47,11 @@ export function matchesText(alias: string, terms: string[], columns: string[]): 
 /** Where a row's match sits: 0 the whole name, 1 the start of a name, 2 inside a name, 3 elsewhere. */
 export function relevanceRank(alias: string, search: string, nameColumns: string[]): SQL {
   const text = search.trim();
-  const names = (test: (c: SQL) => SQL) => sql.join(nameColumns.map((c) => test(col(alias, c))), sql` or `);
+  const names = (test: (c: SQL) => SQL) =>
+    sql.join(
+      nameColumns.map((c) => test(col(alias, c))),
+      sql` or `,
+    );
   return sql`(case when ${names((c) => sql`lower(${c}) = lower(${text})`)} then 0
     when ${names((c) => sql`${c} ilike ${likePattern(text, '', '%')}`)} then 1
     when ${names((c) => sql`${c} ilike ${likePattern(text, '%', '%')}`)} then 2 else 3 end)`;

@@ -11,7 +11,7 @@ export const SearchType = graphqlEnum('SearchType', 'What the cross-type search 
   facility: 'Facilities, by name and description.',
   program: 'Programs, by name and description.',
   indicator: 'Indicators, by name and description.',
-  observation: 'Figures, by label and source quote, or by their indicator\'s names.',
+  observation: "Figures, by label and source quote, or by their indicator's names.",
   organization: 'Organizations, by name.',
   division: 'Divisions, by name.',
 });
@@ -38,7 +38,10 @@ export class SearchEdge {
   @Field(() => String, { nullable: true, description: 'The matched text with some context (at most about 60 characters).' })
   snippet!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Where the match is, e.g. "name_zh", "description_en", "quote", "indicator.name_en" (a figure found by its indicator).' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Where the match is, e.g. "name_zh", "description_en", "quote", "indicator.name_en" (a figure found by its indicator).',
+  })
   matchedField!: string | null;
 }
 

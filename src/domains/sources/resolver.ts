@@ -25,7 +25,7 @@ export class SourceResolver {
     return toGlobalId('Source', source.slug);
   }
 
-  @FieldResolver(() => String, { description: 'The document\'s title.' })
+  @FieldResolver(() => String, { description: "The document's title." })
   title(@Root() source: SourceRow, @LanguageArg() lang: Language | undefined, @Ctx() context: Context) {
     return inLanguage(lang ?? context.language, source.titleZh, source.titleEn);
   }
@@ -35,7 +35,10 @@ export class SourceResolver {
     return inLanguage(lang ?? context.language, source.publisherZh, source.publisherEn);
   }
 
-  @FieldResolver(() => String, { nullable: true, description: `What is known and not known about the document (its publisher, date, licence). ${NOTE_LANGUAGE}` })
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: `What is known and not known about the document (its publisher, date, licence). ${NOTE_LANGUAGE}`,
+  })
   note(@Root() source: SourceRow, @LanguageArg() lang: Language | undefined, @Ctx() context: Context) {
     return noteIn(lang ?? context.language, { zh: null, en: source.note });
   }
@@ -48,4 +51,3 @@ export class SourceCitationResolver {
     return sourceById(context).load(citation.sourceId);
   }
 }
-

@@ -16,7 +16,7 @@ import type { ObservationFilter } from './types.js';
 /** Group-by for figures: counts, sums, averages, minima and maxima per indicator, domain, division, year, unit. */
 export const ObservationGroupBy = graphqlEnum('ObservationGroupBy', 'What figures can be grouped by.', {
   indicator: 'The indicator.',
-  domain: 'The indicator\'s domain.',
+  domain: "The indicator's domain.",
   division: 'The division the figure is about.',
   year: 'The calendar year the period ends in.',
   unit: 'The unit.',
@@ -25,12 +25,17 @@ export const ObservationGroupBy = graphqlEnum('ObservationGroupBy', 'What figure
 export type ObservationGroupBy = (typeof ObservationGroupBy)[keyof typeof ObservationGroupBy];
 
 const conflictPolicies = {
-  error: 'Refuse a sum or average over figures the sources contradict, naming them (the default). Choose another policy, or leave them out with `filter: { conflicting: false }`.',
+  error:
+    'Refuse a sum or average over figures the sources contradict, naming them (the default). Choose another policy, or leave them out with `filter: { conflicting: false }`.',
   exclude: 'Leave every contested figure out of sums and averages; the group lists them in `excluded`.',
   lowest: 'Of the figures the sources give for one thing, the lowest enters sums and averages (a conservative total); the others are listed in `excluded`.',
   highest: 'Of the figures the sources give for one thing, the highest enters sums and averages; the others are listed in `excluded`.',
 } as const;
-export const ConflictPolicy = graphqlEnum('ConflictPolicy', 'What a sum or average does with figures the sources contradict (`Observation.conflictsWith`): at most one of them ever enters a total.', conflictPolicies);
+export const ConflictPolicy = graphqlEnum(
+  'ConflictPolicy',
+  'What a sum or average does with figures the sources contradict (`Observation.conflictsWith`): at most one of them ever enters a total.',
+  conflictPolicies,
+);
 export type ConflictPolicy = keyof typeof conflictPolicies;
 
 export const MAX_GROUPS = 1000;
@@ -76,13 +81,14 @@ export interface ObservationGroupRow {
 }
 
 @ObjectType({
-  description: 'One group of figures and its aggregates. Key fields not grouped by are null. `count`, `min` and `max` describe every figure of the group. '
-    + '`sum` and `avg` add only what adds up: flows (COUNT) over their own, disjoint periods; stocks (LEVEL) and running totals (CUMULATIVE) as the latest figure of each '
-    + 'series in a year, added across places, never across years; never a cumulative total to a period figure; never shares or changes; of figures the sources '
-    + 'contradict, at most one (`conflicts`); never a division\'s figure to one of the same indicator for a division inside it (a district\'s beds and a subdistrict\'s: '
-    + 'the district\'s may already count them; flows only where their periods overlap): group by DIVISION, or filter to divisions none of which contains another. '
-    + 'Otherwise they are refused with a BAD_USER_INPUT naming the figures and saying how to regroup. '
-    + '`qualifier` says how exact the total is.',
+  description:
+    'One group of figures and its aggregates. Key fields not grouped by are null. `count`, `min` and `max` describe every figure of the group. ' +
+    '`sum` and `avg` add only what adds up: flows (COUNT) over their own, disjoint periods; stocks (LEVEL) and running totals (CUMULATIVE) as the latest figure of each ' +
+    'series in a year, added across places, never across years; never a cumulative total to a period figure; never shares or changes; of figures the sources ' +
+    "contradict, at most one (`conflicts`); never a division's figure to one of the same indicator for a division inside it (a district's beds and a subdistrict's: " +
+    "the district's may already count them; flows only where their periods overlap): group by DIVISION, or filter to divisions none of which contains another. " +
+    'Otherwise they are refused with a BAD_USER_INPUT naming the figures and saying how to regroup. ' +
+    '`qualifier` says how exact the total is.',
 })
 export class ObservationGroup {
   @Field(() => Int, { nullable: true, description: 'The year, when grouped by YEAR.' })
@@ -106,7 +112,10 @@ export class ObservationGroup {
   @Field(() => Int, { description: 'How many figures the group holds.' })
   count!: number;
 
-  @Field(() => Int, { description: 'How many figures the sources contradict (`Observation.conflictsWith`); 0 when there is no conflict in the group. What a total does with them is the `conflicts` argument.' })
+  @Field(() => Int, {
+    description:
+      'How many figures the sources contradict (`Observation.conflictsWith`); 0 when there is no conflict in the group. What a total does with them is the `conflicts` argument.',
+  })
   contested!: number;
 }
 
@@ -164,21 +173,24 @@ function totals(source: FigureSource): SQL {
   const uncontested = sql`not ${source.contested}`;
   const mayEnter = sql`${measure} not in ('share', 'yoy_change') and (not ${isRunning} or ${col('o', 'latest_count')} > 0)`;
   const enters = sql`${uncontested} and ${mayEnter}`;
-  return sql.join([
-    sql`coalesce(sum(${count}), 0)::int as "count"`,
-    sql`min(${col('o', 'min')}) as "min"`,
-    sql`max(${col('o', 'max')}) as "max"`,
-    bitSet(unitNames, col('o', 'unit'), 'units'),
-    bitSet(measureNames, measure, 'measures'),
-    bitSet(qualifierNames, col('o', 'qualifier'), 'qualifiers', enters),
-    sql`coalesce(sum(case when ${isRunning} then ${col('o', 'latest_count')} else ${count} end) filter (where ${enters}), 0)::int as "entering"`,
-    sql`sum(case when ${isRunning} then ${col('o', 'latest_sum')} else ${sum} end) filter (where ${enters}) as "enteringSum"`,
-    sql`coalesce(sum(${count}) filter (where ${source.contested}), 0)::int as "contested"`,
-    sql`coalesce(sum(${col('o', 'overlapping')}) filter (where ${measure} = 'count'), 0)::int as "overlapping"`,
-    sql`min(${col('o', 'year')}) filter (where ${isRunning}) as "firstRunningYear"`,
-    sql`max(${col('o', 'year')}) filter (where ${isRunning}) as "lastRunningYear"`,
-    sql`coalesce(sum(${col('o', 'nested')}) filter (where ${mayEnter}), 0)::int as "nested"`,
-  ], sql`, `);
+  return sql.join(
+    [
+      sql`coalesce(sum(${count}), 0)::int as "count"`,
+      sql`min(${col('o', 'min')}) as "min"`,
+      sql`max(${col('o', 'max')}) as "max"`,
+      bitSet(unitNames, col('o', 'unit'), 'units'),
+      bitSet(measureNames, measure, 'measures'),
+      bitSet(qualifierNames, col('o', 'qualifier'), 'qualifiers', enters),
+      sql`coalesce(sum(case when ${isRunning} then ${col('o', 'latest_count')} else ${count} end) filter (where ${enters}), 0)::int as "entering"`,
+      sql`sum(case when ${isRunning} then ${col('o', 'latest_sum')} else ${sum} end) filter (where ${enters}) as "enteringSum"`,
+      sql`coalesce(sum(${count}) filter (where ${source.contested}), 0)::int as "contested"`,
+      sql`coalesce(sum(${col('o', 'overlapping')}) filter (where ${measure} = 'count'), 0)::int as "overlapping"`,
+      sql`min(${col('o', 'year')}) filter (where ${isRunning}) as "firstRunningYear"`,
+      sql`max(${col('o', 'year')}) filter (where ${isRunning}) as "lastRunningYear"`,
+      sql`coalesce(sum(${col('o', 'nested')}) filter (where ${mayEnter}), 0)::int as "nested"`,
+    ],
+    sql`, `,
+  );
 }
 
 /** A figure's series: what a stock or running total is the latest of, and what flows must not overlap within. */
@@ -238,7 +250,10 @@ const joinDomain = (groupBy: readonly ObservationGroupBy[]) =>
 
 /** One statement: the groups of the figures the filter selects, in key order. */
 export async function aggregateObservations(
-  context: Context, filter: ObservationFilter | null, groupBy: ObservationGroupBy[], conflicts: ConflictPolicy = 'error',
+  context: Context,
+  filter: ObservationFilter | null,
+  groupBy: ObservationGroupBy[],
+  conflicts: ConflictPolicy = 'error',
 ): Promise<ObservationGroupRow[]> {
   const distinct = [...new Set(groupBy)];
   const references = new References();
@@ -253,7 +268,11 @@ export async function aggregateObservations(
     ${where.length ? sql`where ${sql.join(where, sql` and `)}` : sql``}
     ${grouped.length ? sql`group by ${sql.join(grouped, sql`, `)} order by ${sql.join(grouped, sql`, `)}` : sql``}
     limit ${MAX_GROUPS + 1}`);
-  if (rows.length > MAX_GROUPS) throw badUserInput(`The aggregate has more than ${MAX_GROUPS} groups. Narrow the filter or group by fewer keys.`, { argument: 'groupBy', limit: MAX_GROUPS });
+  if (rows.length > MAX_GROUPS)
+    throw badUserInput(`The aggregate has more than ${MAX_GROUPS} groups. Narrow the filter or group by fewer keys.`, {
+      argument: 'groupBy',
+      limit: MAX_GROUPS,
+    });
   if (rows.length === 0) await references.assertExist(context);
   // An aggregate over no rows still returns its one group (count 0) when nothing is grouped: SQL's way, kept.
   const scope: GroupScope = { filter, groupBy: distinct, conflicts };
@@ -310,7 +329,8 @@ function figuresOf(context: Context, group: ObservationGroupRow, subset: FigureS
   let loaders = figureLoaders.get(group.scope);
   if (!loaders) figureLoaders.set(group.scope, (loaders = new Map()));
   let loader = loaders.get(subset);
-  if (!loader) loaders.set(subset, (loader = new DataLoader((groups: readonly ObservationGroupRow[]) => figuresOfGroups(context, groups, subset), { cache: false })));
+  if (!loader)
+    loaders.set(subset, (loader = new DataLoader((groups: readonly ObservationGroupRow[]) => figuresOfGroups(context, groups, subset), { cache: false })));
   return loader.load(group);
 }
 const figureLoaders = new WeakMap<GroupScope, Map<FigureSubset, DataLoader<ObservationGroupRow, GroupFigure[]>>>();
@@ -330,8 +350,11 @@ async function figuresOfGroups(context: Context, groups: readonly ObservationGro
   const only = figureSubsets[subset];
   if (only) where.push(only);
   const keyColumns = groupBy.map((by, index) => sql`, ${groupKeys[by].expression}::text as ${sql.raw(`"groupKey${index}"`)}`);
-  const placeColumns = subset === 'placed' ? sql`, (select ${divisions.code} from ${divisions} where ${divisions.id} = "o"."division_id") as "divisionCode",
-      (select coalesce(array_agg("id"), '{}') from (${divisionAncestorIdsOf(sql`"o"."division_id"`)}) as "ancestors") as "divisionAncestors"` : sql``;
+  const placeColumns =
+    subset === 'placed'
+      ? sql`, (select ${divisions.code} from ${divisions} where ${divisions.id} = "o"."division_id") as "divisionCode",
+      (select coalesce(array_agg("id"), '{}') from (${divisionAncestorIdsOf(sql`"o"."division_id"`)}) as "ancestors") as "divisionAncestors"`
+      : sql``;
   const rows = await context.db.rows<Omit<GroupFigure, 'latest'> & { latest: number } & Record<string, unknown>>(sql`
     select "o"."key", "o"."value", "o"."qualifier", "o"."conflict_group" as "conflictGroup", "o"."period_start" as "periodStart", "o"."period_end" as "periodEnd",
       "o"."measure", "o"."year", concat_ws('|', "o"."indicator_id", "o"."division_id", "o"."facility_id", "o"."program_id", "o"."status", "o"."unit", "o"."measure", "o"."reported_in_domain") as "series",
@@ -345,8 +368,18 @@ async function figuresOfGroups(context: Context, groups: readonly ObservationGro
   for (const row of rows) {
     const tuple = tupleOf(groupBy.map((_, index) => row[`groupKey${index}`]));
     const figure: GroupFigure = {
-      key: row.key, value: Number(row.value), qualifier: row.qualifier, conflictGroup: row.conflictGroup, periodStart: row.periodStart, periodEnd: row.periodEnd,
-      measure: row.measure, year: row.year, series: row.series, latest: Number(row.latest) === 1, indicatorId: row.indicatorId, divisionId: row.divisionId,
+      key: row.key,
+      value: Number(row.value),
+      qualifier: row.qualifier,
+      conflictGroup: row.conflictGroup,
+      periodStart: row.periodStart,
+      periodEnd: row.periodEnd,
+      measure: row.measure,
+      year: row.year,
+      series: row.series,
+      latest: Number(row.latest) === 1,
+      indicatorId: row.indicatorId,
+      divisionId: row.divisionId,
       ...(subset === 'placed' ? { divisionCode: row.divisionCode, divisionAncestors: (row.divisionAncestors ?? []).map(Number) } : {}),
     };
     const list = byTuple.get(tuple);
@@ -390,25 +423,37 @@ async function ruledTotal(context: Context, group: ObservationGroupRow): Promise
   const never = group.measures.filter((measure) => NEVER_SUMMED.includes(measure));
   if (never.length) {
     const figures = await figuresOf(context, group, 'neverSummed');
-    throw refusal(`Cannot add up shares or changes (${never.map(upper).join(', ')}): ${named(figures)}. A percentage of one thing does not add to another: ask for count, min or max, `
-      + 'or leave them out with filter: { not: { measure: [SHARE, YOY_CHANGE] } }.', figures);
+    throw refusal(
+      `Cannot add up shares or changes (${never.map(upper).join(', ')}): ${named(figures)}. A percentage of one thing does not add to another: ask for count, min or max, ` +
+        'or leave them out with filter: { not: { measure: [SHARE, YOY_CHANGE] } }.',
+      figures,
+    );
   }
   if (group.measures.length > 1) {
     const figures = await figuresOf(context, group);
     const byMeasure = group.measures.map((measure) => `${upper(measure)}: ${named(figures.filter((f) => f.measure === measure))}`);
-    throw refusal(`Cannot add figures of different measures (${byMeasure.join('; ')}): a cumulative total or a level never adds to a figure of its own period. `
-      + 'Add MEASURE (or INDICATOR) to groupBy, or filter by measure.', figures);
+    throw refusal(
+      `Cannot add figures of different measures (${byMeasure.join('; ')}): a cumulative total or a level never adds to a figure of its own period. ` +
+        'Add MEASURE (or INDICATOR) to groupBy, or filter by measure.',
+      figures,
+    );
   }
   if (group.firstRunningYear != null && group.firstRunningYear !== group.lastRunningYear) {
     const figures = (await figuresOf(context, group)).filter((f) => f.latest);
-    throw refusal(`Cannot add levels or cumulative totals of different years (${group.firstRunningYear}–${group.lastRunningYear}): `
-      + `${named(figures, (f) => `${f.key} (${f.value}, ${f.periodEnd})`)}. A year's value is its latest figure; add YEAR to groupBy or filter periodEnd to one year.`, figures);
+    throw refusal(
+      `Cannot add levels or cumulative totals of different years (${group.firstRunningYear}–${group.lastRunningYear}): ` +
+        `${named(figures, (f) => `${f.key} (${f.value}, ${f.periodEnd})`)}. A year's value is its latest figure; add YEAR to groupBy or filter periodEnd to one year.`,
+      figures,
+    );
   }
   if (group.overlapping > 0) {
     const overlaps = overlappingFlows(await figuresOf(context, group, 'flows'));
     if (overlaps.length) {
-      throw refusal(`Cannot add flows whose periods overlap, they would count twice: ${named(overlaps, (f) => `${f.key} (${f.periodStart ?? '…'}–${f.periodEnd})`)}. `
-        + 'Filter them apart (periodOverlaps, key) or group by YEAR.', overlaps);
+      throw refusal(
+        `Cannot add flows whose periods overlap, they would count twice: ${named(overlaps, (f) => `${f.key} (${f.periodStart ?? '…'}–${f.periodEnd})`)}. ` +
+          'Filter them apart (periodOverlaps, key) or group by YEAR.',
+        overlaps,
+      );
     }
   }
   let { entering: summed, enteringSum: sum } = group;
@@ -416,14 +461,18 @@ async function ruledTotal(context: Context, group: ObservationGroupRow): Promise
   const excluded: string[] = [];
   const chosen: GroupFigure[] = [];
   if (group.contested > 0) {
-    const contested = (await figuresOf(context, group, 'contested'))
-      .filter((f) => !RUNNING.includes(f.measure) || f.latest);
+    const contested = (await figuresOf(context, group, 'contested')).filter((f) => !RUNNING.includes(f.measure) || f.latest);
     if (group.scope.conflicts === 'error' && contested.length) {
-      throw refusal(`The sources contradict each other on ${named(contested, (f) => `${f.key} (${f.value}, conflict ${f.conflictGroup})`)}: `
-        + 'a total takes at most one of them. Choose with conflicts: EXCLUDE, LOWEST or HIGHEST, or leave them out with filter: { conflicting: false }.', contested, 'conflicts');
+      throw refusal(
+        `The sources contradict each other on ${named(contested, (f) => `${f.key} (${f.value}, conflict ${f.conflictGroup})`)}: ` +
+          'a total takes at most one of them. Choose with conflicts: EXCLUDE, LOWEST or HIGHEST, or leave them out with filter: { conflicting: false }.',
+        contested,
+        'conflicts',
+      );
     }
     for (const [, figures] of groupedBy(contested, (f) => f.conflictGroup)) {
-      const pick = group.scope.conflicts === 'lowest' ? minBy(figures, (f) => f.value) : group.scope.conflicts === 'highest' ? minBy(figures, (f) => -f.value) : null;
+      const pick =
+        group.scope.conflicts === 'lowest' ? minBy(figures, (f) => f.value) : group.scope.conflicts === 'highest' ? minBy(figures, (f) => -f.value) : null;
       if (pick) {
         summed += 1;
         sum = (sum ?? 0) + pick.value;
@@ -436,14 +485,18 @@ async function ruledTotal(context: Context, group: ObservationGroupRow): Promise
   // Grouped by DIVISION, a group holds one division's figures: none contains another's.
   if (group.nested > 0 && !group.scope.groupBy.includes(ObservationGroupBy.DIVISION)) {
     const chosenKeys = new Set(chosen.map((f) => f.key));
-    const entering = (await figuresOf(context, group, 'placed'))
-      .filter((f) => (!RUNNING.includes(f.measure) || f.latest) && (f.conflictGroup == null || chosenKeys.has(f.key)));
+    const entering = (await figuresOf(context, group, 'placed')).filter(
+      (f) => (!RUNNING.includes(f.measure) || f.latest) && (f.conflictGroup == null || chosenKeys.has(f.key)),
+    );
     const { nested, containing } = nestedFigures(entering);
     if (nested.length) {
       const outerDivisions = [...new Set(containing.map((f) => f.divisionCode!))];
-      throw refusal(`Cannot add a division's figure to one of the same indicator for a division inside it, which it may already count: `
-        + `${named(nested, (f) => `${f.key} (${f.value}, ${f.divisionCode})`)}; the figures of ${outerDivisions.join(' and ')} may count the others. `
-        + 'Add DIVISION to groupBy, or filter divisionCode to divisions none of which contains another.', nested);
+      throw refusal(
+        `Cannot add a division's figure to one of the same indicator for a division inside it, which it may already count: ` +
+          `${named(nested, (f) => `${f.key} (${f.value}, ${f.divisionCode})`)}; the figures of ${outerDivisions.join(' and ')} may count the others. ` +
+          'Add DIVISION to groupBy, or filter divisionCode to divisions none of which contains another.',
+        nested,
+      );
     }
   }
   return { sum: summed > 0 ? sum : null, summed, qualifier: summed > 0 ? combinedQualifier(qualifiers) : null, excluded };
@@ -468,7 +521,9 @@ function minBy<T>(items: T[], by: (item: T) => number): T | null {
 function overlappingFlows(figures: GroupFigure[]): GroupFigure[] {
   const found = new Set<GroupFigure>();
   for (const [, inSeries] of groupedBy(figures, (f) => f.series)) {
-    const ordered = inSeries.sort((a, b) => (a.periodStart ?? a.periodEnd).localeCompare(b.periodStart ?? b.periodEnd) || a.periodEnd.localeCompare(b.periodEnd));
+    const ordered = inSeries.sort(
+      (a, b) => (a.periodStart ?? a.periodEnd).localeCompare(b.periodStart ?? b.periodEnd) || a.periodEnd.localeCompare(b.periodEnd),
+    );
     let reach: GroupFigure | null = null;
     for (const figure of ordered) {
       if (reach && (figure.periodStart ?? figure.periodEnd) <= reach.periodEnd) found.add(reach).add(figure);
@@ -527,6 +582,9 @@ function refusal(message: string, figures: GroupFigure[], argument = 'groupBy') 
 export function assertOneUnit(group: ObservationGroupRow, field: 'sum' | 'avg' | 'min' | 'max'): void {
   if (group.units.length > 1) {
     const units = group.units.map(upper);
-    throw badUserInput(`Cannot take the ${field} of figures in different units (${units.join(', ')}). Add UNIT or INDICATOR to groupBy, or filter by unit.`, { argument: 'groupBy', units });
+    throw badUserInput(`Cannot take the ${field} of figures in different units (${units.join(', ')}). Add UNIT or INDICATOR to groupBy, or filter by unit.`, {
+      argument: 'groupBy',
+      units,
+    });
   }
 }

@@ -7,7 +7,15 @@ import { MAX_PAGE_SIZE } from '../../graphql/relay/pageArgs.js';
 import { divisionById } from '../places/queries.js';
 import { Division } from '../places/types.js';
 import {
-  aggregateObservations, assertOneUnit, ConflictPolicy, contestedFiguresOf, groupTotal, MAX_GROUPS, ObservationGroup, ObservationGroupBy, type ObservationGroupRow,
+  aggregateObservations,
+  assertOneUnit,
+  ConflictPolicy,
+  contestedFiguresOf,
+  groupTotal,
+  MAX_GROUPS,
+  ObservationGroup,
+  ObservationGroupBy,
+  type ObservationGroupRow,
 } from './aggregate.js';
 import { indicatorById, observationByKey } from './queries.js';
 import { Indicator, Observation, ObservationFilter, type ObservationRow } from './types.js';
@@ -18,15 +26,22 @@ const loadFigures = async (context: Context, keys: string[]) =>
 @Resolver(() => ObservationGroup)
 export class ObservationAggregateResolver {
   @Query(() => [ObservationGroup], {
-    description: `Figures grouped and aggregated (count, sum, avg, min, max); at most ${MAX_GROUPS} groups. count, min and max describe every figure; sum and avg `
-      + 'add only what adds up (see ObservationGroup): different units, shares and changes, cumulative totals with period figures, levels of different years, '
-      + 'overlapping periods, a division\'s figure with one of the same indicator for a division inside it, and (by default) figures the sources contradict are refused with a BAD_USER_INPUT that names the figures and says how to regroup.',
+    description:
+      `Figures grouped and aggregated (count, sum, avg, min, max); at most ${MAX_GROUPS} groups. count, min and max describe every figure; sum and avg ` +
+      'add only what adds up (see ObservationGroup): different units, shares and changes, cumulative totals with period figures, levels of different years, ' +
+      "overlapping periods, a division's figure with one of the same indicator for a division inside it, and (by default) figures the sources contradict are refused with a BAD_USER_INPUT that names the figures and says how to regroup.",
   })
   @MaxItems(MAX_GROUPS)
   observationAggregate(
     @Arg('filter', () => ObservationFilter, { nullable: true, description: 'Which figures.' }) filter: ObservationFilter | null,
-    @Arg('groupBy', () => [ObservationGroupBy], { description: 'What to group by; an empty list gives one group of everything.' }) groupBy: ObservationGroupBy[],
-    @Arg('conflicts', () => ConflictPolicy, { defaultValue: ConflictPolicy.ERROR, description: 'What sums and averages do with figures the sources contradict: ERROR refuses them (the default), EXCLUDE leaves them all out, LOWEST or HIGHEST lets one of each conflict in. The group says how many there were (`contested`) and which were left out (`excluded`).' }) conflicts: ConflictPolicy,
+    @Arg('groupBy', () => [ObservationGroupBy], { description: 'What to group by; an empty list gives one group of everything.' })
+    groupBy: ObservationGroupBy[],
+    @Arg('conflicts', () => ConflictPolicy, {
+      defaultValue: ConflictPolicy.ERROR,
+      description:
+        'What sums and averages do with figures the sources contradict: ERROR refuses them (the default), EXCLUDE leaves them all out, LOWEST or HIGHEST lets one of each conflict in. The group says how many there were (`contested`) and which were left out (`excluded`).',
+    })
+    conflicts: ConflictPolicy,
     @Ctx() context: Context,
   ) {
     if (groupBy.length > 6) throw badUserInput('groupBy takes each key at most once.', { argument: 'groupBy' });
@@ -43,7 +58,11 @@ export class ObservationAggregateResolver {
     return group.divisionId == null ? null : divisionById(context).load(group.divisionId);
   }
 
-  @FieldResolver(() => Float, { nullable: true, description: 'The total of the figures that add up: flows (COUNT) over their own periods; of each series of levels or cumulative totals, its latest figure in the year; of contested figures, what `conflicts` says. Null when no figure enters it. Refused when the figures do not add up (see ObservationGroup); read `qualifier` with it.' })
+  @FieldResolver(() => Float, {
+    nullable: true,
+    description:
+      'The total of the figures that add up: flows (COUNT) over their own periods; of each series of levels or cumulative totals, its latest figure in the year; of contested figures, what `conflicts` says. Null when no figure enters it. Refused when the figures do not add up (see ObservationGroup); read `qualifier` with it.',
+  })
   async sum(@Root() group: ObservationGroupRow, @Ctx() context: Context) {
     assertOneUnit(group, 'sum');
     return (await groupTotal(context, group)).sum;
@@ -56,19 +75,29 @@ export class ObservationAggregateResolver {
     return total.sum == null ? null : total.sum / total.summed;
   }
 
-  @FieldResolver(() => ValueQualifierEnum, { nullable: true, description: 'How exact `sum` and `avg` are: EXACT when every figure entering them is; AT_LEAST when one is a lower bound (余, 多); NEARLY or AT_MOST for 近 or an upper bound; APPROXIMATE for 约, or bounds both ways. Null when no figure enters; refused where `sum` is.' })
+  @FieldResolver(() => ValueQualifierEnum, {
+    nullable: true,
+    description:
+      'How exact `sum` and `avg` are: EXACT when every figure entering them is; AT_LEAST when one is a lower bound (余, 多); NEARLY or AT_MOST for 近 or an upper bound; APPROXIMATE for 约, or bounds both ways. Null when no figure enters; refused where `sum` is.',
+  })
   async qualifier(@Root() group: ObservationGroupRow, @Ctx() context: Context) {
     assertOneUnit(group, 'sum');
     return (await groupTotal(context, group)).qualifier;
   }
 
-  @FieldResolver(() => Int, { nullable: true, description: 'How many figures entered `sum` and `avg` (fewer than `count` when earlier levels of a year, or contested figures, stay out); refused where `sum` is.' })
+  @FieldResolver(() => Int, {
+    nullable: true,
+    description:
+      'How many figures entered `sum` and `avg` (fewer than `count` when earlier levels of a year, or contested figures, stay out); refused where `sum` is.',
+  })
   async summed(@Root() group: ObservationGroupRow, @Ctx() context: Context) {
     assertOneUnit(group, 'sum');
     return (await groupTotal(context, group)).summed;
   }
 
-  @FieldResolver(() => [Observation], { description: `The contested figures left out of \`sum\` and \`avg\` by the \`conflicts\` policy (empty when there were none; the first ${MAX_PAGE_SIZE} by key); refused where \`sum\` is.` })
+  @FieldResolver(() => [Observation], {
+    description: `The contested figures left out of \`sum\` and \`avg\` by the \`conflicts\` policy (empty when there were none; the first ${MAX_PAGE_SIZE} by key); refused where \`sum\` is.`,
+  })
   @MaxItems(MAX_PAGE_SIZE)
   async excluded(@Root() group: ObservationGroupRow, @Ctx() context: Context) {
     if (group.contested === 0) return [];
@@ -76,7 +105,9 @@ export class ObservationAggregateResolver {
     return loadFigures(context, atMost(MAX_PAGE_SIZE, (await groupTotal(context, group)).excluded));
   }
 
-  @FieldResolver(() => [Observation], { description: `The figures of the group the sources contradict, whatever \`conflicts\` says (empty when \`contested\` is 0; the first ${MAX_PAGE_SIZE} by key).` })
+  @FieldResolver(() => [Observation], {
+    description: `The figures of the group the sources contradict, whatever \`conflicts\` says (empty when \`contested\` is 0; the first ${MAX_PAGE_SIZE} by key).`,
+  })
   @MaxItems(MAX_PAGE_SIZE)
   async conflicting(@Root() group: ObservationGroupRow, @Ctx() context: Context) {
     if (group.contested === 0) return [];

@@ -14,8 +14,14 @@ import { toPageRequest, type ForwardPageArgs } from '../../graphql/relay/pageArg
 import { divisionSubtreesOf } from '../places/queries.js';
 import { matchesText, relevanceKey, searchTerms } from '../search/match.js';
 import {
-  indicatorOrdering, observationOrdering, type IndicatorFilter, type IndicatorOrder, type IndicatorRow, type ObservationFilter,
-  type ObservationOrder, type ObservationRow,
+  indicatorOrdering,
+  observationOrdering,
+  type IndicatorFilter,
+  type IndicatorOrder,
+  type IndicatorRow,
+  type ObservationFilter,
+  type ObservationOrder,
+  type ObservationRow,
 } from './types.js';
 
 const o = 'o';
@@ -63,7 +69,8 @@ export function observationConditions(filter: ObservationFilter | null | undefin
   return composed(filter, (filter) => {
     const where: SQL[] = [];
     const ind = `${alias}_i`;
-    const inIndicators = (condition: SQL, atMostOne = false) => idIn(col(alias, 'indicator_id'), sql`select ${col(ind, 'id')} from ${tableAs(indicators, ind)} where ${condition}`, atMostOne);
+    const inIndicators = (condition: SQL, atMostOne = false) =>
+      idIn(col(alias, 'indicator_id'), sql`select ${col(ind, 'id')} from ${tableAs(indicators, ind)} where ${condition}`, atMostOne);
     const terms = searchTerms(filter.search);
     if (terms) where.push(sql`(${matchesText(alias, terms, observationTextColumns)} or ${inIndicators(matchesText(ind, terms, indicatorTextColumns))})`);
     if (filter.key) {
@@ -75,7 +82,8 @@ export function observationConditions(filter: ObservationFilter | null | undefin
       where.push(inIndicators(isAnyOf(col(ind, 'code'), filter.indicatorCode), filter.indicatorCode.length === 1));
     }
     // A figure stated in another domain's section (the 34 institutions, in the health section) is found under both.
-    if (filter.domain) where.push(sql`(${inIndicators(isAnyOf(col(ind, 'domain'), filter.domain))} or ${isAnyOf(col(alias, 'reported_in_domain'), filter.domain)})`);
+    if (filter.domain)
+      where.push(sql`(${inIndicators(isAnyOf(col(ind, 'domain'), filter.domain))} or ${isAnyOf(col(alias, 'reported_in_domain'), filter.domain)})`);
     if (filter.unit) where.push(isAnyOf(col(alias, 'unit'), filter.unit));
     if (filter.divisionCode) {
       references.add('division', filter.divisionCode);
@@ -83,12 +91,20 @@ export function observationConditions(filter: ObservationFilter | null | undefin
     }
     if (filter.facilitySlug) {
       references.add('facility', filter.facilitySlug);
-      where.push(idIn(col(alias, 'facility_id'), sql`select ${facilities.id} from ${facilities} where ${isAnyOf(sql`${facilities.slug}`, filter.facilitySlug)}`, filter.facilitySlug.length === 1));
+      where.push(
+        idIn(
+          col(alias, 'facility_id'),
+          sql`select ${facilities.id} from ${facilities} where ${isAnyOf(sql`${facilities.slug}`, filter.facilitySlug)}`,
+          filter.facilitySlug.length === 1,
+        ),
+      );
     }
     if (filter.programSlug) {
       references.add('program', filter.programSlug);
       const programIds = sql`select ${programs.id} from ${programs} where ${isAnyOf(sql`${programs.slug}`, filter.programSlug)}`;
-      where.push(sql`(${idIn(col(alias, 'program_id'), programIds, filter.programSlug.length === 1)} or ${col(alias, 'id')} in (select ${observationPrograms.observationId} from ${observationPrograms} where ${observationPrograms.programId} in (${programIds})))`);
+      where.push(
+        sql`(${idIn(col(alias, 'program_id'), programIds, filter.programSlug.length === 1)} or ${col(alias, 'id')} in (select ${observationPrograms.observationId} from ${observationPrograms} where ${observationPrograms.programId} in (${programIds})))`,
+      );
     }
     if (filter.hasFacility != null) where.push(hasValue(alias, 'facility_id', filter.hasFacility));
     if (filter.hasProgram != null) where.push(hasValue(alias, 'program_id', filter.hasProgram));
@@ -121,12 +137,14 @@ export function observationList(filter?: ObservationFilter | null, orderBy?: Obs
 /** Newest first: the reported figures of one division exactly (or of any), for Indicator.latest. */
 export function latestObservationList(divisionCode: string | null, projection: Projection = ALL_COLUMNS): ListQuery {
   const list = observationList({ status: ['actual'] }, [{ field: 'PERIOD_END', direction: OrderDirection.DESC }], projection);
-  if (divisionCode != null) list.where.push(sql`${col(o, 'division_id')} = (select ${divisions.id} from ${divisions} where ${divisions.code} = ${divisionCode})`);
+  if (divisionCode != null)
+    list.where.push(sql`${col(o, 'division_id')} = (select ${divisions.id} from ${divisions} where ${divisions.code} = ${divisionCode})`);
   return list;
 }
 
 /** Observations about a facility, a program or an indicator, as a nested list. */
-export const observationsAbout = (column: 'facility_id' | 'program_id' | 'indicator_id'): BelongsTo => (column === 'program_id' ? observationsAboutProgram : (parentId) => sql`${col(o, column)} = ${parentId}`);
+export const observationsAbout = (column: 'facility_id' | 'program_id' | 'indicator_id'): BelongsTo =>
+  column === 'program_id' ? observationsAboutProgram : (parentId) => sql`${col(o, column)} = ${parentId}`;
 
 /** A program's figures: those it is the program of, and those it is one of the further programs of (observation_programs). */
 const observationsAboutProgram: BelongsTo = (programId) => sql`(${col(o, 'program_id')} = ${programId}
@@ -156,8 +174,7 @@ export function indicatorList(filter?: IndicatorFilter | null, orderBy?: Indicat
 /** The indicator with this code, as a statement of its own (loadWithNestedPage). */
 export const indicatorWithCode = (code: string) => rowsByKeyQuery(wholeIndicator, col(i, 'code'), [code]);
 
-export const indicatorById = (context: Context) =>
-  loadRowsBy<number, IndicatorRow>(context, 'indicator.id', wholeIndicator, col(i, 'id'), (row) => row.id);
+export const indicatorById = (context: Context) => loadRowsBy<number, IndicatorRow>(context, 'indicator.id', wholeIndicator, col(i, 'id'), (row) => row.id);
 
 export const indicatorByCode = (context: Context) =>
   loadRowsBy<string, IndicatorRow>(context, 'indicator.code', wholeIndicator, col(i, 'code'), (row) => row.code);

@@ -19,18 +19,36 @@ import { Program } from '../programs/types.js';
 import { SourceCitation } from '../sources/types.js';
 import { IndicatorConnection, ObservationConnection } from './connection.js';
 import {
-  figuresAbout, indicatorByCode, indicatorById, indicatorList, indicatorWithCode, type FiguresArgs, latestObservationList, observationList, observationProjection, observationsAbout, observationsInConflictGroup,
+  figuresAbout,
+  indicatorByCode,
+  indicatorById,
+  indicatorList,
+  indicatorWithCode,
+  type FiguresArgs,
+  latestObservationList,
+  observationList,
+  observationProjection,
+  observationsAbout,
+  observationsInConflictGroup,
   otherProgramsOf,
 } from './queries.js';
 import {
-  Indicator, IndicatorFilter, IndicatorOrder, Observation, ObservationFilter, ObservationOrder, Period,
-  type IndicatorRow, type ObservationRow, type PeriodData,
+  Indicator,
+  IndicatorFilter,
+  IndicatorOrder,
+  Observation,
+  ObservationFilter,
+  ObservationOrder,
+  Period,
+  type IndicatorRow,
+  type ObservationRow,
+  type PeriodData,
 } from './types.js';
 
 @Resolver(() => Indicator)
 export class IndicatorResolver {
   @Query(() => Indicator, { nullable: true, description: 'One indicator by its code, or null.' })
-  indicator(@Arg('code', () => String, { description: 'The indicator\'s code.' }) code: string, @Info() info: GraphQLResolveInfo, @Ctx() context: Context) {
+  indicator(@Arg('code', () => String, { description: "The indicator's code." }) code: string, @Info() info: GraphQLResolveInfo, @Ctx() context: Context) {
     // An indicator is mostly asked for with its figures: both in one statement when that is what is asked.
     return lookUpWithList<IndicatorRow>(context, info, indicatorWithCode(code), indicatorLists, () => indicatorByCode(context).load(code));
   }
@@ -38,7 +56,8 @@ export class IndicatorResolver {
   @Query(() => IndicatorConnection, { description: 'Indicators: what the figures measure, ordered by code.' })
   async indicators(
     @Arg('filter', () => IndicatorFilter, { nullable: true, description: 'Which indicators.' }) filter: IndicatorFilter | null,
-    @Arg('orderBy', () => [IndicatorOrder], { nullable: true, description: 'Sort keys, first one first. Default: CODE (RELEVANCE first with a search).' }) orderBy: IndicatorOrder[] | null,
+    @Arg('orderBy', () => [IndicatorOrder], { nullable: true, description: 'Sort keys, first one first. Default: CODE (RELEVANCE first with a search).' })
+    orderBy: IndicatorOrder[] | null,
     @Args(() => PageArgs) page: PageArgs,
     @Ctx() context: Context,
   ) {
@@ -51,7 +70,7 @@ export class IndicatorResolver {
     return toGlobalId('Indicator', indicator.code);
   }
 
-  @FieldResolver(() => String, { description: 'The indicator\'s name.' })
+  @FieldResolver(() => String, { description: "The indicator's name." })
   name(@Root() indicator: IndicatorRow, @LanguageArg() lang: Language | undefined, @Ctx() context: Context) {
     return inLanguage(lang ?? context.language, indicator.nameZh, indicator.nameEn);
   }
@@ -61,10 +80,15 @@ export class IndicatorResolver {
     return inLanguage(lang ?? context.language, indicator.descriptionZh, indicator.descriptionEn);
   }
 
-  @FieldResolver(() => Observation, { nullable: true, description: 'The latest reported (ACTUAL) figure of this indicator: for one division exactly when `divisionCode` is given, else for any. Null when there is none, and also when the sources contradict each other at that date: no figure is picked then; `latestFigures` gives them all.' })
+  @FieldResolver(() => Observation, {
+    nullable: true,
+    description:
+      'The latest reported (ACTUAL) figure of this indicator: for one division exactly when `divisionCode` is given, else for any. Null when there is none, and also when the sources contradict each other at that date: no figure is picked then; `latestFigures` gives them all.',
+  })
   async latest(
     @Root() indicator: IndicatorRow,
-    @Arg('divisionCode', () => String, { nullable: true, description: 'The division the figure is about (exactly, not its subdivisions).' }) divisionCode: string | null,
+    @Arg('divisionCode', () => String, { nullable: true, description: 'The division the figure is about (exactly, not its subdivisions).' })
+    divisionCode: string | null,
     @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
@@ -72,18 +96,22 @@ export class IndicatorResolver {
     return newest.length === 1 ? newest[0] : null;
   }
 
-  @FieldResolver(() => [Observation], { description: 'The latest reported (ACTUAL) figures of this indicator, as `latest` chooses them: that one figure, or, when the sources contradict each other at that date, every figure they give for it (then `latest` is null). Empty when there is none.' })
+  @FieldResolver(() => [Observation], {
+    description:
+      'The latest reported (ACTUAL) figures of this indicator, as `latest` chooses them: that one figure, or, when the sources contradict each other at that date, every figure they give for it (then `latest` is null). Empty when there is none.',
+  })
   @MaxItems(MAX_CONFLICTING_FIGURES + 1)
   async latestFigures(
     @Root() indicator: IndicatorRow,
-    @Arg('divisionCode', () => String, { nullable: true, description: 'The division the figures are about (exactly, not its subdivisions).' }) divisionCode: string | null,
+    @Arg('divisionCode', () => String, { nullable: true, description: 'The division the figures are about (exactly, not its subdivisions).' })
+    divisionCode: string | null,
     @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
     return atMost(MAX_CONFLICTING_FIGURES + 1, await newestFigures(indicator, divisionCode, info, context));
   }
 
-  @FieldResolver(() => ObservationConnection, { description: 'The indicator\'s figures; by default a time series, oldest period first.' })
+  @FieldResolver(() => ObservationConnection, { description: "The indicator's figures; by default a time series, oldest period first." })
   async observations(
     @Root() indicator: IndicatorRow,
     @Arg('filter', () => ObservationFilter, { nullable: true, description: 'Which figures.' }) filter: ObservationFilter | null,
@@ -92,22 +120,37 @@ export class IndicatorResolver {
     @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
-    const { page: rows, countTotal } = await loadNestedPage<ObservationRow>(context, info, () => indicatorFigures({ filter, orderBy, ...page }, info), indicator.id);
+    const { page: rows, countTotal } = await loadNestedPage<ObservationRow>(
+      context,
+      info,
+      () => indicatorFigures({ filter, orderBy, ...page }, info),
+      indicator.id,
+    );
     return toConnection(rows, countTotal);
   }
 }
 
 /** The newest reported figure, and the figures contradicting it at the same date and place (drizzle rows, oldest key first). */
 async function newestFigures(indicator: IndicatorRow, divisionCode: string | null, info: GraphQLResolveInfo, context: Context): Promise<ObservationRow[]> {
-  const { page } = await loadNestedPage<ObservationRow>(context, info, () => ({
-    shape: `indicator.latest:${divisionCode}`, projection: ALL_COLUMNS,
-    list: (columns) => latestObservationList(divisionCode, columns), belongsTo: observationsAbout('indicator_id'), request: { size: 1, backward: false, cursor: null },
-  }), indicator.id);
+  const { page } = await loadNestedPage<ObservationRow>(
+    context,
+    info,
+    () => ({
+      shape: `indicator.latest:${divisionCode}`,
+      projection: ALL_COLUMNS,
+      list: (columns) => latestObservationList(divisionCode, columns),
+      belongsTo: observationsAbout('indicator_id'),
+      request: { size: 1, backward: false, cursor: null },
+    }),
+    indicator.id,
+  );
   const newest = page.rows[0]?.row;
   if (!newest) return [];
   if (newest.conflictGroup == null) return [newest];
   const contested = await observationsInConflictGroup(context).load(newest.conflictGroup);
-  return contested.filter((other) => other.status === 'actual' && other.periodEnd === newest.periodEnd && (divisionCode == null || other.divisionId === newest.divisionId));
+  return contested.filter(
+    (other) => other.status === 'actual' && other.periodEnd === newest.periodEnd && (divisionCode == null || other.divisionId === newest.divisionId),
+  );
 }
 
 /** The programs one figure is about: one or two in the source report. */
@@ -123,12 +166,17 @@ export class ObservationResolver {
   @Query(() => ObservationConnection, { description: 'Figures, each with its unit, period, qualifier and source quote.' })
   async observations(
     @Arg('filter', () => ObservationFilter, { nullable: true, description: 'Which figures.' }) filter: ObservationFilter | null,
-    @Arg('orderBy', () => [ObservationOrder], { nullable: true, description: 'Sort keys, first one first. Default: PERIOD_END ascending.' }) orderBy: ObservationOrder[] | null,
+    @Arg('orderBy', () => [ObservationOrder], { nullable: true, description: 'Sort keys, first one first. Default: PERIOD_END ascending.' })
+    orderBy: ObservationOrder[] | null,
     @Args(() => PageArgs) page: PageArgs,
     @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
-    const { page: rows, countTotal } = await loadRootPage<ObservationRow>(context, observationList(filter, orderBy, observationProjection.forConnection(info)), toPageRequest(page));
+    const { page: rows, countTotal } = await loadRootPage<ObservationRow>(
+      context,
+      observationList(filter, orderBy, observationProjection.forConnection(info)),
+      toPageRequest(page),
+    );
     return toConnection(rows, countTotal);
   }
 
@@ -162,18 +210,26 @@ export class ObservationResolver {
     return observation.facilityId == null ? null : facilityById(context).load(observation.facilityId);
   }
 
-  @FieldResolver(() => Program, { nullable: true, description: 'The program the figure is about, if any; the first named, when it is about several (`programs`).' })
+  @FieldResolver(() => Program, {
+    nullable: true,
+    description: 'The program the figure is about, if any; the first named, when it is about several (`programs`).',
+  })
   program(@Root() observation: ObservationRow, @Ctx() context: Context) {
     return observation.programId == null ? null : programById(context).load(observation.programId);
   }
 
-  @FieldResolver(() => [Program], { description: `Every program the figure is about (at most ${MAX_PROGRAMS_OF_FIGURE}): \`program\` first, then any other its sentence names (one figure can be the result of two programs). Each lists the figure in its \`observations\`.` })
+  @FieldResolver(() => [Program], {
+    description: `Every program the figure is about (at most ${MAX_PROGRAMS_OF_FIGURE}): \`program\` first, then any other its sentence names (one figure can be the result of two programs). Each lists the figure in its \`observations\`.`,
+  })
   @MaxItems(MAX_PROGRAMS_OF_FIGURE)
   async programs(@Root() observation: ObservationRow, @Ctx() context: Context) {
     if (observation.programId == null) return [];
     const others = await otherProgramsOf(context).load(observation.id);
     const rows = await programById(context).loadMany([observation.programId, ...others.map((link) => link.programId)]);
-    return atMost(MAX_PROGRAMS_OF_FIGURE, rows.filter((row) => row != null && !(row instanceof Error)));
+    return atMost(
+      MAX_PROGRAMS_OF_FIGURE,
+      rows.filter((row) => row != null && !(row instanceof Error)),
+    );
   }
 
   @FieldResolver(() => SourceCitation, { description: 'The document and the verbatim sentence the figure was taken from.' })
@@ -181,12 +237,17 @@ export class ObservationResolver {
     return { sourceId: observation.sourceId, quote: observation.quote };
   }
 
-  @FieldResolver(() => [Observation], { description: `Other figures the sources give for the same thing with a different value (at most ${MAX_CONFLICTING_FIGURES}). Both are published; none is picked.` })
+  @FieldResolver(() => [Observation], {
+    description: `Other figures the sources give for the same thing with a different value (at most ${MAX_CONFLICTING_FIGURES}). Both are published; none is picked.`,
+  })
   @MaxItems(MAX_CONFLICTING_FIGURES)
   async conflictsWith(@Root() observation: ObservationRow, @Ctx() context: Context) {
     if (observation.conflictGroup == null) return [];
     const group = await observationsInConflictGroup(context).load(observation.conflictGroup);
-    return atMost(MAX_CONFLICTING_FIGURES, group.filter((other) => other.key !== observation.key));
+    return atMost(
+      MAX_CONFLICTING_FIGURES,
+      group.filter((other) => other.key !== observation.key),
+    );
   }
 }
 

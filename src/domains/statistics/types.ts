@@ -12,7 +12,11 @@ import { orderingFor } from '../../graphql/ordering.js';
 export type IndicatorRow = typeof indicators.$inferSelect;
 export type ObservationRow = typeof observations.$inferSelect;
 
-export const IndicatorKindEnum = graphqlEnum('IndicatorKind', 'What kind of quantity an indicator is, which decides what its figures add up to (observationAggregate).', indicatorKinds);
+export const IndicatorKindEnum = graphqlEnum(
+  'IndicatorKind',
+  'What kind of quantity an indicator is, which decides what its figures add up to (observationAggregate).',
+  indicatorKinds,
+);
 
 @ObjectType({ implements: Node, description: 'What is measured, e.g. "new primary and secondary school places".', simpleResolvers: true })
 export class Indicator extends Node {
@@ -25,11 +29,18 @@ export class Indicator extends Node {
   @Field(() => DomainEnum, { description: 'The public-service domain.' })
   domain!: Domain;
 
-  @Field(() => IndicatorKindEnum, { description: 'A STOCK (its figures are LEVELs at a date), a FLOW (COUNTs over their own period, or CUMULATIVE totals from an earlier start), a RATIO (SHAREs) or a CHANGE (YOY_CHANGEs): what its figures may be added up to.' })
+  @Field(() => IndicatorKindEnum, {
+    description:
+      'A STOCK (its figures are LEVELs at a date), a FLOW (COUNTs over their own period, or CUMULATIVE totals from an earlier start), a RATIO (SHAREs) or a CHANGE (YOY_CHANGEs): what its figures may be added up to.',
+  })
   kind!: IndicatorKind;
 }
 
-@ObjectType({ implements: Node, description: 'One figure: an indicator\'s value for an area and period, with the sentence it was taken from.', simpleResolvers: true })
+@ObjectType({
+  implements: Node,
+  description: "One figure: an indicator's value for an area and period, with the sentence it was taken from.",
+  simpleResolvers: true,
+})
 export class Observation extends Node {
   @Field(() => String, { description: 'Stable, readable key.' })
   key!: string;
@@ -43,13 +54,20 @@ export class Observation extends Node {
   @Field(() => UnitEnum, { description: 'The unit of `value`.' })
   unit!: Unit;
 
-  @Field(() => MeasureEnum, { description: 'What the value measures: a LEVEL (a stock at the period end), a COUNT over its own period, a CUMULATIVE total from an earlier (often unstated) start up to the period end, a YOY_CHANGE, a SHARE. It agrees with its indicator\'s `kind`; a cumulative total never adds to a count of its own period.' })
+  @Field(() => MeasureEnum, {
+    description:
+      "What the value measures: a LEVEL (a stock at the period end), a COUNT over its own period, a CUMULATIVE total from an earlier (often unstated) start up to the period end, a YOY_CHANGE, a SHARE. It agrees with its indicator's `kind`; a cumulative total never adds to a count of its own period.",
+  })
   measure!: Measure;
 
   @Field(() => ObservationStatusEnum, { description: 'An outcome or a plan.' })
   status!: ObservationStatus;
 
-  @Field(() => DomainEnum, { nullable: true, description: 'The domain of the source section the figure is stated in, where that is not its indicator\'s domain (the figure is then found by a filter on either domain).' })
+  @Field(() => DomainEnum, {
+    nullable: true,
+    description:
+      "The domain of the source section the figure is stated in, where that is not its indicator's domain (the figure is then found by a filter on either domain).",
+  })
   reportedInDomain!: Domain | null;
 }
 
@@ -75,7 +93,10 @@ export class Period {
 
 @InputType({ description: 'Narrows a list of figures. All given conditions must hold; combine filters with and, or, not.' })
 export class ObservationFilter {
-  @Field(() => String, { nullable: true, description: 'Words in the figure\'s label or source quote, or in its indicator\'s names (e.g. "学位", "canteen"); each of them.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Words in the figure\'s label or source quote, or in its indicator\'s names (e.g. "学位", "canteen"); each of them.',
+  })
   search?: string | null;
 
   @Field(() => [String], { nullable: true, description: 'Any of these observation keys.' })
@@ -84,7 +105,10 @@ export class ObservationFilter {
   @Field(() => [String], { nullable: true, description: 'Of any of these indicators (codes).' })
   indicatorCode?: string[] | null;
 
-  @Field(() => [DomainEnum], { nullable: true, description: 'Of indicators in any of these domains, or stated in a source section of one of them (`reportedInDomain`).' })
+  @Field(() => [DomainEnum], {
+    nullable: true,
+    description: 'Of indicators in any of these domains, or stated in a source section of one of them (`reportedInDomain`).',
+  })
   domain?: Domain[] | null;
 
   @Field(() => [UnitEnum], { nullable: true, description: 'In any of these units.' })
@@ -169,7 +193,11 @@ export const observationOrdering = orderingFor(
     PERIOD_END: { column: 'period_end', type: 'date', description: 'The end of the period (a time series).' },
     VALUE: { column: 'value', type: 'double precision', description: 'The value.' },
     KEY: { column: 'key', type: 'text', description: 'The key.' },
-    RELEVANCE: { special: 'relevance', description: 'How well the label matches `filter.search`: whole label, then start, then inside, then the quote or the indicator. Needs `filter.search`; the default order when it is given.' },
+    RELEVANCE: {
+      special: 'relevance',
+      description:
+        'How well the label matches `filter.search`: whole label, then start, then inside, then the quote or the indicator. Needs `filter.search`; the default order when it is given.',
+    },
   },
   [{ field: 'PERIOD_END', direction: OrderDirection.ASC }],
 );

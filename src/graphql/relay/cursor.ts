@@ -15,12 +15,20 @@ export function decodeCursor(cursor: string, ordering: string, keyCount: number)
   } catch {
     decoded = undefined;
   }
-  const valid = Array.isArray(decoded) && decoded.length === keyCount + 1 && typeof decoded[0] === 'string'
-    && decoded.slice(1).every((v) => v === null || typeof v === 'string');
-  if (!valid) throw badUserInput(`"${cursor}" is not a cursor of this list. Pass a \`cursor\`, \`startCursor\` or \`endCursor\` this list returned.`, { argument: 'cursor' });
+  const valid =
+    Array.isArray(decoded) &&
+    decoded.length === keyCount + 1 &&
+    typeof decoded[0] === 'string' &&
+    decoded.slice(1).every((v) => v === null || typeof v === 'string');
+  if (!valid)
+    throw badUserInput(`"${cursor}" is not a cursor of this list. Pass a \`cursor\`, \`startCursor\` or \`endCursor\` this list returned.`, {
+      argument: 'cursor',
+    });
   const [madeFor, ...values] = decoded as [string, ...(string | null)[]];
   if (madeFor !== ordering) {
-    throw badUserInput(`This cursor was made for another ordering (${madeFor}); this list is ordered by ${ordering}. Keep the same \`orderBy\` while paging.`, { argument: 'cursor' });
+    throw badUserInput(`This cursor was made for another ordering (${madeFor}); this list is ordered by ${ordering}. Keep the same \`orderBy\` while paging.`, {
+      argument: 'cursor',
+    });
   }
   return values;
 }

@@ -45,7 +45,11 @@ export interface PageRow<Row> {
  * (its extra "__k…" sort key columns are never exposed: GraphQL reads only the fields asked for).
  */
 class KeysetRow<Row> implements PageRow<Row> {
-  constructor(readonly row: Row, private readonly ordering: string, private readonly keyCount: number) {}
+  constructor(
+    readonly row: Row,
+    private readonly ordering: string,
+    private readonly keyCount: number,
+  ) {}
 
   get cursor(): string {
     const raw = this.row as KeyedRow;
@@ -88,24 +92,38 @@ function afterCursor(order: SortKey[], values: (string | null)[], backward: bool
   if (directions.every((d) => d === directions[0])) {
     // One direction: a row comparison, which a composite index serves directly.
     const op = sql.raw(directions[0] === 'asc' ? '>' : '<');
-    return sql`(${sql.join(order.map(sortExpression), sql`, `)}) ${op} (${sql.join(order.map((_, i) => cast(i)), sql`, `)})`;
+    return sql`(${sql.join(order.map(sortExpression), sql`, `)}) ${op} (${sql.join(
+      order.map((_, i) => cast(i)),
+      sql`, `,
+    )})`;
   }
   const branches = order.map((key, i) => {
     const equalBefore = order.slice(0, i).map((k, j) => sql`${sortExpression(k)} = ${cast(j)}`);
     const op = sql.raw(directions[i] === 'asc' ? '>' : '<');
     return sql.join([...equalBefore, sql`${sortExpression(key)} ${op} ${cast(i)}`], sql` and `);
   });
-  return sql`(${sql.join(branches.map((b) => sql`(${b})`), sql` or `)})`;
+  return sql`(${sql.join(
+    branches.map((b) => sql`(${b})`),
+    sql` or `,
+  )})`;
 }
 
 function orderBy(order: SortKey[], backward: boolean): SQL {
-  return sql.join(order.map((k) => sql`${sortExpression(k)} ${sql.raw(directionOf(k, backward))}`), sql`, `);
+  return sql.join(
+    order.map((k) => sql`${sortExpression(k)} ${sql.raw(directionOf(k, backward))}`),
+    sql`, `,
+  );
 }
 
 function conditions(list: ListQuery, request: PageRequest, extra: SQL[] = []): SQL {
   const all = [...extra, ...list.where];
   if (request.cursor) all.push(afterCursor(list.order, decodeCursor(request.cursor, orderingName(list.order), list.order.length), request.backward));
-  return all.length ? sql`where ${sql.join(all.map((c) => sql`(${c})`), sql` and `)}` : sql``;
+  return all.length
+    ? sql`where ${sql.join(
+        all.map((c) => sql`(${c})`),
+        sql` and `,
+      )}`
+    : sql``;
 }
 
 function selection(list: ListQuery): SQL {
@@ -153,14 +171,22 @@ function pageOfParent(list: ListQuery, belongsTo: BelongsTo, request: PageReques
 }
 
 export function rootCountQuery(list: ListQuery): SQL {
-  const where = list.where.length ? sql`where ${sql.join(list.where.map((c) => sql`(${c})`), sql` and `)}` : sql``;
+  const where = list.where.length
+    ? sql`where ${sql.join(
+        list.where.map((c) => sql`(${c})`),
+        sql` and `,
+      )}`
+    : sql``;
   return sql`select count(*)::int as "count" from ${list.from} ${where}`;
 }
 
 export function nestedCountQuery(list: ListQuery, belongsTo: BelongsTo, parentIds: number[]): SQL {
   const where = [belongsTo(parentRef), ...list.where];
   return sql`select "__parent"."id" as "__parent", (select count(*)::int from ${list.from}
-    where ${sql.join(where.map((c) => sql`(${c})`), sql` and `)}) as "count" from ${parents(parentIds)}`;
+    where ${sql.join(
+      where.map((c) => sql`(${c})`),
+      sql` and `,
+    )}) as "count" from ${parents(parentIds)}`;
 }
 
 /** The parents of a nested list, as a relation "__parent"(id). */

@@ -3,12 +3,26 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { GraphQLResolveInfo } from 'graphql';
 import { isAnyOf } from '../../db/sqlParts.js';
 import type { Context } from '../context.js';
-import { lookupWithPageQuery, nestedCountQuery, nestedPageQuery, rootCountQuery, rootPageQuery, toPage, type BelongsTo, type ListQuery, type Page } from './keyset.js';
+import {
+  lookupWithPageQuery,
+  nestedCountQuery,
+  nestedPageQuery,
+  rootCountQuery,
+  rootPageQuery,
+  toPage,
+  type BelongsTo,
+  type ListQuery,
+  type Page,
+} from './keyset.js';
 import type { PageRequest } from './pageArgs.js';
 import type { Projection } from '../projection.js';
 
 /** One page of a top-level list; its total is counted only if asked for. */
-export async function loadRootPage<Row>(context: Context, list: ListQuery, request: PageRequest): Promise<{ page: Page<Row>; countTotal: () => Promise<number> }> {
+export async function loadRootPage<Row>(
+  context: Context,
+  list: ListQuery,
+  request: PageRequest,
+): Promise<{ page: Page<Row>; countTotal: () => Promise<number> }> {
   const fetched = await context.db.rows(rootPageQuery(list, request));
   if (fetched.length === 0 && list.references) await list.references.assertExist(context);
   const countTotal = async () => (await context.db.rows<{ count: number }>(rootCountQuery(list)))[0]?.count ?? 0;
@@ -37,7 +51,12 @@ export interface NestedPage {
  * document), not once per parent (the keys' JSON, strings and closures made per parent had cost 16–24 % of
  * the benchmark's nested query's server CPU, measured in alternating runs).
  */
-export function loadNestedPage<Row>(context: Context, info: GraphQLResolveInfo, nested: () => NestedPage, parentId: number): Promise<{ page: Page<Row>; countTotal: () => Promise<number> }> {
+export function loadNestedPage<Row>(
+  context: Context,
+  info: GraphQLResolveInfo,
+  nested: () => NestedPage,
+  parentId: number,
+): Promise<{ page: Page<Row>; countTotal: () => Promise<number> }> {
   const loaders = context.loaders.perField(info.fieldNodes, () => nestedLoaders<Row>(context, nested()));
   return loaders.page.load(parentId).then((page) => ({ page, countTotal: totalOf(loaders.totals, parentId) }));
 }
@@ -49,11 +68,15 @@ interface NestedLoaders<Row> {
 
 function nestedLoaders<Row>(context: Context, nested: NestedPage): NestedLoaders<Row> {
   const { shape, projection, list, belongsTo } = nested;
-  const totals = context.loaders.get(`count:${shape}`, () => new DataLoader<number, number>(async (parentIds) => {
-    const counted = await context.db.rows<{ __parent: number; count: number }>(nestedCountQuery(list(projection), belongsTo, [...parentIds]));
-    const byParent = new Map(counted.map((row) => [row.__parent, row.count]));
-    return parentIds.map((id) => byParent.get(id) ?? 0);
-  }));
+  const totals = context.loaders.get(
+    `count:${shape}`,
+    () =>
+      new DataLoader<number, number>(async (parentIds) => {
+        const counted = await context.db.rows<{ __parent: number; count: number }>(nestedCountQuery(list(projection), belongsTo, [...parentIds]));
+        const byParent = new Map(counted.map((row) => [row.__parent, row.count]));
+        return parentIds.map((id) => byParent.get(id) ?? 0);
+      }),
+  );
   return { page: pageLoader<Row>(context, nested), totals };
 }
 
@@ -65,18 +88,22 @@ function totalOf(totals: DataLoader<number, number>, parentId: number): () => Pr
 
 function pageLoader<Row>(context: Context, nested: NestedPage): DataLoader<number, Page<Row>> {
   const { shape, projection, list, belongsTo, request } = nested;
-  return context.loaders.get(`page:${shape}:${projection.key}:${JSON.stringify(request)}`, () => new DataLoader<number, Page<Row>>(async (parentIds) => {
-    const spec = list(projection);
-    const fetched = await context.db.rows(nestedPageQuery(spec, belongsTo, [...parentIds], request));
-    const byParent = new Map<number, Record<string, unknown>[]>();
-    for (const row of fetched) {
-      const parent = row.__parent as number;
-      let rows = byParent.get(parent);
-      if (!rows) byParent.set(parent, (rows = []));
-      rows.push(row);
-    }
-    return parentIds.map((id) => toPage<Row>(spec, request, byParent.get(id) ?? []));
-  }));
+  return context.loaders.get(
+    `page:${shape}:${projection.key}:${JSON.stringify(request)}`,
+    () =>
+      new DataLoader<number, Page<Row>>(async (parentIds) => {
+        const spec = list(projection);
+        const fetched = await context.db.rows(nestedPageQuery(spec, belongsTo, [...parentIds], request));
+        const byParent = new Map<number, Record<string, unknown>[]>();
+        for (const row of fetched) {
+          const parent = row.__parent as number;
+          let rows = byParent.get(parent);
+          if (!rows) byParent.set(parent, (rows = []));
+          rows.push(row);
+        }
+        return parentIds.map((id) => toPage<Row>(spec, request, byParent.get(id) ?? []));
+      }),
+  );
 }
 
 /**
@@ -86,7 +113,12 @@ function pageLoader<Row>(context: Context, nested: NestedPage): DataLoader<numbe
  * `lookup` selects the row's columns (at most one row, with its `id`). Arguments the list refuses (a bad
  * cursor) are the list's error, not the row's: the row is then loaded `alone`, and the list reports it.
  */
-export async function loadWithNestedPage<Row extends { id: number }>(context: Context, lookup: SQL, nested: NestedPage, alone: () => Promise<Row | null>): Promise<Row | null> {
+export async function loadWithNestedPage<Row extends { id: number }>(
+  context: Context,
+  lookup: SQL,
+  nested: NestedPage,
+  alone: () => Promise<Row | null>,
+): Promise<Row | null> {
   const spec = nested.list(nested.projection);
   let statement: SQL;
   try {
@@ -109,11 +141,15 @@ export function loadByKey<Key extends string | number, Row>(
   query: (keys: readonly Key[]) => SQL,
   keyOf: (row: Row) => Key,
 ): DataLoader<Key, Row | null> {
-  return context.loaders.get(`rows:${shape}`, () => new DataLoader<Key, Row | null>(async (keys) => {
-    const rows = await context.db.rows<Row>(query(keys));
-    const byKey = new Map(rows.map((row) => [keyOf(row), row]));
-    return keys.map((key) => byKey.get(key) ?? null);
-  }));
+  return context.loaders.get(
+    `rows:${shape}`,
+    () =>
+      new DataLoader<Key, Row | null>(async (keys) => {
+        const rows = await context.db.rows<Row>(query(keys));
+        const byKey = new Map(rows.map((row) => [keyOf(row), row]));
+        return keys.map((key) => byKey.get(key) ?? null);
+      }),
+  );
 }
 
 /** `select <columns> from <from> where <key> in (…keys)`: what loadRowsBy sends, and a root lookup folds in (lookAhead.ts). */
@@ -138,15 +174,19 @@ export function loadGroupedByKey<Key extends string | number, Row>(
   query: (keys: readonly Key[]) => SQL,
   keyOf: (row: Row) => Key,
 ): DataLoader<Key, Row[]> {
-  return context.loaders.get(`groups:${shape}`, () => new DataLoader<Key, Row[]>(async (keys) => {
-    const rows = await context.db.rows<Row>(query(keys));
-    const byKey = new Map<Key, Row[]>();
-    for (const row of rows) {
-      const key = keyOf(row);
-      let group = byKey.get(key);
-      if (!group) byKey.set(key, (group = []));
-      group.push(row);
-    }
-    return keys.map((key) => byKey.get(key) ?? []);
-  }));
+  return context.loaders.get(
+    `groups:${shape}`,
+    () =>
+      new DataLoader<Key, Row[]>(async (keys) => {
+        const rows = await context.db.rows<Row>(query(keys));
+        const byKey = new Map<Key, Row[]>();
+        for (const row of rows) {
+          const key = keyOf(row);
+          let group = byKey.get(key);
+          if (!group) byKey.set(key, (group = []));
+          group.push(row);
+        }
+        return keys.map((key) => byKey.get(key) ?? []);
+      }),
+  );
 }

@@ -32,9 +32,13 @@ export interface PageRequest {
 }
 
 function checkSize(name: 'first' | 'last', value: number): number {
-  if (!Number.isInteger(value) || value < 0) throw badUserInput(`\`${name}\` must be a whole number from 0 to ${MAX_PAGE_SIZE}; got ${value}.`, { argument: name });
+  if (!Number.isInteger(value) || value < 0)
+    throw badUserInput(`\`${name}\` must be a whole number from 0 to ${MAX_PAGE_SIZE}; got ${value}.`, { argument: name });
   if (value > MAX_PAGE_SIZE) {
-    throw badUserInput(`\`${name}: ${value}\` is over the page size limit of ${MAX_PAGE_SIZE}. Ask for at most ${MAX_PAGE_SIZE} and follow \`pageInfo\` cursors for more.`, { argument: name, limit: MAX_PAGE_SIZE });
+    throw badUserInput(
+      `\`${name}: ${value}\` is over the page size limit of ${MAX_PAGE_SIZE}. Ask for at most ${MAX_PAGE_SIZE} and follow \`pageInfo\` cursors for more.`,
+      { argument: name, limit: MAX_PAGE_SIZE },
+    );
   }
   return value;
 }
@@ -44,7 +48,9 @@ export function toPageRequest(args: Partial<PageArgs>): PageRequest {
   const forward = first != null || after != null;
   const backward = last != null || before != null;
   if (forward && backward) {
-    throw badUserInput('Page with `first`/`after` or with `last`/`before`, not both in one request.', { argument: first != null || after != null ? 'first' : 'last' });
+    throw badUserInput('Page with `first`/`after` or with `last`/`before`, not both in one request.', {
+      argument: first != null || after != null ? 'first' : 'last',
+    });
   }
   if (backward) return { size: last == null ? DEFAULT_PAGE_SIZE : checkSize('last', last), backward: true, cursor: before ?? null };
   return { size: first == null ? DEFAULT_PAGE_SIZE : checkSize('first', first), backward: false, cursor: after ?? null };

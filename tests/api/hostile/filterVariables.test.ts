@@ -1,6 +1,13 @@
 import {
-  buildSchema, getNamedType, isInputObjectType, isNonNullType, isObjectType, isListType,
-  type GraphQLField, type GraphQLInputType, type GraphQLNamedType,
+  buildSchema,
+  getNamedType,
+  isInputObjectType,
+  isNonNullType,
+  isObjectType,
+  isListType,
+  type GraphQLField,
+  type GraphQLInputType,
+  type GraphQLNamedType,
 } from 'graphql';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +22,11 @@ import { startApi, type TestApi } from '../../support/api.js';
 const schema = buildSchema(readFileSync(new URL('../../../schema/schema.graphql', import.meta.url), 'utf8'));
 const ANSWER_WITHIN_MS = 30_000; // a hang bound, not a speed: the fault never answered at all
 
-interface Case { type: string; query: string; value: unknown }
+interface Case {
+  type: string;
+  query: string;
+  value: unknown;
+}
 
 const typeText = (type: GraphQLInputType): string => String(type);
 
@@ -68,7 +79,15 @@ describe('variables of recursive filter types', () => {
       .map((type) => type.name)
       .sort();
     expect(recursive.length).toBeGreaterThanOrEqual(6);
-    expect([...new Set(cases().filter((c) => c.value !== undefined).map((c) => c.type))].sort()).toEqual(recursive);
+    expect(
+      [
+        ...new Set(
+          cases()
+            .filter((c) => c.value !== undefined)
+            .map((c) => c.type),
+        ),
+      ].sort(),
+    ).toEqual(recursive);
   });
 
   const timed = (path: string, init?: RequestInit) => fetch(`${api.url}${path}`, { ...init, signal: AbortSignal.timeout(ANSWER_WITHIN_MS) });
@@ -95,11 +114,15 @@ describe('variables of recursive filter types', () => {
   it('a filter variable filters exactly as the same filter written inline', async () => {
     const filter = { or: [{ category: ['SCHOOL'] }, { category: ['MUSEUM'] }], not: { status: ['PLANNED'] } };
     const viaVariable = await api.data('query($f: FacilityFilter) { facilities(filter: $f, first: 50) { totalCount nodes { slug category } } }', { f: filter });
-    const inline = await api.data('{ facilities(filter: { or: [{ category: [SCHOOL] }, { category: [MUSEUM] }], not: { status: [PLANNED] } }, first: 50) { totalCount nodes { slug category } } }');
+    const inline = await api.data(
+      '{ facilities(filter: { or: [{ category: [SCHOOL] }, { category: [MUSEUM] }], not: { status: [PLANNED] } }, first: 50) { totalCount nodes { slug category } } }',
+    );
     expect(viaVariable).toEqual(inline);
     expect(viaVariable.facilities.totalCount).toBeGreaterThan(0);
     expect(new Set(viaVariable.facilities.nodes.map((n: { category: string }) => n.category))).toEqual(new Set(['SCHOOL', 'MUSEUM']));
-    const again = await api.data('query($f: FacilityFilter) { facilities(filter: $f, first: 50) { totalCount nodes { slug category } } }', { f: { category: ['MUSEUM'] } });
+    const again = await api.data('query($f: FacilityFilter) { facilities(filter: $f, first: 50) { totalCount nodes { slug category } } }', {
+      f: { category: ['MUSEUM'] },
+    });
     expect(again.facilities.nodes.every((n: { category: string }) => n.category === 'MUSEUM')).toBe(true);
   });
 });

@@ -45,7 +45,12 @@ describe('first-hour frictions', () => {
   });
 
   it('never shares an answer about the caller, however the rate limit is asked for', async () => {
-    for (const query of ['{ rateLimit { remaining } }', '{ budget: rateLimit { remaining } }', '{ ...R } fragment R on Query { rateLimit { remaining } }', '{ ... on Query { rateLimit { cost } } }']) {
+    for (const query of [
+      '{ rateLimit { remaining } }',
+      '{ budget: rateLimit { remaining } }',
+      '{ ...R } fragment R on Query { rateLimit { remaining } }',
+      '{ ... on Query { rateLimit { cost } } }',
+    ]) {
       const first = await get(query, 'application/json');
       const second = await get(query, 'application/json');
       expect(first.status, query).toBe(200);
@@ -57,15 +62,24 @@ describe('first-hour frictions', () => {
   it('names every page over the size limit, not only the first', async () => {
     const response = await api.query('{ facilities(first: 500) { nodes { programs(first: 300) { nodes { slug } } } } }');
     expect(response.body.errors).toHaveLength(1);
-    expect(response.body.errors![0]!.message).toBe('`first: 500` and `first: 300` are over the page size limit of 100. Ask for at most 100 and follow `pageInfo` cursors for more.');
+    expect(response.body.errors![0]!.message).toBe(
+      '`first: 500` and `first: 300` are over the page size limit of 100. Ask for at most 100 and follow `pageInfo` cursors for more.',
+    );
   });
 
-  it.each(['mutation { x }', 'subscription { x }', '# a comment first\nmutation { x }'])('%j is a client error, and nothing is logged as an error', async (query) => {
-    logged.length = 0;
-    const response = await fetch(`${api.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' }, body: JSON.stringify({ query }) });
-    expect(response.status).toBe(400);
-    const body = (await response.json()) as { errors: { message: string; extensions: { code: string } }[] };
-    expect(body.errors[0]!.extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
-    expect(logged.filter((line) => line.level === 'error')).toEqual([]);
-  });
+  it.each(['mutation { x }', 'subscription { x }', '# a comment first\nmutation { x }'])(
+    '%j is a client error, and nothing is logged as an error',
+    async (query) => {
+      logged.length = 0;
+      const response = await fetch(`${api.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+        body: JSON.stringify({ query }),
+      });
+      expect(response.status).toBe(400);
+      const body = (await response.json()) as { errors: { message: string; extensions: { code: string } }[] };
+      expect(body.errors[0]!.extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+      expect(logged.filter((line) => line.level === 'error')).toEqual([]);
+    },
+  );
 });

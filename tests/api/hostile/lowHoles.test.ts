@@ -35,12 +35,13 @@ describe('CORS: pages on other sites read the API, without credentials', () => {
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
     expect(response.headers.get('access-control-allow-methods')).toBe('GET, POST, OPTIONS');
     const allowed = response.headers.get('access-control-allow-headers')!.split(', ');
-    for (const header of ['content-type', 'accept', 'accept-language', 'authorization', 'x-api-key', 'if-none-match', 'x-request-id']) expect(allowed).toContain(header);
+    for (const header of ['content-type', 'accept', 'accept-language', 'authorization', 'x-api-key', 'if-none-match', 'x-request-id'])
+      expect(allowed).toContain(header);
     expect(Number(response.headers.get('access-control-max-age'))).toBeGreaterThan(0);
     expect(response.headers.get('access-control-allow-credentials')).toBeNull();
   });
 
-  it('a cross-origin POST\'s answer carries Access-Control-Allow-Origin and exposes what a client reads', async () => {
+  it("a cross-origin POST's answer carries Access-Control-Allow-Origin and exposes what a client reads", async () => {
     const response = await fetch(`${api.url}/graphql`, {
       method: 'POST',
       headers: { origin: page, 'content-type': 'application/json' },
@@ -50,7 +51,8 @@ describe('CORS: pages on other sites read the API, without credentials', () => {
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
     expect(response.headers.get('access-control-allow-credentials')).toBeNull();
     const exposed = response.headers.get('access-control-expose-headers')!.split(', ');
-    for (const header of ['etag', 'x-request-id', 'x-cache', 'retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'ratelimit-policy']) expect(exposed).toContain(header);
+    for (const header of ['etag', 'x-request-id', 'x-cache', 'retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'ratelimit-policy'])
+      expect(exposed).toContain(header);
   });
 
   it('refusals carry it too, so the page can read why: 429, 401, 415, 404', async () => {
@@ -58,7 +60,11 @@ describe('CORS: pages on other sites read the API, without credentials', () => {
     const elevenPoints = '{ facilities(first: 10) { nodes { slug } } }';
     const refusals = await Promise.all([
       fetch(`${api.url}/graphql?query=${encodeURIComponent(elevenPoints)}`, { headers: { origin: page } }),
-      fetch(`${api.url}/graphql`, { method: 'POST', headers: { origin: page, 'content-type': 'application/json', 'x-api-key': 'ms_short' }, body: '{"query":"{ __typename }"}' }),
+      fetch(`${api.url}/graphql`, {
+        method: 'POST',
+        headers: { origin: page, 'content-type': 'application/json', 'x-api-key': 'ms_short' },
+        body: '{"query":"{ __typename }"}',
+      }),
       fetch(`${api.url}/graphql`, { method: 'POST', headers: { origin: page, 'content-type': 'text/plain' }, body: '{"query":"{ __typename }"}' }),
       fetch(`${api.url}/nope`, { headers: { origin: page } }),
     ]);
@@ -71,7 +77,11 @@ describe('CORS: pages on other sites read the API, without credentials', () => {
     const http = await createHttpServer({ db: api.db, logger: createLogger('silent'), settings: { ...testSettings(), corsAllowedOrigins: [page] } });
     const { url } = await http.listen(0, '127.0.0.1');
     try {
-      const preflight = (origin: string) => fetch(`${url}/graphql`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
+      const preflight = (origin: string) =>
+        fetch(`${url}/graphql`, {
+          method: 'OPTIONS',
+          headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+        });
       const listed = await preflight(page);
       expect(listed.status).toBe(204);
       expect(listed.headers.get('access-control-allow-origin')).toBe(page);
@@ -130,9 +140,13 @@ describe('unknown API keys, throttled per address', () => {
       expect(refused.sqlStatements).toBe(1);
       messages.push(refused.body.errors![0]!.message);
     }
-    expect(messages[0]).toMatch(/Your address may present 2 more unknown or revoked keys until \d{4}-\S+; after that, requests from it with a key are refused \(429\) until then\.$/);
+    expect(messages[0]).toMatch(
+      /Your address may present 2 more unknown or revoked keys until \d{4}-\S+; after that, requests from it with a key are refused \(429\) until then\.$/,
+    );
     expect(messages[1]).toContain('may present 1 more unknown or revoked key until');
-    expect(messages[2]).toMatch(/Requests with a key from your address are now refused \(429\) until \d{4}-\S+: it presented too many unknown or revoked keys\.$/);
+    expect(messages[2]).toMatch(
+      /Requests with a key from your address are now refused \(429\) until \d{4}-\S+: it presented too many unknown or revoked keys\.$/,
+    );
 
     const { key } = await createApiKey(proxied.db, 'Throttle check', 'standard');
     for (const sent of [unknown('D'), key]) {
@@ -196,7 +210,9 @@ describe.runIf(testBackend() === 'postgres')('a Redis outage (run once, with the
   let redis: ChildProcess | undefined;
   const startRedis = (port: number) =>
     new Promise<ChildProcess>((resolve, reject) => {
-      const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let output = '';
       child.stderr!.on('data', (chunk) => (output += chunk));
       child.stdout!.on('data', (chunk) => {
@@ -226,7 +242,12 @@ describe.runIf(testBackend() === 'postgres')('a Redis outage (run once, with the
     });
     redis = await startRedis(port);
     const logged: string[] = [];
-    const logger: Logger = { debug: () => {}, info: (message) => logged.push(`info: ${message}`), warn: (message) => logged.push(`warn: ${message}`), error: (message) => logged.push(`error: ${message}`) };
+    const logger: Logger = {
+      debug: () => {},
+      info: (message) => logged.push(`info: ${message}`),
+      warn: (message) => logged.push(`warn: ${message}`),
+      error: (message) => logged.push(`error: ${message}`),
+    };
     const shared = await startApi({ logger, settings: { redisUrl: `redis://127.0.0.1:${port}`, rateLimits: { anonymous: 1000 } } });
     const remaining = async () => {
       const result = await shared.query('{ rateLimit { remaining } }');
@@ -238,7 +259,9 @@ describe.runIf(testBackend() === 'postgres')('a Redis outage (run once, with the
       await stopRedis();
       const duringOutage: number[] = [];
       for (let i = 0; i < 20; i += 1) duringOutage.push(await remaining());
-      expect(logged).toEqual(['warn: redis unreachable: rate-limit budgets fall back to this instance\'s memory, persisted queries are not shared, until it is back']);
+      expect(logged).toEqual([
+        "warn: redis unreachable: rate-limit budgets fall back to this instance's memory, persisted queries are not shared, until it is back",
+      ]);
       // This instance's own budget, from a full window: metered, not free.
       expect(duringOutage).toEqual(Array.from({ length: 20 }, (_, i) => 999 - i));
 

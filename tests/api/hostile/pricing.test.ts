@@ -1,6 +1,14 @@
 import {
-  buildSchema, getNamedType, isEnumType, isInterfaceType, isLeafType, isNonNullType, isObjectType,
-  type GraphQLField, type GraphQLObjectType, type GraphQLInterfaceType,
+  buildSchema,
+  getNamedType,
+  isEnumType,
+  isInterfaceType,
+  isLeafType,
+  isNonNullType,
+  isObjectType,
+  type GraphQLField,
+  type GraphQLObjectType,
+  type GraphQLInterfaceType,
 } from 'graphql';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +23,6 @@ import { startApi, type TestApi } from '../../support/api.js';
  * (every object in the answer), read variables as the execution does, and price what validation reads.
  */
 const schema = buildSchema(readFileSync(new URL('../../../schema/schema.graphql', import.meta.url), 'utf8'));
-
 
 /** Values for required arguments, taken from the seeded data. */
 const known: Record<string, string[]> = {
@@ -50,7 +57,12 @@ function argumentsFor(random: Random, field: GraphQLField<unknown, unknown>, pat
 function selection(random: Random, type: GraphQLObjectType | GraphQLInterfaceType, depth: number, path: string): string {
   const fields = Object.values(type.getFields()).filter((f) => !f.name.startsWith('__'));
   // JSON scalars are leaves that hold objects of their own: priced as the one value they are, so not counted here.
-  const leaves = fields.filter((f) => isLeafType(getNamedType(f.type)) && getNamedType(f.type).name !== 'JSONObject' && f.args.every((a) => !isNonNullType(a.type) || a.defaultValue !== undefined));
+  const leaves = fields.filter(
+    (f) =>
+      isLeafType(getNamedType(f.type)) &&
+      getNamedType(f.type).name !== 'JSONObject' &&
+      f.args.every((a) => !isNonNullType(a.type) || a.defaultValue !== undefined),
+  );
   const parts = new Set<string>();
   if (leaves.length) parts.add(random.pick(leaves).name);
   for (let tries = 0; tries < 4 && depth > 0; tries += 1) {
@@ -85,9 +97,12 @@ describe('the cost estimate', () => {
 
   /** The points a request was charged: the drop in its budget (requests run one at a time). */
   async function charged(query: string, variables?: unknown): Promise<{ cost: number; body: any; status: number }> {
-    const post = (text: string, vars?: unknown) => fetch(`${api.url}/graphql`, {
-      method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify({ query: text, variables: vars }),
-    });
+    const post = (text: string, vars?: unknown) =>
+      fetch(`${api.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ query: text, variables: vars }),
+      });
     const before = Number((await post('{ __typename }')).headers.get('ratelimit-remaining'));
     const response = await post(query, variables);
     const after = Number(response.headers.get('ratelimit-remaining'));
@@ -101,7 +116,12 @@ describe('the cost estimate', () => {
     let checked = 0;
     let largest = 0;
     // One request per document: what it was charged is the drop in the budget since the one before.
-    const post = (text: string) => fetch(`${api.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify({ query: text }) });
+    const post = (text: string) =>
+      fetch(`${api.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ query: text }),
+      });
     let remaining = Number((await post('{ __typename }')).headers.get('ratelimit-remaining'));
     for (let n = 0; n < 500; n += 1) {
       const field = n % 5 === 0 ? query.getFields().observationAggregate! : random.pick(roots);
@@ -160,7 +180,9 @@ describe('the cost estimate', () => {
 
   it('prices every value of a list argument', async () => {
     const few = await charged('query($s: [String!]) { facilities(filter: { slug: $s }) { totalCount } }', { s: [facilities[0]!.slug] });
-    const many = await charged('query($s: [String!]) { facilities(filter: { slug: $s }) { totalCount } }', { s: [facilities[0]!.slug, ...Array.from({ length: 499 }, (_, i) => `x${i}`)] });
+    const many = await charged('query($s: [String!]) { facilities(filter: { slug: $s }) { totalCount } }', {
+      s: [facilities[0]!.slug, ...Array.from({ length: 499 }, (_, i) => `x${i}`)],
+    });
     expect(many.cost - few.cost).toBe(499);
   });
 
@@ -184,17 +206,29 @@ describe('the cost estimate', () => {
   it('charges the operations a document holds besides the one that runs', async () => {
     const heavy = 'query Heavy { facilities(first: 100) { nodes { programs(first: 100) { nodes { slug } } } } }';
     const alone = await charged('query Light { __typename }');
-    const named = await fetch(`${api.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify({ query: `query Light { __typename } ${heavy}`, operationName: 'Light' }) });
+    const named = await fetch(`${api.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ query: `query Light { __typename } ${heavy}`, operationName: 'Light' }),
+    });
     expect(named.status).toBe(200);
     const before = Number((await fetch(`${api.url}/graphql?query=${encodeURIComponent('{ __typename }')}`)).headers.get('ratelimit-remaining'));
-    const again = await fetch(`${api.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify({ query: `query Light { __typename } ${heavy}`, operationName: 'Light' }) });
+    const again = await fetch(`${api.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ query: `query Light { __typename } ${heavy}`, operationName: 'Light' }),
+    });
     const after = Number(again.headers.get('ratelimit-remaining'));
     expect(((await again.json()) as { data: unknown }).data).toEqual({ __typename: 'Query' });
     expect(before - after).toBe(alone.cost + 1 + 100 * (1 + 1 + 100));
   });
 
   it('refuses a search for one letter or digit (it matches nearly everything) and prices one Chinese character as a scan', async () => {
-    for (const query of ['{ search(query: "a") { totalCount } }', '{ facilities(filter: { search: "7" }) { totalCount } }', '{ facilities(filter: { search: " e  " }) { totalCount } }']) {
+    for (const query of [
+      '{ search(query: "a") { totalCount } }',
+      '{ facilities(filter: { search: "7" }) { totalCount } }',
+      '{ facilities(filter: { search: " e  " }) { totalCount } }',
+    ]) {
       const response = await api.query(query);
       expect(response.body.errors?.[0]?.extensions?.code, query).toBe('BAD_USER_INPUT');
       expect(response.body.errors?.[0]?.message, query).toContain('two letters or more');

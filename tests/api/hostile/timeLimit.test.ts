@@ -43,7 +43,8 @@ describe('the request time limit', () => {
     await whileLocked(async () => {
       const started = Date.now();
       const response = await fetch(`${api.url}/graphql`, {
-        method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' },
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
         body: JSON.stringify({ query: '{ facilities(first: 5) { totalCount nodes { slug } } }' }),
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS + 1_000),
       });
@@ -52,8 +53,11 @@ describe('the request time limit', () => {
       expect(Date.now() - started).toBeLessThan(REQUEST_TIMEOUT_MS + 1_000);
       if (testBackend() === 'postgres') {
         // The waiting statement is cancelled now, long before its own statement_timeout (5 s) would end it.
-        const waiting = async () => (await api.db.rows<{ n: number }>(sql`select count(*)::int as n from pg_stat_activity
-          where datname = current_database() and wait_event_type = 'Lock' and query like '%facilities%' and pid <> pg_backend_pid()`))[0]!.n;
+        const waiting = async () =>
+          (
+            await api.db.rows<{ n: number }>(sql`select count(*)::int as n from pg_stat_activity
+          where datname = current_database() and wait_event_type = 'Lock' and query like '%facilities%' and pid <> pg_backend_pid()`)
+          )[0]!.n;
         let left = await waiting();
         for (let tries = 0; left > 0 && tries < 20; tries += 1) {
           await new Promise((resolve) => setTimeout(resolve, 100));
