@@ -127,7 +127,9 @@ export function readAllowlist(file: string): Map<string, string> {
   try {
     manifest = manifestSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
   } catch (error) {
-    throw new Error(`PERSISTED_QUERIES_ALLOWLIST=${file}: not a readable apollo-persisted-query-manifest (version 1): ${(error as Error).message}`, { cause: error });
+    throw new Error(`PERSISTED_QUERIES_ALLOWLIST=${file}: not a readable apollo-persisted-query-manifest (version 1): ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   const operations = new Map<string, string>();
   for (const { id, body } of manifest.operations) {
