@@ -104,6 +104,14 @@ const environmentSchema = z.object({
     .min(0)
     .default(32 * 1024 * 1024),
   DATA_VERSION_POLL_MS: z.coerce.number().int().min(50).default(1000),
+  // Who publishes the data and under which licence: said in the catalog, downloads and every answer's extensions.
+  DATA_LICENSE: z.string().min(1).optional(),
+  DATA_PUBLISHER: z.string().min(1).optional(),
+  PUBLIC_BASE_URL: z
+    .string()
+    .regex(/^https?:\/\/[^/]+(\/.*)?$/, 'must be an absolute http(s) URL such as https://data.example.gov.cn')
+    .transform((value) => value.replace(/\/+$/, ''))
+    .optional(),
 });
 
 export type Config = {
@@ -123,7 +131,18 @@ export type Config = {
   dbStatementTimeoutMs: number;
   dbConnectTimeoutSeconds: number;
   endpoint: EndpointSettings;
+  publication: PublicationSettings;
 };
+
+/** Who publishes the data, under which licence, and where: deployment settings, never guessed. */
+export interface PublicationSettings {
+  /** The data's licence (an SPDX id or URL) as the deployment states it; undefined: not stated. */
+  license: string | undefined;
+  /** Who publishes this API's data; undefined: not stated. */
+  publisher: string | undefined;
+  /** The public URL this server is reached at (permalinks, catalog); undefined: taken from each request's Host. */
+  baseUrl: string | undefined;
+}
 
 /** Settings of the public GraphQL endpoint (src/http/graphqlEndpoint.ts), one place for every limit. */
 export interface EndpointSettings {
@@ -209,5 +228,6 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       dataVersionPollMs: env.DATA_VERSION_POLL_MS,
       corsAllowedOrigins: env.CORS_ALLOWED_ORIGINS,
     },
+    publication: { license: env.DATA_LICENSE, publisher: env.DATA_PUBLISHER, baseUrl: env.PUBLIC_BASE_URL },
   };
 }

@@ -32,7 +32,7 @@ async function main() {
     const { changed } = await seed(db);
     logger.info('seeded the embedded database', { rows: changed });
   }
-  const http = await createHttpServer({ db, logger, sqlCountHeader: config.sqlCountHeader, settings: config.endpoint });
+  const http = await createHttpServer({ db, logger, sqlCountHeader: config.sqlCountHeader, settings: config.endpoint, publication: config.publication });
   let url: string;
   try {
     ({ url } = await http.listen(config.port, config.host));

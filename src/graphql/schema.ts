@@ -10,6 +10,8 @@ import { ProgramResolver } from '../domains/programs/resolver.js';
 import { SearchResolver } from '../domains/search/resolver.js';
 import { SourceCitationResolver, SourceResolver } from '../domains/sources/resolver.js';
 import { ObservationAggregateResolver } from '../domains/statistics/aggregateResolver.js';
+import { IndicatorChartResolver } from '../domains/statistics/chartResolver.js';
+import { ObservationCitationResolver } from '../domains/statistics/citationResolver.js';
 import { IndicatorResolver, ObservationResolver, PeriodResolver } from '../domains/statistics/resolver.js';
 import { callResolversDirectly } from './directResolvers.js';
 
@@ -32,6 +34,8 @@ export function graphqlSchema(): GraphQLSchema {
       SourceCitationResolver,
       SearchResolver,
       ObservationAggregateResolver,
+      ObservationCitationResolver,
+      IndicatorChartResolver,
     ],
     validate: false, // arguments are checked where they are used, with messages that say what to change
     emitSchemaFile: false,

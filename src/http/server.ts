@@ -7,7 +7,7 @@ import { MemoryBudgetStore, RedisBudgetStore } from '../access/budgetStore.js';
 import { MemoryQueryTextStore, PersistedQueries, readAllowlist, RedisQueryTextStore } from '../access/persistedQueries.js';
 import { RateLimiter } from '../access/rateLimit.js';
 import { connectRedis } from '../access/redisClient.js';
-import { loadConfig, type EndpointSettings } from '../config.js';
+import { loadConfig, type EndpointSettings, type PublicationSettings } from '../config.js';
 import type { Database } from '../db/connection.js';
 import type { Context } from '../graphql/context.js';
 import { DataVersionWatcher } from '../cache/dataVersion.js';
@@ -24,6 +24,7 @@ import { explorerAsset, explorerContentSecurityPolicy } from './explorer.js';
 import { graphqlEndpoint } from './graphqlEndpoint.js';
 import { formatGraphQLError } from './graphqlErrors.js';
 import { readinessOf } from './health.js';
+import { publicDataRoutes } from './publicData.js';
 
 export interface HttpServerOptions {
   db: Database;
@@ -32,6 +33,8 @@ export interface HttpServerOptions {
   sqlCountHeader?: boolean;
   /** Limits, rate limits, Redis, allow-list; read from the environment (src/config.ts) when not given. */
   settings?: EndpointSettings;
+  /** Licence, publisher and public URL of the data; read from the environment when not given. */
+  publication?: PublicationSettings;
   /** Who tracks whether the database is reachable (tests pass their own to look at it). */
   outage?: DatabaseOutage;
 }
@@ -53,6 +56,7 @@ export async function createHttpServer({
   logger,
   sqlCountHeader = false,
   settings = loadConfig().endpoint,
+  publication = loadConfig().publication,
   ...options
 }: HttpServerOptions): Promise<MinshengServer> {
   const outage = options.outage ?? new DatabaseOutage(db, logger);
@@ -103,6 +107,7 @@ export async function createHttpServer({
     dataVersion,
     responseCache,
   });
+  const routes = publicDataRoutes({ db, logger, schema, settings, publication, dataVersion, rateLimiter });
   const cors = new Cors(settings.corsAllowedOrigins);
   const drain = new Drain();
 
@@ -121,6 +126,10 @@ export async function createHttpServer({
       if (request.method === 'OPTIONS') return cors.answerOptions(request, response, url.pathname === '/graphql' ? 'GET, POST, OPTIONS' : 'GET, HEAD, OPTIONS');
       if (url.pathname === '/graphql') return await serveGraphQL(request, response, url, requestId);
       if (request.method !== 'GET' && request.method !== 'HEAD') return sendJson(response, 405, { error: 'Only GET here; the API is at /graphql.' });
+      for (const route of routes) {
+        const match = route.path.exec(url.pathname);
+        if (match) return await route.handle(request, response, url, match, requestId);
+      }
       if (url.pathname === '/healthz') {
         // What the per-text caches hold: each is bounded in bytes, and their sum stays well below the heap.
         const caches = {

@@ -1,6 +1,6 @@
 import { inject } from 'vitest';
 import type { Database } from '../../src/db/connection.js';
-import { loadConfig, type EndpointSettings } from '../../src/config.js';
+import { loadConfig, type EndpointSettings, type PublicationSettings } from '../../src/config.js';
 import type { DatabaseOutage } from '../../src/http/databaseOutage.js';
 import { createHttpServer, type MinshengServer } from '../../src/http/server.js';
 import { createLogger, type Logger } from '../../src/logger.js';
@@ -64,6 +64,8 @@ export interface StartApiOptions {
   db?: Database;
   /** Where the server logs (default: nowhere). */
   logger?: Logger;
+  /** Licence, publisher and public URL (default: none stated, as from an empty environment). */
+  publication?: PublicationSettings;
   /** The server's outage tracker (default: its own). */
   outage?: DatabaseOutage;
 }
@@ -76,6 +78,7 @@ export async function startApi(options: StartApiOptions = {}): Promise<TestApi> 
     sqlCountHeader: true,
     settings: testSettings(options.settings),
     outage: options.outage,
+    publication: options.publication ?? loadConfig({}).publication,
   });
   const { url } = await http.listen(0, '127.0.0.1');
   async function query<Data>(query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<GraphQLResponse<Data>> {
