@@ -1,17 +1,18 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-/** Every relative link of the README and docs/ leads to a file of the repository, and every #anchor to a heading there. */
+/** Every relative link of the README and docs/ (every .md under it) leads to a file of the repository, and every #anchor to a heading there. */
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const documents = [
   'README.md',
   'seeds/README.md',
   'seeds/DATA.md',
-  ...readdirSync(join(root, 'docs'))
+  ...readdirSync(join(root, 'docs'), { recursive: true, encoding: 'utf8' })
     .filter((name) => name.endsWith('.md'))
-    .map((name) => `docs/${name}`),
+    .map((name) => `docs/${name.split(sep).join('/')}`)
+    .sort(),
 ];
 
 /** GitHub's anchor for a heading: lower case, punctuation dropped, spaces as hyphens. */
