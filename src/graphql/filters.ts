@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { GraphQLDate } from './dateScalar.js';
 import { Field, Float, InputType } from 'type-graphql';
 import { badUserInput } from './errors.js';
+import type { References } from './references.js';
 
 /** Inputs and SQL shared by every list filter: ranges, intervals and and/or/not composition. */
 
@@ -102,4 +103,26 @@ export function composed<F extends Composable<F>>(filter: F | null | undefined, 
     );
   if (filter.not) parts.push(sql`not ${allOf(composed(filter.not, own))}`);
   return parts;
+}
+
+/** The conditions of filter fields that another module adds to a filter (a facility's programs). */
+export type FilterCondition<Filter> = (filter: Filter, alias: string, references: References) => SQL | undefined;
+
+/** Filter fields declared by the modules that own what they link to, so that the filtered domain need not know them. */
+export class FilterExtensions<Filter> {
+  private readonly conditions: FilterCondition<Filter>[] = [];
+
+  add(condition: FilterCondition<Filter>): void {
+    this.conditions.push(condition);
+  }
+
+  /** The conditions that hold for this filter on the rows aliased `alias`. */
+  of(filter: Filter, alias: string, references: References): SQL[] {
+    const where: SQL[] = [];
+    for (const condition of this.conditions) {
+      const holds = condition(filter, alias, references);
+      if (holds) where.push(holds);
+    }
+    return where;
+  }
 }

@@ -1,6 +1,7 @@
 import type { SQL } from 'drizzle-orm';
 import { getArgumentValues, getNamedType, isObjectType, Kind, type GraphQLResolveInfo } from 'graphql';
 import type { Context } from './context.js';
+import { nestedListsOf } from './nestedList.js';
 import { loadWithNestedPage, type NestedPage } from './relay/load.js';
 
 export interface SelectedChild {
@@ -36,22 +37,20 @@ export function selectedChild(info: GraphQLResolveInfo, name: string): SelectedC
   }
 }
 
-/** A nested list's page as its field's resolver loads it, from the field's arguments and resolve info. */
-export type NestedListOf = (args: Record<string, unknown>, info: GraphQLResolveInfo) => NestedPage;
-
 /**
- * A root lookup (`facility(slug)`) and the first of its nested `lists` selected under it, in one statement
- * (loadWithNestedPage); `alone` when none is, or when the list's arguments are refused (the list's own
- * resolver then reports them).
+ * A root lookup (`facility(slug)`) and the first nested list (nestedList.ts) selected under it, in one
+ * statement (loadWithNestedPage); `alone` when none is, or when the list's arguments are refused (the
+ * list's own resolver then reports them).
  */
 export function lookUpWithList<Row extends { id: number }>(
   context: Context,
   info: GraphQLResolveInfo,
   lookup: SQL,
-  lists: Record<string, NestedListOf>,
   alone: () => Promise<Row | null>,
 ): Promise<Row | null> {
-  for (const [name, listOf] of Object.entries(lists)) {
+  const type = getNamedType(info.returnType);
+  const lists = nestedListsOf(type.name);
+  for (const [name, listOf] of lists) {
     const child = selectedChild(info, name);
     if (!child) continue;
     let nested: NestedPage;

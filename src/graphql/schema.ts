@@ -5,6 +5,7 @@ import { buildSchemaSync } from 'type-graphql';
 import { RateLimitResolver } from '../access/rateLimitResolver.js';
 import { FacilityResolver } from '../domains/facilities/resolver.js';
 import { NodeResolver } from '../domains/nodes/resolver.js';
+import { FacilityProgramsResolver, ProgramFacilitiesResolver } from '../domains/participation/resolver.js';
 import { DivisionResolver, OrganizationResolver } from '../domains/places/resolver.js';
 import { ProgramResolver } from '../domains/programs/resolver.js';
 import { SearchResolver } from '../domains/search/resolver.js';
@@ -27,6 +28,8 @@ export function graphqlSchema(): GraphQLSchema {
       OrganizationResolver,
       FacilityResolver,
       ProgramResolver,
+      FacilityProgramsResolver,
+      ProgramFacilitiesResolver,
       IndicatorResolver,
       ObservationResolver,
       PeriodResolver,

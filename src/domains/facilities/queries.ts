@@ -1,9 +1,9 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { facilities, facilityCitations, organizations, programFacilities, programs } from '../../db/tables/index.js';
+import { facilities, facilityCitations, organizations } from '../../db/tables/index.js';
 import { liveTableAs } from '../../db/tables/retirement.js';
 import { AliasedColumns, col, hasValue, idIn, isAnyOf, propertiesOf } from '../../db/sqlParts.js';
 import type { Context } from '../../graphql/context.js';
-import { composed } from '../../graphql/filters.js';
+import { composed, FilterExtensions } from '../../graphql/filters.js';
 import { ALL_COLUMNS, RowProjection, type Projection } from '../../graphql/projection.js';
 import { References } from '../../graphql/references.js';
 import type { BelongsTo, ListQuery } from '../../graphql/relay/keyset.js';
@@ -11,7 +11,6 @@ import { loadRowsBy, rowsByKeyQuery } from '../../graphql/relay/load.js';
 import { citationsOf } from '../sources/queries.js';
 import { divisionSubtreesOf } from '../places/queries.js';
 import { divisionSubtreeIdsOf } from '../places/subtree.js';
-import { programConditions } from '../programs/queries.js';
 import { matchesText, relevanceKey, searchTerms } from '../search/match.js';
 import { distanceMeters, insideBox, withinDistance } from './geography.js';
 import { facilityOrdering, type FacilityFilter, type FacilityOrder, type FacilityRow } from './types.js';
@@ -37,6 +36,9 @@ const facilityTable = liveTableAs(facilities, f);
 /** A whole facility row, as single facilities are loaded. */
 const wholeFacility = { columns: facilityColumns.all, from: facilityTable };
 export const facilityTextColumns = ['name_zh', 'name_en', 'description_zh', 'description_en'];
+
+/** Fields of FacilityFilter declared by other modules (the programs a facility takes part in: participation/). */
+export const facilityFilterExtensions = new FilterExtensions<FacilityFilter>();
 
 /** The SQL conditions of a facility filter on the facilities aliased `alias`. */
 export function facilityConditions(filter: FacilityFilter | null | undefined, alias: string, references: References): SQL[] {
@@ -67,12 +69,7 @@ export function facilityConditions(filter: FacilityFilter | null | undefined, al
     if (filter.hasDivision != null) where.push(hasValue(alias, 'division_id', filter.hasDivision));
     if (filter.hasOperator != null) where.push(hasValue(alias, 'operator_id', filter.hasOperator));
     if (filter.hasLocation != null) where.push(hasValue(alias, 'latitude', filter.hasLocation));
-    if (filter.program) {
-      const p = `${alias}_p`;
-      const inner = programConditions(filter.program, p, references);
-      where.push(sql`exists (select 1 from ${programFacilities} join ${liveTableAs(programs, p)} on ${col(p, 'id')} = ${programFacilities.programId}
-        where ${programFacilities.facilityId} = ${col(alias, 'id')}${inner.length ? sql` and ${sql.join(inner, sql` and `)}` : sql``})`);
-    }
+    where.push(...facilityFilterExtensions.of(filter, alias, references));
     if (filter.near) where.push(withinDistance(alias, filter.near));
     if (filter.within) where.push(insideBox(alias, filter.within));
     return where;

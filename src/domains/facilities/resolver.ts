@@ -6,20 +6,17 @@ import { atMost, MAX_CITATIONS, MaxItems } from '../../graphql/listBound.js';
 import { toGlobalId } from '../../graphql/globalId.js';
 import { Language, inLanguage } from '../../graphql/language.js';
 import { toConnection } from '../../graphql/relay/connection.js';
-import { lookUpWithList, type NestedListOf } from '../../graphql/lookAhead.js';
-import { loadNestedPage, loadRootPage, type NestedPage } from '../../graphql/relay/load.js';
+import { lookUpWithList } from '../../graphql/lookAhead.js';
+import { loadNestedPage, loadRootPage } from '../../graphql/relay/load.js';
 import { ForwardPageArgs, PageArgs, toPageRequest } from '../../graphql/relay/pageArgs.js';
 import { LanguageArg } from '../../graphql/text.js';
 import { Division, Organization } from '../places/types.js';
 import { LinkedOrganization, MAX_ORGANIZATION_LINKS } from '../places/linkTypes.js';
 import { organizationsLinkedTo } from '../places/organizationLinks.js';
 import { divisionById, organizationById } from '../places/queries.js';
-import { programList, programProjection, programsOfFacility } from '../programs/queries.js';
-import { ProgramConnection } from '../programs/connection.js';
-import { ProgramFilter, ProgramOrder, type ProgramRow } from '../programs/types.js';
 import { SourceCitation } from '../sources/types.js';
 import { ObservationConnection } from '../statistics/connection.js';
-import { figuresAbout } from '../statistics/queries.js';
+import { figuresOfFacility } from '../statistics/queries.js';
 import { ObservationFilter, ObservationOrder, type ObservationRow } from '../statistics/types.js';
 import { toGeoJsonFeature } from './geojson.js';
 import { FacilityConnection } from './connection.js';
@@ -30,7 +27,7 @@ import { Facility, FacilityFilter, FacilityOrder, GeoPoint, type FacilityRow } f
 export class FacilityResolver {
   @Query(() => Facility, { nullable: true, description: 'One facility by its slug, or null if there is none.' })
   facility(@Arg('slug', () => String, { description: "The facility's slug." }) slug: string, @Info() info: GraphQLResolveInfo, @Ctx() context: Context) {
-    return lookUpWithList<FacilityRow>(context, info, facilityWithSlug(slug), facilityLists, () => facilityBySlug(context).load(slug));
+    return lookUpWithList<FacilityRow>(context, info, facilityWithSlug(slug), () => facilityBySlug(context).load(slug));
   }
 
   @Query(() => FacilityConnection, { description: 'Facilities: schools, care homes, canteens, clinics, museums, venues.' })
@@ -97,19 +94,6 @@ export class FacilityResolver {
     return facility.operatorId == null ? null : organizationById(context).load(facility.operatorId);
   }
 
-  @FieldResolver(() => ProgramConnection, { description: 'Programs the facility takes part in, in any role.' })
-  async programs(
-    @Root() facility: FacilityRow,
-    @Arg('filter', () => ProgramFilter, { nullable: true, description: 'Which programs.' }) filter: ProgramFilter | null,
-    @Arg('orderBy', () => [ProgramOrder], { nullable: true, description: 'Sort keys. Default: SLUG.' }) orderBy: ProgramOrder[] | null,
-    @Args(() => ForwardPageArgs) page: ForwardPageArgs,
-    @Info() info: GraphQLResolveInfo,
-    @Ctx() context: Context,
-  ) {
-    const { page: rows, countTotal } = await loadNestedPage<ProgramRow>(context, info, () => facilityPrograms({ filter, orderBy, ...page }, info), facility.id);
-    return toConnection(rows, countTotal);
-  }
-
   @FieldResolver(() => ObservationConnection, { description: 'Figures about this facility.' })
   async observations(
     @Root() facility: FacilityRow,
@@ -122,7 +106,7 @@ export class FacilityResolver {
     const { page: rows, countTotal } = await loadNestedPage<ObservationRow>(
       context,
       info,
-      () => figuresAbout('facility', { filter, orderBy, ...page }, info),
+      () => figuresOfFacility({ filter, orderBy, ...page }, info),
       facility.id,
     );
     return toConnection(rows, countTotal);
@@ -142,22 +126,3 @@ export class FacilityResolver {
     return atMost(MAX_CITATIONS, await facilityCitationsOf(context).load(facility.id));
   }
 }
-
-type ProgramsArgs = { filter?: ProgramFilter | null; orderBy?: ProgramOrder[] | null } & ForwardPageArgs;
-
-/** Facility.programs as its arguments ask for it. */
-function facilityPrograms({ filter, orderBy, ...page }: ProgramsArgs, info: GraphQLResolveInfo): NestedPage {
-  return {
-    shape: `facility.programs:${JSON.stringify([filter, orderBy])}`,
-    projection: programProjection.forConnection(info),
-    list: (columns) => programList(filter, orderBy, columns),
-    belongsTo: programsOfFacility,
-    request: toPageRequest(page),
-  };
-}
-
-/** The lists facility(slug) can load along with the facility (lookAhead.ts). */
-const facilityLists: Record<string, NestedListOf> = {
-  programs: facilityPrograms,
-  observations: (args, info) => figuresAbout('facility', args, info),
-};

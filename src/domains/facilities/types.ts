@@ -5,7 +5,7 @@ import type { Domain, FacilityCategory, FacilityStatus } from '../../db/vocabula
 import { DomainEnum, FacilityCategoryEnum, FacilityStatusEnum, OrderDirection } from '../../graphql/enums.js';
 import { Node } from '../../graphql/node.js';
 import { orderingFor } from '../../graphql/ordering.js';
-import { ProgramFilter } from '../programs/types.js';
+import type { ProgramFilter } from '../programs/types.js';
 
 export const MAX_RADIUS_METERS = 100_000;
 
@@ -102,7 +102,7 @@ export class FacilityFilter {
   @Field(() => Boolean, { nullable: true, description: 'true: the location is known; false: it is not.' })
   hasLocation?: boolean | null;
 
-  @Field(() => ProgramFilter, { nullable: true, description: 'Taking part in a program that matches this filter (e.g. `{ domain: [ELDERLY_CARE] }`).' })
+  /** Declared as a field by the participation module (which links facilities and programs). */
   program?: ProgramFilter | null;
 
   @Field(() => NearInput, { nullable: true, description: 'Within a distance of a point; fills `distanceMeters` and allows ordering by DISTANCE.' })

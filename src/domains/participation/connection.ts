@@ -1,11 +1,8 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 import type { ProgramFacilityRole } from '../../db/vocabulary.js';
 import { ProgramFacilityRoleEnum } from '../../graphql/enums.js';
-import { PageInfo, connectionTypes } from '../../graphql/relay/connection.js';
+import { PageInfo } from '../../graphql/relay/connection.js';
 import { Facility } from '../facilities/types.js';
-import { Program } from './types.js';
-
-export const { Connection: ProgramConnection } = connectionTypes(Program, 'Program', 'programs');
 
 @ObjectType({ description: 'A facility taking part in a program, and the part it plays.', simpleResolvers: true })
 export class ProgramFacilityEdge {

@@ -6,7 +6,7 @@ import { toGlobalId } from '../../graphql/globalId.js';
 import { Language, inLanguage } from '../../graphql/language.js';
 import { connectionTypes, toConnection } from '../../graphql/relay/connection.js';
 import { loadNestedPage, loadRootPage } from '../../graphql/relay/load.js';
-import { ALL_COLUMNS } from '../../graphql/projection.js';
+import { nestedList } from '../../graphql/nestedList.js';
 import { ForwardPageArgs, PageArgs, toPageRequest } from '../../graphql/relay/pageArgs.js';
 import { LanguageArg } from '../../graphql/text.js';
 import { FacilityConnection } from '../facilities/connection.js';
@@ -69,18 +69,7 @@ export class DivisionResolver {
     @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
-    const { page: rows, countTotal } = await loadNestedPage<DivisionRow>(
-      context,
-      info,
-      () => ({
-        shape: `division.children:${JSON.stringify(filter)}`,
-        projection: ALL_COLUMNS,
-        list: () => divisionList(filter),
-        belongsTo: childDivisionOf,
-        request: toPageRequest(page),
-      }),
-      division.id,
-    );
+    const { page: rows, countTotal } = await loadNestedPage<DivisionRow>(context, info, () => divisionChildren({ filter, ...page }, info), division.id);
     return toConnection(rows, countTotal);
   }
 
@@ -96,13 +85,7 @@ export class DivisionResolver {
     const { page: rows, countTotal } = await loadNestedPage<FacilityRow>(
       context,
       info,
-      () => ({
-        shape: `division.facilities:${JSON.stringify([filter, orderBy])}`,
-        projection: facilityProjection.forConnection(info),
-        list: (columns) => facilityList(filter, orderBy, columns),
-        belongsTo: facilitiesInDivision,
-        request: toPageRequest(page),
-      }),
+      () => facilitiesOfDivision({ filter, orderBy, ...page }, info),
       division.id,
     );
     return toConnection(rows, countTotal);
@@ -153,13 +136,7 @@ export class OrganizationResolver {
     const { page: rows, countTotal } = await loadNestedPage<FacilityRow>(
       context,
       info,
-      () => ({
-        shape: `organization.facilities:${JSON.stringify([filter, orderBy])}`,
-        projection: facilityProjection.forConnection(info),
-        list: (columns) => facilityList(filter, orderBy, columns),
-        belongsTo: facilitiesOperatedBy,
-        request: toPageRequest(page),
-      }),
+      () => facilitiesOfOrganization({ filter, orderBy, ...page }, info),
       organization.id,
     );
     return toConnection(rows, countTotal);
@@ -185,15 +162,47 @@ export class OrganizationResolver {
     const { page: rows, countTotal } = await loadNestedPage<ProgramRow>(
       context,
       info,
-      () => ({
-        shape: `organization.programs:${JSON.stringify([filter, orderBy])}`,
-        projection: programProjection.forConnection(info),
-        list: (columns) => programList(filter, orderBy, columns),
-        belongsTo: programsLedBy,
-        request: toPageRequest(page),
-      }),
+      () => programsOfOrganization({ filter, orderBy, ...page }, info),
       organization.id,
     );
     return toConnection(rows, countTotal);
   }
 }
+
+type FacilitiesArgs = { filter?: FacilityFilter | null; orderBy?: FacilityOrder[] | null };
+type ProgramsArgs = { filter?: ProgramFilter | null; orderBy?: ProgramOrder[] | null };
+
+/** Division.children: the divisions directly under one. */
+const divisionChildren = nestedList<{ filter?: DivisionFilter | null }>({
+  parentType: 'Division',
+  field: 'children',
+  list: ({ filter }) => divisionList(filter),
+  belongsTo: childDivisionOf,
+});
+
+/** Division.facilities: those in it or in any division under it. */
+const facilitiesOfDivision = nestedList<FacilitiesArgs>({
+  parentType: 'Division',
+  field: 'facilities',
+  projection: facilityProjection,
+  list: ({ filter, orderBy }, columns) => facilityList(filter, orderBy, columns),
+  belongsTo: facilitiesInDivision,
+});
+
+/** Organization.facilities: those it operates. */
+const facilitiesOfOrganization = nestedList<FacilitiesArgs>({
+  parentType: 'Organization',
+  field: 'facilities',
+  projection: facilityProjection,
+  list: ({ filter, orderBy }, columns) => facilityList(filter, orderBy, columns),
+  belongsTo: facilitiesOperatedBy,
+});
+
+/** Organization.programs: those it leads. */
+const programsOfOrganization = nestedList<ProgramsArgs>({
+  parentType: 'Organization',
+  field: 'programs',
+  projection: programProjection,
+  list: ({ filter, orderBy }, columns) => programList(filter, orderBy, columns),
+  belongsTo: programsLedBy,
+});

@@ -1,16 +1,14 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { facilities, organizations, programCitations, programFacilities, programs } from '../../db/tables/index.js';
+import { organizations, programCitations, programs } from '../../db/tables/index.js';
 import { liveTableAs } from '../../db/tables/retirement.js';
 import { AliasedColumns, col, hasValue, idIn, isAnyOf, propertiesOf, tableAs } from '../../db/sqlParts.js';
 import type { Context } from '../../graphql/context.js';
-import { composed, inRange } from '../../graphql/filters.js';
+import { composed, FilterExtensions, inRange } from '../../graphql/filters.js';
 import { ALL_COLUMNS, RowProjection, type Projection } from '../../graphql/projection.js';
 import { References } from '../../graphql/references.js';
 import type { BelongsTo, ListQuery } from '../../graphql/relay/keyset.js';
 import { loadRowsBy, rowsByKeyQuery } from '../../graphql/relay/load.js';
 import { citationsOf } from '../sources/queries.js';
-import { facilityConditions, facilityIdColumn, facilityList } from '../facilities/queries.js';
-import type { FacilityFilter, FacilityOrder } from '../facilities/types.js';
 import { divisionSubtreesOf } from '../places/queries.js';
 import { matchesText, relevanceKey, searchTerms } from '../search/match.js';
 import { programOrdering, type ProgramFilter, type ProgramOrder, type ProgramRow } from './types.js';
@@ -35,6 +33,9 @@ const programTable = liveTableAs(programs, p);
 /** A whole program row, as single programs are loaded. */
 const wholeProgram = { columns: programColumns.all, from: programTable };
 export const programTextColumns = ['name_zh', 'name_en', 'description_zh', 'description_en'];
+
+/** Fields of ProgramFilter declared by other modules (the facilities taking part: participation/). */
+export const programFilterExtensions = new FilterExtensions<ProgramFilter>();
 
 /** The SQL conditions of a program filter on the programs aliased `alias`. */
 export function programConditions(filter: ProgramFilter | null | undefined, alias: string, references: References): SQL[] {
@@ -76,12 +77,7 @@ export function programConditions(filter: ProgramFilter | null | undefined, alia
     if (filter.hasLeadOrganization != null) where.push(hasValue(alias, 'lead_organization_id', filter.hasLeadOrganization));
     if (filter.startDate) where.push(inRange(col(alias, 'start_date'), filter.startDate, 'filter.startDate', 'date'));
     if (filter.endDate) where.push(inRange(col(alias, 'end_date'), filter.endDate, 'filter.endDate', 'date'));
-    if (filter.facility) {
-      const f = `${alias}_f`;
-      const inner = facilityConditions(filter.facility, f, references);
-      where.push(sql`exists (select 1 from ${programFacilities} join ${liveTableAs(facilities, f)} on ${col(f, 'id')} = ${programFacilities.facilityId}
-        where ${programFacilities.programId} = ${col(alias, 'id')}${inner.length ? sql` and ${sql.join(inner, sql` and `)}` : sql``})`);
-    }
+    where.push(...programFilterExtensions.of(filter, alias, references));
     return where;
   });
 }
@@ -99,10 +95,8 @@ export function programList(filter?: ProgramFilter | null, orderBy?: ProgramOrde
 }
 
 /** Nested-list memberships of programs. */
-// The few programs of a facility, found through program_facilities' (facility_id) index first: with
-// `exists (…)` the planner walked all programs in order and probed each (see tests/bench).
-export const programsOfFacility: BelongsTo = (facilityId) =>
-  idIn(col(p, 'id'), sql`select ${programFacilities.programId} from ${programFacilities} where ${programFacilities.facilityId} = ${facilityId}`);
+/** The id column of the programs of programList(), for lists that join to them. */
+export const programIdColumn = col(p, 'id');
 export const programsLedBy: BelongsTo = (organizationId) => sql`${col(p, 'lead_organization_id')} = ${organizationId}`;
 export const childProgramsOf: BelongsTo = (programId) => sql`${col(p, 'parent_id')} = ${programId}`;
 
@@ -114,23 +108,3 @@ export const programWithSlug = (slug: string) => rowsByKeyQuery(wholeProgram, co
 export const programBySlug = (context: Context) => loadRowsBy<string, ProgramRow>(context, 'program.slug', wholeProgram, col(p, 'slug'), (row) => row.slug);
 
 export const programCitationsOf = (context: Context) => citationsOf(context, 'program.citations', programCitations, programCitations.programId);
-
-/** The facilities of programs with their roles: a nested list keyed by program. */
-export function programFacilityList(
-  roles: readonly string[] | null | undefined,
-  filter?: FacilityFilter | null,
-  orderBy?: FacilityOrder[] | null,
-  projection: Projection = ALL_COLUMNS,
-): ListQuery {
-  const pf = 'pf';
-  const base = facilityList(filter, orderBy, projection);
-  return {
-    ...base,
-    columns: sql`${base.columns}, ${col(pf, 'role')} as "role"`,
-    from: sql`${base.from} join ${tableAs(programFacilities, pf)} on ${col(pf, 'facility_id')} = ${facilityIdColumn}`,
-    where: roles ? [...base.where, isAnyOf(col(pf, 'role'), roles)] : base.where,
-    order: [...base.order, { expression: col(pf, 'role'), type: 'text', direction: 'asc', name: 'ROLE' }],
-  };
-}
-
-export const facilitiesOfProgram: BelongsTo = (programId) => sql`${col('pf', 'program_id')} = ${programId}`;

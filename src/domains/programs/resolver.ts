@@ -1,45 +1,32 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from 'type-graphql';
-import type { ProgramFacilityRole } from '../../db/vocabulary.js';
 import type { Context } from '../../graphql/context.js';
 import { atMost, MAX_CITATIONS, MaxItems } from '../../graphql/listBound.js';
-import { ProgramFacilityRoleEnum } from '../../graphql/enums.js';
 import { toGlobalId } from '../../graphql/globalId.js';
 import { Language, inLanguage } from '../../graphql/language.js';
-import { toConnection, toConnectionWith } from '../../graphql/relay/connection.js';
-import { lookUpWithList, type NestedListOf } from '../../graphql/lookAhead.js';
-import { loadNestedPage, loadRootPage, type NestedPage } from '../../graphql/relay/load.js';
+import { toConnection } from '../../graphql/relay/connection.js';
+import { lookUpWithList } from '../../graphql/lookAhead.js';
+import { nestedList } from '../../graphql/nestedList.js';
+import { loadNestedPage, loadRootPage } from '../../graphql/relay/load.js';
 import { ForwardPageArgs, PageArgs, toPageRequest } from '../../graphql/relay/pageArgs.js';
 import { LanguageArg } from '../../graphql/text.js';
-import { FacilityFilter, FacilityOrder, type FacilityRow } from '../facilities/types.js';
 import { divisionById, organizationById } from '../places/queries.js';
 import { Division, Organization } from '../places/types.js';
 import { LinkedOrganization, MAX_ORGANIZATION_LINKS } from '../places/linkTypes.js';
 import { organizationsLinkedTo } from '../places/organizationLinks.js';
 import { SourceCitation } from '../sources/types.js';
 import { ObservationConnection } from '../statistics/connection.js';
-import { facilityProjection } from '../facilities/queries.js';
-import { figuresAbout } from '../statistics/queries.js';
+import { figuresOfProgram } from '../statistics/queries.js';
 import { ObservationFilter, ObservationOrder, type ObservationRow } from '../statistics/types.js';
-import { ProgramConnection, ProgramFacilityConnection } from './connection.js';
-import {
-  childProgramsOf,
-  facilitiesOfProgram,
-  programById,
-  programBySlug,
-  programCitationsOf,
-  programFacilityList,
-  programList,
-  programProjection,
-  programWithSlug,
-} from './queries.js';
+import { ProgramConnection } from './connection.js';
+import { childProgramsOf, programById, programBySlug, programCitationsOf, programList, programProjection, programWithSlug } from './queries.js';
 import { Program, ProgramFilter, ProgramOrder, type ProgramRow } from './types.js';
 
 @Resolver(() => Program)
 export class ProgramResolver {
   @Query(() => Program, { nullable: true, description: 'One program by its slug, or null.' })
   program(@Arg('slug', () => String, { description: "The program's slug." }) slug: string, @Info() info: GraphQLResolveInfo, @Ctx() context: Context) {
-    return lookUpWithList<ProgramRow>(context, info, programWithSlug(slug), programLists, () => programBySlug(context).load(slug));
+    return lookUpWithList<ProgramRow>(context, info, programWithSlug(slug), () => programBySlug(context).load(slug));
   }
 
   @Query(() => ProgramConnection, { description: 'Programs: initiatives, services, event series, campaigns, school groups, awards, policies.' })
@@ -97,39 +84,8 @@ export class ProgramResolver {
     @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
-    const { page: rows, countTotal } = await loadNestedPage<ProgramRow>(
-      context,
-      info,
-      () => ({
-        shape: `program.children:${JSON.stringify([filter, orderBy])}`,
-        projection: programProjection.forConnection(info),
-        list: (columns) => programList(filter, orderBy, columns),
-        belongsTo: childProgramsOf,
-        request: toPageRequest(page),
-      }),
-      program.id,
-    );
+    const { page: rows, countTotal } = await loadNestedPage<ProgramRow>(context, info, () => childPrograms({ filter, orderBy, ...page }, info), program.id);
     return toConnection(rows, countTotal);
-  }
-
-  @FieldResolver(() => ProgramFacilityConnection, { description: 'The facilities taking part, each edge with its role.' })
-  async facilities(
-    @Root() program: ProgramRow,
-    @Arg('role', () => [ProgramFacilityRoleEnum], { nullable: true, description: 'Only facilities in any of these roles.' }) role: ProgramFacilityRole[] | null,
-    @Arg('filter', () => FacilityFilter, { nullable: true, description: 'Which facilities.' }) filter: FacilityFilter | null,
-    @Arg('orderBy', () => [FacilityOrder], { nullable: true, description: 'Sort keys (then role). Default: SLUG.' }) orderBy: FacilityOrder[] | null,
-    @Args(() => ForwardPageArgs) page: ForwardPageArgs,
-    @Info() info: GraphQLResolveInfo,
-    @Ctx() context: Context,
-  ) {
-    const { page: rows, countTotal } = await loadNestedPage<FacilityRow & { role: ProgramFacilityRole }>(
-      context,
-      info,
-      () => programFacilities({ role, filter, orderBy, ...page }, info),
-      program.id,
-    );
-    // The row is the facility (its extra role column is never read as a facility field): no copy per edge.
-    return toConnectionWith(rows, countTotal, (row) => ({ node: row as FacilityRow, role: row.role }));
   }
 
   @FieldResolver(() => ObservationConnection, { description: 'Figures about this program.' })
@@ -144,7 +100,7 @@ export class ProgramResolver {
     const { page: rows, countTotal } = await loadNestedPage<ObservationRow>(
       context,
       info,
-      () => figuresAbout('program', { filter, orderBy, ...page }, info),
+      () => figuresOfProgram({ filter, orderBy, ...page }, info),
       program.id,
     );
     return toConnection(rows, countTotal);
@@ -165,21 +121,11 @@ export class ProgramResolver {
   }
 }
 
-type FacilitiesArgs = { role?: ProgramFacilityRole[] | null; filter?: FacilityFilter | null; orderBy?: FacilityOrder[] | null } & ForwardPageArgs;
-
-/** Program.facilities as its arguments ask for it. */
-function programFacilities({ role, filter, orderBy, ...page }: FacilitiesArgs, info: GraphQLResolveInfo): NestedPage {
-  return {
-    shape: `program.facilities:${JSON.stringify([role, filter, orderBy])}`,
-    projection: facilityProjection.forConnection(info),
-    list: (columns) => programFacilityList(role, filter, orderBy, columns),
-    belongsTo: facilitiesOfProgram,
-    request: toPageRequest(page),
-  };
-}
-
-/** The lists program(slug) can load along with the program (lookAhead.ts). */
-const programLists: Record<string, NestedListOf> = {
-  facilities: programFacilities,
-  observations: (args, info) => figuresAbout('program', args, info),
-};
+/** Program.children: the programs that are part of one. */
+const childPrograms = nestedList<{ filter?: ProgramFilter | null; orderBy?: ProgramOrder[] | null }>({
+  parentType: 'Program',
+  field: 'children',
+  projection: programProjection,
+  list: ({ filter, orderBy }, columns) => programList(filter, orderBy, columns),
+  belongsTo: childProgramsOf,
+});

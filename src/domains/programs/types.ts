@@ -6,7 +6,7 @@ import { DomainEnum, OrderDirection, ProgramKindEnum, ProgramStatusEnum } from '
 import { Node } from '../../graphql/node.js';
 import { DateRange } from '../../graphql/filters.js';
 import { orderingFor } from '../../graphql/ordering.js';
-import { FacilityFilter } from '../facilities/types.js';
+import type { FacilityFilter } from '../facilities/types.js';
 
 export type ProgramRow = typeof programs.$inferSelect;
 
@@ -69,7 +69,7 @@ export class ProgramFilter {
   @Field(() => DateRange, { nullable: true, description: 'Ended or ends within this range (programs without an end date never match).' })
   endDate?: DateRange | null;
 
-  @Field(() => FacilityFilter, { nullable: true, description: 'Having a facility that matches this filter, in any role.' })
+  /** Declared as a field by the participation module (which links facilities and programs). */
   facility?: FacilityFilter | null;
 
   @Field(() => [ProgramFilter], { nullable: true, description: 'Every one of these filters holds too.' })

@@ -1,5 +1,4 @@
 import { sql, type SQL } from 'drizzle-orm';
-import type { GraphQLResolveInfo } from 'graphql';
 import { divisions, facilities, indicators, observationPrograms, observations, programs } from '../../db/tables/index.js';
 import { OrderDirection } from '../../graphql/enums.js';
 import { liveTableAs } from '../../db/tables/retirement.js';
@@ -9,8 +8,8 @@ import { composed, inRange, intervalOf } from '../../graphql/filters.js';
 import { ALL_COLUMNS, RowProjection, type Projection } from '../../graphql/projection.js';
 import { References } from '../../graphql/references.js';
 import type { BelongsTo, ListQuery } from '../../graphql/relay/keyset.js';
-import { loadGroupedByKey, loadRowsBy, rowsByKeyQuery, type NestedPage } from '../../graphql/relay/load.js';
-import { toPageRequest, type ForwardPageArgs } from '../../graphql/relay/pageArgs.js';
+import { loadGroupedByKey, loadRowsBy, rowsByKeyQuery } from '../../graphql/relay/load.js';
+import { nestedList } from '../../graphql/nestedList.js';
 import { divisionSubtreesOf } from '../places/queries.js';
 import { matchesText, relevanceKey, searchTerms } from '../search/match.js';
 import {
@@ -193,16 +192,16 @@ export const observationsInConflictGroup = (context: Context) =>
     (row) => row.conflictGroup!,
   );
 
-/** The arguments of a nested list of figures. */
-export type FiguresArgs = { filter?: ObservationFilter | null; orderBy?: ObservationOrder[] | null } & ForwardPageArgs;
-
-/** A nested list of figures (about an indicator, facility or program) as its arguments ask for it. */
-export function figuresAbout(parent: 'indicator' | 'facility' | 'program', { filter, orderBy, ...page }: FiguresArgs, info: GraphQLResolveInfo): NestedPage {
-  return {
-    shape: `${parent}.observations:${JSON.stringify([filter, orderBy])}`,
-    projection: observationProjection.forConnection(info),
-    list: (columns) => observationList(filter, orderBy, columns),
-    belongsTo: observationsAbout(`${parent}_id`),
-    request: toPageRequest(page),
-  };
-}
+/** The figures about an indicator, facility or program: one nested list each. */
+type FiguresArgs = { filter?: ObservationFilter | null; orderBy?: ObservationOrder[] | null };
+const figuresOf = (parentType: 'Indicator' | 'Facility' | 'Program') =>
+  nestedList<FiguresArgs>({
+    parentType,
+    field: 'observations',
+    projection: observationProjection,
+    list: ({ filter, orderBy }, columns) => observationList(filter, orderBy, columns),
+    belongsTo: observationsAbout(`${parentType.toLowerCase() as Lowercase<typeof parentType>}_id`),
+  });
+export const figuresOfIndicator = figuresOf('Indicator');
+export const figuresOfFacility = figuresOf('Facility');
+export const figuresOfProgram = figuresOf('Program');

@@ -6,7 +6,7 @@ import { toGlobalId } from '../../graphql/globalId.js';
 import { Language, inLanguage } from '../../graphql/language.js';
 import { toConnection } from '../../graphql/relay/connection.js';
 import { loadNestedPage, loadRootPage } from '../../graphql/relay/load.js';
-import { lookUpWithList, type NestedListOf } from '../../graphql/lookAhead.js';
+import { lookUpWithList } from '../../graphql/lookAhead.js';
 import { ForwardPageArgs, PageArgs, toPageRequest } from '../../graphql/relay/pageArgs.js';
 import { ALL_COLUMNS } from '../../graphql/projection.js';
 import { LanguageArg } from '../../graphql/text.js';
@@ -19,12 +19,11 @@ import { Program } from '../programs/types.js';
 import { SourceCitation } from '../sources/types.js';
 import { IndicatorConnection, ObservationConnection } from './connection.js';
 import {
-  figuresAbout,
+  figuresOfIndicator,
   indicatorByCode,
   indicatorById,
   indicatorList,
   indicatorWithCode,
-  type FiguresArgs,
   latestObservationList,
   observationList,
   observationProjection,
@@ -50,7 +49,7 @@ export class IndicatorResolver {
   @Query(() => Indicator, { nullable: true, description: 'One indicator by its code, or null.' })
   indicator(@Arg('code', () => String, { description: "The indicator's code." }) code: string, @Info() info: GraphQLResolveInfo, @Ctx() context: Context) {
     // An indicator is mostly asked for with its figures: both in one statement when that is what is asked.
-    return lookUpWithList<IndicatorRow>(context, info, indicatorWithCode(code), indicatorLists, () => indicatorByCode(context).load(code));
+    return lookUpWithList<IndicatorRow>(context, info, indicatorWithCode(code), () => indicatorByCode(context).load(code));
   }
 
   @Query(() => IndicatorConnection, { description: 'Indicators: what the figures measure, ordered by code.' })
@@ -123,7 +122,7 @@ export class IndicatorResolver {
     const { page: rows, countTotal } = await loadNestedPage<ObservationRow>(
       context,
       info,
-      () => indicatorFigures({ filter, orderBy, ...page }, info),
+      () => figuresOfIndicator({ filter, orderBy, ...page }, info),
       indicator.id,
     );
     return toConnection(rows, countTotal);
@@ -155,11 +154,6 @@ async function newestFigures(indicator: IndicatorRow, divisionCode: string | nul
 
 /** The programs one figure is about: one or two in the source report. */
 const MAX_PROGRAMS_OF_FIGURE = 10;
-
-const indicatorFigures = (args: FiguresArgs, info: GraphQLResolveInfo) => figuresAbout('indicator', args, info);
-
-/** The lists indicator(code) can load along with the indicator (lookAhead.ts). */
-const indicatorLists: Record<string, NestedListOf> = { observations: indicatorFigures };
 
 @Resolver(() => Observation)
 export class ObservationResolver {
