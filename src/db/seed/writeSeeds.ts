@@ -1,7 +1,6 @@
-import { sql } from 'drizzle-orm';
 import type { Database } from '../connection.js';
+import { write } from '../write.js';
 import {
-  datasetState,
   divisions,
   facilities,
   facilityCitations,
@@ -45,7 +44,7 @@ const lookup = (ids: Map<string, number>, key: string | null | undefined) => (ke
  * data version is bumped, once, only when something did.
  */
 export async function writeSeeds(database: Database, dataset: SeedDataset): Promise<{ changed: number }> {
-  return database.drizzle.transaction(async (tx) => {
+  const { changed } = await write(database, async (tx) => {
     let changed = 0;
     const sourceIds = await upsertByKey(
       tx,
@@ -336,25 +335,7 @@ export async function writeSeeds(database: Database, dataset: SeedDataset): Prom
       dataset.sources.map((s) => s.slug),
     );
 
-    if (changed > 0) await bumpDataVersion(tx);
-    return { changed };
+    return { changed, value: undefined };
   });
-}
-
-type Transaction = Parameters<Parameters<Database['drizzle']['transaction']>[0]>[0];
-
-/**
- * Every write bumps the data version (caches and ETags key on it), and recomputes what is derived from
- * the figures (drizzle/0008 and 0010: the yearly totals aggregates read; the second is summed from the
- * first, so it comes second) in the same transaction. CONCURRENTLY: aggregates keep reading the totals
- * they had until the write commits, rather than wait for it (drizzle/0009 and 0010 give the views the
- * unique indexes that takes).
- */
-export async function bumpDataVersion(tx: Transaction | Database['drizzle']): Promise<void> {
-  await tx.execute(sql`refresh materialized view concurrently "observation_yearly_totals"`);
-  await tx.execute(sql`refresh materialized view concurrently "observation_indicator_yearly_totals"`);
-  await tx
-    .insert(datasetState)
-    .values({ singleton: true, dataVersion: 1 })
-    .onConflictDoUpdate({ target: datasetState.singleton, set: { dataVersion: sql`${datasetState.dataVersion} + 1`, changedAt: sql`now()` } });
+  return { changed };
 }

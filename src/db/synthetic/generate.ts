@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../connection.js';
-import { bumpDataVersion } from '../seed/writeSeeds.js';
+import { write } from '../write.js';
 
 /**
  * A deterministic synthetic dataset for benchmarks and plans at scale: the same arguments give the same
@@ -41,7 +41,7 @@ const arrayLiteral = (values: readonly string[]) => sql.raw(`array[${values.map(
 const nth = (values: readonly string[], index: ReturnType<typeof pick>) => sql`(${arrayLiteral(values)})[${index} + 1]`;
 
 export async function removeSynthetic(db: Database): Promise<void> {
-  await db.drizzle.transaction(async (tx) => {
+  await write(db, async (tx) => {
     for (const statement of [
       sql`delete from observations where key like 'syn-%'`,
       sql`delete from indicators where code like 'syn-%'`,
@@ -55,7 +55,7 @@ export async function removeSynthetic(db: Database): Promise<void> {
       sql`delete from sources where slug = ${SYNTHETIC_SOURCE}`,
     ])
       await tx.execute(statement);
-    await bumpDataVersion(tx);
+    return { changed: 1, value: undefined };
   });
 }
 
@@ -150,5 +150,7 @@ export async function generateSynthetic(db: Database, size: SyntheticSize, progr
     progress('observations', to + 1, size.observations);
   }
   await run(sql`analyze`);
-  await db.drizzle.transaction((tx) => bumpDataVersion(tx));
+  // The rows went in batch by batch, progress reported between batches: a write that says the data changed
+  // then makes the rollups and the data version follow.
+  await write(db, async () => ({ changed: 1, value: undefined }));
 }

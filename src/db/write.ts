@@ -1,0 +1,41 @@
+import { sql } from 'drizzle-orm';
+import type { Database } from './connection.js';
+import { datasetState } from './tables/index.js';
+
+/** The transaction a write runs in. */
+export type Transaction = Parameters<Parameters<Database['drizzle']['transaction']>[0]>[0];
+
+/** What a write did: how many rows it changed, and what it returns to its caller. */
+export interface WriteOutcome<T> {
+  changed: number;
+  value: T;
+}
+
+/**
+ * The one way data is written (seeding, the synthetic generator, and next the API's mutations): the work
+ * runs in one transaction, all of it or nothing; when it changed any row, what is derived from the data
+ * follows in the same transaction (dataChanged) and the data version is bumped, once.
+ */
+export async function write<T>(db: Database, work: (tx: Transaction) => Promise<WriteOutcome<T>>): Promise<WriteOutcome<T>> {
+  return db.drizzle.transaction(async (tx) => {
+    const outcome = await work(tx);
+    if (outcome.changed > 0) await dataChanged(tx);
+    return outcome;
+  });
+}
+
+/**
+ * Recomputes what is derived from the figures (drizzle/0008 and 0010: the yearly totals aggregates read;
+ * the second is summed from the first, so it comes second) and bumps the data version that caches and
+ * ETags key on. CONCURRENTLY: aggregates keep reading the totals they had until the write commits, rather
+ * than wait for it (drizzle/0009 and 0010 give the views the unique indexes that takes).
+ * Exported for tests that write rows by hand inside their own transaction.
+ */
+export async function dataChanged(tx: Transaction): Promise<void> {
+  await tx.execute(sql`refresh materialized view concurrently "observation_yearly_totals"`);
+  await tx.execute(sql`refresh materialized view concurrently "observation_indicator_yearly_totals"`);
+  await tx
+    .insert(datasetState)
+    .values({ singleton: true, dataVersion: 1 })
+    .onConflictDoUpdate({ target: datasetState.singleton, set: { dataVersion: sql`${datasetState.dataVersion} + 1`, changedAt: sql`now()` } });
+}
