@@ -1,6 +1,15 @@
 import { getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
-import type { Projection } from '../graphql/projection.js';
+
+/** Which columns of a row a list reads (graphql/projection.ts works it out from the query's fields). */
+export interface Projection {
+  /** Names the projection in loader keys. */
+  key: string;
+  /** Row properties to read; undefined: every column. */
+  properties: readonly string[] | undefined;
+  /** The list's sort keys are read too (the page hands out cursors). */
+  cursors: boolean;
+}
 
 /**
  * SQL building blocks shared by the domains' queries. Raw SQL returns snake_case columns and driver-

@@ -13,25 +13,13 @@ import { divisionSubtreesOf } from '../places/queries.js';
 import { divisionSubtreeIdsOf } from '../places/subtree.js';
 import { matchesText, relevanceKey, searchTerms } from '../search/match.js';
 import { distanceMeters, insideBox, withinDistance } from './geography.js';
-import { facilityOrdering, type FacilityFilter, type FacilityOrder, type FacilityRow } from './types.js';
+import { Facility, facilityOrdering, type FacilityFilter, type FacilityOrder, type FacilityRow } from './types.js';
 
 const f = 'f';
 const facilityColumns = new AliasedColumns(facilities, f);
 
-/** What the fields of Facility read that are not named after a column (resolver.ts); keep the two in step. */
-export const facilityProjection = new RowProjection(propertiesOf(facilities), {
-  id: ['slug'],
-  name: ['nameZh', 'nameEn'],
-  description: ['descriptionZh', 'descriptionEn'],
-  address: ['addressZh', 'addressEn'],
-  location: ['longitude', 'latitude', 'locationPrecision'],
-  distanceMeters: [],
-  division: ['divisionId'],
-  operator: ['operatorId'],
-  programs: [],
-  observations: [],
-  sources: [],
-});
+/** The columns a list of facilities fetches: what the fields of Facility read (`@Reads` on their resolvers). */
+export const facilityProjection = new RowProjection(() => Facility, propertiesOf(facilities));
 const facilityTable = liveTableAs(facilities, f);
 /** A whole facility row, as single facilities are loaded. */
 const wholeFacility = { columns: facilityColumns.all, from: facilityTable };

@@ -7,6 +7,7 @@ import { toGlobalId } from '../../graphql/globalId.js';
 import { Language, inLanguage } from '../../graphql/language.js';
 import { toConnection } from '../../graphql/relay/connection.js';
 import { lookUpWithList } from '../../graphql/lookAhead.js';
+import { Reads, ReadsWholeRow } from '../../graphql/projection.js';
 import { loadNestedPage, loadRootPage } from '../../graphql/relay/load.js';
 import { ForwardPageArgs, PageArgs, toPageRequest } from '../../graphql/relay/pageArgs.js';
 import { LanguageArg } from '../../graphql/text.js';
@@ -47,32 +48,38 @@ export class FacilityResolver {
   }
 
   @FieldResolver(() => ID, { description: 'Opaque global ID.' })
+  @Reads<FacilityRow>('slug')
   id(@Root() facility: FacilityRow) {
     return toGlobalId('Facility', facility.slug);
   }
 
   @FieldResolver(() => String, { description: "The facility's name." })
+  @Reads<FacilityRow>('nameZh', 'nameEn')
   name(@Root() facility: FacilityRow, @LanguageArg() lang: Language | undefined, @Ctx() context: Context) {
     return inLanguage(lang ?? context.language, facility.nameZh, facility.nameEn);
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'What the facility is and does, from the source.' })
+  @Reads<FacilityRow>('descriptionZh', 'descriptionEn')
   description(@Root() facility: FacilityRow, @LanguageArg() lang: Language | undefined, @Ctx() context: Context) {
     return inLanguage(lang ?? context.language, facility.descriptionZh, facility.descriptionEn);
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'Street address, where a source gives it.' })
+  @Reads<FacilityRow>('addressZh', 'addressEn')
   address(@Root() facility: FacilityRow, @LanguageArg() lang: Language | undefined, @Ctx() context: Context) {
     return inLanguage(lang ?? context.language, facility.addressZh, facility.addressEn);
   }
 
   @FieldResolver(() => GeoPoint, { nullable: true, description: 'Where it is, only where a reliable public source says so; never guessed.' })
+  @Reads<FacilityRow>('longitude', 'latitude', 'locationPrecision')
   location(@Root() facility: FacilityRow): GeoPoint | null {
     if (facility.longitude == null || facility.latitude == null) return null;
     return { longitude: facility.longitude, latitude: facility.latitude, precision: facility.locationPrecision ?? 'unknown' };
   }
 
   @FieldResolver(() => Float, { nullable: true, description: 'Great-circle distance in metres from the point of `filter.near`; null in lists without it.' })
+  @Reads() // selected by the list itself when it is asked `near`
   distanceMeters(@Root() facility: FacilityRow) {
     return facility.distanceMeters ?? null;
   }
@@ -80,21 +87,25 @@ export class FacilityResolver {
   @FieldResolver(() => GraphQLJSONObject, {
     description: 'The facility as an RFC 7946 GeoJSON Feature (geometry null where the location is unknown), for maps.',
   })
+  @ReadsWholeRow()
   geojson(@Root() facility: FacilityRow, @LanguageArg() lang: Language | undefined, @Ctx() context: Context) {
     return toGeoJsonFeature(facility, lang ?? context.language);
   }
 
   @FieldResolver(() => Division, { nullable: true, description: 'The division it is in, where known.' })
+  @Reads<FacilityRow>('divisionId')
   division(@Root() facility: FacilityRow, @Ctx() context: Context) {
     return facility.divisionId == null ? null : divisionById(context).load(facility.divisionId);
   }
 
   @FieldResolver(() => Organization, { nullable: true, description: 'Who runs it, where known.' })
+  @Reads<FacilityRow>('operatorId')
   operator(@Root() facility: FacilityRow, @Ctx() context: Context) {
     return facility.operatorId == null ? null : organizationById(context).load(facility.operatorId);
   }
 
   @FieldResolver(() => ObservationConnection, { description: 'Figures about this facility.' })
+  @Reads()
   async observations(
     @Root() facility: FacilityRow,
     @Arg('filter', () => ObservationFilter, { nullable: true, description: 'Which figures.' }) filter: ObservationFilter | null,
@@ -116,12 +127,14 @@ export class FacilityResolver {
     description: `Organizations linked to it in parts other than \`operator\`, each with its role and the sentence that states it, by organization slug (at most ${MAX_ORGANIZATION_LINKS}).`,
   })
   @MaxItems(MAX_ORGANIZATION_LINKS)
+  @ReadsWholeRow()
   async organizations(@Root() facility: FacilityRow, @Ctx() context: Context) {
     return atMost(MAX_ORGANIZATION_LINKS, await organizationsLinkedTo(context, 'facility', facility.id));
   }
 
   @FieldResolver(() => [SourceCitation], { description: `The sentences of the sources this record was taken from (at most ${MAX_CITATIONS}).` })
   @MaxItems(MAX_CITATIONS)
+  @Reads()
   async sources(@Root() facility: FacilityRow, @Ctx() context: Context) {
     return atMost(MAX_CITATIONS, await facilityCitationsOf(context).load(facility.id));
   }

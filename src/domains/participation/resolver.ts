@@ -4,6 +4,7 @@ import type { ProgramFacilityRole } from '../../db/vocabulary.js';
 import type { Context } from '../../graphql/context.js';
 import { ProgramFacilityRoleEnum } from '../../graphql/enums.js';
 import { nestedList } from '../../graphql/nestedList.js';
+import { Reads } from '../../graphql/projection.js';
 import { toConnection, toConnectionWith } from '../../graphql/relay/connection.js';
 import { loadNestedPage } from '../../graphql/relay/load.js';
 import { ForwardPageArgs } from '../../graphql/relay/pageArgs.js';
@@ -43,6 +44,7 @@ const facilitiesOfProgramList = nestedList<{ role?: ProgramFacilityRole[] | null
 @Resolver(() => Facility)
 export class FacilityProgramsResolver {
   @FieldResolver(() => ProgramConnection, { description: 'Programs the facility takes part in, in any role.' })
+  @Reads()
   async programs(
     @Root() facility: FacilityRow,
     @Arg('filter', () => ProgramFilter, { nullable: true, description: 'Which programs.' }) filter: ProgramFilter | null,
@@ -64,6 +66,7 @@ export class FacilityProgramsResolver {
 @Resolver(() => Program)
 export class ProgramFacilitiesResolver {
   @FieldResolver(() => ProgramFacilityConnection, { description: 'The facilities taking part, each edge with its role.' })
+  @Reads()
   async facilities(
     @Root() program: ProgramRow,
     @Arg('role', () => [ProgramFacilityRoleEnum], { nullable: true, description: 'Only facilities in any of these roles.' }) role: ProgramFacilityRole[] | null,

@@ -11,24 +11,13 @@ import { loadRowsBy, rowsByKeyQuery } from '../../graphql/relay/load.js';
 import { citationsOf } from '../sources/queries.js';
 import { divisionSubtreesOf } from '../places/queries.js';
 import { matchesText, relevanceKey, searchTerms } from '../search/match.js';
-import { programOrdering, type ProgramFilter, type ProgramOrder, type ProgramRow } from './types.js';
+import { Program, programOrdering, type ProgramFilter, type ProgramOrder, type ProgramRow } from './types.js';
 
 const p = 'p';
 const programColumns = new AliasedColumns(programs, p);
 
-/** What the fields of Program read that are not named after a column (resolver.ts); keep the two in step. */
-export const programProjection = new RowProjection(propertiesOf(programs), {
-  id: ['slug'],
-  name: ['nameZh', 'nameEn'],
-  description: ['descriptionZh', 'descriptionEn'],
-  leadOrganization: ['leadOrganizationId'],
-  division: ['divisionId'],
-  parent: ['parentId'],
-  children: [],
-  facilities: [],
-  observations: [],
-  sources: [],
-});
+/** The columns a list of programs fetches: what the fields of Program read (`@Reads` on their resolvers). */
+export const programProjection = new RowProjection(() => Program, propertiesOf(programs));
 const programTable = liveTableAs(programs, p);
 /** A whole program row, as single programs are loaded. */
 const wholeProgram = { columns: programColumns.all, from: programTable };

@@ -7,6 +7,7 @@ import { Language, inLanguage } from '../../graphql/language.js';
 import { toConnection } from '../../graphql/relay/connection.js';
 import { lookUpWithList } from '../../graphql/lookAhead.js';
 import { nestedList } from '../../graphql/nestedList.js';
+import { Reads, ReadsWholeRow } from '../../graphql/projection.js';
 import { loadNestedPage, loadRootPage } from '../../graphql/relay/load.js';
 import { ForwardPageArgs, PageArgs, toPageRequest } from '../../graphql/relay/pageArgs.js';
 import { LanguageArg } from '../../graphql/text.js';
@@ -46,36 +47,43 @@ export class ProgramResolver {
   }
 
   @FieldResolver(() => ID, { description: 'Opaque global ID.' })
+  @Reads<ProgramRow>('slug')
   id(@Root() program: ProgramRow) {
     return toGlobalId('Program', program.slug);
   }
 
   @FieldResolver(() => String, { description: "The program's name." })
+  @Reads<ProgramRow>('nameZh', 'nameEn')
   name(@Root() program: ProgramRow, @LanguageArg() lang: Language | undefined, @Ctx() context: Context) {
     return inLanguage(lang ?? context.language, program.nameZh, program.nameEn);
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'What the program is and does, from the source.' })
+  @Reads<ProgramRow>('descriptionZh', 'descriptionEn')
   description(@Root() program: ProgramRow, @LanguageArg() lang: Language | undefined, @Ctx() context: Context) {
     return inLanguage(lang ?? context.language, program.descriptionZh, program.descriptionEn);
   }
 
   @FieldResolver(() => Organization, { nullable: true, description: 'The organization that leads it, where a source says so.' })
+  @Reads<ProgramRow>('leadOrganizationId')
   leadOrganization(@Root() program: ProgramRow, @Ctx() context: Context) {
     return program.leadOrganizationId == null ? null : organizationById(context).load(program.leadOrganizationId);
   }
 
   @FieldResolver(() => Division, { nullable: true, description: 'Where it takes place, when a source ties it to one division.' })
+  @Reads<ProgramRow>('divisionId')
   division(@Root() program: ProgramRow, @Ctx() context: Context) {
     return program.divisionId == null ? null : divisionById(context).load(program.divisionId);
   }
 
   @FieldResolver(() => Program, { nullable: true, description: 'The program it is part of (an education group under the "1+4" model).' })
+  @Reads<ProgramRow>('parentId')
   parent(@Root() program: ProgramRow, @Ctx() context: Context) {
     return program.parentId == null ? null : programById(context).load(program.parentId);
   }
 
   @FieldResolver(() => ProgramConnection, { description: 'The programs that are part of this one.' })
+  @Reads()
   async children(
     @Root() program: ProgramRow,
     @Arg('filter', () => ProgramFilter, { nullable: true, description: 'Which programs.' }) filter: ProgramFilter | null,
@@ -89,6 +97,7 @@ export class ProgramResolver {
   }
 
   @FieldResolver(() => ObservationConnection, { description: 'Figures about this program.' })
+  @Reads()
   async observations(
     @Root() program: ProgramRow,
     @Arg('filter', () => ObservationFilter, { nullable: true, description: 'Which figures.' }) filter: ObservationFilter | null,
@@ -110,12 +119,14 @@ export class ProgramResolver {
     description: `Organizations linked to it in parts other than \`leadOrganization\`, each with its role and the sentence that states it, by organization slug (at most ${MAX_ORGANIZATION_LINKS}).`,
   })
   @MaxItems(MAX_ORGANIZATION_LINKS)
+  @ReadsWholeRow()
   async organizations(@Root() program: ProgramRow, @Ctx() context: Context) {
     return atMost(MAX_ORGANIZATION_LINKS, await organizationsLinkedTo(context, 'program', program.id));
   }
 
   @FieldResolver(() => [SourceCitation], { description: `The sentences of the sources this record was taken from (at most ${MAX_CITATIONS}).` })
   @MaxItems(MAX_CITATIONS)
+  @Reads()
   async sources(@Root() program: ProgramRow, @Ctx() context: Context) {
     return atMost(MAX_CITATIONS, await programCitationsOf(context).load(program.id));
   }

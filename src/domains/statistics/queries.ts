@@ -14,6 +14,7 @@ import { divisionSubtreesOf } from '../places/queries.js';
 import { matchesText, relevanceKey, searchTerms } from '../search/match.js';
 import {
   indicatorOrdering,
+  Observation,
   observationOrdering,
   type IndicatorFilter,
   type IndicatorOrder,
@@ -27,19 +28,8 @@ const o = 'o';
 const i = 'i';
 const observationColumns = new AliasedColumns(observations, o);
 
-/** What the fields of Observation read that are not named after a column (resolver.ts); keep the two in step. */
-export const observationProjection = new RowProjection(propertiesOf(observations), {
-  id: ['key'],
-  indicator: ['indicatorId'],
-  period: ['periodStart', 'periodEnd', 'periodLabelZh', 'periodLabelEn'],
-  label: ['labelZh', 'labelEn'],
-  division: ['divisionId'],
-  facility: ['facilityId'],
-  program: ['programId'],
-  source: ['sourceId', 'quote'],
-  conflictsWith: ['conflictGroup', 'key'],
-  programs: ['programId'],
-});
+/** The columns a list of figures fetches: what the fields of Observation read (`@Reads` on their resolvers). */
+export const observationProjection = new RowProjection(() => Observation, propertiesOf(observations));
 const observationTable = liveTableAs(observations, o);
 const indicatorColumns = columnsOf(indicators, i);
 const indicatorTable = liveTableAs(indicators, i);

@@ -8,7 +8,7 @@ import { toConnection } from '../../graphql/relay/connection.js';
 import { loadNestedPage, loadRootPage } from '../../graphql/relay/load.js';
 import { lookUpWithList } from '../../graphql/lookAhead.js';
 import { ForwardPageArgs, PageArgs, toPageRequest } from '../../graphql/relay/pageArgs.js';
-import { ALL_COLUMNS } from '../../graphql/projection.js';
+import { ALL_COLUMNS, Reads } from '../../graphql/projection.js';
 import { LanguageArg } from '../../graphql/text.js';
 import { Facility } from '../facilities/types.js';
 import { facilityById } from '../facilities/queries.js';
@@ -175,31 +175,37 @@ export class ObservationResolver {
   }
 
   @FieldResolver(() => ID, { description: 'Opaque global ID.' })
+  @Reads<ObservationRow>('key')
   id(@Root() observation: ObservationRow) {
     return toGlobalId('Observation', observation.key);
   }
 
   @FieldResolver(() => Indicator, { description: 'What the figure measures.' })
+  @Reads<ObservationRow>('indicatorId')
   indicator(@Root() observation: ObservationRow, @Ctx() context: Context) {
     return indicatorById(context).load(observation.indicatorId);
   }
 
   @FieldResolver(() => Period, { description: 'The time the figure is about.' })
+  @Reads<ObservationRow>('periodStart', 'periodEnd', 'periodLabelZh', 'periodLabelEn')
   period(@Root() observation: ObservationRow): PeriodData {
     return { start: observation.periodStart, end: observation.periodEnd, labelZh: observation.periodLabelZh, labelEn: observation.periodLabelEn };
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'The figure as the source wrote it (e.g. "1.5万余人次").' })
+  @Reads<ObservationRow>('labelZh', 'labelEn')
   label(@Root() observation: ObservationRow, @LanguageArg() lang: Language | undefined, @Ctx() context: Context) {
     return inLanguage(lang ?? context.language, observation.labelZh, observation.labelEn);
   }
 
   @FieldResolver(() => Division, { nullable: true, description: 'The area the figure is about.' })
+  @Reads<ObservationRow>('divisionId')
   division(@Root() observation: ObservationRow, @Ctx() context: Context) {
     return observation.divisionId == null ? null : divisionById(context).load(observation.divisionId);
   }
 
   @FieldResolver(() => Facility, { nullable: true, description: 'The facility the figure is about, if any.' })
+  @Reads<ObservationRow>('facilityId')
   facility(@Root() observation: ObservationRow, @Ctx() context: Context) {
     return observation.facilityId == null ? null : facilityById(context).load(observation.facilityId);
   }
@@ -208,6 +214,7 @@ export class ObservationResolver {
     nullable: true,
     description: 'The program the figure is about, if any; the first named, when it is about several (`programs`).',
   })
+  @Reads<ObservationRow>('programId')
   program(@Root() observation: ObservationRow, @Ctx() context: Context) {
     return observation.programId == null ? null : programById(context).load(observation.programId);
   }
@@ -216,6 +223,7 @@ export class ObservationResolver {
     description: `Every program the figure is about (at most ${MAX_PROGRAMS_OF_FIGURE}): \`program\` first, then any other its sentence names (one figure can be the result of two programs). Each lists the figure in its \`observations\`.`,
   })
   @MaxItems(MAX_PROGRAMS_OF_FIGURE)
+  @Reads<ObservationRow>('programId')
   async programs(@Root() observation: ObservationRow, @Ctx() context: Context) {
     if (observation.programId == null) return [];
     const others = await otherProgramsOf(context).load(observation.id);
@@ -227,6 +235,7 @@ export class ObservationResolver {
   }
 
   @FieldResolver(() => SourceCitation, { description: 'The document and the verbatim sentence the figure was taken from.' })
+  @Reads<ObservationRow>('sourceId', 'quote')
   source(@Root() observation: ObservationRow): SourceCitation {
     return { sourceId: observation.sourceId, quote: observation.quote };
   }
@@ -235,6 +244,7 @@ export class ObservationResolver {
     description: `Other figures the sources give for the same thing with a different value (at most ${MAX_CONFLICTING_FIGURES}). Both are published; none is picked.`,
   })
   @MaxItems(MAX_CONFLICTING_FIGURES)
+  @Reads<ObservationRow>('conflictGroup', 'key')
   async conflictsWith(@Root() observation: ObservationRow, @Ctx() context: Context) {
     if (observation.conflictGroup == null) return [];
     const group = await observationsInConflictGroup(context).load(observation.conflictGroup);
