@@ -49,6 +49,10 @@ export interface Context extends RequestAccess {
   requestId: string;
   /** The request's id and counters (requestScope.ts). */
   scope: RequestScope;
+  /** The absolute URL this server is reached at (permalinks), where it can tell. */
+  publicBaseUrl?: string;
+  /** What every answer's `extensions` carry: the data version, the licence and an attribution line. */
+  answerExtensions?: object;
 }
 
 /** Access of a request that did not come through the HTTP endpoint (scripts, tests): anonymous, unmetered. */

@@ -1,18 +1,6 @@
-import {
-  GraphQLError,
-  Kind,
-  Lexer,
-  Source,
-  TokenKind,
-  getOperationAST,
-  parse,
-  type DocumentNode,
-  type GraphQLSchema,
-  type OperationDefinitionNode,
-} from 'graphql';
-import { ByText, SYNTAX_TREE_BYTES_PER_CHARACTER } from '../cache/byText.js';
+import { GraphQLError, Kind, Lexer, Source, TokenKind, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import type { EndpointSettings } from '../config.js';
-import { selectsAboutTheCaller } from '../graphql/aboutTheCaller.js';
+import type { PreparedOperation } from '../execution/execution.js';
 import { MAX_PAGE_SIZE } from '../graphql/relay/pageArgs.js';
 import { measureOperation, type OperationShape } from './operationShape.js';
 import { MAX_EXPANDED_SELECTIONS, overlappingFieldPairs, unusedFragments, type OverlapCount } from './validationWork.js';
@@ -50,18 +38,8 @@ export const MAX_VARIABLES_DEPTH = 32;
  */
 export const MAX_OVERLAPPING_FIELD_PAIRS = 2_000;
 
-/**
- * Checks a GraphQL document against the limits without running it: size, nesting, aliases, root fields,
- * page sizes and estimated cost, in that order (the cheapest first, and the parser never sees a document
- * nested deeper than it can take).
- */
-export function checkDocument(
-  schema: GraphQLSchema,
-  text: string,
-  operationName: string | undefined,
-  variables: Record<string, unknown> | undefined,
-  limits: Limits,
-): CheckedDocument {
+/** Refuses a document over the size limit: checked on every request, before anything else reads the text. */
+export function checkDocumentSize(text: string, limits: Limits): void {
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > limits.maxDocumentBytes) {
     throw new LimitExceeded(`The query document is ${count(bytes)} bytes; the limit is ${count(limits.maxDocumentBytes)}. Split it into several requests.`, {
@@ -70,10 +48,27 @@ export function checkDocument(
       actual: bytes,
     });
   }
-  const document = parsedOnce(text, limits.maxDepth);
-  if (document === undefined) return {}; // a syntax error: Apollo reports it as usual
-  const operation = getOperationAST(document, operationName);
-  if (!operation) return {}; // no operation by that name, or several and no name: Apollo says which
+}
+
+/** Refuses a text nested deeper than the parser should be given (checked once per new text, before it is parsed). */
+export function checkNestingBeforeParsing(text: string, limits: Limits): void {
+  const nesting = bracketNesting(text, limits.maxDepth * 2 + 32);
+  if (nesting?.exceeded) throw tooDeep(nesting.depth, limits.maxDepth, true);
+}
+
+/**
+ * Checks a parsed operation against the limits without running it: nesting, aliases, root fields, page
+ * sizes and estimated cost, in that order. Nothing to check where the text does not parse or names no
+ * operation: Apollo reports those as usual.
+ */
+export function checkDocument(
+  schema: GraphQLSchema,
+  prepared: PreparedOperation | undefined,
+  variables: Record<string, unknown> | undefined,
+  limits: Limits,
+): CheckedDocument {
+  if (!prepared) return {};
+  const { document, operation } = prepared;
   if (!schema.getRootType(operation.operation)) {
     // graphql-js 16 lets such a document through validation and fails it in execution, as a server error.
     throw new LimitExceeded(`This API does not support ${operation.operation}s: send a query.`, { code: 'GRAPHQL_VALIDATION_FAILED' });
@@ -154,27 +149,6 @@ export function checkDocument(
   return { shape, operationType: operation.operation };
 }
 
-/** What the endpoint decides on before the limits are checked: read from the parsed document, never from its text. */
-export interface OperationFacts {
-  type: 'query' | 'mutation' | 'subscription';
-  /** It selects a field about the caller (its rate limit): its answer is never shared. */
-  aboutTheCaller: boolean;
-}
-
-/** The facts of the operation a text names, or undefined where it does not parse or name one (the checks then say why). */
-export function operationFacts(schema: GraphQLSchema, text: string, operationName: string | undefined, limits: Limits): OperationFacts | undefined {
-  if (Buffer.byteLength(text, 'utf8') > limits.maxDocumentBytes) return undefined;
-  let document: DocumentNode | undefined;
-  try {
-    document = parsedOnce(text, limits.maxDepth);
-  } catch (error) {
-    if (error instanceof LimitExceeded) return undefined;
-    throw error;
-  }
-  const operation = document && getOperationAST(document, operationName);
-  return operation ? { type: operation.operation, aboutTheCaller: selectsAboutTheCaller(schema, document!, operation) } : undefined;
-}
-
 /** What validation would read depends on the document alone: counted once per parsed document, not per request. */
 const validationWork = new WeakMap<DocumentNode, { unused: string[]; overlap: OverlapCount }>();
 
@@ -207,33 +181,6 @@ function checkVariablesNesting(variables: Record<string, unknown>): void {
     }
     for (const item of Array.isArray(value) ? value : Object.values(value)) if (typeof item === 'object' && item !== null) stack.push([item, depth + 1]);
   }
-}
-
-/**
- * Clients send the same few documents again and again: each text is lexed and parsed once, then its
- * syntax tree comes from this bounded map (oldest out first). Only what passed the nesting check is kept.
- */
-const MAX_PARSED_BYTES = 8 * 2 ** 20;
-const parsedDocuments = new ByText<DocumentNode>(MAX_PARSED_BYTES, SYNTAX_TREE_BYTES_PER_CHARACTER);
-
-/** How much the parsed documents hold (exposed by /healthz). */
-export const parsedDocumentsSize = () => parsedDocuments.size;
-
-function parsedOnce(text: string, maxDepth: number): DocumentNode | undefined {
-  const cached = parsedDocuments.get(text);
-  if (cached) return cached;
-  const nesting = bracketNesting(text, maxDepth * 2 + 32);
-  if (nesting === undefined) return undefined;
-  if (nesting.exceeded) throw tooDeep(nesting.depth, maxDepth, true);
-  let document: DocumentNode;
-  try {
-    document = parse(text);
-  } catch (error) {
-    if (error instanceof GraphQLError) return undefined;
-    throw error;
-  }
-  parsedDocuments.set(text, document);
-  return document;
 }
 
 function tooDeep(depth: number, limit: number, atLeast = false): LimitExceeded {

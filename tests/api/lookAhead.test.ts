@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApi, type TestApi } from '../support/api.js';
+import { startApi, withoutExtensions, type TestApi } from '../support/api.js';
 
 // indicator(code) fetches the indicator and the page of figures asked under it in one statement
 // (loadWithNestedPage). Whatever the arguments, the answer must be the one the same list gives under
@@ -37,7 +37,7 @@ describe('an indicator with its figures', () => {
         { code },
       );
       const together = await api.query<{ indicator: unknown }>(`query ($code: String!) { indicator(code: $code) { ${selection} } }`, { code });
-      expect(together.body).toEqual({ data: { indicator: alone.body.data!.indicators.nodes[0] } });
+      expect(withoutExtensions(together.body)).toEqual({ data: { indicator: alone.body.data!.indicators.nodes[0] } });
       // totalCount is its own statement, as in any nested list: 1 + 1 here, where the list alone takes 3.
       expect([together.sqlStatements, alone.sqlStatements]).toEqual([2, 3]);
     });
@@ -71,7 +71,7 @@ describe('an indicator with its figures', () => {
 
   it('an unknown code is null, in one statement', async () => {
     const answer = await api.query('{ indicator(code: "no-such-indicator") { code observations(first: 2) { nodes { key } } } }');
-    expect(answer.body).toEqual({ data: { indicator: null } });
+    expect(withoutExtensions(answer.body)).toEqual({ data: { indicator: null } });
     expect(answer.sqlStatements).toBe(1);
   });
 
@@ -98,7 +98,7 @@ describe('an indicator with its figures', () => {
       `query ($code: String!) { indicator(code: $code) { code ...F } } fragment F on Indicator { observations(first: 3) { nodes { key } } }`,
       { code },
     );
-    expect(viaFragment.body).toEqual({ data: direct });
+    expect(withoutExtensions(viaFragment.body)).toEqual({ data: direct });
     expect(viaFragment.sqlStatements).toBe(2);
     const twice = await api.data<{ indicator: { a: { nodes: unknown[] }; b: { nodes: unknown[] } } }>(
       `query ($code: String!) { indicator(code: $code) { a: observations(first: 3) { nodes { key } } b: observations(first: 1) { nodes { key } } } }`,
@@ -134,7 +134,7 @@ describe('a facility or a program with one of its lists', () => {
 
   it('an unknown slug is null, in one statement', async () => {
     const answer = await api.query('{ facility(slug: "no-such-place") { slug programs { nodes { slug } } } }');
-    expect(answer.body).toEqual({ data: { facility: null } });
+    expect(withoutExtensions(answer.body)).toEqual({ data: { facility: null } });
     expect(answer.sqlStatements).toBe(1);
   });
 });

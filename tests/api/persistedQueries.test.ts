@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApi, type TestApi } from '../support/api.js';
+import { startApi, withoutExtensions, type TestApi } from '../support/api.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const query = '{ facilities(first: 2) { nodes { slug } } }';
@@ -51,11 +51,11 @@ describe('automatic persisted queries (Apollo APQ) over GET', () => {
 
     const registering = await get(api.url, { query, hash });
     expect(registering.status).toBe(200);
-    expect(await registering.json()).toEqual(expected);
+    expect(withoutExtensions(await registering.json())).toEqual(expected);
 
     const byHash = await get(api.url, { hash });
     expect(byHash.status).toBe(200);
-    expect(await byHash.json()).toEqual(expected);
+    expect(withoutExtensions(await byHash.json())).toEqual(expected);
     expect(byHash.headers.get('cache-control')).toBe('public, max-age=60');
   });
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { domains } from '../../src/composition/domains.js';
 import { startApi, type TestApi } from '../support/api.js';
 
 // Lists fetch only the columns their selected fields read (src/graphql/projection.ts); nodes loaded by id
@@ -83,6 +84,34 @@ describe('column projection', () => {
       expect(compared).toBeGreaterThan(8);
     },
   );
+});
+
+// Every node type a domain registers (src/composition/domains.ts), in each root list of it: a new domain is
+// covered here without editing this file.
+describe('column projection of every registered node type', () => {
+  it('every field of each type, in each root connection of it, answers as for the whole row', async () => {
+    const roots = await fieldsOf('Query');
+    const covered: string[] = [];
+    for (const typename of domains.flatMap((domain) => domain.nodeTypes ?? []).map((type) => type.typename)) {
+      const rootLists = roots.filter((root) => named(root.type).name === `${typename}Connection` && !root.args.some((arg) => arg.type.kind === 'NON_NULL'));
+      for (const root of rootLists) {
+        for (const field of await fieldsOf(typename)) {
+          const selection = await selectionOf(field);
+          if (!selection || field.name === 'id') continue;
+          const listed = await api.query(`{ ${root.name}(first: 100) { nodes { id ${selection} } } }`);
+          expect(listed.body.errors, `${root.name} ${typename}.${field.name}`).toBeUndefined();
+          const rows = listed.body.data[root.name].nodes as { id: string }[];
+          const whole = await api.query(`query ($ids: [ID!]!) { nodes(ids: $ids) { id ... on ${typename} { ${selection} } } }`, {
+            ids: rows.map((row) => row.id),
+          });
+          expect(rows, `${root.name} ${typename}.${field.name}`).toEqual(whole.body.data.nodes);
+        }
+        covered.push(`${root.name}: ${typename}`);
+      }
+    }
+    // Today's domains: each of their node types has a root list, and every one was compared.
+    expect(covered).toEqual(expect.arrayContaining(['facilities: Facility', 'programs: Program', 'observations: Observation', 'sources: Source']));
+  });
 });
 
 describe('cursors', () => {

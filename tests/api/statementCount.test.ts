@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApi, type TestApi } from '../support/api.js';
+import { nestedShapes } from '../support/nestedShapes.js';
 
 // No N+1: how many SQL statements a request issues depends on the query's shape, never on page sizes.
-// (A level that is empty for every parent is not asked for at all, so each shape's filter is chosen for
-// data at every level even in a page of two: then both page sizes exercise every level.)
+// (The shapes are in tests/support/nestedShapes.ts; sqlSnapshots.test.ts records the SQL they send.)
 let api: TestApi;
 beforeAll(async () => {
   api = await startApi();
@@ -19,37 +19,7 @@ async function statementsFor(query: string): Promise<{ statements: number; rows:
   return { statements: result.sqlStatements, rows: JSON.stringify(result.body.data).length };
 }
 
-const shapes: [string, (n: number) => string][] = [
-  [
-    'programs → facilities → programs, three levels',
-    (n) => `{ programs(first: ${n}, filter: { kind: [SCHOOL_GROUP, ALLIANCE] }) { totalCount nodes { name leadOrganization { name } parent { name }
-      facilities(first: ${n}) { totalCount edges { role node { name division { name } operator { name }
-        programs(first: ${n}) { totalCount nodes { name(lang: EN) sources { quote document { title } } } } } } } } } }`,
-  ],
-  [
-    'divisions → children → facilities, with observations',
-    (n) => `{ divisions(first: ${n}, filter: { level: [DISTRICT, SUBDISTRICT] }) { nodes { name parent { code }
-      children(first: ${n}) { nodes { code facilities(first: ${n}) { nodes { slug observations(first: ${n}) { nodes { value } } } } } } } } }`,
-  ],
-  [
-    'indicators → observations → conflicts and links',
-    (n) => `{ indicators(first: ${n}, filter: { search: "机构" }, orderBy: [{ field: CODE }]) { nodes { code
-      observations(first: ${n}) { totalCount nodes { value indicator { code } division { name } facility { slug } program { slug }
-        source { quote document { title } } conflictsWith { key source { quote } } } } } } }`,
-  ],
-  [
-    'program → children → facilities → programs → children',
-    (n) => `{ program(slug: "one-plus-four-school-group-model") { children(first: ${n}) { nodes {
-      slug leadOrganization { slug } facilities(first: ${n}) { edges { role node { slug programs(first: ${n}) { nodes { slug children(first: ${n}) { totalCount } } } } } } } } } }`,
-  ],
-  [
-    'filtered, searched and ordered nested lists',
-    (n) => `{ programs(first: ${n}, filter: { kind: [SCHOOL_GROUP, ALLIANCE] }, orderBy: [{ field: NAME_EN }]) { nodes {
-      facilities(first: ${n}, filter: { or: [{ search: "小学" }, { category: SCHOOL }] }, orderBy: [{ field: NAME, direction: DESC }]) { totalCount edges { role node {
-        programs(first: ${n}, filter: { not: { kind: [AWARD] } }, orderBy: [{ field: KIND }]) { totalCount nodes { slug
-          observations(first: ${n}, filter: { value: { gte: 0 } }) { nodes { value } } } } } } } } } }`,
-  ],
-];
+const shapes = nestedShapes.map(({ name, query }): [string, (n: number) => string] => [name, query]);
 
 describe('SQL statements per request', () => {
   it.each(shapes)('%s: the same for first: 2 and first: 50', async (_, query) => {

@@ -109,3 +109,16 @@ export async function startApi(options: StartApiOptions = {}): Promise<TestApi> 
     },
   };
 }
+
+/**
+ * A GraphQL answer without the `extensions` every answer carries, after checking they say what they must
+ * (the data version it was read at, the licence as stated, an attribution line): for comparing answers.
+ */
+export function withoutExtensions(body: unknown): Record<string, unknown> {
+  const { extensions, ...answer } = body as Record<string, unknown>;
+  const said = extensions as { dataVersion?: unknown; license?: unknown; attribution?: unknown } | undefined;
+  if (typeof said?.dataVersion !== 'number' || typeof said.attribution !== 'string' || !('license' in said)) {
+    throw new Error(`The answer's extensions lack the data version, licence or attribution: ${JSON.stringify(extensions)}`);
+  }
+  return answer;
+}

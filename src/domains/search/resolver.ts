@@ -1,112 +1,60 @@
 import { Arg, Args, Ctx, Query, Resolver } from 'type-graphql';
 import type { Context } from '../../graphql/context.js';
-import type { NodeTypeName } from '../../graphql/globalId.js';
+import type { Domain, SearchableType } from '../../graphql/domain.js';
 import { toConnectionWith } from '../../graphql/relay/connection.js';
 import { loadRootPage } from '../../graphql/relay/load.js';
 import { ForwardPageArgs, toPageRequest } from '../../graphql/relay/pageArgs.js';
-import { facilityById } from '../facilities/queries.js';
-import { divisionById, organizationById } from '../places/queries.js';
-import { programById } from '../programs/queries.js';
-import { indicatorById, observationById } from '../statistics/queries.js';
 import { searchTerms } from './match.js';
-import { searchHitList, searchTypeOrder, type SearchHitRow } from './queries.js';
+import { searchHitList, type SearchHitRow } from './queries.js';
 import { snippetOf } from './snippet.js';
-import { SearchConnection, SearchType } from './types.js';
+import { searchTypes } from './types.js';
 
 const scoreOfRank = [1, 0.75, 0.5, 0.25];
 
-/** How to load a hit's object (batched per type) and which of its texts to show as the snippet. */
-const hitTypes: Record<
-  SearchType,
-  { typename: NodeTypeName; load: (c: Context) => { load(id: number): Promise<any> }; texts: (row: any) => [string, string | null][] }
-> = {
-  [SearchType.FACILITY]: {
-    typename: 'Facility',
-    load: facilityById,
-    texts: (r) => [
-      ['name_zh', r.nameZh],
-      ['name_en', r.nameEn],
-      ['description_zh', r.descriptionZh],
-      ['description_en', r.descriptionEn],
-    ],
-  },
-  [SearchType.PROGRAM]: {
-    typename: 'Program',
-    load: programById,
-    texts: (r) => [
-      ['name_zh', r.nameZh],
-      ['name_en', r.nameEn],
-      ['description_zh', r.descriptionZh],
-      ['description_en', r.descriptionEn],
-    ],
-  },
-  [SearchType.INDICATOR]: {
-    typename: 'Indicator',
-    load: indicatorById,
-    texts: (r) => [
-      ['name_zh', r.nameZh],
-      ['name_en', r.nameEn],
-      ['description_zh', r.descriptionZh],
-      ['description_en', r.descriptionEn],
-    ],
-  },
-  [SearchType.OBSERVATION]: {
-    typename: 'Observation',
-    load: observationById,
-    texts: (r) => [
-      ['label_zh', r.labelZh],
-      ['label_en', r.labelEn],
-      ['quote', r.quote],
-    ],
-  },
-  [SearchType.ORGANIZATION]: {
-    typename: 'Organization',
-    load: organizationById,
-    texts: (r) => [
-      ['name_zh', r.nameZh],
-      ['name_en', r.nameEn],
-    ],
-  },
-  [SearchType.DIVISION]: {
-    typename: 'Division',
-    load: divisionById,
-    texts: (r) => [
-      ['name_zh', r.nameZh],
-      ['name_en', r.nameEn],
-    ],
-  },
-};
+/** "a, b and c" */
+const listed = (words: string[]) => (words.length > 1 ? `${words.slice(0, -1).join(', ')} and ${words.at(-1)}` : (words[0] ?? ''));
 
-@Resolver()
-export class SearchResolver {
-  @Query(() => SearchConnection, {
-    description:
-      'Search across facilities, programs, indicators, figures, organizations and divisions, best match first. Two Chinese characters are enough ("养老").',
-  })
-  async search(
-    @Arg('query', () => String, { description: 'Words to find, each of them (Chinese or English).' }) query: string,
-    @Arg('types', () => [SearchType], { nullable: true, description: 'Only these kinds of objects. Default: all.' }) types: SearchType[] | null,
-    @Args(() => ForwardPageArgs) page: ForwardPageArgs,
-    @Ctx() context: Context,
-  ) {
-    const terms = searchTerms(query)!;
-    const wanted = types?.length ? searchTypeOrder.filter((t) => types.includes(t)) : searchTypeOrder;
-    const { page: hits, countTotal } = await loadRootPage<SearchHitRow>(context, searchHitList(query, terms, wanted), toPageRequest(page));
-    const loaded = await Promise.all(hits.rows.map(({ row }) => hitTypes[row.type].load(context).load(row.id)));
-    // A figure can match through its indicator's names only: then the snippet comes from the indicator.
-    const matched = await Promise.all(
-      hits.rows.map(async ({ row }, index) => {
-        const own = snippetOf(hitTypes[row.type].texts(loaded[index]), terms);
-        if (own.snippet || row.type !== SearchType.OBSERVATION) return own;
-        const indicator = await indicatorById(context).load(loaded[index].indicatorId);
-        const viaIndicator = snippetOf(hitTypes[SearchType.INDICATOR].texts(indicator), terms);
-        return { snippet: viaIndicator.snippet, field: viaIndicator.field && `indicator.${viaIndicator.field}` };
-      }),
-    );
-    const byHit = new Map(hits.rows.map(({ row }, index) => [row, { object: loaded[index], ...matched[index]! }]));
-    return toConnectionWith(hits, countTotal, (hit) => {
-      const { object, snippet, field } = byHit.get(hit)!;
-      return { node: { ...object, __typename: hitTypes[hit.type].typename }, score: scoreOfRank[hit.rank] ?? 0, snippet, matchedField: field };
-    }) as unknown as SearchConnection;
+/** The cross-type search over what the domains declare searchable, in the order they are registered. */
+export function searchDomain(domains: readonly Domain[]): Domain {
+  const searchable = domains.flatMap((domain) => domain.searchable ?? []);
+  const byName = new Map(searchable.map((type) => [type.name, type]));
+  const order = searchable.map((type) => type.name);
+  const { SearchType, SearchConnection } = searchTypes(searchable);
+
+  @Resolver()
+  class SearchResolver {
+    @Query(() => SearchConnection, {
+      description: `Search across ${listed(searchable.map((type) => type.plural))}, best match first. Two Chinese characters are enough ("养老").`,
+    })
+    async search(
+      @Arg('query', () => String, { description: 'Words to find, each of them (Chinese or English).' }) query: string,
+      @Arg('types', () => [SearchType], { nullable: true, description: 'Only these kinds of objects. Default: all.' }) types: string[] | null,
+      @Args(() => ForwardPageArgs) page: ForwardPageArgs,
+      @Ctx() context: Context,
+    ) {
+      const terms = searchTerms(query)!;
+      const wanted = searchable.filter((type) => !types?.length || types.includes(type.name));
+      const { page: hits, countTotal } = await loadRootPage<SearchHitRow>(context, searchHitList(query, terms, wanted, order), toPageRequest(page));
+      const typeOf = (hit: SearchHitRow) => byName.get(hit.type)!;
+      const loaded = await Promise.all(hits.rows.map(({ row }) => typeOf(row).byId(context).load(row.id) as Promise<Record<string, unknown>>));
+      const matched = await Promise.all(hits.rows.map(({ row }, index) => snippetFor(context, typeOf(row), loaded[index]!, terms)));
+      const byHit = new Map(hits.rows.map(({ row }, index) => [row, { object: loaded[index], ...matched[index]! }]));
+      return toConnectionWith(hits, countTotal, (hit) => {
+        const { object, snippet, field } = byHit.get(hit)!;
+        return { node: { ...object, __typename: typeOf(hit).typename }, score: scoreOfRank[hit.rank] ?? 0, snippet, matchedField: field };
+      });
+    }
   }
+
+  return { name: 'search', resolvers: [SearchResolver] };
+}
+
+/** The snippet of a hit: from its own texts, or from what it was found through (a figure by its indicator). */
+async function snippetFor(context: Context, type: SearchableType, row: Record<string, unknown>, terms: string[]) {
+  const own = snippetOf(type.texts(row), terms);
+  if (own.snippet || !type.matchedThrough) return own;
+  const through = await type.matchedThrough.load(context, row);
+  if (!through) return own;
+  const via = snippetOf(type.matchedThrough.texts(through), terms);
+  return { snippet: via.snippet, field: via.field && `${type.matchedThrough.field}.${via.field}` };
 }

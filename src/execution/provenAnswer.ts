@@ -1,7 +1,7 @@
 import { HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
 import { GraphQLError, type ExecutionResult, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { ByText } from '../cache/byText.js';
-import { runProven, type ProvenQuery } from '../graphql/compiledExecution.js';
+import { runProven, type ProvenQuery } from './compiledExecution.js';
 import type { Context } from '../graphql/context.js';
 import { tagErrors } from '../requestScope.js';
 

@@ -14,6 +14,7 @@ import {
 } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { ByText, type CacheSize } from '../cache/byText.js';
+import type { Context } from '../graphql/context.js';
 
 /**
  * Runs operations with graphql-jit instead of graphql-js's interpreter: each document is compiled once
@@ -78,7 +79,8 @@ export function compiledExecution(schema: GraphQLSchema): CompiledExecution {
   const executor: GatewayExecutor = async ({ document, request, context, operation }) => {
     // The client's operation name: Apollo's own is null when it names no operation of the document.
     const { operationName, variables = {} } = request;
-    const interpreted = () => execute({ schema, document, operationName, variableValues: variables, contextValue: context });
+    const interpreted = async () =>
+      withAnswerExtensions(await execute({ schema, document, operationName, variableValues: variables, contextValue: context }), context);
     // No operation (an unknown name), introspection, or variables graphql-js would refuse: graphql-js runs
     // it, so errors read as they always have (Apollo recognises its variable errors as BAD_USER_INPUT).
     if (!operation || mayIntrospect(operation.selectionSet.selections)) return interpreted();
@@ -86,7 +88,7 @@ export function compiledExecution(schema: GraphQLSchema): CompiledExecution {
     if (!coerced) return interpreted();
     const compiled = typeof request.query === 'string' ? compiledFor(request.query, document, operation, operationName) : undefined;
     if (!compiled) return interpreted();
-    return withGraphQLErrors(await compiled.compiled.query(undefined, context, coerced));
+    return withAnswerExtensions(withGraphQLErrors(await compiled.compiled.query(undefined, context, coerced)), context);
   };
 
   return {
@@ -121,7 +123,13 @@ export async function runProven(
 ): Promise<ExecutionResult | undefined> {
   const coerced = coercedVariables(schema, proven.operation, variables);
   if (!coerced) return undefined;
-  return withGraphQLErrors(await proven.compiled.query(undefined, context, coerced));
+  return withAnswerExtensions(withGraphQLErrors(await proven.compiled.query(undefined, context, coerced)), context);
+}
+
+/** The answer with what every answer carries (the context's answerExtensions: data version, licence, attribution). */
+function withAnswerExtensions(result: ExecutionResult, context: unknown): ExecutionResult {
+  const extra = (context as Partial<Context>).answerExtensions;
+  return extra ? { ...result, extensions: { ...result.extensions, ...extra } } : result;
 }
 
 /** The variables as graphql-js coerces them (own properties only, defaults applied), or undefined where it refuses them. */

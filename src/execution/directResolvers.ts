@@ -1,5 +1,5 @@
 import { isAbstractType, isObjectType, type GraphQLFieldResolver, type GraphQLSchema, type GraphQLTypeResolver } from 'graphql';
-import { getMetadataStorage } from 'type-graphql';
+import { getMetadataStorage, type BuildSchemaOptions } from 'type-graphql';
 
 /**
  * Calls the resolver methods (and type resolvers) directly. type-graphql wraps each one in a handler that, on every call, sorts
@@ -9,14 +9,16 @@ import { getMetadataStorage } from 'type-graphql';
  *
  * What the wrapper did that is dropped here is unused in this schema: validation is off (arguments are
  * checked where they are used), there are no middlewares or auth checks, resolvers are plain classes with
- * no container, and no code depends on arguments or roots being class instances. Parameters of another
- * kind keep type-graphql's handler.
+ * no container, and no code depends on arguments or roots being class instances. Those conditions are
+ * asserted here, against the options the schema was built with: turning any of them on fails the build
+ * instead of silently skipping it. Parameters of another kind keep type-graphql's handler.
  */
 /** A resolver class, as type-graphql's metadata names it. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- type-graphql's metadata types `target` as Function
 type ResolverClass = Function;
 
-export function callResolversDirectly(schema: GraphQLSchema): void {
+export function callResolversDirectly(schema: GraphQLSchema, options: BuildSchemaOptions): void {
+  assertNothingIsSkipped(options);
   const storage = getMetadataStorage();
   const typeNameOf = new Map<ResolverClass, string>([...storage.objectTypes, ...storage.interfaceTypes].map((type) => [type.target, type.name]));
   const instances = new Map<ResolverClass, Record<string, (...params: unknown[]) => unknown>>();
@@ -35,7 +37,7 @@ export function callResolversDirectly(schema: GraphQLSchema): void {
   for (const { metadata, typeName } of resolvers) {
     const type = typeName ? schema.getType(typeName) : undefined;
     const field = type && isObjectType(type) ? type.getFields()[metadata.schemaName] : undefined;
-    if (!field || (metadata.middlewares?.length ?? 0) > 0 || (metadata.roles?.length ?? 0) > 0) continue;
+    if (!field) continue;
     const direct = directResolver(instanceOf(metadata.target), metadata.methodName, metadata.params ?? []);
     if (direct) field.resolve = direct;
   }
@@ -97,4 +99,22 @@ function paramGetter(param: Param): ParamGetter | undefined {
     default:
       return undefined;
   }
+}
+
+/** What type-graphql's wrapper would do and a direct call would not: none of it may be asked for. */
+function assertNothingIsSkipped(options: BuildSchemaOptions): void {
+  const storage = getMetadataStorage();
+  const refuse = (what: string) => {
+    throw new Error(`Resolvers are called directly (src/execution/directResolvers.ts), which would skip ${what}. Drop it, or stop calling resolvers directly.`);
+  };
+  if (options.validate !== false) refuse('argument validation (buildSchema `validate` must be false)');
+  if (options.globalMiddlewares?.length) refuse('the global middlewares');
+  if (options.authChecker) refuse('the auth checker');
+  if (options.container) refuse('the dependency-injection container');
+  const wrapped = [...storage.queries, ...storage.mutations, ...storage.subscriptions, ...storage.fieldResolvers].find(
+    (resolver) => (resolver.middlewares?.length ?? 0) > 0 || (resolver.roles?.length ?? 0) > 0,
+  );
+  if (wrapped) refuse(`the middlewares or @Authorized roles of ${wrapped.target.name}.${wrapped.methodName}`);
+  if (storage.middlewares.length) refuse('the middlewares declared with @UseMiddleware');
+  if (storage.authorizedFields.length || storage.authorizedResolver.length) refuse('the @Authorized checks');
 }

@@ -1,0 +1,31 @@
+// type-graphql reads decorator metadata through Reflect even with emitDecoratorMetadata off.
+import 'reflect-metadata';
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { buildSchemaSync, type BuildSchemaOptions } from 'type-graphql';
+import { RateLimitResolver } from '../access/rateLimitResolver.js';
+import { callResolversDirectly } from '../execution/directResolvers.js';
+import { checkDeclaredReads } from '../graphql/projection.js';
+import { allDomains } from './domains.js';
+
+let schema: GraphQLSchema | undefined;
+
+/** The GraphQL schema, built once from the domains' registrations. */
+export function graphqlSchema(): GraphQLSchema {
+  if (schema) return schema;
+  const options: BuildSchemaOptions = {
+    resolvers: [RateLimitResolver, ...allDomains.flatMap((domain) => domain.resolvers)] as BuildSchemaOptions['resolvers'],
+    validate: false, // arguments are checked where they are used, with messages that say what to change
+    emitSchemaFile: false,
+  };
+  const built = buildSchemaSync(options);
+  // type-graphql has no option for the root type's description; graphql-js types keep it as a property.
+  built.getQueryType()!.description = 'Minsheng: open data on the public services of Dadukou District, Chongqing (2023). Every figure carries its source.';
+  callResolversDirectly(built, options);
+  checkDeclaredReads(); // every field resolver of a listed type says what it reads of the row
+  return (schema = built);
+}
+
+/** The SDL that schema/schema.graphql must equal: sorted by name, so that moving code between modules never reorders it. */
+export function schemaSdl(): string {
+  return `${printSchema(lexicographicSortSchema(graphqlSchema()))}\n`;
+}

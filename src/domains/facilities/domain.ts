@@ -1,0 +1,31 @@
+import { facilities } from '../../db/tables/index.js';
+import type { Domain } from '../../graphql/domain.js';
+import { facilityById, facilityBySlug, facilityTextColumns } from './queries.js';
+import { FacilityResolver } from './resolver.js';
+import { Facility } from './types.js';
+
+export const facilitiesDomain: Domain = {
+  name: 'facilities',
+  resolvers: [FacilityResolver],
+  nodeTypes: [{ typename: 'Facility', byKey: facilityBySlug }],
+  searchable: [
+    {
+      name: 'facility',
+      description: 'Facilities, by name and description.',
+      plural: 'facilities',
+      typename: 'Facility',
+      objectType: () => Facility,
+      table: facilities,
+      textColumns: facilityTextColumns,
+      nameColumns: ['name_zh', 'name_en'],
+      keyColumn: 'slug',
+      byId: facilityById,
+      texts: (r) => [
+        ['name_zh', r.nameZh as string],
+        ['name_en', r.nameEn as string | null],
+        ['description_zh', r.descriptionZh as string | null],
+        ['description_en', r.descriptionEn as string | null],
+      ],
+    },
+  ],
+};

@@ -1,0 +1,47 @@
+import { divisions, organizations } from '../../db/tables/index.js';
+import type { Domain } from '../../graphql/domain.js';
+import { divisionByCode, divisionById, nameColumns, organizationById, organizationBySlug } from './queries.js';
+import { DivisionResolver, OrganizationResolver } from './resolver.js';
+import { Division, Organization } from './types.js';
+
+const names = (r: Record<string, unknown>): [string, string | null][] => [
+  ['name_zh', r.nameZh as string],
+  ['name_en', r.nameEn as string | null],
+];
+
+export const placesDomain: Domain = {
+  name: 'places',
+  resolvers: [DivisionResolver, OrganizationResolver],
+  nodeTypes: [
+    { typename: 'Division', byKey: divisionByCode },
+    { typename: 'Organization', byKey: organizationBySlug },
+  ],
+  searchable: [
+    {
+      name: 'organization',
+      description: 'Organizations, by name.',
+      plural: 'organizations',
+      typename: 'Organization',
+      objectType: () => Organization,
+      table: organizations,
+      textColumns: nameColumns,
+      nameColumns,
+      keyColumn: 'slug',
+      byId: organizationById,
+      texts: names,
+    },
+    {
+      name: 'division',
+      description: 'Divisions, by name.',
+      plural: 'divisions',
+      typename: 'Division',
+      objectType: () => Division,
+      table: divisions,
+      textColumns: nameColumns,
+      nameColumns,
+      keyColumn: 'code',
+      byId: divisionById,
+      texts: names,
+    },
+  ],
+};

@@ -1,0 +1,31 @@
+import { programs } from '../../db/tables/index.js';
+import type { Domain } from '../../graphql/domain.js';
+import { programById, programBySlug, programTextColumns } from './queries.js';
+import { ProgramResolver } from './resolver.js';
+import { Program } from './types.js';
+
+export const programsDomain: Domain = {
+  name: 'programs',
+  resolvers: [ProgramResolver],
+  nodeTypes: [{ typename: 'Program', byKey: programBySlug }],
+  searchable: [
+    {
+      name: 'program',
+      description: 'Programs, by name and description.',
+      plural: 'programs',
+      typename: 'Program',
+      objectType: () => Program,
+      table: programs,
+      textColumns: programTextColumns,
+      nameColumns: ['name_zh', 'name_en'],
+      keyColumn: 'slug',
+      byId: programById,
+      texts: (r) => [
+        ['name_zh', r.nameZh as string],
+        ['name_en', r.nameEn as string | null],
+        ['description_zh', r.descriptionZh as string | null],
+        ['description_en', r.descriptionEn as string | null],
+      ],
+    },
+  ],
+};

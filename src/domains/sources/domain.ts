@@ -1,0 +1,9 @@
+import type { Domain } from '../../graphql/domain.js';
+import { sourceBySlug } from './queries.js';
+import { SourceCitationResolver, SourceResolver } from './resolver.js';
+
+export const sourcesDomain: Domain = {
+  name: 'sources',
+  resolvers: [SourceResolver, SourceCitationResolver],
+  nodeTypes: [{ typename: 'Source', byKey: sourceBySlug }],
+};
