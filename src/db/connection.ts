@@ -8,6 +8,7 @@ import postgres from 'postgres';
 import { lockDataDir } from './dataDirLock.js';
 import { PopularStatements } from './planning.js';
 import { renderSql, type RenderedSql } from './renderSql.js';
+import { cursorBatches } from './stream.js';
 import * as tables from './tables/index.js';
 import { DEFAULT_DB_CONNECT_TIMEOUT_SECONDS, DEFAULT_DB_STATEMENT_TIMEOUT_MS } from '../config.js';
 
@@ -24,6 +25,12 @@ export interface Database {
   readonly drizzle: DrizzleDatabase;
   /** Runs one SQL statement and returns its rows; on PostgreSQL, `signal` cancels it while it runs. */
   rows<Row = Record<string, unknown>>(query: SQL, signal?: AbortSignal): Promise<Row[]>;
+  /**
+   * A statement's rows in batches through a server-side cursor (stream.ts), for answers too large to hold.
+   * PostgreSQL only: PGlite has one connection, which a cursor would hold for as long as a client reads;
+   * there, read in keyset batches (src/http/downloads/rowBatches.ts).
+   */
+  stream?<Row = Record<string, unknown>>(query: SQL, batchSize: number): AsyncIterable<Row[]>;
   close(): Promise<void>;
 }
 
@@ -43,6 +50,9 @@ export type ConnectOptions =
 const CONNECTION_LIFETIME_SECONDS = 30 * 60;
 // Statements planned for their values that may be prepared per connection (planning.ts): each holds a plan.
 const POPULAR_STATEMENTS = 100;
+
+// A streamed statement's first rows may wait for a sort of all of them (a million figures take seconds).
+const STREAM_START_TIMEOUT_MS = 60_000;
 
 // The test suite on PostgreSQL sets this: every statement is also rendered by Drizzle and must be the same.
 const CHECK_RENDERING = process.env.MINSHENG_CHECK_SQL_RENDERING === 'true';
@@ -121,6 +131,12 @@ export async function connect(options: ConnectOptions): Promise<Database> {
         client.unsafe(rendered.sql, rendered.params as postgres.ParameterOrJSON<never>[], { prepare: true }),
         signal,
       )) as unknown as Row[];
+    },
+    stream<Row>(query: SQL, batchSize: number) {
+      const { sql: text, params } = dialect.sqlToQuery(query);
+      const batchTimeoutMs = options.statementTimeoutMs ?? DEFAULT_DB_STATEMENT_TIMEOUT_MS;
+      const firstBatchTimeoutMs = batchTimeoutMs === 0 ? 0 : Math.max(batchTimeoutMs, STREAM_START_TIMEOUT_MS);
+      return cursorBatches<Row>(client, text, params, { batchSize, batchTimeoutMs, firstBatchTimeoutMs });
     },
     close: () => client.end({ timeout: 5 }),
   };

@@ -32,6 +32,9 @@ const EXPOSED_HEADERS = [
   'ratelimit-remaining',
   'ratelimit-reset',
   'ratelimit-policy',
+  // Downloads: the file name, and how many rows the file holds (charged before the first byte).
+  'content-disposition',
+  'x-row-count',
 ].join(', ');
 
 /** How long a browser may reuse a preflight's answer (browsers cap it lower themselves). */
