@@ -43,3 +43,17 @@ export function explorerAsset(pathname: string): StaticAsset | undefined {
   cache.set(pathname, asset);
   return asset;
 }
+
+/**
+ * The explorer page with a JSON-LD block describing the dataset (schema.org), for dataset search engines.
+ * A JSON-LD script is a data block: browsers never run it, so the Content-Security-Policy needs no change.
+ * Every "<" is escaped, so no text in the data can close the script element.
+ */
+export function explorerPageWith(structuredData: object): Buffer {
+  const page = explorerAsset('/')!.body.toString('utf8');
+  const json = JSON.stringify(structuredData).replace(/</g, '\\u003c');
+  return Buffer.from(
+    page.replace('</head>', () => `  <script type="application/ld+json">${json}</script>\n  </head>`),
+    'utf8',
+  );
+}

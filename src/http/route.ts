@@ -5,6 +5,7 @@ import type { DataVersionWatcher } from '../cache/dataVersion.js';
 import type { EndpointSettings, PublicationSettings } from '../config.js';
 import type { Database } from '../db/connection.js';
 import type { Logger } from '../logger.js';
+import type { CatalogFactsCache } from './catalog/factsCache.js';
 
 /** What a route beside /graphql may use: the server's shared parts. */
 export interface RouteParts {
@@ -15,6 +16,8 @@ export interface RouteParts {
   publication: PublicationSettings;
   dataVersion: DataVersionWatcher;
   rateLimiter: RateLimiter;
+  /** What the catalog says of the data (reports, coverage), read once per data version. */
+  catalogFacts: CatalogFactsCache;
 }
 
 /** A GET (and HEAD) route beside /graphql: the server tries each route's path in turn. */

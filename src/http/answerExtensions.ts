@@ -1,0 +1,44 @@
+import type { DataVersionWatcher } from '../cache/dataVersion.js';
+import type { PublicationSettings } from '../config.js';
+import type { Logger } from '../logger.js';
+import { attributionOf, type Attribution } from './catalog/attribution.js';
+import type { CatalogFactsCache } from './catalog/factsCache.js';
+
+/**
+ * What every GraphQL answer's `extensions` carry: the data version it was read at, the licence and one
+ * attribution line. The reports it names are read when the server starts and again after each data change,
+ * never during a request (which then sends no statement for it).
+ */
+export class AnswerExtensions {
+  private current: Attribution;
+
+  constructor(
+    private readonly publication: PublicationSettings,
+    private readonly facts: CatalogFactsCache,
+    private readonly dataVersion: DataVersionWatcher,
+    private readonly logger: Logger,
+  ) {
+    this.current = attributionOf(publication, dataVersion.current, []);
+  }
+
+  /** Reads the reports now, and again whenever the data version changes. */
+  async start(): Promise<void> {
+    await this.refresh();
+    this.dataVersion.onChange(() => void this.refresh());
+  }
+
+  /** For an answer read at the data version current now. */
+  forAnswer(): Attribution {
+    return { ...this.current, dataVersion: this.dataVersion.current ?? null };
+  }
+
+  private async refresh(): Promise<void> {
+    try {
+      const { sources } = await this.facts.get();
+      this.current = attributionOf(this.publication, this.dataVersion.current, sources);
+    } catch (error) {
+      // The answers keep the attribution they had; the database outage is reported where it is met.
+      this.logger.warn('could not read the source reports for attribution', { error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+}

@@ -1,0 +1,29 @@
+import jsonld from 'jsonld';
+import { Parser, Writer } from 'n3';
+
+/** Prefixes the Turtle is written with: those of the record's context, so it reads like the JSON-LD. */
+const PREFIXES = {
+  dcat: 'http://www.w3.org/ns/dcat#',
+  dct: 'http://purl.org/dc/terms/',
+  foaf: 'http://xmlns.com/foaf/0.1/',
+  prov: 'http://www.w3.org/ns/prov#',
+  rdfs: 'http://www.w3.org/2000/01/rdf-schema#',
+  skos: 'http://www.w3.org/2004/02/skos/core#',
+  xsd: 'http://www.w3.org/2001/XMLSchema#',
+  gsp: 'http://www.opengis.net/ont/geosparql#',
+};
+
+/**
+ * The same graph as Turtle. jsonld turns the JSON-LD into RDF by the JSON-LD 1.1 algorithms (its context
+ * is inline, so nothing is fetched), n3 writes that RDF as Turtle: both serializations hold one graph,
+ * and neither is written by hand.
+ */
+export async function jsonLdToTurtle(document: object): Promise<string> {
+  // safe mode: a term the context does not define is an error, never a silently dropped statement.
+  const options = { format: 'application/n-quads', safe: true } as jsonld.Options.ToRdf; // @types/jsonld predates `safe`
+  const nquads = (await jsonld.toRDF(document as jsonld.JsonLdDocument, options)) as unknown as string;
+  const quads = new Parser({ format: 'application/n-quads' }).parse(nquads);
+  const writer = new Writer({ prefixes: PREFIXES });
+  writer.addQuads(quads);
+  return new Promise((resolve, reject) => writer.end((error, result: string) => (error ? reject(error) : resolve(result))));
+}
