@@ -9,6 +9,8 @@ import { createHash } from 'node:crypto';
 export interface CachedResponse {
   body: string;
   contentType: string;
+  /** A CSV answer's file name, sent again with it. */
+  contentDisposition?: string;
   cost: number;
 }
 
@@ -18,9 +20,27 @@ export class ResponseCache {
 
   constructor(private readonly maxBytes: number) {}
 
-  static keyOf(parts: { query: string; operationName?: string | null; variables?: unknown; language: string; mediaType: string }): string {
+  static keyOf(parts: {
+    query: string;
+    operationName?: string | null;
+    variables?: unknown;
+    language: string;
+    mediaType: string;
+    baseUrl?: string;
+    day?: string;
+  }): string {
     return createHash('sha256')
-      .update(JSON.stringify([parts.query, parts.operationName ?? null, parts.variables ?? null, parts.language, parts.mediaType]))
+      .update(
+        JSON.stringify([
+          parts.query,
+          parts.operationName ?? null,
+          parts.variables ?? null,
+          parts.language,
+          parts.mediaType,
+          parts.baseUrl ?? null,
+          parts.day ?? null,
+        ]),
+      )
       .digest('base64url');
   }
 
@@ -67,7 +87,7 @@ export class ResponseCache {
 
 /** Bytes held for an entry: UTF-16 strings take two bytes a character, plus a little bookkeeping. */
 function sizeOf(key: string, entry: CachedResponse): number {
-  return 2 * (key.length + entry.body.length + entry.contentType.length) + 64;
+  return 2 * (key.length + entry.body.length + entry.contentType.length + (entry.contentDisposition?.length ?? 0)) + 64;
 }
 
 /** A strong ETag that changes when the data does: the data version and the request's cache key. */

@@ -1,14 +1,16 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HeaderMap, type ApolloServer, type HTTPGraphQLRequest, type HTTPGraphQLResponse } from '@apollo/server';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { HTTPGraphQLResponse } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
 import { identify, KeyRefused, type Identity } from '../access/identity.js';
 import { PersistedQueryError, type PersistedQueries } from '../access/persistedQueries.js';
 import { RateLimitExceeded, rateLimitHeaders, type RateLimiter } from '../access/rateLimit.js';
-import type { EndpointSettings } from '../config.js';
+import type { EndpointSettings, PublicationSettings } from '../config.js';
+import { AnswerExtensions } from './answerExtensions.js';
+import { publicBaseUrl } from './catalog/baseUrl.js';
 import type { Database } from '../db/connection.js';
-import { createContext, type Context } from '../graphql/context.js';
+import { createContext } from '../graphql/context.js';
 import { languageFromHeader } from '../graphql/language.js';
-import { checkDocument, LimitExceeded, operationFacts, type CheckedDocument, type OperationFacts } from '../limits/documentLimits.js';
+import { checkDocument, checkDocumentSize, checkNestingBeforeParsing, LimitExceeded, type CheckedDocument } from '../limits/documentLimits.js';
 import type { Logger } from '../logger.js';
 import { scopedDatabase, type RequestScope } from '../requestScope.js';
 import { isDatabaseUnreachable, type DatabaseOutage } from './databaseOutage.js';
@@ -17,16 +19,14 @@ import { HttpError, sendGraphQLErrors, sendHttpError } from './httpErrors.js';
 import { acceptsGraphQLJson, correctedStatus, responseMediaType, statusForRequestErrors } from './mediaTypes.js';
 import type { DataVersionWatcher } from '../cache/dataVersion.js';
 import { etagOf, ResponseCache } from '../cache/responseCache.js';
-import type { CompiledExecution } from '../graphql/compiledExecution.js';
-import { answerProvenQuery, ContentTypesChosen, type FormatError } from './provenAnswer.js';
+import type { Execution, PreparedOperation } from '../execution/execution.js';
+import { answerAsCsv, CSV_MEDIA_TYPE, csvRequested } from './answerAsCsv.js';
+import { applyCompression } from './compression.js';
 
 export interface GraphQLEndpointParts {
-  apollo: ApolloServer<Context>;
   schema: GraphQLSchema;
-  /** The executor Apollo runs, which also knows the queries it has run (answered again without Apollo). */
-  execution: CompiledExecution;
-  /** Apollo's formatError, for the answers given without Apollo. */
-  formatError: FormatError;
+  /** How operations are parsed, validated and run (src/execution). */
+  execution: Execution;
   db: Database;
   logger: Logger;
   settings: EndpointSettings;
@@ -38,6 +38,9 @@ export interface GraphQLEndpointParts {
   dataVersion: DataVersionWatcher;
   /** Undefined: no response cache (RESPONSE_CACHE_MAX_BYTES=0). */
   responseCache: ResponseCache | undefined;
+  publication: PublicationSettings;
+  /** What every answer's extensions carry (data version, licence, attribution). */
+  answerExtensions: AnswerExtensions;
 }
 
 /** Where a cacheable request's answer is kept, and the ETag it carries while the data version holds. */
@@ -57,20 +60,22 @@ const RETRY_AFTER_OUTAGE_SECONDS = '5';
  *   4. persisted query or allow-list: which text to run              → PersistedQueryNotFound, 403
  *   5. limits on the document: size, depth, aliases, root fields, page sizes, cost → request error
  *   6. rate limit: the estimated cost is charged to the budget       → 429 with Retry-After
- *   7. Apollo runs it, within the request time limit                 → 503 on timeout or database outage
- *      (a query Apollo has run before runs again without it: provenAnswer.ts)
+ *   7. it runs (src/execution), within the request time limit       → 503 on timeout or database outage
  * Nothing before step 7 runs SQL, except looking up an API key. A read answered before at the current data
  * version skips 5 and 7: a matching If-None-Match gets 304, else the cached response is sent.
  */
 export function graphqlEndpoint(parts: GraphQLEndpointParts) {
-  const { apollo, schema, execution, formatError, db, settings, rateLimiter, persistedQueries, outage, dataVersion, responseCache } = parts;
+  const { schema, execution, db, settings, rateLimiter, persistedQueries, outage, dataVersion, responseCache } = parts;
   const { limits } = settings;
-  const contentTypes = new ContentTypesChosen();
 
   return async function serveGraphQL(request: IncomingMessage, response: ServerResponse, url: URL, requestId: string): Promise<void> {
     const scope: RequestScope = { requestId, startedAt: Date.now(), sqlStatements: 0, stop: new AbortController() };
     const requestDb = scopedDatabase(db, scope);
-    const accept = request.headers.accept;
+    const asked = csvRequested(url.searchParams, request.headers.accept);
+    const csv = 'csv' in asked && asked.csv ? { bom: asked.bom } : undefined;
+    // A CSV is made from the JSON answer; its request errors then get 400 (graphql-response+json), not 200.
+    const asAsked: IncomingHttpHeaders = csv ? { ...request.headers, accept: 'application/graphql-response+json' } : request.headers;
+    const accept = asAsked.accept;
     const headers: [string, string][] = [];
     const finish = () => {
       for (const [name, value] of headers) response.setHeader(name, value);
@@ -78,15 +83,31 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
       if (parts.sqlCountHeader && scope.ranBy) response.setHeader('x-ran-by', scope.ranBy);
     };
     try {
+      if ('error' in asked) throw new HttpError(400, asked.error, { code: 'BAD_REQUEST' });
       const params = await readGraphQLParams(request, url, limits.maxBodyBytes);
       if (outage.active) throw databaseUnavailable();
       const identity = await identify(requestDb, request.headers, request.socket.remoteAddress, settings.trustProxy, rateLimiter);
       const operation = await persistedQueries.resolve(params.query, params.extensions);
       // Without the response cache, only a GET's ETag serves anyone (browsers and CDNs revalidate GETs):
       // a POST then skips hashing its key.
-      const facts = operation.query === undefined ? undefined : operationFacts(schema, operation.query, params.operationName, limits);
-      const aboutTheCaller = facts?.aboutTheCaller ?? false;
-      const cache = responseCache || request.method === 'GET' ? cachePlan(dataVersion, request, params, operation.query, facts) : undefined;
+      // The text is parsed once (a text seen before is not parsed again); every decision below reads the parsed operation.
+      let prepared: PreparedOperation | undefined;
+      if (operation.query !== undefined) {
+        checkDocumentSize(operation.query, limits);
+        prepared = execution.prepare(operation.query, params.operationName, (text) => checkNestingBeforeParsing(text, limits));
+      }
+      const aboutTheCaller = prepared?.aboutTheCaller ?? false;
+      const cache =
+        responseCache || request.method === 'GET'
+          ? cachePlan(
+              dataVersion,
+              asAsked,
+              params,
+              prepared,
+              csv,
+              parts.publication.baseUrl ? undefined : publicBaseUrl(parts.publication, request.headers, settings.trustProxy),
+            )
+          : undefined;
       if (cache && request.headers['if-none-match'] === cache.etag) {
         // Revalidation costs the client one point: nothing is parsed or run.
         headers.push(...rateLimitHeaders(await rateLimiter.charge(identity, 1)), ['etag', cache.etag]);
@@ -104,18 +125,35 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
         response.setHeader('etag', cache.etag);
         response.setHeader('x-cache', 'hit');
         response.setHeader('cache-control', cacheControl(request, 200, hit.body, aboutTheCaller, identity));
+        if (hit.contentDisposition) response.setHeader('content-disposition', hit.contentDisposition);
         response.appendHeader('vary', 'accept, accept-language, authorization, x-api-key');
-        return void response.end(hit.body);
+        return applyCompression(request, response, hit.body);
       }
-      const checked: CheckedDocument =
-        operation.query === undefined ? {} : checkDocument(schema, operation.query, params.operationName, params.variables, limits);
+      const checked: CheckedDocument = checkDocument(schema, prepared, params.variables, limits);
       await operation.register?.();
       const rateLimit = await rateLimiter.charge(identity, checked.shape?.cost ?? 1);
       headers.push(...rateLimitHeaders(rateLimit));
-      const context = () => createContext(requestDb, languageFromHeader(request.headers['accept-language']), scope, { identity, rateLimit });
-      const result = await withinTimeLimit(run(request, scope, params, operation.query, context), scope);
+      const baseUrl = publicBaseUrl(parts.publication, request.headers, settings.trustProxy);
+      const answerExtensions = parts.answerExtensions.forAnswer();
+      const context = () => ({
+        ...createContext(requestDb, languageFromHeader(request.headers['accept-language']), scope, { identity, rateLimit }),
+        publicBaseUrl: baseUrl,
+        answerExtensions,
+      });
+      const run = execution.run({
+        method: request.method === 'GET' ? 'GET' : 'POST',
+        headers: asAsked,
+        query: operation.query,
+        operationName: params.operationName,
+        variables: params.variables,
+        extensions: params.extensions,
+        prepared,
+        scope,
+        context,
+      });
+      const result = await withinTimeLimit(run, scope);
       finish();
-      await sendApolloResult(request, response, result, scope, aboutTheCaller, identity, cache, checked.shape?.cost ?? 1);
+      await sendApolloResult(request, response, result, scope, aboutTheCaller, identity, cache, checked.shape?.cost ?? 1, csv);
     } catch (error) {
       if (error instanceof RateLimitExceeded) headers.push(...rateLimitHeaders(error.status));
       finish();
@@ -165,29 +203,6 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
     }
   };
 
-  /** The answer to a query Apollo has run before and to this Accept header, else Apollo's (and what it chose is learnt). */
-  async function run(
-    request: IncomingMessage,
-    scope: RequestScope,
-    params: GraphQLParams,
-    query: string | undefined,
-    context: () => Context,
-  ): Promise<HTTPGraphQLResponse> {
-    const proven = query === undefined ? undefined : execution.proven(query, params.operationName);
-    const contentType = proven && contentTypes.of(request.headers.accept);
-    if (proven && contentType) {
-      const answer = await answerProvenQuery(schema, proven, context(), params.variables ?? {}, contentType, formatError);
-      if (answer) {
-        scope.ranBy = 'proven';
-        return answer;
-      }
-    }
-    scope.ranBy = 'apollo';
-    const answer = await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: apolloRequest(request, params, query), context: async () => context() });
-    contentTypes.learn(request.headers.accept, answer);
-    return answer;
-  }
-
   /** The answer, unless the time limit passes or an outage is found first (then a 503). */
   async function withinTimeLimit(answer: Promise<HTTPGraphQLResponse>, scope: RequestScope): Promise<HTTPGraphQLResponse> {
     let timer: NodeJS.Timeout | undefined;
@@ -226,23 +241,40 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
     identity: Identity,
     cache: CachePlan | undefined,
     cost: number,
+    csv: { bom: boolean } | undefined,
   ) {
     for (const [name, value] of result.headers) response.setHeader(name, value);
-    const body = result.body.kind === 'complete' ? result.body.string : undefined;
+    let body = result.body.kind === 'complete' ? result.body.string : undefined;
     response.statusCode = body === undefined ? (result.status ?? 200) : correctedStatus(result.status ?? 200, result.headers.get('content-type'), body);
+    if (csv && body !== undefined) {
+      const answer = answerAsCsv(JSON.parse(body) as { data?: unknown; errors?: { message: string }[] }, csv);
+      if ('csv' in answer) {
+        body = answer.csv;
+        response.setHeader('content-type', CSV_MEDIA_TYPE);
+        response.setHeader('content-disposition', `attachment; filename="${answer.fileName}"`);
+      } else if (answer.code === 'GRAPHQL_ERRORS') {
+        // The GraphQL errors as they are, never a CSV; a CSV client still sees a failure status.
+        const { errors } = JSON.parse(body) as { errors: { extensions?: { code?: unknown } }[] };
+        if (response.statusCode < 400) response.statusCode = errors.some((error) => error.extensions?.code === 'INTERNAL_SERVER_ERROR') ? 500 : 400;
+      } else {
+        response.statusCode = 400;
+        body = JSON.stringify({ errors: [{ message: answer.error, extensions: { code: answer.code } }] });
+      }
+    }
     if (scope.databaseUnavailable) {
       response.statusCode = 503;
       response.setHeader('retry-after', RETRY_AFTER_OUTAGE_SECONDS);
     }
     // Only a complete success is kept, and only if the data did not change while it was computed.
     if (cache && body !== undefined && response.statusCode === 200 && !body.includes('"errors":') && dataVersion.current === cache.version) {
-      responseCache?.set(cache.key, { body, contentType: String(response.getHeader('content-type') ?? 'application/json'), cost });
+      const contentDisposition = response.getHeader('content-disposition') as string | undefined;
+      responseCache?.set(cache.key, { body, contentType: String(response.getHeader('content-type') ?? 'application/json'), contentDisposition, cost });
       response.setHeader('etag', cache.etag);
       if (responseCache) response.setHeader('x-cache', 'miss');
     }
     response.setHeader('cache-control', cacheControl(request, response.statusCode, body, aboutTheCaller, identity));
     response.appendHeader('vary', 'accept, accept-language, authorization, x-api-key');
-    if (body !== undefined) return void response.end(body);
+    if (body !== undefined) return applyCompression(request, response, body);
     if (result.body.kind === 'chunked') for await (const chunk of result.body.asyncIterator) response.write(chunk);
     response.end();
   }
@@ -261,24 +293,29 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
  */
 function cachePlan(
   dataVersion: DataVersionWatcher,
-  request: IncomingMessage,
+  headers: IncomingHttpHeaders,
   params: GraphQLParams,
-  query: string | undefined,
-  facts: OperationFacts | undefined,
+  prepared: PreparedOperation | undefined,
+  csv: { bom: boolean } | undefined,
+  hostBaseUrl: string | undefined,
 ): CachePlan | undefined {
   const version = dataVersion.current;
   // Decided on the parsed operation: a mutation after a comment or a fragment is still a mutation.
-  if (query === undefined || version === undefined || facts?.type !== 'query' || facts.aboutTheCaller) return undefined;
+  if (!prepared || version === undefined || prepared.type !== 'query' || prepared.aboutTheCaller) return undefined;
   // An Accept header no JSON answer satisfies gets Apollo's 406, whatever was cached for others.
-  if (!acceptsGraphQLJson(request.headers.accept)) return undefined;
+  if (!acceptsGraphQLJson(headers.accept)) return undefined;
   let key: string;
   try {
     key = ResponseCache.keyOf({
-      query,
+      query: prepared.text,
       operationName: params.operationName,
       variables: params.variables,
-      language: languageFromHeader(request.headers['accept-language']),
-      mediaType: responseMediaType(request.headers.accept),
+      language: languageFromHeader(headers['accept-language']),
+      // The format is part of what shapes the answer: JSON, CSV and CSV with a BOM are three entries (and ETags).
+      mediaType: csv ? `${CSV_MEDIA_TYPE}${csv.bom ? '; bom' : ''}` : responseMediaType(headers.accept),
+      // Permalinks name the host asked when no PUBLIC_BASE_URL is set; citations name the day they were made.
+      baseUrl: hostBaseUrl,
+      day: new Date().toISOString().slice(0, 10),
     });
   } catch {
     return undefined; // variables nested too deep to serialize: not cacheable, and refused further on
@@ -290,27 +327,4 @@ function databaseUnavailable(): HttpError {
   return new HttpError(503, 'The database is unreachable right now; retry in a few seconds.', { code: 'DATABASE_UNAVAILABLE' }, [
     ['retry-after', RETRY_AFTER_OUTAGE_SECONDS],
   ]);
-}
-
-/** The request Apollo sees: the resolved query text in place of a persisted query hash (Apollo's own APQ is off). */
-function apolloRequest(request: IncomingMessage, params: GraphQLParams, query: string | undefined): HTTPGraphQLRequest {
-  const headers = new HeaderMap();
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-  }
-  const { persistedQuery: _resolved, ...extensions } = params.extensions ?? {};
-  const fields = Object.fromEntries(
-    Object.entries({
-      query,
-      operationName: params.operationName,
-      variables: params.variables,
-      extensions: Object.keys(extensions).length ? extensions : undefined,
-    }).filter(([, value]) => value !== undefined),
-  );
-  if (request.method === 'POST') return { method: 'POST', headers, search: '', body: fields };
-  const search = new URLSearchParams();
-  for (const [name, value] of Object.entries(fields)) {
-    if (value !== undefined) search.set(name, typeof value === 'string' ? value : JSON.stringify(value));
-  }
-  return { method: 'GET', headers, search: search.toString(), body: undefined };
 }

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { ApolloServerPlugin } from '@apollo/server';
 import { MemoryBudgetStore, RedisBudgetStore } from '../access/budgetStore.js';
 import { MemoryQueryTextStore, PersistedQueries, readAllowlist, RedisQueryTextStore } from '../access/persistedQueries.js';
 import { RateLimiter } from '../access/rateLimit.js';
@@ -12,10 +11,8 @@ import type { Database } from '../db/connection.js';
 import type { Context } from '../graphql/context.js';
 import { DataVersionWatcher } from '../cache/dataVersion.js';
 import { ResponseCache } from '../cache/responseCache.js';
-import { DocumentStore } from '../cache/documentStore.js';
-import { parsedDocumentsSize } from '../limits/documentLimits.js';
-import { compiledExecution } from '../graphql/compiledExecution.js';
-import { graphqlSchema } from '../graphql/schema.js';
+import { Execution } from '../execution/execution.js';
+import { graphqlSchema } from '../composition/schema.js';
 import type { Logger } from '../logger.js';
 import { tagErrors } from '../requestScope.js';
 import { Cors } from './cors.js';
@@ -25,6 +22,8 @@ import { graphqlEndpoint } from './graphqlEndpoint.js';
 import { formatGraphQLError } from './graphqlErrors.js';
 import { readinessOf } from './health.js';
 import { publicDataRoutes } from './publicData.js';
+import { AnswerExtensions } from './answerExtensions.js';
+import { CatalogFactsCache } from './catalog/factsCache.js';
 
 export interface HttpServerOptions {
   db: Database;
@@ -61,28 +60,8 @@ export async function createHttpServer({
 }: HttpServerOptions): Promise<MinshengServer> {
   const outage = options.outage ?? new DatabaseOutage(db, logger);
   const schema = graphqlSchema();
-  const execution = compiledExecution(schema);
-  const documentStore = new DocumentStore();
   const formatError = formatGraphQLError(logger, (error, requestStartedAt) => outage.report(error, requestStartedAt));
-  const apollo = new ApolloServer<Context>({
-    gateway: execution.gateway,
-    documentStore,
-    introspection: true,
-    includeStacktraceInErrorResponses: false,
-    // main.ts owns SIGTERM/SIGINT and stops everything in order. Apollo's own handler, racing ours, left
-    // the process hanging in apollo.stop() when a signal came during requests (found under the benchmark).
-    stopOnTerminationSignals: false,
-    // Replaced by graphqlParams.ts, which keeps the protection for POSTs and lets plain GET queries through.
-    csrfPrevention: false,
-    // Persisted queries are resolved before the limits are checked (src/access/persistedQueries.ts).
-    persistedQueries: false,
-    formatError,
-    // The cache-control plugin wraps every field's resolver to compute hints nobody here reads; the response
-    // cache and Cache-Control are ours (src/cache, graphqlEndpoint.ts).
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), errorsKnowTheirRequest],
-    logger: { debug: () => {}, info: () => {}, warn: (m) => logger.warn(String(m)), error: (m) => logger.error(String(m)) },
-  });
-  await apollo.start();
+  const execution = await Execution.start({ schema, logger, formatError, plugins: [errorsKnowTheirRequest] });
 
   const redisLink = settings.redisUrl ? await connectRedis(settings.redisUrl, logger) : undefined;
   const rateLimiter = new RateLimiter(redisLink ? new RedisBudgetStore(redisLink, settings.redisKeyPrefix) : new MemoryBudgetStore(), settings.rateLimits);
@@ -92,11 +71,12 @@ export async function createHttpServer({
   await dataVersion.start();
   const responseCache = settings.responseCacheMaxBytes > 0 ? new ResponseCache(settings.responseCacheMaxBytes) : undefined;
   if (responseCache) dataVersion.onChange(() => responseCache.clear());
+  const catalogFacts = new CatalogFactsCache(db, dataVersion);
+  const answerExtensions = new AnswerExtensions(publication, catalogFacts, dataVersion, logger);
+  await answerExtensions.start();
   const serveGraphQL = graphqlEndpoint({
-    apollo,
     schema,
     execution,
-    formatError,
     db,
     logger,
     settings,
@@ -106,8 +86,10 @@ export async function createHttpServer({
     sqlCountHeader,
     dataVersion,
     responseCache,
+    publication,
+    answerExtensions,
   });
-  const routes = publicDataRoutes({ db, logger, schema, settings, publication, dataVersion, rateLimiter });
+  const routes = publicDataRoutes({ db, logger, schema, settings, publication, dataVersion, rateLimiter, catalogFacts });
   const cors = new Cors(settings.corsAllowedOrigins);
   const drain = new Drain();
 
@@ -133,9 +115,7 @@ export async function createHttpServer({
       if (url.pathname === '/healthz') {
         // What the per-text caches hold: each is bounded in bytes, and their sum stays well below the heap.
         const caches = {
-          parsedDocuments: parsedDocumentsSize(),
-          apolloDocuments: documentStore.size,
-          compiledQueries: execution.size(),
+          ...execution.sizes(),
           responses: responseCache?.size,
           persistedQueryTexts: queryTexts instanceof MemoryQueryTextStore ? queryTexts.size : undefined,
         };
@@ -181,7 +161,7 @@ export async function createHttpServer({
       await drain.stop(server);
       outage.stop();
       dataVersion.stop();
-      await apollo.stop();
+      await execution.stop();
       await redisLink?.redis.quit().catch(() => redisLink.redis.disconnect());
     },
   };

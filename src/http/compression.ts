@@ -1,0 +1,130 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { promisify } from 'node:util';
+import zlib, { type BrotliOptions, type ZlibOptions } from 'node:zlib';
+
+/**
+ * Compression of text responses (GraphQL JSON, CSV, explorer assets) for clients that accept br or gzip.
+ *
+ * Brotli at quality 5: answers are made per request, so compressing adds to every response's latency and holds
+ * the event loop. 5 is the lowest quality with context modelling, where brotli's output falls clearly below
+ * gzip's for CPU close to gzip level 6; qualities up to 4 give about gzip's size, and 6 and above cost far more
+ * CPU for little less output. (Brotli's default, 11, is meant for static files compressed once.) Gzip keeps
+ * zlib's default level, 6.
+ */
+export type Encoding = 'br' | 'gzip';
+
+/** Below this, the saving is smaller than the headers and the CPU spent: sent as is. */
+export const MIN_COMPRESSED_BYTES = 1024;
+/** Above this, compression runs on libuv's thread pool instead of the event loop. */
+export const MAX_SYNC_BYTES = 64 * 1024;
+export const BROTLI_QUALITY = 5;
+export const GZIP_LEVEL = 6;
+
+/**
+ * The coding to answer with, from an Accept-Encoding header (RFC 9110 §12.5.3): the highest q-value wins, br
+ * before gzip at equal q; `*` stands for any coding not named; q=0 refuses; an `identity` named with a higher q
+ * than either coding means the client wants none. No header: no compression (curl without --compressed).
+ */
+export function chooseEncoding(acceptEncoding: string | undefined): Encoding | undefined {
+  if (!acceptEncoding) return undefined;
+  const named = new Map<string, number>();
+  for (const part of acceptEncoding.split(',')) {
+    const [rawCoding = '', ...params] = part.split(';').map((piece) => piece.trim().toLowerCase());
+    if (!rawCoding) continue;
+    const coding = rawCoding === 'x-gzip' ? 'gzip' : rawCoding;
+    const qParam = params.find((param) => param.startsWith('q='));
+    const q = qParam === undefined ? 1 : qValue(qParam.slice(2));
+    // A coding named twice keeps its highest q.
+    named.set(coding, Math.max(named.get(coding) ?? 0, q));
+  }
+  const any = named.get('*');
+  const qOf = (coding: string) => named.get(coding) ?? any ?? 0;
+  const br = qOf('br');
+  const gzip = qOf('gzip');
+  const best = Math.max(br, gzip);
+  if (best <= 0) return undefined;
+  const identity = named.get('identity');
+  if (identity !== undefined && identity > best) return undefined;
+  return br >= gzip ? 'br' : 'gzip';
+}
+
+/** A qvalue is 0 to 1 with at most three decimals; anything else is taken as a refusal. */
+function qValue(text: string): number {
+  if (!/^(?:0(?:\.\d{0,3})?|1(?:\.0{0,3})?)$/.test(text)) return 0;
+  return Number(text);
+}
+
+const brotliOptions = (size: number): BrotliOptions => ({
+  params: {
+    [zlib.constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY,
+    [zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_TEXT,
+    [zlib.constants.BROTLI_PARAM_SIZE_HINT]: size,
+  },
+});
+const gzipOptions: ZlibOptions = { level: GZIP_LEVEL };
+
+const brotliAsync = promisify(zlib.brotliCompress);
+const gzipAsync = promisify(zlib.gzip);
+
+/** The body compressed, synchronously (for bodies up to MAX_SYNC_BYTES); undefined when it is too small to gain. */
+export function compressBody(body: string | Buffer, encoding: Encoding): Buffer | undefined {
+  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+  if (bytes.length < MIN_COMPRESSED_BYTES) return undefined;
+  return encoding === 'br' ? zlib.brotliCompressSync(bytes, brotliOptions(bytes.length)) : zlib.gzipSync(bytes, gzipOptions);
+}
+
+/** The body compressed without holding the event loop for a large one; undefined when it is too small to gain. */
+export async function compressed(body: string | Buffer, encoding: Encoding): Promise<Buffer | undefined> {
+  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+  if (bytes.length <= MAX_SYNC_BYTES) return compressBody(bytes, encoding);
+  return encoding === 'br' ? brotliAsync(bytes, brotliOptions(bytes.length)) : gzipAsync(bytes, gzipOptions);
+}
+
+/**
+ * A compressing stream for a streamed download. Each write is flushed, so the client receives every page of
+ * rows as it is produced rather than when zlib's window fills: write whole pages, not single rows, since each
+ * flush ends a block.
+ */
+export function compressionStream(encoding: Encoding): zlib.BrotliCompress | zlib.Gzip {
+  if (encoding === 'br') {
+    return zlib.createBrotliCompress({
+      flush: zlib.constants.BROTLI_OPERATION_FLUSH,
+      params: { [zlib.constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY, [zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_TEXT },
+    });
+  }
+  return zlib.createGzip({ ...gzipOptions, flush: zlib.constants.Z_SYNC_FLUSH });
+}
+
+/**
+ * Ends the response with the body, compressed when the client accepts br or gzip and the body is large enough.
+ * `vary: accept-encoding` is added either way, so a shared cache never gives one client's coding to another.
+ * A response that already has a content-encoding is sent as it is.
+ */
+export async function applyCompression(request: IncomingMessage, response: ServerResponse, body: string | Buffer): Promise<void> {
+  addVary(response, 'accept-encoding');
+  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+  const encoding = response.hasHeader('content-encoding') ? undefined : chooseEncoding(headerText(request.headers['accept-encoding']));
+  const packed = encoding === undefined ? undefined : await compressed(bytes, encoding);
+  if (encoding !== undefined && packed !== undefined) {
+    response.setHeader('content-encoding', encoding);
+    response.setHeader('content-length', packed.length);
+    return void response.end(packed);
+  }
+  response.setHeader('content-length', bytes.length);
+  response.end(bytes);
+}
+
+function headerText(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/** Adds a name to Vary unless it (or `*`) is there already. */
+function addVary(response: ServerResponse, name: string) {
+  const current = response.getHeader('vary');
+  const names = (Array.isArray(current) ? current.join(',') : String(current ?? ''))
+    .split(',')
+    .map((part) => part.trim().toLowerCase())
+    .filter(Boolean);
+  if (names.includes(name) || names.includes('*')) return;
+  response.appendHeader('vary', name);
+}
