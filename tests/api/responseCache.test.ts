@@ -38,6 +38,24 @@ describe('response cache', () => {
     expect(((await english.json()) as any).data.facility.name).toBe('Gongmin Primary School');
   });
 
+  it('a query after a comment or a fragment is cached exactly like the same query without them', async () => {
+    const ask = (text: string) => fetch(`${api.url}/graphql?${new URLSearchParams({ query: text })}`, { headers: { accept: 'application/json' } });
+    const plain = '{ division(code: "500104") { code name } }';
+    for (const text of [plain, `# the district\n${plain}`, `fragment D on Division { code name }\n{ division(code: "500104") { ...D } }`]) {
+      const first = await ask(text);
+      const second = await ask(text);
+      expect([first.headers.get('x-cache'), second.headers.get('x-cache')], text).toEqual(['miss', 'hit']);
+      expect(second.headers.get('x-sql-statements'), text).toBe('0');
+      expect(second.headers.get('cache-control'), text).toMatch(/^public, max-age=\d+$/);
+      expect(await second.text(), text).toBe(await first.text());
+    }
+    // A mutation behind a comment is still a mutation: refused, and never cached.
+    const mutation = await ask('# harmless\nmutation { x }');
+    expect(mutation.headers.get('x-cache')).toBeNull();
+    expect(mutation.headers.get('cache-control') ?? '').not.toMatch(/public|max-age/);
+    expect((await ask('# harmless\nmutation { x }')).headers.get('x-cache')).toBeNull();
+  });
+
   it('If-None-Match with the current ETag gets 304 without running anything', async () => {
     const first = await get({ slug: 'dadukou-museum' });
     const etag = first.headers.get('etag')!;
