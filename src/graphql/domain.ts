@@ -32,14 +32,13 @@ export interface SearchableType {
   keyColumn: string;
   /** A further way to match it (a figure by its indicator's names), on the rows aliased `alias`. */
   alsoMatching?: (alias: string, terms: string[]) => SQL;
+  /** Loads a hit (batched); the snippet is taken from its text columns, read as the row's camelCase properties. */
   byId: (context: Context) => RowsByKey<number>;
-  /** Its texts by column, where the snippet is taken from. */
-  texts: (row: Record<string, unknown>) => [string, string | null][];
   /** Where the snippet comes from when none of its own texts matched (a figure found by its indicator). */
   matchedThrough?: {
     field: string;
     load: (context: Context, row: Record<string, unknown>) => Promise<Record<string, unknown> | null>;
-    texts: SearchableType['texts'];
+    textColumns: readonly string[];
   };
 }
 

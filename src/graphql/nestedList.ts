@@ -1,7 +1,9 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { ALL_COLUMNS, type Projection, type RowProjection } from './projection.js';
 import type { BelongsTo, ListQuery } from './relay/keyset.js';
-import type { NestedPage } from './relay/load.js';
+import type { Context } from './context.js';
+import { toConnection } from './relay/connection.js';
+import { loadNestedPage, type NestedPage } from './relay/load.js';
 import { toPageRequest, type ForwardPageArgs } from './relay/pageArgs.js';
 
 /** A nested list field (`Facility.programs`): what it lists for its parents, declared once beside its resolver. */
@@ -60,4 +62,16 @@ function argumentsKey(args: Record<string, unknown>): string {
     .sort()
     .map((name) => [name, args[name]]);
   return JSON.stringify(named);
+}
+
+/** The page a nested list field answers for one parent, as a connection (batched over the parents of a level). */
+export async function nestedConnection<Args extends object>(
+  context: Context,
+  info: GraphQLResolveInfo,
+  list: (args: Args & ForwardPageArgs, info: GraphQLResolveInfo) => NestedPage,
+  args: Args & ForwardPageArgs,
+  parentId: number,
+) {
+  const { page, countTotal } = await loadNestedPage<object>(context, info, () => list(args, info), parentId);
+  return toConnection(page, countTotal);
 }

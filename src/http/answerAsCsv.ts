@@ -1,3 +1,4 @@
+import { qualityList } from './qualityList.js';
 import { stringify } from 'csv-stringify/sync';
 
 /**
@@ -249,10 +250,7 @@ function acceptRanksCsvFirst(accept: string | undefined): boolean {
   if (!accept) return false;
   let csv = 0;
   let json = 0;
-  for (const part of accept.split(',')) {
-    const [range = '', ...params] = part.split(';').map((piece) => piece.trim().toLowerCase());
-    const qParam = params.find((param) => param.startsWith('q='));
-    const q = qParam ? Number(qParam.slice(2)) || 0 : 1;
+  for (const { value: range, q } of qualityList(accept)) {
     if (range === 'text/csv' || range === 'text/*') csv = Math.max(csv, q);
     if (range === 'application/json' || range === 'application/graphql-response+json' || range === 'application/*' || range === '*/*') json = Math.max(json, q);
   }

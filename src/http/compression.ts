@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { promisify } from 'node:util';
 import zlib, { type BrotliOptions, type ZlibOptions } from 'node:zlib';
+import { qualityList } from './qualityList.js';
 
 /**
  * Compression of text responses (GraphQL JSON, CSV, explorer assets) for clients that accept br or gzip.
@@ -28,12 +29,8 @@ export const GZIP_LEVEL = 6;
 export function chooseEncoding(acceptEncoding: string | undefined): Encoding | undefined {
   if (!acceptEncoding) return undefined;
   const named = new Map<string, number>();
-  for (const part of acceptEncoding.split(',')) {
-    const [rawCoding = '', ...params] = part.split(';').map((piece) => piece.trim().toLowerCase());
-    if (!rawCoding) continue;
-    const coding = rawCoding === 'x-gzip' ? 'gzip' : rawCoding;
-    const qParam = params.find((param) => param.startsWith('q='));
-    const q = qParam === undefined ? 1 : qValue(qParam.slice(2));
+  for (const { value, q } of qualityList(acceptEncoding)) {
+    const coding = value === 'x-gzip' ? 'gzip' : value;
     // A coding named twice keeps its highest q.
     named.set(coding, Math.max(named.get(coding) ?? 0, q));
   }
@@ -46,12 +43,6 @@ export function chooseEncoding(acceptEncoding: string | undefined): Encoding | u
   const identity = named.get('identity');
   if (identity !== undefined && identity > best) return undefined;
   return br >= gzip ? 'br' : 'gzip';
-}
-
-/** A qvalue is 0 to 1 with at most three decimals; anything else is taken as a refusal. */
-function qValue(text: string): number {
-  if (!/^(?:0(?:\.\d{0,3})?|1(?:\.0{0,3})?)$/.test(text)) return 0;
-  return Number(text);
 }
 
 const brotliOptions = (size: number): BrotliOptions => ({

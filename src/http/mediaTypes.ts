@@ -1,3 +1,5 @@
+import { qualityList } from './qualityList.js';
+
 /**
  * GraphQL over HTTP media types. Under `application/graphql-response+json` a request error (the document
  * does not parse or validate, variables do not coerce, a limit is exceeded) is a 400; under the older
@@ -12,14 +14,7 @@ export function responseMediaType(accept: string | undefined): string {
   if (!accept) return JSON_MEDIA_TYPE;
   let json = 0;
   let graphqlResponse = 0;
-  for (const part of accept.split(',')) {
-    const [range = '', ...params] = part
-      .trim()
-      .toLowerCase()
-      .split(';')
-      .map((piece) => piece.trim());
-    const qParam = params.find((param) => param.startsWith('q='));
-    const q = qParam ? Number(qParam.slice(2)) || 0 : 1;
+  for (const { value: range, q } of qualityList(accept)) {
     if (range === 'application/json' || range === 'application/*' || range === '*/*') json = Math.max(json, q);
     if (range === 'application/graphql-response+json' || range === 'application/*' || range === '*/*') graphqlResponse = Math.max(graphqlResponse, q);
   }
@@ -29,16 +24,9 @@ export function responseMediaType(accept: string | undefined): string {
 /** Does the Accept header take a GraphQL JSON answer at all? (If not, the answer is a 406, never a cached JSON.) */
 export function acceptsGraphQLJson(accept: string | undefined): boolean {
   if (!accept) return true;
-  return accept.split(',').some((part) => {
-    const [range = '', ...params] = part
-      .trim()
-      .toLowerCase()
-      .split(';')
-      .map((piece) => piece.trim());
-    const qParam = params.find((param) => param.startsWith('q='));
-    const q = qParam ? Number(qParam.slice(2)) || 0 : 1;
-    return q > 0 && ['application/json', 'application/graphql-response+json', 'application/*', '*/*'].includes(range);
-  });
+  return qualityList(accept).some(
+    ({ value: range, q }) => q > 0 && ['application/json', 'application/graphql-response+json', 'application/*', '*/*'].includes(range),
+  );
 }
 
 /** GraphQL request errors: the request was well-formed but its document or variables cannot run. */

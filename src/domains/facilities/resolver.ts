@@ -2,13 +2,14 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Arg, Args, Ctx, FieldResolver, Float, ID, Info, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../graphql/context.js';
+import { nestedConnection } from '../../graphql/nestedList.js';
 import { atMost, MAX_CITATIONS, MaxItems } from '../../graphql/listBound.js';
 import { toGlobalId } from '../../graphql/globalId.js';
 import { Language, inLanguage } from '../../graphql/language.js';
 import { toConnection } from '../../graphql/relay/connection.js';
 import { lookUpWithList } from '../../graphql/lookAhead.js';
 import { Reads, ReadsWholeRow } from '../../graphql/projection.js';
-import { loadNestedPage, loadRootPage } from '../../graphql/relay/load.js';
+import { loadRootPage } from '../../graphql/relay/load.js';
 import { ForwardPageArgs, PageArgs, toPageRequest } from '../../graphql/relay/pageArgs.js';
 import { LanguageArg } from '../../graphql/text.js';
 import { Division, Organization } from '../places/types.js';
@@ -18,7 +19,7 @@ import { divisionById, organizationById } from '../places/queries.js';
 import { SourceCitation } from '../sources/types.js';
 import { ObservationConnection } from '../statistics/connection.js';
 import { figuresOfFacility } from '../statistics/queries.js';
-import { ObservationFilter, ObservationOrder, type ObservationRow } from '../statistics/types.js';
+import { ObservationFilter, ObservationOrder } from '../statistics/types.js';
 import { toGeoJsonFeature } from './geojson.js';
 import { FacilityConnection } from './connection.js';
 import { facilityBySlug, facilityCitationsOf, facilityList, facilityProjection, facilityWithSlug } from './queries.js';
@@ -114,13 +115,7 @@ export class FacilityResolver {
     @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
-    const { page: rows, countTotal } = await loadNestedPage<ObservationRow>(
-      context,
-      info,
-      () => figuresOfFacility({ filter, orderBy, ...page }, info),
-      facility.id,
-    );
-    return toConnection(rows, countTotal);
+    return nestedConnection(context, info, figuresOfFacility, { filter, orderBy, ...page }, facility.id);
   }
 
   @FieldResolver(() => [LinkedOrganization], {

@@ -3,9 +3,9 @@ import { Arg, Args, Ctx, Field, FieldResolver, Info, Resolver, Root } from 'type
 import type { ProgramFacilityRole } from '../../db/vocabulary.js';
 import type { Context } from '../../graphql/context.js';
 import { ProgramFacilityRoleEnum } from '../../graphql/enums.js';
-import { nestedList } from '../../graphql/nestedList.js';
+import { nestedList, nestedConnection } from '../../graphql/nestedList.js';
 import { Reads } from '../../graphql/projection.js';
-import { toConnection, toConnectionWith } from '../../graphql/relay/connection.js';
+import { toConnectionWith } from '../../graphql/relay/connection.js';
 import { loadNestedPage } from '../../graphql/relay/load.js';
 import { ForwardPageArgs } from '../../graphql/relay/pageArgs.js';
 import { facilityProjection } from '../facilities/queries.js';
@@ -53,13 +53,7 @@ export class FacilityProgramsResolver {
     @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
-    const { page: rows, countTotal } = await loadNestedPage<ProgramRow>(
-      context,
-      info,
-      () => programsOfFacilityList({ filter, orderBy, ...page }, info),
-      facility.id,
-    );
-    return toConnection(rows, countTotal);
+    return nestedConnection(context, info, programsOfFacilityList, { filter, orderBy, ...page }, facility.id);
   }
 }
 

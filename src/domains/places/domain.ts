@@ -4,11 +4,6 @@ import { divisionByCode, divisionById, nameColumns, organizationById, organizati
 import { DivisionResolver, OrganizationResolver } from './resolver.js';
 import { Division, Organization } from './types.js';
 
-const names = (r: Record<string, unknown>): [string, string | null][] => [
-  ['name_zh', r.nameZh as string],
-  ['name_en', r.nameEn as string | null],
-];
-
 export const placesDomain: Domain = {
   name: 'places',
   resolvers: [DivisionResolver, OrganizationResolver],
@@ -28,7 +23,6 @@ export const placesDomain: Domain = {
       nameColumns,
       keyColumn: 'slug',
       byId: organizationById,
-      texts: names,
     },
     {
       name: 'division',
@@ -41,7 +35,6 @@ export const placesDomain: Domain = {
       nameColumns,
       keyColumn: 'code',
       byId: divisionById,
-      texts: names,
     },
   ],
 };

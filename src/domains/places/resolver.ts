@@ -5,16 +5,16 @@ import { atMost, MaxItems } from '../../graphql/listBound.js';
 import { toGlobalId } from '../../graphql/globalId.js';
 import { Language, inLanguage } from '../../graphql/language.js';
 import { connectionTypes, toConnection } from '../../graphql/relay/connection.js';
-import { loadNestedPage, loadRootPage } from '../../graphql/relay/load.js';
-import { nestedList } from '../../graphql/nestedList.js';
+import { loadRootPage } from '../../graphql/relay/load.js';
+import { nestedList, nestedConnection } from '../../graphql/nestedList.js';
 import { ForwardPageArgs, PageArgs, toPageRequest } from '../../graphql/relay/pageArgs.js';
 import { LanguageArg } from '../../graphql/text.js';
 import { FacilityConnection } from '../facilities/connection.js';
 import { facilitiesInDivision, facilitiesOperatedBy, facilityList, facilityProjection } from '../facilities/queries.js';
-import { FacilityFilter, FacilityOrder, type FacilityRow } from '../facilities/types.js';
+import { FacilityFilter, FacilityOrder } from '../facilities/types.js';
 import { ProgramConnection } from '../programs/connection.js';
 import { programList, programProjection, programsLedBy } from '../programs/queries.js';
-import { ProgramFilter, ProgramOrder, type ProgramRow } from '../programs/types.js';
+import { ProgramFilter, ProgramOrder } from '../programs/types.js';
 import { NOTE_LANGUAGE, noteIn } from '../sources/note.js';
 import { MAX_ORGANIZATION_LINKS, OrganizationLink } from './linkTypes.js';
 import { organizationLinksOf } from './organizationLinks.js';
@@ -69,8 +69,7 @@ export class DivisionResolver {
     @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
-    const { page: rows, countTotal } = await loadNestedPage<DivisionRow>(context, info, () => divisionChildren({ filter, ...page }, info), division.id);
-    return toConnection(rows, countTotal);
+    return nestedConnection(context, info, divisionChildren, { filter, ...page }, division.id);
   }
 
   @FieldResolver(() => FacilityConnection, { description: 'Facilities in this division or any division under it.' })
@@ -82,13 +81,7 @@ export class DivisionResolver {
     @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
-    const { page: rows, countTotal } = await loadNestedPage<FacilityRow>(
-      context,
-      info,
-      () => facilitiesOfDivision({ filter, orderBy, ...page }, info),
-      division.id,
-    );
-    return toConnection(rows, countTotal);
+    return nestedConnection(context, info, facilitiesOfDivision, { filter, orderBy, ...page }, division.id);
   }
 }
 
@@ -133,13 +126,7 @@ export class OrganizationResolver {
     @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
-    const { page: rows, countTotal } = await loadNestedPage<FacilityRow>(
-      context,
-      info,
-      () => facilitiesOfOrganization({ filter, orderBy, ...page }, info),
-      organization.id,
-    );
-    return toConnection(rows, countTotal);
+    return nestedConnection(context, info, facilitiesOfOrganization, { filter, orderBy, ...page }, organization.id);
   }
 
   @FieldResolver(() => [OrganizationLink], {
@@ -159,13 +146,7 @@ export class OrganizationResolver {
     @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
-    const { page: rows, countTotal } = await loadNestedPage<ProgramRow>(
-      context,
-      info,
-      () => programsOfOrganization({ filter, orderBy, ...page }, info),
-      organization.id,
-    );
-    return toConnection(rows, countTotal);
+    return nestedConnection(context, info, programsOfOrganization, { filter, orderBy, ...page }, organization.id);
   }
 }
 

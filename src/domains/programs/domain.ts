@@ -20,12 +20,6 @@ export const programsDomain: Domain = {
       nameColumns: ['name_zh', 'name_en'],
       keyColumn: 'slug',
       byId: programById,
-      texts: (r) => [
-        ['name_zh', r.nameZh as string],
-        ['name_en', r.nameEn as string | null],
-        ['description_zh', r.descriptionZh as string | null],
-        ['description_en', r.descriptionEn as string | null],
-      ],
     },
   ],
 };

@@ -6,9 +6,9 @@ import { toGlobalId } from '../../graphql/globalId.js';
 import { Language, inLanguage } from '../../graphql/language.js';
 import { toConnection } from '../../graphql/relay/connection.js';
 import { lookUpWithList } from '../../graphql/lookAhead.js';
-import { nestedList } from '../../graphql/nestedList.js';
+import { nestedList, nestedConnection } from '../../graphql/nestedList.js';
 import { Reads, ReadsWholeRow } from '../../graphql/projection.js';
-import { loadNestedPage, loadRootPage } from '../../graphql/relay/load.js';
+import { loadRootPage } from '../../graphql/relay/load.js';
 import { ForwardPageArgs, PageArgs, toPageRequest } from '../../graphql/relay/pageArgs.js';
 import { LanguageArg } from '../../graphql/text.js';
 import { divisionById, organizationById } from '../places/queries.js';
@@ -18,7 +18,7 @@ import { organizationsLinkedTo } from '../places/organizationLinks.js';
 import { SourceCitation } from '../sources/types.js';
 import { ObservationConnection } from '../statistics/connection.js';
 import { figuresOfProgram } from '../statistics/queries.js';
-import { ObservationFilter, ObservationOrder, type ObservationRow } from '../statistics/types.js';
+import { ObservationFilter, ObservationOrder } from '../statistics/types.js';
 import { ProgramConnection } from './connection.js';
 import { childProgramsOf, programById, programBySlug, programCitationsOf, programList, programProjection, programWithSlug } from './queries.js';
 import { Program, ProgramFilter, ProgramOrder, type ProgramRow } from './types.js';
@@ -92,8 +92,7 @@ export class ProgramResolver {
     @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
-    const { page: rows, countTotal } = await loadNestedPage<ProgramRow>(context, info, () => childPrograms({ filter, orderBy, ...page }, info), program.id);
-    return toConnection(rows, countTotal);
+    return nestedConnection(context, info, childPrograms, { filter, orderBy, ...page }, program.id);
   }
 
   @FieldResolver(() => ObservationConnection, { description: 'Figures about this program.' })
@@ -106,13 +105,7 @@ export class ProgramResolver {
     @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
-    const { page: rows, countTotal } = await loadNestedPage<ObservationRow>(
-      context,
-      info,
-      () => figuresOfProgram({ filter, orderBy, ...page }, info),
-      program.id,
-    );
-    return toConnection(rows, countTotal);
+    return nestedConnection(context, info, figuresOfProgram, { filter, orderBy, ...page }, program.id);
   }
 
   @FieldResolver(() => [LinkedOrganization], {

@@ -49,12 +49,16 @@ export function searchDomain(domains: readonly Domain[]): Domain {
   return { name: 'search', resolvers: [SearchResolver] };
 }
 
+/** A row's texts by column (`name_zh` is the row's `nameZh`). */
+const textsOf = (row: Record<string, unknown>, columns: readonly string[]): [string, string | null][] =>
+  columns.map((column) => [column, (row[column.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase())] as string | null | undefined) ?? null]);
+
 /** The snippet of a hit: from its own texts, or from what it was found through (a figure by its indicator). */
 async function snippetFor(context: Context, type: SearchableType, row: Record<string, unknown>, terms: string[]) {
-  const own = snippetOf(type.texts(row), terms);
+  const own = snippetOf(textsOf(row, type.textColumns), terms);
   if (own.snippet || !type.matchedThrough) return own;
   const through = await type.matchedThrough.load(context, row);
   if (!through) return own;
-  const via = snippetOf(type.matchedThrough.texts(through), terms);
+  const via = snippetOf(textsOf(through, type.matchedThrough.textColumns), terms);
   return { snippet: via.snippet, field: via.field && `${type.matchedThrough.field}.${via.field}` };
 }

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { indicators, observations } from '../../db/tables/index.js';
 import { col, idIn, tableAs } from '../../db/sqlParts.js';
-import type { Domain, SearchableType } from '../../graphql/domain.js';
+import type { Domain } from '../../graphql/domain.js';
 import { matchesText } from '../search/match.js';
 import { ObservationAggregateResolver } from './aggregateResolver.js';
 import { IndicatorChartResolver } from './chartResolver.js';
@@ -9,13 +9,6 @@ import { ObservationCitationResolver } from './citationResolver.js';
 import { indicatorByCode, indicatorById, indicatorTextColumns, observationById, observationByKey, observationTextColumns } from './queries.js';
 import { IndicatorResolver, ObservationResolver, PeriodResolver } from './resolver.js';
 import { Indicator, Observation } from './types.js';
-
-const indicatorTexts: SearchableType['texts'] = (r) => [
-  ['name_zh', r.nameZh as string],
-  ['name_en', r.nameEn as string | null],
-  ['description_zh', r.descriptionZh as string | null],
-  ['description_en', r.descriptionEn as string | null],
-];
 
 export const statisticsDomain: Domain = {
   name: 'statistics',
@@ -36,7 +29,6 @@ export const statisticsDomain: Domain = {
       nameColumns: ['name_zh', 'name_en'],
       keyColumn: 'code',
       byId: indicatorById,
-      texts: indicatorTexts,
     },
     {
       name: 'observation',
@@ -56,15 +48,10 @@ export const statisticsDomain: Domain = {
         );
       },
       byId: observationById,
-      texts: (r) => [
-        ['label_zh', r.labelZh as string],
-        ['label_en', r.labelEn as string | null],
-        ['quote', r.quote as string | null],
-      ],
       matchedThrough: {
         field: 'indicator',
         load: (context, r) => indicatorById(context).load(r.indicatorId as number) as Promise<Record<string, unknown> | null>,
-        texts: indicatorTexts,
+        textColumns: indicatorTextColumns,
       },
     },
   ],

@@ -1,6 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../graphql/context.js';
+import { nestedConnection } from '../../graphql/nestedList.js';
 import { atMost, MAX_CONFLICTING_FIGURES, MaxItems } from '../../graphql/listBound.js';
 import { toGlobalId } from '../../graphql/globalId.js';
 import { Language, inLanguage } from '../../graphql/language.js';
@@ -119,13 +120,7 @@ export class IndicatorResolver {
     @Info() info: GraphQLResolveInfo,
     @Ctx() context: Context,
   ) {
-    const { page: rows, countTotal } = await loadNestedPage<ObservationRow>(
-      context,
-      info,
-      () => figuresOfIndicator({ filter, orderBy, ...page }, info),
-      indicator.id,
-    );
-    return toConnection(rows, countTotal);
+    return nestedConnection(context, info, figuresOfIndicator, { filter, orderBy, ...page }, indicator.id);
   }
 }
 

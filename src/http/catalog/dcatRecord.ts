@@ -9,7 +9,8 @@ import { downloads, GRAPHQL_PATH, SCHEMA_SDL_PATH } from './distributions.js';
  * the data or the deployment's settings; what neither states is left out or said to be not stated.
  */
 
-const CONTEXT = {
+/** The vocabularies the record uses, by prefix (its JSON-LD context; the Turtle is written with the same prefixes). */
+export const CONTEXT = {
   dcat: 'http://www.w3.org/ns/dcat#',
   dct: 'http://purl.org/dc/terms/',
   foaf: 'http://xmlns.com/foaf/0.1/',

@@ -1,3 +1,5 @@
+import { qualityList } from '../qualityList.js';
+
 /** The representations of the catalog record, the default first. */
 export const CATALOG_TYPES = ['application/ld+json', 'text/turtle'] as const;
 export type CatalogType = (typeof CATALOG_TYPES)[number];
@@ -24,18 +26,11 @@ function qualityOf(type: string, accept: string): number {
   const [major] = type.split('/');
   let specificity = -1;
   let quality = 0;
-  for (const part of accept.split(',')) {
-    const [range = '', ...params] = part
-      .trim()
-      .toLowerCase()
-      .split(';')
-      .map((piece) => piece.trim());
+  for (const { value: range, q } of qualityList(accept)) {
     const rank = range === type ? 2 : range === `${major}/*` ? 1 : range === '*/*' ? 0 : -1;
     if (rank < 0 || rank < specificity) continue;
-    const qParam = params.find((param) => param.startsWith('q='));
-    const q = qParam ? Number(qParam.slice(2)) : 1;
     specificity = rank;
-    quality = Number.isFinite(q) ? Math.min(Math.max(q, 0), 1) : 0;
+    quality = q;
   }
   return quality;
 }

@@ -1,17 +1,9 @@
 import jsonld from 'jsonld';
 import { Parser, Writer } from 'n3';
+import { CONTEXT } from './dcatRecord.js';
 
 /** Prefixes the Turtle is written with: those of the record's context, so it reads like the JSON-LD. */
-const PREFIXES = {
-  dcat: 'http://www.w3.org/ns/dcat#',
-  dct: 'http://purl.org/dc/terms/',
-  foaf: 'http://xmlns.com/foaf/0.1/',
-  prov: 'http://www.w3.org/ns/prov#',
-  rdfs: 'http://www.w3.org/2000/01/rdf-schema#',
-  skos: 'http://www.w3.org/2004/02/skos/core#',
-  xsd: 'http://www.w3.org/2001/XMLSchema#',
-  gsp: 'http://www.opengis.net/ont/geosparql#',
-};
+const PREFIXES = CONTEXT;
 
 /**
  * The same graph as Turtle. jsonld turns the JSON-LD into RDF by the JSON-LD 1.1 algorithms (its context
