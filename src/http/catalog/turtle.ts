@@ -1,5 +1,4 @@
-import jsonld from 'jsonld';
-import { Parser, Writer } from 'n3';
+import type { JsonLdDocument, Options } from 'jsonld';
 import { CONTEXT } from './dcatRecord.js';
 
 /** Prefixes the Turtle is written with: those of the record's context, so it reads like the JSON-LD. */
@@ -11,9 +10,11 @@ const PREFIXES = CONTEXT;
  * and neither is written by hand.
  */
 export async function jsonLdToTurtle(document: object): Promise<string> {
+  // Loaded on the first Turtle asked for: a server that never writes Turtle does not carry them.
+  const [{ default: jsonld }, { Parser, Writer }] = await Promise.all([import('jsonld'), import('n3')]);
   // safe mode: a term the context does not define is an error, never a silently dropped statement.
-  const options = { format: 'application/n-quads', safe: true } as jsonld.Options.ToRdf; // @types/jsonld predates `safe`
-  const nquads = (await jsonld.toRDF(document as jsonld.JsonLdDocument, options)) as unknown as string;
+  const options = { format: 'application/n-quads', safe: true } as Options.ToRdf; // @types/jsonld predates `safe`
+  const nquads = (await jsonld.toRDF(document as JsonLdDocument, options)) as unknown as string;
   const quads = new Parser({ format: 'application/n-quads' }).parse(nquads);
   const writer = new Writer({ prefixes: PREFIXES });
   writer.addQuads(quads);
