@@ -3,10 +3,29 @@ import { migrate } from '../migrate.js';
 import { openDatabaseForCommand } from '../open.js';
 import { generateSynthetic, removeSynthetic } from './generate.js';
 
-/**
- * npm run seed:synthetic -- --facilities 100000 --observations 1000000   (or --remove)
- * Writes into the database of DATABASE_URL (or DATA_DIR): use a database of its own, never production.
- */
+const USAGE = `npm run seed:synthetic -- [--facilities N] [--observations N] | --remove | --help
+
+Writes synthetic facilities and figures (keys starting "syn-", replacing earlier ones) into the database of
+DATABASE_URL, or the embedded one in DATA_DIR when it is unset: give it a database of its own, never
+production. Defaults: 10000 facilities, 100000 observations. --remove deletes the synthetic rows.`;
+
+// Anything but the options above is refused before the database is opened: a mistyped flag (or --help)
+// must never write the default synthetic data into whatever database the environment names.
+const known = new Set(['--facilities', '--observations', '--remove']);
+const given = process.argv.slice(2);
+if (given.includes('--help') || given.includes('-h')) {
+  console.log(USAGE);
+  process.exit(0);
+}
+for (let i = 0; i < given.length; i++) {
+  const flag = given[i]!;
+  if (!known.has(flag)) {
+    console.error(`Unknown argument ${JSON.stringify(flag)}.\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (flag !== '--remove') i += 1; // its value, checked by option()
+}
+
 function option(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);
   if (at < 0) return fallback;
