@@ -2,6 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { check as checkGeoJson } from '@placemarkio/check-geojson';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import { generateSynthetic } from '../../src/db/synthetic/generate.js';
 import { startApi, type TestApi } from '../support/api.js';
 
@@ -338,6 +339,33 @@ describe('bulk downloads: many rows', () => {
       const [lon, lat] = feature.geometry.coordinates;
       expect(Math.abs(lon)).toBeLessThanOrEqual(180);
       expect(Math.abs(lat)).toBeLessThanOrEqual(90);
+    }
+  });
+});
+
+describe('bulk downloads: retired records', () => {
+  it('a figure about a retired program names no program, as GraphQL does, so the package keeps its foreign keys', async () => {
+    const own = await startApi();
+    try {
+      const { observations } = await own.data<{ observations: { nodes: { key: string; program: { slug: string } }[] } }>(
+        '{ observations(filter: { hasProgram: true }, first: 1) { nodes { key program { slug } } } }',
+      );
+      const figure = observations.nodes[0]!;
+      const keyFilter = withFilter({ key: [figure.key] });
+      const before = csvRecords(await (await download(own.url, 'observations.csv', keyFilter)).text());
+      expect(before.map((row) => row.program_slug)).toEqual([figure.program.slug]);
+      await own.db.rows(sql`update programs set retired_at = now() where slug = ${figure.program.slug}`);
+      const after = csvRecords(await (await download(own.url, 'observations.csv', keyFilter)).text());
+      expect(after.map((row) => [row.key, row.program_slug])).toEqual([[figure.key, '']]);
+      const { observations: again } = await own.data<{ observations: { nodes: { program: unknown }[] } }>(
+        'query ($key: [String!]) { observations(filter: { key: $key }) { nodes { program { slug } } } }',
+        { key: [figure.key] },
+      );
+      expect(again.nodes).toEqual([{ program: null }]);
+      const programs = csvRecords(await (await download(own.url, 'programs.csv')).text());
+      expect(programs.map((row) => row.slug)).not.toContain(figure.program.slug);
+    } finally {
+      await own.close();
     }
   });
 });

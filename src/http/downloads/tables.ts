@@ -108,7 +108,8 @@ const ref = (alias: string, column: string) => sql.raw(`"${alias}"."${column}"`)
 const lookup = (alias: string, table: SQL, from: string, fromColumn: string, key: string, as: string) => ({
   alias,
   table,
-  on: sql`${ref(alias, 'id')} = ${ref(from, fromColumn)}`,
+  // A retired record is not there any more: its key is left empty, as GraphQL answers null for it.
+  on: sql`${ref(alias, 'id')} = ${ref(from, fromColumn)} and ${ref(alias, 'retired_at')} is null`,
   select: sql`${ref(alias, key)} as ${sql.raw(`"${as}"`)}`,
 });
 
