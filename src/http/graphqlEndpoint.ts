@@ -97,17 +97,10 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
         prepared = execution.prepare(operation.query, params.operationName, (text) => checkNestingBeforeParsing(text, limits));
       }
       const aboutTheCaller = prepared?.aboutTheCaller ?? false;
-      const cache =
-        responseCache || request.method === 'GET'
-          ? cachePlan(
-              dataVersion,
-              asAsked,
-              params,
-              prepared,
-              csv,
-              parts.publication.baseUrl ? undefined : publicBaseUrl(parts.publication, request.headers, settings.trustProxy),
-            )
-          : undefined;
+      // Permalinks name this URL; when it comes from the request's Host, it is part of the cache key.
+      const baseUrl = publicBaseUrl(parts.publication, request.headers, settings.trustProxy);
+      const hostBaseUrl = parts.publication.baseUrl ? undefined : baseUrl;
+      const cache = responseCache || request.method === 'GET' ? cachePlan(dataVersion, asAsked, params, prepared, csv, hostBaseUrl) : undefined;
       if (cache && request.headers['if-none-match'] === cache.etag) {
         // Revalidation costs the client one point: nothing is parsed or run.
         headers.push(...rateLimitHeaders(await rateLimiter.charge(identity, 1)), ['etag', cache.etag]);
@@ -133,7 +126,6 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
       await operation.register?.();
       const rateLimit = await rateLimiter.charge(identity, checked.shape?.cost ?? 1);
       headers.push(...rateLimitHeaders(rateLimit));
-      const baseUrl = publicBaseUrl(parts.publication, request.headers, settings.trustProxy);
       const answerExtensions = parts.answerExtensions.forAnswer();
       const context = () => ({
         ...createContext(requestDb, languageFromHeader(request.headers['accept-language']), scope, { identity, rateLimit }),

@@ -24,6 +24,7 @@ import { readinessOf } from './health.js';
 import { publicDataRoutes } from './publicData.js';
 import { AnswerExtensions } from './answerExtensions.js';
 import { CatalogFactsCache } from './catalog/factsCache.js';
+import { sendJson } from './plainAnswers.js';
 
 export interface HttpServerOptions {
   db: Database;
@@ -204,13 +205,6 @@ const DRAIN_GRACE_MS = 500;
 function validRequestId(header: string | string[] | undefined): string | undefined {
   return typeof header === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(header) ? header : undefined;
 }
-
-function sendJson(response: ServerResponse, status: number, payload: unknown) {
-  response.statusCode = status;
-  response.setHeader('content-type', 'application/json; charset=utf-8');
-  response.end(JSON.stringify(payload));
-}
-
 /** Tags each error with its request's scope before formatError runs, which gets no context (graphqlErrors.ts). */
 const errorsKnowTheirRequest: ApolloServerPlugin<Context> = {
   async requestDidStart() {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { printSchema } from 'graphql';
 import { explorerContentSecurityPolicy, explorerPageWith, explorerAsset } from '../explorer.js';
 import { applyCompression } from '../compression.js';
@@ -11,6 +11,7 @@ import { preferredCatalogType, CATALOG_TYPES } from './negotiation.js';
 import { schemaOrgDataset } from './schemaOrgDataset.js';
 import { jsonLdToTurtle } from './turtle.js';
 import { SCHEMA_SDL_PATH } from './distributions.js';
+import { matchesEtag, sendJson } from '../plainAnswers.js';
 
 /** Observation keys are lowercase words joined by hyphens (seeds); anything longer or odder is refused before any work. */
 const OBSERVATION_KEY = /^[a-z0-9][a-z0-9-]{0,199}$/;
@@ -103,19 +104,4 @@ export function catalogRoutes(parts: RouteParts): Route[] {
 
 function shortHash(text: string): string {
   return createHash('sha256').update(text).digest('base64url').slice(0, 12);
-}
-
-function matchesEtag(header: string | undefined, etag: string): boolean {
-  if (!header) return false;
-  return header.split(',').some((tag) => {
-    const trimmed = tag.trim();
-    return trimmed === '*' || trimmed === etag || trimmed === `W/${etag}`;
-  });
-}
-
-function sendJson(response: ServerResponse, status: number, payload: unknown, headOnly = false) {
-  response.statusCode = status;
-  response.setHeader('content-type', 'application/json; charset=utf-8');
-  if (status >= 400) response.setHeader('cache-control', 'no-store');
-  response.end(headOnly ? undefined : JSON.stringify(payload));
 }

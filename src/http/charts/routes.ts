@@ -8,6 +8,7 @@ import type { Route, RouteParts } from '../route.js';
 import { ChartCache } from './chartCache.js';
 import { embedContentSecurityPolicy, embedPage } from './embedPage.js';
 import { renderSvg } from './render.js';
+import { matchesEtag, sendJson } from '../plainAnswers.js';
 
 /** A chart drawn once per data version, with what the embed page prints beside it. */
 interface DrawnChart {
@@ -125,18 +126,4 @@ function sendCached(request: IncomingMessage, response: ServerResponse, etag: st
   response.setHeader('content-type', contentType);
   if (request.method === 'HEAD') return void response.end();
   return applyCompression(request, response, body);
-}
-
-function matchesEtag(header: string | undefined, etag: string): boolean {
-  if (!header) return false;
-  return header.split(',').some((tag) => {
-    const candidate = tag.trim().replace(/^W\//, '');
-    return candidate === '*' || candidate === etag;
-  });
-}
-
-function sendJson(response: ServerResponse, status: number, payload: unknown) {
-  response.statusCode = status;
-  response.setHeader('content-type', 'application/json; charset=utf-8');
-  response.end(JSON.stringify(payload));
 }

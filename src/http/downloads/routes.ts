@@ -16,6 +16,7 @@ import { BadDownloadRequest, downloadFilter } from './filter.js';
 import { formatOf, type Format } from './formats.js';
 import { rowBatches } from './rowBatches.js';
 import { downloadTable, type DownloadTable } from './tables.js';
+import { matchesEtag, sendJson } from '../plainAnswers.js';
 
 // Rows fetched and written at a time: large enough that per-batch work is small, small enough to stay light.
 const BATCH_ROWS = 1_000;
@@ -163,7 +164,7 @@ const tableNames = () => ['observations', 'facilities', 'programs', 'indicators'
 
 function notModified(request: IncomingMessage, etag: string, modified: Date): boolean {
   const ifNoneMatch = request.headers['if-none-match'];
-  if (ifNoneMatch !== undefined) return ifNoneMatch.split(',').some((tag) => tag.trim() === etag || tag.trim() === `W/${etag}` || tag.trim() === '*');
+  if (ifNoneMatch !== undefined) return matchesEtag(ifNoneMatch, etag);
   const since = Date.parse(request.headers['if-modified-since'] ?? '');
   return Number.isFinite(since) && Math.floor(modified.getTime() / 1000) * 1000 <= since;
 }
@@ -207,13 +208,6 @@ function written(response: Writable, chunk: string): Promise<boolean> {
 function setHeaders(response: ServerResponse, headers: [string, string][]) {
   for (const [name, value] of headers) response.setHeader(name, value);
 }
-
-function sendJson(response: ServerResponse, status: number, payload: unknown) {
-  response.statusCode = status;
-  response.setHeader('content-type', 'application/json; charset=utf-8');
-  response.end(JSON.stringify(payload));
-}
-
 /** The data version and when it was set (dataset_state.changed_at), read again only when the version changes. */
 class LastModified {
   private known: { version: number; modified: Date } | undefined;
