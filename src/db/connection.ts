@@ -7,8 +7,8 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { lockDataDir } from './dataDirLock.js';
 import { PopularStatements } from './planning.js';
-import { renderSql, type RenderedSql } from './renderSql.js';
-import { cursorBatches } from './stream.js';
+import { renderSql, renderWithValues, type RenderedSql } from './renderSql.js';
+import { copyOutChunks, cursorBatches } from './stream.js';
 import * as tables from './tables/index.js';
 import { DEFAULT_DB_CONNECT_TIMEOUT_SECONDS, DEFAULT_DB_STATEMENT_TIMEOUT_MS } from '../config.js';
 
@@ -31,6 +31,11 @@ export interface Database {
    * there, read in keyset batches (src/http/downloads/rowBatches.ts).
    */
   stream?<Row = Record<string, unknown>>(query: SQL, batchSize: number): AsyncIterable<Row[]>;
+  /**
+   * A query's rows as CSV written by PostgreSQL itself (COPY, stream.ts), LF between records. PostgreSQL only;
+   * undefined when a value of the query has no literal form (COPY takes no parameters): use `stream` then.
+   */
+  copyCsv?(query: SQL, signal?: AbortSignal): AsyncIterable<Buffer> | undefined;
   close(): Promise<void>;
 }
 
@@ -110,6 +115,8 @@ export async function connect(options: ConnectOptions): Promise<Database> {
   });
   const db = drizzlePostgres(client, { schema: tables }) as unknown as DrizzleDatabase;
   const dialect = new PgDialect();
+  const batchTimeoutMs = options.statementTimeoutMs ?? DEFAULT_DB_STATEMENT_TIMEOUT_MS;
+  const streamTimeouts = { batchTimeoutMs, firstBatchTimeoutMs: batchTimeoutMs === 0 ? 0 : Math.max(batchTimeoutMs, STREAM_START_TIMEOUT_MS) };
   const popular = new PopularStatements(POPULAR_STATEMENTS, 3, CONNECTION_LIFETIME_SECONDS * 1000);
   return {
     kind: 'postgres',
@@ -134,9 +141,12 @@ export async function connect(options: ConnectOptions): Promise<Database> {
     },
     stream<Row>(query: SQL, batchSize: number) {
       const { sql: text, params } = dialect.sqlToQuery(query);
-      const batchTimeoutMs = options.statementTimeoutMs ?? DEFAULT_DB_STATEMENT_TIMEOUT_MS;
-      const firstBatchTimeoutMs = batchTimeoutMs === 0 ? 0 : Math.max(batchTimeoutMs, STREAM_START_TIMEOUT_MS);
-      return cursorBatches<Row>(client, text, params, { batchSize, batchTimeoutMs, firstBatchTimeoutMs });
+      return cursorBatches<Row>(client, text, params, { batchSize, ...streamTimeouts });
+    },
+    copyCsv(query: SQL, signal?: AbortSignal) {
+      const text = renderWithValues(query);
+      if (text === undefined) return undefined;
+      return copyOutChunks(client, text, streamTimeouts, signal);
     },
     close: () => client.end({ timeout: 5 }),
   };

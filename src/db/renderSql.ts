@@ -43,6 +43,15 @@ function pushParam(out: Output, value: unknown): void {
   out.text.push(`$${out.params.length}`);
 }
 
+/**
+ * The statement with every value written in as a literal (planning.ts, literalOf), for statements that take
+ * no parameters (COPY); undefined when a value has no literal form or the statement is not one renderSql renders.
+ */
+export function renderWithValues(query: SQL): string | undefined {
+  const out: Output = { text: [], params: [], slots: [], planForValues: false };
+  return append(query, out) ? withValues(out) : undefined;
+}
+
 function withValues(out: Output): string | undefined {
   const text = [...out.text];
   for (let i = 0; i < out.params.length; i++) {

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type postgres from 'postgres';
 
 /** How a streamed statement is bounded: each batch, not the whole stream, gets the usual statement time limit. */
@@ -51,6 +52,85 @@ export async function* cursorBatches<Row>(
     if (began) await connection.unsafe('rollback').catch(() => {});
     connection.release();
   }
+}
+
+/**
+ * A query's rows as PostgreSQL's own CSV (`COPY (query) TO STDOUT`), chunk by chunk as they arrive: the
+ * server formats every value, so no row is parsed or formatted here (a cursor's rows would be, value by
+ * value). The same transaction and time limits as cursorBatches. COPY takes no parameters: `text` has its
+ * values written in (renderSql.ts, renderWithValues). Stopping the iteration, or `signal`, cancels the
+ * statement; what is still in flight is read and dropped, so the connection is clean when it goes back to the pool.
+ */
+export async function* copyOutChunks(
+  client: postgres.Sql,
+  text: string,
+  { batchTimeoutMs, firstBatchTimeoutMs }: Omit<StreamOptions, 'batchSize'>,
+  signal?: AbortSignal,
+): AsyncGenerator<Buffer> {
+  if (signal?.aborted) return;
+  const connection = await client.reserve();
+  let began = false;
+  try {
+    await connection.unsafe('begin transaction read only');
+    began = true;
+    await connection.unsafe('set local statement_timeout = 0');
+    await connection.unsafe("set local datestyle = 'ISO'");
+    const pending = connection.unsafe(`copy (${text}) to stdout with (format csv)`);
+    // Whoever reads may be gone before the first rows come (a sort of every row comes first): stop then.
+    // Not before the stream is ours: an error arriving with the start of the COPY would be emitted on a
+    // stream nobody listens to yet, which crashes the process.
+    let readable: Readable | undefined = undefined;
+    let cancelWanted = false;
+    const cancel = () => (readable ? void pending.cancel() : (cancelWanted = true));
+    signal?.addEventListener('abort', cancel, { once: true });
+    readable = (await withinTime(pending.readable() as unknown as Promise<Readable>, firstBatchTimeoutMs, () => void pending.cancel())) as Readable;
+    readable.on('error', () => {}); // an error ends the iteration below, which reads it from the stream
+    if (cancelWanted) void pending.cancel();
+    // Not destroyed when the loop stops early: postgres.js pauses the socket until the stream is read.
+    const chunks = readable.iterator({ destroyOnReturn: false });
+    let finished = false;
+    try {
+      for (let first = true; ; first = false) {
+        const next = await withinTime(chunks.next(), first ? firstBatchTimeoutMs : batchTimeoutMs, () => void pending.cancel());
+        if (next.done) {
+          finished = true;
+          flowAgain(readable);
+          return;
+        }
+        yield next.value as Buffer;
+      }
+    } finally {
+      if (!finished) {
+        // PostgreSQL acts on the cancel only once it is not waiting to write to us: read and drop the rest.
+        void pending.cancel();
+        await dropTheRest(chunks);
+        flowAgain(readable);
+      }
+      signal?.removeEventListener('abort', cancel);
+    }
+  } finally {
+    if (began) await connection.unsafe('rollback').catch(() => {});
+    connection.release();
+  }
+}
+
+async function dropTheRest(chunks: AsyncIterator<unknown>): Promise<void> {
+  try {
+    while (!(await chunks.next()).done);
+  } catch {
+    // the cancelled statement's error ends the stream
+  }
+}
+
+/**
+ * postgres.js pauses the connection's socket whenever the COPY stream's buffer is full and resumes it when
+ * the stream is read. When the last rows and the end of the COPY arrive together, it can be left paused
+ * after the stream has ended, with the statement's completion unread: the connection's next statement
+ * (here, the rollback) then waits for ever (porsager/postgres#499; the fix, #1016, resumes the socket at
+ * the end of the COPY). This does the same from outside: the stream's read hook resumes the socket.
+ */
+function flowAgain(readable: Readable): void {
+  (readable as unknown as { _read(size: number): void })._read(0);
 }
 
 function withinTime<T>(promise: Promise<T>, ms: number, onTimeout: () => void): Promise<T> {

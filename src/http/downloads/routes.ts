@@ -13,6 +13,7 @@ import { DATA_PACKAGE_PATH, dataPackage } from '../catalog/dataPackage.js';
 import { applyCompression, chooseEncoding, compressionStream } from '../compression.js';
 import type { Route, RouteParts } from '../route.js';
 import { BadDownloadRequest, downloadFilter } from './filter.js';
+import { csvByPostgres } from './csvByPostgres.js';
 import { formatOf, type Format } from './formats.js';
 import { rowBatches } from './rowBatches.js';
 import { downloadTable, type DownloadTable } from './tables.js';
@@ -95,7 +96,9 @@ export function downloadRoutes(parts: RouteParts): Route[] {
         response.setHeader('content-type', format.contentType);
         if (format.attachment) response.setHeader('content-disposition', `attachment; filename="${table.name}.${format.extension}"`);
         if (request.method === 'HEAD') return void response.end();
-        await stream(request, response, table, list, format);
+        const clientGone = new AbortController();
+        response.once('close', () => clientGone.abort());
+        await stream(request, response, table, format, bodyOf(table, list, format, language, clientGone.signal));
       } finally {
         running -= 1;
       }
@@ -116,21 +119,27 @@ export function downloadRoutes(parts: RouteParts): Route[] {
     }
   }
 
-  /** Rows as they come from the database, written as fast as the client reads; stops when the client is gone. */
-  async function stream(request: IncomingMessage, response: ServerResponse, table: DownloadTable, list: ListQuery, format: Format): Promise<void> {
-    let first = true;
+  /** The file's records: CSV as PostgreSQL writes it where it can, otherwise rows formatted here batch by batch. */
+  function bodyOf(table: DownloadTable, list: ListQuery, format: Format, language: Language, clientGone: AbortSignal): AsyncIterable<string | Buffer> {
+    const byPostgres = format.extension === 'csv' ? csvByPostgres(parts.db, table, list, language, clientGone) : undefined;
+    return byPostgres ?? formatted(format, rowBatches(parts.db, list, BATCH_ROWS));
+  }
+
+  /** The body as it comes from the database, written as fast as the client reads; stops when the client is gone. */
+  async function stream(request: IncomingMessage, response: ServerResponse, table: DownloadTable, format: Format, body: AsyncIterable<string | Buffer>) {
     const sink = compressedSink(request, response);
     try {
       if (!(await written(sink, format.start()))) return;
-      for await (const rows of rowBatches(parts.db, list, BATCH_ROWS)) {
-        // Leaving the loop ends the generator, which closes the cursor and frees its connection.
-        if (!(await written(sink, format.batch(rows, first)))) return;
-        first = false;
+      for await (const chunk of body) {
+        // Leaving the loop ends the generator, which closes the cursor (or cancels the COPY) and frees its connection.
+        if (!(await written(sink, chunk))) return;
       }
       sink.end(format.end());
     } catch (error) {
       // The status line is gone: the transfer is broken off, so the client sees a failed download, not a short file.
-      parts.logger.error('download failed while streaming', { table: table.name, error: error instanceof Error ? error.message : String(error) });
+      // A client that left first is not a failure of the server (its statement was cancelled).
+      if (!response.destroyed)
+        parts.logger.error('download failed while streaming', { table: table.name, error: error instanceof Error ? error.message : String(error) });
       response.destroy();
     }
   }
@@ -185,10 +194,18 @@ function compressedSink(request: IncomingMessage, response: ServerResponse): Wri
   return compressor;
 }
 
+async function* formatted(format: Format, batches: AsyncIterable<Record<string, unknown>[]>): AsyncGenerator<string> {
+  let first = true;
+  for await (const rows of batches) {
+    yield format.batch(rows, first);
+    first = false;
+  }
+}
+
 /** Writes a chunk; false once the client is gone (or has read nothing for STALLED_CLIENT_MS). Waits for `drain` when the buffer is full. */
-function written(response: Writable, chunk: string): Promise<boolean> {
+function written(response: Writable, chunk: string | Buffer): Promise<boolean> {
   if (response.destroyed || response.writableEnded) return Promise.resolve(false);
-  if (chunk === '' || response.write(chunk)) return Promise.resolve(!response.destroyed);
+  if (chunk.length === 0 || response.write(chunk)) return Promise.resolve(!response.destroyed);
   return new Promise((resolve) => {
     const done = (ok: boolean) => {
       clearTimeout(timer);

@@ -5,7 +5,7 @@ import type { PageRequest } from '../../graphql/relay/pageArgs.js';
 type Row = Record<string, unknown>;
 
 // Every row: rootPageQuery's LIMIT is this plus one, which no table reaches.
-const EVERY_ROW = { size: Number.MAX_SAFE_INTEGER - 1, cursor: null, backward: false } as const;
+export const EVERY_ROW = { size: Number.MAX_SAFE_INTEGER - 1, cursor: null, backward: false } as const;
 
 /**
  * A list's rows in its own order, batch by batch, never all at once. PostgreSQL reads one statement

@@ -41,7 +41,18 @@ export interface Column {
   required?: boolean;
   /** The only values it takes (a vocabulary of src/db/vocabulary.ts). */
   values?: readonly string[];
-  read(row: Row, language: Language): Cell;
+  read: Reader;
+}
+
+/**
+ * How a column's value is read from a list's row: in JavaScript (`read`, for JSON, GeoJSON and CSV on
+ * PGlite), or as SQL over the list's columns (`inSql`, for CSV written by PostgreSQL), the same text either
+ * way. `reads` names the row properties it needs: the lists select only those (see projectionOf).
+ */
+export interface Reader {
+  (row: Row, language: Language): Cell;
+  reads: string[];
+  inSql(language: Language, property: (name: string) => SQL): SQL;
 }
 
 /**
@@ -50,7 +61,7 @@ export interface Column {
  * read the ids from the table itself, not from the selection.
  */
 function projectionOf(columns: Column[]): Projection {
-  const properties = [...new Set(columns.flatMap((column) => (column.read as Partial<Reader>).reads ?? []))];
+  const properties = [...new Set(columns.flatMap((column) => column.read.reads))];
   return { key: `download:${properties.join(',')}`, properties, cursors: true };
 }
 
@@ -74,13 +85,33 @@ export interface DownloadTable {
   list(filter: unknown): ListQuery;
 }
 
-/** A column's reader, with the row properties it reads: the lists select only those (see projectionOf). */
-type Reader = Column['read'] & { reads: string[] };
-const reader = (reads: string[], read: Column['read']): Reader => Object.assign(read, { reads });
-const text = (property: string) => reader([property], (row) => (row[property] as string | null | undefined) ?? null);
-const number = (property: string) => reader([property], (row) => (row[property] as number | null | undefined) ?? null);
-const flag = (property: string) => reader([property], (row) => (row[property] as boolean | null | undefined) ?? null);
-const translated = (zh: string, en: string) => reader([zh, en], (row, language) => inLanguage(language, row[zh] as string | null, row[en] as string | null));
+const reader = (reads: string[], read: (row: Row, language: Language) => Cell, inSql: Reader['inSql']): Reader => Object.assign(read, { reads, inSql });
+const text = (property: string) =>
+  reader(
+    [property],
+    (row) => (row[property] as string | null | undefined) ?? null,
+    (_, column) => column(property),
+  );
+const number = (property: string) =>
+  reader(
+    [property],
+    (row) => (row[property] as number | null | undefined) ?? null,
+    (_, column) => column(property),
+  );
+const flag = (property: string) =>
+  reader(
+    [property],
+    (row) => (row[property] as boolean | null | undefined) ?? null,
+    // PostgreSQL's CSV writes t and f; Table Schema's booleans (and JSON's) are true and false.
+    (_, column) => sql`case when ${column(property)} then 'true' when not ${column(property)} then 'false' end`,
+  );
+// As inLanguage: English falls back to the Chinese.
+const translated = (zh: string, en: string) =>
+  reader(
+    [zh, en],
+    (row, language) => inLanguage(language, row[zh] as string | null, row[en] as string | null),
+    (language, column) => (language === Language.EN ? sql`coalesce(${column(en)}, ${column(zh)})` : column(zh)),
+  );
 const keysOf = (vocabulary: Record<string, string>) => Object.keys(vocabulary);
 const inLanguageNote = 'In the language `lang` asks for (zh by default; en falls back to the Chinese where there is no translation).';
 
