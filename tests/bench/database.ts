@@ -70,17 +70,17 @@ export async function dropBenchDatabase(serverUrl: string, database: BenchDataba
 /**
  * PostGraphile has no aggregates without a plugin, and @graphile/pg-aggregates cannot be installed next to
  * the project's graphql 16 (its peer range stops at 15). A set-returning SQL function is PostGraphile's
- * documented way to a custom query; it becomes Query.benchObservationsByYear. Minsheng never sees it.
+ * documented way to a custom query; it becomes Query.benchObservationsByYearAndDivision. Minsheng never sees it.
  */
 async function addPostgraphileAggregate(sql: postgres.Sql): Promise<void> {
   await sql.unsafe(`
-    create function bench_observations_by_year(indicator_code text)
-    returns table (year int, count int, sum float8, avg float8, min float8, max float8)
+    create function bench_observations_by_year_and_division(indicator_code text)
+    returns table (year int, division_code text, count int, sum float8, avg float8, min float8, max float8)
     language sql stable parallel safe as $$
-      select extract(year from o.period_end)::int, count(*)::int, sum(o.value), avg(o.value), min(o.value), max(o.value)
-      from observations o join indicators i on i.id = o.indicator_id
-      where i.code = indicator_code
-      group by 1 order by 1
+      select extract(year from o.period_end)::int, d.code, count(*)::int, sum(o.value), avg(o.value), min(o.value), max(o.value)
+      from observations o join indicators i on i.id = o.indicator_id left join divisions d on d.id = o.division_id
+      where i.code = indicator_code and o.retired_at is null
+      group by 1, 2 order by 1, 2
     $$`);
 }
 
