@@ -75,6 +75,8 @@ export async function* copyOutChunks(
     began = true;
     await connection.unsafe('set local statement_timeout = 0');
     await connection.unsafe("set local datestyle = 'ISO'");
+    // A download is bulk work beside interactive requests: one backend, not a parallel plan taking every core.
+    await connection.unsafe('set local max_parallel_workers_per_gather = 0');
     const pending = connection.unsafe(`copy (${text}) to stdout with (format csv)`);
     // Whoever reads may be gone before the first rows come (a sort of every row comes first): stop then.
     // Not before the stream is ours: an error arriving with the start of the COPY would be emitted on a
