@@ -89,20 +89,36 @@ export function compressionStream(encoding: Encoding): zlib.BrotliCompress | zli
 /**
  * Ends the response with the body, compressed when the client accepts br or gzip and the body is large enough.
  * `vary: accept-encoding` is added either way, so a shared cache never gives one client's coding to another.
- * A response that already has a content-encoding is sent as it is.
+ * A response that already has a content-encoding is sent as it is. HEAD gets the same headers, no body.
  */
 export async function applyCompression(request: IncomingMessage, response: ServerResponse, body: string | Buffer): Promise<void> {
   addVary(response, 'accept-encoding');
   const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
   const encoding = response.hasHeader('content-encoding') ? undefined : chooseEncoding(headerText(request.headers['accept-encoding']));
+  if (request.method === 'HEAD') {
+    // The headers a GET would have, without compressing a body nobody receives (so no content-length).
+    if (encoding !== undefined && bytes.length >= MIN_COMPRESSED_BYTES) setContentEncoding(response, encoding);
+    else response.setHeader('content-length', bytes.length);
+    return void response.end();
+  }
   const packed = encoding === undefined ? undefined : await compressed(bytes, encoding);
   if (encoding !== undefined && packed !== undefined) {
-    response.setHeader('content-encoding', encoding);
+    setContentEncoding(response, encoding);
     response.setHeader('content-length', packed.length);
     return void response.end(packed);
   }
   response.setHeader('content-length', bytes.length);
   response.end(bytes);
+}
+
+/**
+ * Marks the response as compressed. A strong ETag names one representation's bytes (RFC 9110 §8.8.3), and the
+ * compressed bytes are another representation: the coding is added to it (`"v3-abc"` → `"v3-abc-gzip"`).
+ */
+export function setContentEncoding(response: ServerResponse, encoding: Encoding): void {
+  response.setHeader('content-encoding', encoding);
+  const etag = response.getHeader('etag');
+  if (typeof etag === 'string' && etag.startsWith('"')) response.setHeader('etag', `${etag.slice(0, -1)}-${encoding}"`);
 }
 
 function headerText(value: string | string[] | undefined): string | undefined {

@@ -22,6 +22,7 @@ import { etagOf, ResponseCache } from '../cache/responseCache.js';
 import type { Execution, PreparedOperation } from '../execution/execution.js';
 import { answerAsCsv, CSV_MEDIA_TYPE, csvRequested } from './answerAsCsv.js';
 import { applyCompression } from './compression.js';
+import { matchingEtag } from './plainAnswers.js';
 
 export interface GraphQLEndpointParts {
   schema: GraphQLSchema;
@@ -101,9 +102,10 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
       const baseUrl = publicBaseUrl(parts.publication, request.headers, settings.trustProxy);
       const hostBaseUrl = parts.publication.baseUrl ? undefined : baseUrl;
       const cache = responseCache || request.method === 'GET' ? cachePlan(dataVersion, asAsked, params, prepared, csv, hostBaseUrl) : undefined;
-      if (cache && request.headers['if-none-match'] === cache.etag) {
+      const held = cache && matchingEtag(request.headers['if-none-match'], cache.etag);
+      if (held) {
         // Revalidation costs the client one point: nothing is parsed or run.
-        headers.push(...rateLimitHeaders(await rateLimiter.charge(identity, 1)), ['etag', cache.etag]);
+        headers.push(...rateLimitHeaders(await rateLimiter.charge(identity, 1)), ['etag', held]);
         finish();
         response.statusCode = 304;
         response.setHeader('cache-control', cacheControl(request, 200, '{}', aboutTheCaller, identity));

@@ -11,11 +11,20 @@ export function sendJson(response: ServerResponse, status: number, payload: unkn
   response.end(headOnly ? undefined : JSON.stringify(payload));
 }
 
-/** Does an If-None-Match header name this ETag (weakly compared, as RFC 9110 has it for GET), or `*`? */
-export function matchesEtag(header: string | undefined, etag: string): boolean {
-  if (!header) return false;
-  return header.split(',').some((tag) => {
+/**
+ * The tag of an If-None-Match header that names this ETag (weakly compared, as RFC 9110 has it for GET),
+ * as the client holds it (`*`: this ETag); undefined when none does. A compressed answer carries the ETag with its coding added
+ * (`"…-gzip"`, compression.ts), and names the same data: it matches too. A 304 sends back the tag
+ * returned, the ETag of the copy the client holds.
+ */
+export function matchingEtag(header: string | undefined, etag: string): string | undefined {
+  if (!header) return undefined;
+  for (const tag of header.split(',')) {
     const candidate = tag.trim().replace(/^W\//, '');
-    return candidate === '*' || candidate === etag;
-  });
+    if (candidate === '*') return etag;
+    if (candidate === etag || withoutCoding(candidate) === etag) return candidate;
+  }
+  return undefined;
 }
+
+const withoutCoding = (tag: string) => tag.replace(/-(?:br|gzip)"$/, '"');

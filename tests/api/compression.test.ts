@@ -106,6 +106,31 @@ describe('response compression', () => {
     for (const response of [first, brHit, plainHit]) expect(varyNames(response.headers)).toContain('accept-encoding');
   });
 
+  it('each coding of an answer has an ETag of its own, and revalidating with any of them is a 304 that names it', async () => {
+    const plain = await get(cached, LARGE);
+    const gzip = await get(cached, LARGE, { 'accept-encoding': 'gzip' });
+    const br = await get(cached, LARGE, { 'accept-encoding': 'br' });
+    const etag = plain.headers.etag!;
+    expect(etag).toMatch(/^"[^"]+"$/);
+    expect(gzip.headers.etag).toBe(`${etag.slice(0, -1)}-gzip"`);
+    expect(br.headers.etag).toBe(`${etag.slice(0, -1)}-br"`);
+    for (const held of [etag, gzip.headers.etag!, br.headers.etag!]) {
+      const revalidated = await get(cached, LARGE, { 'accept-encoding': 'gzip', 'if-none-match': held });
+      expect(revalidated.status, held).toBe(304);
+      expect(revalidated.headers.etag).toBe(held);
+    }
+    // The same for a download, compressed as it streams.
+    const download = (headers: Record<string, string>) => send(api, 'GET', '/v1/data/facilities.csv', headers);
+    const file = await download({});
+    const packedFile = await download({ 'accept-encoding': 'gzip' });
+    expect(packedFile.headers['content-encoding']).toBe('gzip');
+    expect(packedFile.headers.etag).toBe(`${file.headers.etag!.slice(0, -1)}-gzip"`);
+    expect(decoded(packedFile)).toBe(file.bytes.toString('utf8'));
+    const fileRevalidated = await download({ 'accept-encoding': 'gzip', 'if-none-match': packedFile.headers.etag! });
+    expect(fileRevalidated.status).toBe(304);
+    expect(fileRevalidated.headers.etag).toBe(packedFile.headers.etag);
+  });
+
   it('a CSV answer is compressed like a JSON one', async () => {
     const plain = await get(api, LARGE, {}, { format: 'csv' });
     const packed = await get(api, LARGE, { 'accept-encoding': 'br' }, { format: 'csv' });

@@ -11,7 +11,7 @@ import { preferredCatalogType, CATALOG_TYPES } from './negotiation.js';
 import { schemaOrgDataset } from './schemaOrgDataset.js';
 import { jsonLdToTurtle } from './turtle.js';
 import { SCHEMA_SDL_PATH } from './distributions.js';
-import { matchesEtag, sendJson } from '../plainAnswers.js';
+import { matchingEtag, sendJson } from '../plainAnswers.js';
 
 /** Observation keys are lowercase words joined by hyphens (seeds); anything longer or odder is refused before any work. */
 const OBSERVATION_KEY = /^[a-z0-9][a-z0-9-]{0,199}$/;
@@ -40,7 +40,9 @@ export function catalogRoutes(parts: RouteParts): Route[] {
         const etag = `"catalog-v${current.dataVersion}-${type === 'text/turtle' ? 'ttl' : 'jsonld'}-${shortHash(base)}"`;
         response.setHeader('etag', etag);
         response.setHeader('cache-control', maxAge);
-        if (matchesEtag(request.headers['if-none-match'], etag)) {
+        const held = matchingEtag(request.headers['if-none-match'], etag);
+        if (held) {
+          response.setHeader('etag', held);
           response.statusCode = 304;
           return void response.end();
         }
@@ -48,7 +50,6 @@ export function catalogRoutes(parts: RouteParts): Route[] {
         const body = type === 'text/turtle' ? await jsonLdToTurtle(record) : JSON.stringify(record, null, 2);
         response.statusCode = 200;
         response.setHeader('content-type', `${type}; charset=utf-8`);
-        if (request.method === 'HEAD') return void response.end();
         return applyCompression(request, response, body);
       },
     },
@@ -80,7 +81,6 @@ export function catalogRoutes(parts: RouteParts): Route[] {
         response.statusCode = 200;
         response.setHeader('content-type', 'text/plain; charset=utf-8');
         response.setHeader('cache-control', maxAge);
-        if (request.method === 'HEAD') return void response.end();
         return applyCompression(request, response, sdl);
       },
     },
@@ -95,7 +95,6 @@ export function catalogRoutes(parts: RouteParts): Route[] {
         response.setHeader('content-type', 'text/html; charset=utf-8');
         response.setHeader('content-security-policy', explorerContentSecurityPolicy);
         response.setHeader('cache-control', 'no-cache');
-        if (request.method === 'HEAD') return void response.end();
         return applyCompression(request, response, body);
       },
     },

@@ -8,7 +8,7 @@ import type { Route, RouteParts } from '../route.js';
 import { ChartCache } from './chartCache.js';
 import { embedContentSecurityPolicy, embedPage } from './embedPage.js';
 import { renderSvg } from './render.js';
-import { matchesEtag, sendJson } from '../plainAnswers.js';
+import { matchingEtag, sendJson } from '../plainAnswers.js';
 
 /** A chart drawn once per data version, with what the embed page prints beside it. */
 interface DrawnChart {
@@ -119,11 +119,12 @@ function sendCached(request: IncomingMessage, response: ServerResponse, etag: st
   response.setHeader('etag', etag);
   response.setHeader('cache-control', cacheControl);
   response.setHeader('x-content-type-options', 'nosniff');
-  if (matchesEtag(request.headers['if-none-match'], etag)) {
+  const held = matchingEtag(request.headers['if-none-match'], etag);
+  if (held) {
+    response.setHeader('etag', held);
     response.statusCode = 304;
     return response.end();
   }
   response.setHeader('content-type', contentType);
-  if (request.method === 'HEAD') return void response.end();
   return applyCompression(request, response, body);
 }

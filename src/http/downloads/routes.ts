@@ -10,14 +10,14 @@ import { Language } from '../../graphql/language.js';
 import { rootCountQuery, type ListQuery } from '../../graphql/relay/keyset.js';
 import { publicBaseUrl } from '../catalog/baseUrl.js';
 import { DATA_PACKAGE_PATH, dataPackage } from '../catalog/dataPackage.js';
-import { applyCompression, chooseEncoding, compressionStream } from '../compression.js';
+import { applyCompression, chooseEncoding, compressionStream, setContentEncoding, type Encoding } from '../compression.js';
 import type { Route, RouteParts } from '../route.js';
 import { BadDownloadRequest, downloadFilter } from './filter.js';
 import { csvByPostgres } from './csvByPostgres.js';
 import { formatOf, type Format } from './formats.js';
 import { rowBatches } from './rowBatches.js';
 import { downloadTable, type DownloadTable } from './tables.js';
-import { matchesEtag, sendJson } from '../plainAnswers.js';
+import { matchingEtag, sendJson } from '../plainAnswers.js';
 
 // Rows fetched and written at a time: large enough that per-batch work is small, small enough to stay light.
 const BATCH_ROWS = 1_000;
@@ -76,6 +76,7 @@ export function downloadRoutes(parts: RouteParts): Route[] {
         // Revalidation costs one point: nothing is read.
         headers.push(...rateLimitHeaders(await parts.rateLimiter.charge(identity, 1)));
         setHeaders(response, headers);
+        response.setHeader('etag', matchingEtag(request.headers['if-none-match'], etag) ?? etag);
         response.statusCode = 304;
         return void response.end();
       }
@@ -95,7 +96,10 @@ export function downloadRoutes(parts: RouteParts): Route[] {
         response.statusCode = 200;
         response.setHeader('content-type', format.contentType);
         if (format.attachment) response.setHeader('content-disposition', `attachment; filename="${table.name}.${format.extension}"`);
-        if (request.method === 'HEAD') return void response.end();
+        if (request.method === 'HEAD') {
+          negotiateEncoding(request, response);
+          return void response.end();
+        }
         const clientGone = new AbortController();
         response.once('close', () => clientGone.abort());
         await stream(request, response, table, format, bodyOf(table, list, format, language, clientGone.signal));
@@ -152,7 +156,6 @@ export function downloadRoutes(parts: RouteParts): Route[] {
     response.statusCode = 200;
     response.setHeader('content-type', 'application/json; charset=utf-8');
     response.setHeader('cache-control', `public, max-age=${parts.settings.httpCacheMaxAge}`);
-    if (request.method === 'HEAD') return void response.end();
     return applyCompression(request, response, body);
   }
 
@@ -173,7 +176,7 @@ const tableNames = () => ['observations', 'facilities', 'programs', 'indicators'
 
 function notModified(request: IncomingMessage, etag: string, modified: Date): boolean {
   const ifNoneMatch = request.headers['if-none-match'];
-  if (ifNoneMatch !== undefined) return matchesEtag(ifNoneMatch, etag);
+  if (ifNoneMatch !== undefined) return matchingEtag(ifNoneMatch, etag) !== undefined;
   const since = Date.parse(request.headers['if-modified-since'] ?? '');
   return Number.isFinite(since) && Math.floor(modified.getTime() / 1000) * 1000 <= since;
 }
@@ -183,15 +186,21 @@ function notModified(request: IncomingMessage, etag: string, modified: Date): bo
  * batch is flushed through as it is written). A client gone ends the compressor too.
  */
 function compressedSink(request: IncomingMessage, response: ServerResponse): Writable {
-  response.appendHeader('vary', 'accept-encoding');
-  const accepted = request.headers['accept-encoding'];
-  const encoding = chooseEncoding(Array.isArray(accepted) ? accepted.join(', ') : accepted);
+  const encoding = negotiateEncoding(request, response);
   if (!encoding) return response;
-  response.setHeader('content-encoding', encoding);
   const compressor = compressionStream(encoding);
   compressor.pipe(response);
   response.once('close', () => compressor.destroy());
   return compressor;
+}
+
+/** The coding the file is sent in, marked on the response (a HEAD gets the headers its GET would). */
+function negotiateEncoding(request: IncomingMessage, response: ServerResponse): Encoding | undefined {
+  response.appendHeader('vary', 'accept-encoding');
+  const accepted = request.headers['accept-encoding'];
+  const encoding = chooseEncoding(Array.isArray(accepted) ? accepted.join(', ') : accepted);
+  if (encoding) setContentEncoding(response, encoding);
+  return encoding;
 }
 
 async function* formatted(format: Format, batches: AsyncIterable<Record<string, unknown>[]>): AsyncGenerator<string> {
