@@ -68,8 +68,8 @@ async function fire(url: string, operation: Operation, connections: number, seco
   }
 }
 
-/** The latency below which `share` of the responses came, to 0.1 ms (nearest rank). */
-function percentile(sorted: Float64Array, share: number): number {
+/** The latency below which `share` of the (sorted) responses came, to 0.1 ms (nearest rank); 0 for none. */
+export function percentile(sorted: ArrayLike<number>, share: number): number {
   if (sorted.length === 0) return 0;
   const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(share * sorted.length) - 1));
   return Math.round(sorted[rank]! * 10) / 10;

@@ -5,6 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { QueryCheck } from './check.js';
 import type { Scale } from './database.js';
+import { downloadTargets, type DownloadScenarioResult } from './downloadScenario.js';
 import { median, type LoadResult } from './load.js';
 import type { ServerName } from './servers.js';
 
@@ -25,6 +26,8 @@ export interface ScaleResult {
   fillSeconds: number;
   checks: QueryCheck[];
   measurements: Measurement[];
+  /** The bulk-download scenario on the uncached Minsheng server; absent when it did not run. */
+  download?: DownloadScenarioResult;
 }
 
 export interface BenchResult {
@@ -115,7 +118,7 @@ export function growthTable(small: ScaleResult, large: ScaleResult): string {
   return lines.join('\n');
 }
 
-/** The targets, judged per query; a scale's verdict names the queries that miss. */
+/** The targets, judged per query (a scale's verdict names the queries that miss), then the bulk download's. */
 export function judgeTargets(scales: ScaleResult[], cached: boolean): Target[] {
   const targets: Target[] = [];
   const verdict = (name: string, misses: string[], checked: number) =>
@@ -162,6 +165,7 @@ export function judgeTargets(scales: ScaleResult[], cached: boolean): Target[] {
   } else {
     verdict('p50 at 1m ≤ 1.5× p50 at 10k (Minsheng, uncached)', [], 0);
   }
+  targets.push(...downloadTargets(scales));
   return targets;
 }
 

@@ -3,13 +3,15 @@
  *                [--cached-env NAME=VALUE ...] [--uncached-env NAME=VALUE ...] [--database-url postgres://…/postgres]
  *
  * Minsheng against PostGraphile 4.14.1 on one PostgreSQL database per scale, query by query, alternating
- * which server goes first. Prints markdown tables and which targets of the issue are met; writes JSON to
- * bench-results/. Exits 0 even when targets are missed: the numbers are the result.
+ * which server goes first; then the bulk-download scenario on the uncached Minsheng server (downloadScenario.ts).
+ * Prints markdown tables and which targets of the issue are met; writes JSON to bench-results/. Exits 0 even
+ * when targets are missed: the numbers are the result.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkQuery, type QueryCheck } from './check.js';
 import { createBenchDatabase, dropBenchDatabase, postgresVersion, type Scale } from './database.js';
+import { downloadTables, runDownloadScenario, type DownloadScenarioResult } from './downloadScenario.js';
 import { resolveFixture } from './fixtures.js';
 import { measure, medianOfRuns, type LoadResult, type LoadSettings } from './load.js';
 import { describeMachine, readCpu, waitForQuietMachine } from './machine.js';
@@ -34,6 +36,9 @@ const SCALES: Record<string, Scale> = {
 // Before each run, wait (at most this long) until other processes use under this share of the CPU.
 const QUIET_CPU_PERCENT = 15;
 const QUIET_WAIT_SECONDS = 5;
+
+// The light request timed while bulk downloads run (downloadScenario.ts).
+const PROBE_QUERY = 'filtered list';
 
 const POSTGRAPHILE_SETTINGS =
   'library on node:http, schema public, pg pool of 10, NODE_ENV=production, appendPlugins: [postgraphile-plugin-connection-filter], ' +
@@ -109,7 +114,22 @@ async function benchScale(scale: Scale, serverUrl: string, load: LoadSettings, c
         measurements.push({ query: query.name, server: server.name, load: medianOfRuns(loads), rounds: loads, rssMb: rssMegabytes(server), backgroundCpu });
       }
     }
-    return { scale, fillSeconds: database.fillSeconds, checks, measurements };
+
+    // Last, so its downloads leave no trace (a grown heap, a warmer PostgreSQL cache) in the query mix's numbers.
+    const probe = mix.find((query) => query.name === PROBE_QUERY);
+    if (!probe) throw new Error(`The query mix has no "${PROBE_QUERY}" query for the download scenario's probe`);
+    let download: DownloadScenarioResult | undefined;
+    try {
+      download = await runDownloadScenario(minsheng, {
+        runs: load.rounds,
+        probe: { name: probe.name, operation: probe.minsheng },
+        syntheticObservations: scale.observations,
+        say: (line) => say(`[${scale.name}] ${line}`),
+      });
+    } catch (error) {
+      say(`WARNING [${scale.name}] the download scenario failed: ${error instanceof Error ? error.stack : error}`);
+    }
+    return { scale, fillSeconds: database.fillSeconds, checks, measurements, download };
   } finally {
     for (const server of servers) await stopServer(server);
     await dropBenchDatabase(serverUrl, database);
@@ -142,6 +162,7 @@ async function main() {
     scales: results,
     targets: judgeTargets(results, cache !== undefined),
   };
+  const downloads = downloadTables(results);
   const sections = [
     `## Minsheng vs PostGraphile 4.14.1 — ${startedAt}`,
     `${result.machine.cpus} × ${result.machine.cpuModel}, ${result.machine.memoryGiB} GiB, Node ${result.machine.node}, PostgreSQL ${result.machine.postgres}; ` +
@@ -149,6 +170,7 @@ async function main() {
       `${load.rounds > 1 ? `, ${load.rounds} rounds (each figure the median of the rounds)` : ''}.`,
     ...results.map(scaleTable),
     ...(results.length >= 2 ? [growthTable(results[0]!, results[results.length - 1]!)] : []),
+    ...(downloads ? [downloads] : []),
     targetList(result.targets),
   ];
   console.log(sections.join('\n\n'));
