@@ -21,6 +21,8 @@ const RSS_SAMPLE_MS = 100;
 const PROBE_REQUESTS = 300;
 // Unmeasured probes first, so the probe's own new connection and first answers do not count as idle latency.
 const PROBE_WARMUP = 10;
+// While downloads run, probing goes on until this many have completed, so it covers their whole course.
+const DOWNLOADS_DURING_PROBES = 2;
 const QUIET_CPU_PERCENT = 15;
 const QUIET_WAIT_SECONDS = 5;
 
@@ -220,6 +222,8 @@ export function describeRun(run: DownloadRun): string {
 interface ProbeLatencies {
   p50Ms: number;
   p99Ms: number;
+  /** Timed requests (warm-up excluded). */
+  requests: number;
   /** Requests that failed or were not answered 200 with data and no errors (the first few, as text). */
   failures: string[];
   failed: number;
@@ -257,13 +261,14 @@ function probeOnce(url: string, body: string, agent: http.Agent): Promise<{ ms: 
 }
 
 /** `count` probes one after another on one keep-alive connection, after a few unmeasured ones. */
-async function probeLatencies(url: string, operation: Operation, count: number): Promise<ProbeLatencies> {
+/** `count` probes, and more while `goOn()` holds (so probes cover whole downloads, their sort and their streaming). */
+async function probeLatencies(url: string, operation: Operation, count: number, goOn: () => boolean = () => false): Promise<ProbeLatencies> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const body = JSON.stringify(operation);
   const latencies: number[] = [];
   const failures: string[] = [];
   try {
-    for (let i = 0; i < PROBE_WARMUP + count; i++) {
+    for (let i = 0; i < PROBE_WARMUP + count || goOn(); i++) {
       try {
         const { ms, failure } = await probeOnce(url, body, agent);
         if (failure) failures.push(failure);
@@ -276,14 +281,28 @@ async function probeLatencies(url: string, operation: Operation, count: number):
     agent.destroy();
   }
   latencies.sort((a, b) => a - b);
-  return { p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99), failures: failures.slice(0, 5), failed: failures.length };
+  return {
+    p50Ms: percentile(latencies, 0.5),
+    p99Ms: percentile(latencies, 0.99),
+    requests: latencies.length,
+    failures: failures.slice(0, 5),
+    failed: failures.length,
+  };
 }
 
 /**
  * Downloads the file back to back (bodies read and dropped) until stopped; `streaming` settles when the
  * first one's headers have come, so the probes start while a download really runs.
  */
-function downloadLoop(url: string, path: string): { streaming: Promise<void>; stop: () => Promise<{ downloads: number; problems: string[] }> } {
+function downloadLoop(
+  url: string,
+  path: string,
+): {
+  streaming: Promise<void>;
+  /** Whether it is still downloading and has completed fewer than `count` downloads. */
+  busyUntil: (count: number) => boolean;
+  stop: () => Promise<{ downloads: number; problems: string[] }>;
+} {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   let stopped = false;
   let current: http.ClientRequest | undefined;
@@ -304,6 +323,7 @@ function downloadLoop(url: string, path: string): { streaming: Promise<void>; st
       });
       current.once('error', reject);
     });
+  let ended = false;
   const loop = (async () => {
     while (!stopped) {
       try {
@@ -315,9 +335,11 @@ function downloadLoop(url: string, path: string): { streaming: Promise<void>; st
       }
     }
     started();
+    ended = true;
   })();
   return {
     streaming,
+    busyUntil: (count) => !ended && downloads < count,
     stop: async () => {
       stopped = true;
       current?.destroy();
@@ -344,7 +366,7 @@ export interface DownloadScenarioResult {
     requests: number;
     idle: { p50Ms: number; p99Ms: number };
     /** Downloads completed while the probes ran (the last one, still running then, not counted). */
-    during: { p50Ms: number; p99Ms: number; downloads: number };
+    during: { p50Ms: number; p99Ms: number; requests: number; downloads: number };
     /** p99 during ÷ p99 idle. */
     p99Ratio: number;
   };
@@ -392,16 +414,16 @@ export async function runDownloadScenario(server: RunningServer, settings: Downl
   let during: ProbeLatencies;
   let background: Awaited<ReturnType<typeof loop.stop>>;
   try {
-    during = await probeLatencies(server.url, settings.probe.operation, PROBE_REQUESTS);
+    during = await probeLatencies(server.url, settings.probe.operation, PROBE_REQUESTS, () => loop.busyUntil(DOWNLOADS_DURING_PROBES));
   } finally {
     background = await loop.stop();
   }
   const probeProblems = (when: string, probes: ProbeLatencies) =>
-    probes.failed ? [`${probes.failed} of ${PROBE_WARMUP + PROBE_REQUESTS} probes ${when} failed: ${probes.failures.join('; ')}`] : [];
+    probes.failed ? [`${probes.failed} of ${PROBE_WARMUP + probes.requests + probes.failed} probes ${when} failed: ${probes.failures.join('; ')}`] : [];
   problems.push(...background.problems, ...probeProblems('idle', idle), ...probeProblems('during downloads', during));
   settings.say(
     `probe ${settings.probe.name}: idle p50 ${idle.p50Ms} ms, p99 ${idle.p99Ms} ms; during downloads p50 ${during.p50Ms} ms, p99 ${during.p99Ms} ms ` +
-      `(${background.downloads} downloads completed meanwhile)`,
+      `(${during.requests} requests; ${background.downloads} downloads completed meanwhile)`,
   );
 
   const speeds = runs.map((run) => run.rowsPerSecond);
@@ -420,7 +442,7 @@ export async function runDownloadScenario(server: RunningServer, settings: Downl
       description: `${settings.probe.name}, one request at a time on one keep-alive connection`,
       requests: PROBE_REQUESTS,
       idle: { p50Ms: idle.p50Ms, p99Ms: idle.p99Ms },
-      during: { p50Ms: during.p50Ms, p99Ms: during.p99Ms, downloads: background.downloads },
+      during: { p50Ms: during.p50Ms, p99Ms: during.p99Ms, requests: during.requests, downloads: background.downloads },
       p99Ratio: Math.round((during.p99Ms / idle.p99Ms) * 100) / 100,
     },
     problems,
@@ -452,14 +474,17 @@ export function downloadTables(scales: ScaleResult[]): string | undefined {
     '',
     'RSS before and after: median of the runs; peak: the highest sample (every 100 ms) of any run.',
     '',
-    `### A light query while downloads run: ${ran[0]!.download!.probe.description}, ${ran[0]!.download!.probe.requests} requests each`,
+    `### A light query while downloads run: ${ran[0]!.download!.probe.description}, ${ran[0]!.download!.probe.requests} requests idle; ` +
+      `during, until ${DOWNLOADS_DURING_PROBES} back-to-back downloads have completed`,
     '',
-    '| scale | p50 ms idle | p99 ms idle | p50 ms during | p99 ms during | p99 during / idle | downloads completed during |',
-    '|---|---:|---:|---:|---:|---:|---:|',
+    '| scale | p50 ms idle | p99 ms idle | p50 ms during | p99 ms during | p99 during / idle | requests during | downloads completed during |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
   );
   for (const scale of ran) {
     const { idle, during, p99Ratio } = scale.download!.probe;
-    lines.push(`| ${scale.scale.name} | ${idle.p50Ms} | ${idle.p99Ms} | ${during.p50Ms} | ${during.p99Ms} | ${p99Ratio.toFixed(2)}× | ${during.downloads} |`);
+    lines.push(
+      `| ${scale.scale.name} | ${idle.p50Ms} | ${idle.p99Ms} | ${during.p50Ms} | ${during.p99Ms} | ${p99Ratio.toFixed(2)}× | ${during.requests} | ${during.downloads} |`,
+    );
   }
   const problems = ran.flatMap((scale) => scale.download!.problems.map((problem) => `- ${scale.scale.name}: ${problem}`));
   if (problems.length) lines.push('', 'Download check problems:', ...problems);

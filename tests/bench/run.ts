@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --quick] [--scales 10k,1m] [--seconds 10] [--warmup 2] [--rounds 3] [--connections 10]
+ * npm run bench [-- --quick] [--scales 10k,1m] [--seconds 10] [--warmup 2] [--rounds 3] [--connections 10] [--downloads-only]
  *                [--cached-env NAME=VALUE ...] [--uncached-env NAME=VALUE ...] [--database-url postgres://…/postgres]
  *
  * Minsheng against PostGraphile 4.14.1 on one PostgreSQL database per scale, query by query, alternating
@@ -65,12 +65,20 @@ function parseArguments(argv: string[]) {
   const repeated = (name: string) => argv.flatMap((arg, i) => (arg === `--${name}` && argv[i + 1] ? [argv[i + 1]!] : []));
   const cacheFlags = { on: repeated('cached-env'), off: repeated('uncached-env') };
   const serverUrl = value('database-url') ?? process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  return { scales, load, cacheFlags, serverUrl };
+  // Only the download scenario (after a change to the downloads): no query mix, no PostGraphile.
+  const downloadsOnly = argv.includes('--downloads-only');
+  return { scales, load, cacheFlags, serverUrl, downloadsOnly };
 }
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
-async function benchScale(scale: Scale, serverUrl: string, load: LoadSettings, cache: CacheEnvironments | undefined): Promise<ScaleResult> {
+async function benchScale(
+  scale: Scale,
+  serverUrl: string,
+  load: LoadSettings,
+  cache: CacheEnvironments | undefined,
+  downloadsOnly: boolean,
+): Promise<ScaleResult> {
   say(`\n[${scale.name}] creating and filling the database (${scale.facilities} facilities, ${scale.observations} observations)…`);
   const database = await createBenchDatabase(serverUrl, scale);
   say(`[${scale.name}] filled in ${database.fillSeconds.toFixed(0)} s`);
@@ -85,14 +93,14 @@ async function benchScale(scale: Scale, serverUrl: string, load: LoadSettings, c
 
     const mix = queryMix(await resolveFixture(database.url, { minsheng: minsheng.url, postgraphile: postgraphile.url }));
     const checks: QueryCheck[] = [];
-    for (const query of mix) {
+    for (const query of downloadsOnly ? [] : mix) {
       const check = await checkQuery(query, { minsheng, postgraphile, cached });
       checks.push(check);
       for (const warning of check.warnings) say(`WARNING [${scale.name}] ${query.name}: ${warning}`);
     }
 
     const measurements: Measurement[] = [];
-    for (const [index, query] of mix.entries()) {
+    for (const [index, query] of downloadsOnly ? [] : mix.entries()) {
       const runs = new Map<RunningServer, { loads: LoadResult[]; backgroundCpu: number }>();
       for (let round = 0; round < load.rounds; round++) {
         // Alternate who goes first, so neither server always runs on a warmer (or more fragmented) PostgreSQL.
@@ -137,7 +145,7 @@ async function benchScale(scale: Scale, serverUrl: string, load: LoadSettings, c
 }
 
 async function main() {
-  const { scales, load, cacheFlags, serverUrl } = parseArguments(process.argv.slice(2));
+  const { scales, load, cacheFlags, serverUrl, downloadsOnly } = parseArguments(process.argv.slice(2));
   const cache = responseCacheEnvironments(cacheFlags.on, cacheFlags.off);
   const show = (env: Record<string, string>) =>
     Object.entries(env)
@@ -150,7 +158,7 @@ async function main() {
   );
   const startedAt = new Date().toISOString();
   const results: ScaleResult[] = [];
-  for (const scale of scales) results.push(await benchScale(scale, serverUrl, load, cache));
+  for (const scale of scales) results.push(await benchScale(scale, serverUrl, load, cache, downloadsOnly));
 
   const result: BenchResult = {
     startedAt,
