@@ -11,6 +11,7 @@ import { preferredCatalogType, CATALOG_TYPES } from './negotiation.js';
 import { schemaOrgDataset } from './schemaOrgDataset.js';
 import { jsonLdToTurtle } from './turtle.js';
 import { SCHEMA_SDL_PATH } from './distributions.js';
+import { chargedCaller } from '../charge.js';
 import { matchingEtag, sendJson } from '../plainAnswers.js';
 
 /** Observation keys are lowercase words joined by hyphens (seeds); anything longer or odder is refused before any work. */
@@ -36,6 +37,7 @@ export function catalogRoutes(parts: RouteParts): Route[] {
         }
         const base = baseUrlOf(request);
         if (!base) return sendJson(response, 400, { error: NO_BASE_URL_MESSAGE });
+        if (!(await chargedCaller(parts, request, response))) return;
         const current = await facts.get();
         const etag = `"catalog-v${current.dataVersion}-${type === 'text/turtle' ? 'ttl' : 'jsonld'}-${shortHash(base)}"`;
         response.setHeader('etag', etag);
@@ -66,6 +68,7 @@ export function catalogRoutes(parts: RouteParts): Route[] {
           return sendJson(response, 400, { error: 'An observation key is lowercase letters, digits and hyphens (at most 200), e.g. new-school-places.' });
         const base = baseUrlOf(request);
         if (!base) return sendJson(response, 400, { error: NO_BASE_URL_MESSAGE });
+        if (!(await chargedCaller(parts, request, response))) return;
         const answer = await figureAnswer(parts.db, key, base, request.headers['accept-language']);
         if (!answer) return sendJson(response, 404, { error: `No figure has the key ${key}. Find keys with the GraphQL query observations at /graphql.` });
         response.appendHeader('vary', 'accept-language');

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readChartData } from '../../domains/statistics/chartResolver.js';
 import { ChartKind, chartSpec } from '../../domains/statistics/chartSpec.js';
 import { Language, inLanguage, languageFromHeader } from '../../graphql/language.js';
+import { chargedCaller } from '../charge.js';
 import { applyCompression } from '../compression.js';
 import type { Route, RouteParts } from '../route.js';
 import { ChartCache } from './chartCache.js';
@@ -54,7 +55,7 @@ export function chartRoutes(parts: RouteParts): Route[] {
       path: /^\/v1\/charts\/indicators\/([^/]+)\.svg$/,
       async handle(request, response, url, match) {
         const asked = readParameters(request, response, url, match[1]!);
-        if (!asked) return;
+        if (!asked || !(await chargedCaller(parts, request, response))) return;
         const chart = await chartFor(asked.code, asked.lang, asked.kind);
         if (!chart) return unknownIndicator(response, asked.code);
         response.setHeader('content-security-policy', SVG_CONTENT_SECURITY_POLICY);
@@ -65,7 +66,7 @@ export function chartRoutes(parts: RouteParts): Route[] {
       path: /^\/v1\/embed\/indicators\/([^/]+)$/,
       async handle(request, response, url, match) {
         const asked = readParameters(request, response, url, match[1]!);
-        if (!asked) return;
+        if (!asked || !(await chargedCaller(parts, request, response))) return;
         const chart = await chartFor(asked.code, asked.lang, asked.kind);
         if (!chart) return unknownIndicator(response, asked.code);
         const html = embedPage({ ...chart, code: asked.code, lang: asked.lang, kind: asked.kind, baseUrl: (publication.baseUrl ?? '').replace(/\/+$/, '') });

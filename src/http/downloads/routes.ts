@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Writable } from 'node:stream';
 import { sql } from 'drizzle-orm';
 import { GraphQLError } from 'graphql';
-import { identify, KeyRefused } from '../../access/identity.js';
+import { identify } from '../../access/identity.js';
 import { RateLimitExceeded, rateLimitHeaders } from '../../access/rateLimit.js';
 import type { Context } from '../../graphql/context.js';
 import { Language } from '../../graphql/language.js';
@@ -17,6 +17,7 @@ import { csvByPostgres } from './csvByPostgres.js';
 import { formatOf, type Format } from './formats.js';
 import { rowBatches } from './rowBatches.js';
 import { downloadTable, type DownloadTable } from './tables.js';
+import { chargedCaller, sentRefusal } from '../charge.js';
 import { matchingEtag, sendJson } from '../plainAnswers.js';
 
 // Rows fetched and written at a time: large enough that per-batch work is small, small enough to stay light.
@@ -109,15 +110,7 @@ export function downloadRoutes(parts: RouteParts): Route[] {
     } catch (error) {
       if (response.headersSent) throw error;
       setHeaders(response, headers);
-      if (error instanceof KeyRefused) {
-        response.setHeader('www-authenticate', 'Bearer realm="minsheng"');
-        return sendJson(response, 401, { error: error.message });
-      }
-      if (error instanceof RateLimitExceeded) {
-        for (const [name, value] of rateLimitHeaders(error.status)) response.setHeader(name, value);
-        response.setHeader('retry-after', String(Math.max(1, Math.ceil((error.status.resetAt.getTime() - Date.now()) / 1000))));
-        return sendJson(response, 429, { error: `This download has ${error.wanted} rows, one point each. ${error.message}` });
-      }
+      if (sentRefusal(response, error, error instanceof RateLimitExceeded ? `This download has ${error.wanted} rows, one point each. ` : '')) return;
       if (error instanceof GraphQLError) return sendJson(response, 400, { error: error.message });
       throw error;
     }
@@ -151,6 +144,7 @@ export function downloadRoutes(parts: RouteParts): Route[] {
   async function serveDataPackage(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
     const language = languageOf(url);
     if (language === undefined) return sendJson(response, 400, { error: '`lang` must be zh or en.' });
+    if (!(await chargedCaller(parts, request, response))) return;
     const baseUrl = publicBaseUrl(parts.publication, request.headers, parts.settings.trustProxy);
     const body = JSON.stringify(dataPackage({ baseUrl, publication: parts.publication, lang: language }), null, 2);
     response.statusCode = 200;
