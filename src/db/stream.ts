@@ -30,12 +30,7 @@ export async function* cursorBatches<Row>(
   params: unknown[],
   { batchSize, batchTimeoutMs, firstBatchTimeoutMs }: StreamOptions,
 ): AsyncGenerator<Row[]> {
-  const connection = await client.reserve();
-  let began = false;
-  try {
-    await connection.unsafe('begin transaction read only');
-    began = true;
-    await connection.unsafe('set local statement_timeout = 0');
+  yield* inReadOnlyTransaction(client, [], async function* (connection) {
     const pending = connection.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: false });
     const batches = pending.cursor(batchSize)[Symbol.asyncIterator]();
     try {
@@ -48,10 +43,7 @@ export async function* cursorBatches<Row>(
     } finally {
       await batches.return?.();
     }
-  } finally {
-    if (began) await connection.unsafe('rollback').catch(() => {});
-    connection.release();
-  }
+  });
 }
 
 /**
@@ -68,15 +60,8 @@ export async function* copyOutChunks(
   signal?: AbortSignal,
 ): AsyncGenerator<Buffer> {
   if (signal?.aborted) return;
-  const connection = await client.reserve();
-  let began = false;
-  try {
-    await connection.unsafe('begin transaction read only');
-    began = true;
-    await connection.unsafe('set local statement_timeout = 0');
-    await connection.unsafe("set local datestyle = 'ISO'");
-    // A download is bulk work beside interactive requests: one backend, not a parallel plan taking every core.
-    await connection.unsafe('set local max_parallel_workers_per_gather = 0');
+  // A download is bulk work beside interactive requests: one backend, not a parallel plan taking every core.
+  yield* inReadOnlyTransaction(client, ["datestyle = 'ISO'", 'max_parallel_workers_per_gather = 0'], async function* (connection) {
     const pending = connection.unsafe(`copy (${text}) to stdout with (format csv)`);
     // Whoever reads may be gone before the first rows come (a sort of every row comes first): stop then.
     // Not before the stream is ours: an error arriving with the start of the COPY would be emitted on a
@@ -110,6 +95,25 @@ export async function* copyOutChunks(
       }
       signal?.removeEventListener('abort', cancel);
     }
+  });
+}
+
+/**
+ * `work` on a connection of its own, in a read-only transaction with the statement time limit lifted (the
+ * callers bound each step instead) and `settings` set; rolled back and released when the work ends or stops.
+ */
+async function* inReadOnlyTransaction<T>(
+  client: postgres.Sql,
+  settings: string[],
+  work: (connection: postgres.ReservedSql) => AsyncGenerator<T>,
+): AsyncGenerator<T> {
+  const connection = await client.reserve();
+  let began = false;
+  try {
+    await connection.unsafe('begin transaction read only');
+    began = true;
+    for (const setting of ['statement_timeout = 0', ...settings]) await connection.unsafe(`set local ${setting}`);
+    yield* work(connection);
   } finally {
     if (began) await connection.unsafe('rollback').catch(() => {});
     connection.release();
