@@ -20,6 +20,7 @@ class PostgresProxy {
   private readonly sockets = new Set<Socket>();
   private readonly releases = new Set<() => void>();
   private readonly heldWaiters: (() => void)[] = [];
+  private readonly cancelWaiters: (() => void)[] = [];
   private readonly server: Server = createServer((client) => this.accept(client));
 
   async start(): Promise<number> {
@@ -33,6 +34,15 @@ class PostgresProxy {
     this.mode = mode;
     if (mode === 'reset' || mode === 'blackhole') for (const socket of this.sockets) socket.destroy();
     if (mode !== 'hold') for (const release of this.releases) release();
+  }
+
+  /**
+   * Resolves when the next cancel request has reached PostgreSQL (its connection closed). A cancel still on its
+   * way when a later statement starts on the same backend would cancel that one instead (PostgreSQL cancels
+   * whatever a backend runs when the request arrives), so a test that cancels waits for it before going on.
+   */
+  nextCancelDelivered(): Promise<void> {
+    return new Promise((resolve) => this.cancelWaiters.push(resolve));
   }
 
   /** Resolves when the next query is held (the server is then waiting for its answer). */
@@ -64,6 +74,12 @@ class PostgresProxy {
       for (const chunk of chunks) client.write(chunk);
     };
     this.releases.add(release);
+    client.once('data', (chunk: Buffer) => {
+      if (!isCancelRequest(chunk)) return;
+      client.once('close', () => {
+        for (const resolve of this.cancelWaiters.splice(0)) resolve();
+      });
+    });
     client.on('data', (chunk: Buffer) => {
       // A query (Parse, Bind or simple Query message) while holding: its answer and all after it wait.
       if (this.mode === 'hold' && !held && isQueryMessage(chunk)) {
@@ -80,6 +96,9 @@ class PostgresProxy {
     upstream.on('close', () => client.destroy());
   }
 }
+
+// A CancelRequest: length 16, then the code 80877102 (PostgreSQL protocol, "Canceling Requests in Progress").
+const isCancelRequest = (chunk: Buffer) => chunk.length >= 8 && chunk.readInt32BE(0) === 16 && chunk.readInt32BE(4) === 80877102;
 
 // The frontend messages that carry a statement: P(arse), B(ind), Q(uery). Start-up and password messages pass.
 const isQueryMessage = (chunk: Buffer) => [0x50, 0x42, 0x51].includes(chunk[0]!);
@@ -180,16 +199,21 @@ describe.runIf(testBackend() === 'postgres')(
       const hurried = await startApi({ db: proxied, settings: { ...noPolling, limits: { requestTimeoutMs: 2000 } } });
       try {
         proxy.set('hold');
+        const cancelDelivered = proxy.nextCancelDelivered();
         const response = await post(hurried.url);
         expect(response.status).toBe(503);
+        // The timed-out statement is cancelled, on a connection of its own, as the request stops.
+        await cancelDelivered;
         expect(((await response.json()) as any).errors[0]).toEqual({
           message: 'The request ran past the time limit of 2000 ms and was stopped. Ask for less per request.',
           extensions: { code: 'REQUEST_TIMEOUT', limit: 2000 },
         });
         proxy.set('forward'); // the dropped execution gets its answer and finishes
         const after = await post(hurried.url);
-        expect(after.status).toBe(200);
-        expect(((await after.json()) as any).data.facilities.nodes).toHaveLength(3);
+        const body = (await after.json()) as any;
+        expect(after.status, JSON.stringify(body)).toBe(200);
+        expect(body.errors, JSON.stringify(body)).toBeUndefined();
+        expect(body.data.facilities.nodes).toHaveLength(3);
       } finally {
         proxy.set('forward');
         await hurried.close();
