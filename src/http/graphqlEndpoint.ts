@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { HTTPGraphQLResponse } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
@@ -71,6 +72,9 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
 
   return async function serveGraphQL(request: IncomingMessage, response: ServerResponse, url: URL, requestId: string): Promise<void> {
     const scope: RequestScope = { requestId, startedAt: Date.now(), sqlStatements: 0, stop: new AbortController() };
+    // Each statement of the request listens for its stop while it runs (a query with many root fields runs many
+    // at once): not a leak, so no warning past Node's default of ten.
+    setMaxListeners(0, scope.stop!.signal);
     const requestDb = scopedDatabase(db, scope);
     const asked = csvRequested(url.searchParams, request.headers.accept);
     const csv = 'csv' in asked && asked.csv ? { bom: asked.bom } : undefined;
