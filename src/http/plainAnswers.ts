@@ -1,4 +1,4 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /**
  * A JSON answer of the routes beside /graphql (health, downloads, catalog, charts): errors say what to
@@ -28,3 +28,16 @@ export function matchingEtag(header: string | undefined, etag: string): string |
 }
 
 const withoutCoding = (tag: string) => tag.replace(/-(?:br|gzip)"$/, '"');
+
+/**
+ * Sets the answer's ETag; when If-None-Match names it, ends the response as a 304 carrying the tag the
+ * client holds, and says so (the caller then sends nothing more).
+ */
+export function answeredNotModified(request: IncomingMessage, response: ServerResponse, etag: string): boolean {
+  const held = matchingEtag(request.headers['if-none-match'], etag);
+  response.setHeader('etag', held ?? etag);
+  if (!held) return false;
+  response.statusCode = 304;
+  response.end();
+  return true;
+}

@@ -20,7 +20,7 @@ export async function sendGraphQL(url: string, operation: Operation): Promise<Gr
 }
 
 /** The first error of a reply, or a bad status, as one line; undefined when the reply is good. */
-export function problemOf(reply: GraphQLReply): string | undefined {
+export function problemOf(reply: Pick<GraphQLReply, 'status' | 'data' | 'errors'>): string | undefined {
   if (reply.errors?.length) return reply.errors[0]!.message.split('\n')[0];
   if (reply.status !== 200) return `HTTP ${reply.status}`;
   if (!reply.data) return 'no data';

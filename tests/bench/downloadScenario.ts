@@ -248,10 +248,10 @@ function probeOnce(url: string, body: string, agent: http.Agent): Promise<{ ms: 
           } catch {
             return resolve({ ms, failure: `HTTP ${response.statusCode}, not JSON` });
           }
-          const hasData = answer.data != null && Object.values(answer.data).some((value) => value != null);
-          const failure =
-            response.statusCode !== 200 ? `HTTP ${response.statusCode}` : answer.errors?.length ? answer.errors[0]!.message : hasData ? undefined : 'no data';
-          resolve({ ms, failure });
+          const problem = problemOf({ status: response.statusCode!, data: answer.data, errors: answer.errors });
+          // Beyond problemOf: a data object whose every field is null answered nothing.
+          const hasData = Object.values(answer.data ?? {}).some((value) => value != null);
+          resolve({ ms, failure: problem ?? (hasData ? undefined : 'no data') });
         });
       },
     );
@@ -260,8 +260,10 @@ function probeOnce(url: string, body: string, agent: http.Agent): Promise<{ ms: 
   });
 }
 
-/** `count` probes one after another on one keep-alive connection, after a few unmeasured ones. */
-/** `count` probes, and more while `goOn()` holds (so probes cover whole downloads, their sort and their streaming). */
+/**
+ * `count` probes one after another on one keep-alive connection, after a few unmeasured ones, and more while
+ * `goOn()` holds (so probes cover whole downloads, their sort and their streaming).
+ */
 async function probeLatencies(url: string, operation: Operation, count: number, goOn: () => boolean = () => false): Promise<ProbeLatencies> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const body = JSON.stringify(operation);

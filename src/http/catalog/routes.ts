@@ -12,7 +12,7 @@ import { schemaOrgDataset } from './schemaOrgDataset.js';
 import { jsonLdToTurtle } from './turtle.js';
 import { SCHEMA_SDL_PATH } from './distributions.js';
 import { chargedCaller } from '../charge.js';
-import { matchingEtag, sendJson } from '../plainAnswers.js';
+import { answeredNotModified, sendJson } from '../plainAnswers.js';
 
 /** Observation keys are lowercase words joined by hyphens (seeds); anything longer or odder is refused before any work. */
 const OBSERVATION_KEY = /^[a-z0-9][a-z0-9-]{0,199}$/;
@@ -40,14 +40,8 @@ export function catalogRoutes(parts: RouteParts): Route[] {
         if (!(await chargedCaller(parts, request, response))) return;
         const current = await facts.get();
         const etag = `"catalog-v${current.dataVersion}-${type === 'text/turtle' ? 'ttl' : 'jsonld'}-${shortHash(base)}"`;
-        response.setHeader('etag', etag);
         response.setHeader('cache-control', maxAge);
-        const held = matchingEtag(request.headers['if-none-match'], etag);
-        if (held) {
-          response.setHeader('etag', held);
-          response.statusCode = 304;
-          return void response.end();
-        }
+        if (answeredNotModified(request, response, etag)) return;
         const record = dcatRecord(current, parts.publication, base);
         const body = type === 'text/turtle' ? await jsonLdToTurtle(record) : JSON.stringify(record, null, 2);
         response.statusCode = 200;

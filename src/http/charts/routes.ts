@@ -9,7 +9,7 @@ import type { Route, RouteParts } from '../route.js';
 import { ChartCache } from './chartCache.js';
 import { embedContentSecurityPolicy, embedPage } from './embedPage.js';
 import { renderSvg } from './render.js';
-import { matchingEtag, sendJson } from '../plainAnswers.js';
+import { answeredNotModified, sendJson } from '../plainAnswers.js';
 
 /** A chart drawn once per data version, with what the embed page prints beside it. */
 interface DrawnChart {
@@ -117,15 +117,9 @@ function unknownIndicator(response: ServerResponse, code: string) {
 
 /** A body with its ETag, or 304 when the client holds it already. */
 function sendCached(request: IncomingMessage, response: ServerResponse, etag: string, cacheControl: string, contentType: string, body: string) {
-  response.setHeader('etag', etag);
   response.setHeader('cache-control', cacheControl);
   response.setHeader('x-content-type-options', 'nosniff');
-  const held = matchingEtag(request.headers['if-none-match'], etag);
-  if (held) {
-    response.setHeader('etag', held);
-    response.statusCode = 304;
-    return response.end();
-  }
+  if (answeredNotModified(request, response, etag)) return;
   response.setHeader('content-type', contentType);
   return applyCompression(request, response, body);
 }
