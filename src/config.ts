@@ -52,6 +52,9 @@ const environmentSchema = z.object({
   MAX_QUERY_COST: z.coerce.number().int().min(1).default(500_000),
   REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   HTTP_CACHE_MAX_AGE: z.coerce.number().int().min(0).default(60),
+  DOWNLOADS_CONCURRENT: z.coerce.number().int().min(1).default(4),
+  DOWNLOADS_QUEUED: z.coerce.number().int().min(0).default(16),
+  DOWNLOADS_QUEUE_WAIT_MS: z.coerce.number().int().min(0).default(10_000),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
@@ -175,6 +178,18 @@ export interface EndpointSettings {
   dataVersionPollMs: number;
   /** Origins whose pages may read answers in a browser (CORS): any, or these. */
   corsAllowedOrigins: '*' | string[];
+  /** Bulk downloads running at once, and those waiting for a turn (src/http/downloads/slots.ts). */
+  downloads: DownloadSlotLimits;
+}
+
+/** How many bulk downloads run at once on one server, and how a download beyond that is treated. */
+export interface DownloadSlotLimits {
+  /** Downloads streaming at once: each holds a database connection while it streams. */
+  concurrent: number;
+  /** Downloads that may wait for a slot, in order of arrival; one more is refused at once. */
+  queued: number;
+  /** The longest a download waits for a slot before it is refused. */
+  waitMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -227,6 +242,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       responseCacheMaxBytes: env.RESPONSE_CACHE_MAX_BYTES,
       dataVersionPollMs: env.DATA_VERSION_POLL_MS,
       corsAllowedOrigins: env.CORS_ALLOWED_ORIGINS,
+      downloads: { concurrent: env.DOWNLOADS_CONCURRENT, queued: env.DOWNLOADS_QUEUED, waitMs: env.DOWNLOADS_QUEUE_WAIT_MS },
     },
     publication: { license: env.DATA_LICENSE, publisher: env.DATA_PUBLISHER, baseUrl: env.PUBLIC_BASE_URL },
   };

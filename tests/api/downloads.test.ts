@@ -1,10 +1,12 @@
 import { request as httpRequest } from 'node:http';
 import { check as checkGeoJson } from '@placemarkio/check-geojson';
 import { parse } from 'csv-parse/sync';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { sql } from 'drizzle-orm';
+import { connect } from '../../src/db/connection.js';
 import { generateSynthetic } from '../../src/db/synthetic/generate.js';
 import { startApi, type TestApi } from '../support/api.js';
+import { databaseUrl, openTestDatabase, testBackend } from '../support/databases.js';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -271,6 +273,76 @@ describe('bulk downloads: rate limits', () => {
   });
 });
 
+describe.runIf(testBackend() === 'postgres')(
+  'bulk downloads: every slot taken (PostgreSQL only: a lock held by a second session keeps the first download running)',
+  () => {
+    /**
+     * A server with one slot and `queued` places in line, whose first download is held in the database (its
+     * count waits for a lock this test holds) until `work` is done; the lock is then released.
+     */
+    async function withOneDownloadHeld<T>(
+      downloads: { queued: number; waitMs: number },
+      work: (url: string, held: Promise<Response>) => Promise<T>,
+    ): Promise<T> {
+      const db = await openTestDatabase(inject('seeded'));
+      const server = await startApi({ db, settings: { downloads: { concurrent: 1, ...downloads } } });
+      const locker = await connect({ kind: 'postgres', url: databaseUrl(db.name), poolSize: 1 });
+      try {
+        return await locker.drizzle.transaction(async (tx) => {
+          await tx.execute(sql`lock table facilities in access exclusive mode`);
+          const held = download(server.url, 'facilities.csv');
+          // The download holds the slot once its statement waits for the lock.
+          while ((await db.rows(sql`select 1 from pg_locks where not granted and relation = 'facilities'::regclass`)).length === 0) {
+            await new Promise((resolve) => setTimeout(resolve, 20));
+          }
+          return work(server.url, held);
+        });
+      } finally {
+        await locker.close();
+        await server.close();
+        await db.close();
+      }
+    }
+
+    async function expectWhole(response: Response, rows: number): Promise<void> {
+      expect(response.status).toBe(200);
+      expect(csvRecords(await response.text())).toHaveLength(rows);
+    }
+
+    it('a download waits its turn in a bounded line; one more than the line holds is refused at once with 503 and Retry-After', async () => {
+      const facilities = await totalCount('facilities', undefined);
+      const { held, waited } = await withOneDownloadHeld({ queued: 1, waitMs: 600_000 }, async (url, held) => {
+        const second = download(url, 'facilities.csv');
+        const third = download(url, 'facilities.csv');
+        // One of the two takes the only place in line; the other is answered while the first is still held.
+        const { refused, waited } = await Promise.race([
+          second.then((refused) => ({ refused, waited: third })),
+          third.then((refused) => ({ refused, waited: second })),
+        ]);
+        expect(refused.status).toBe(503);
+        expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+        expect(await errorOf(refused)).toMatch(/1 downloads are running on this server and others are waiting; retry/);
+        return { held, waited };
+      });
+      // The lock is gone: the held download and the one that waited are both whole.
+      await expectWhole(await held, facilities);
+      await expectWhole(await waited, facilities);
+    });
+
+    it('a download that waits longer than DOWNLOADS_QUEUE_WAIT_MS is refused with 503; the held one is still whole', async () => {
+      const facilities = await totalCount('facilities', undefined);
+      // Wrapped: a promise handed back would be awaited inside the transaction, which holds the lock it waits for.
+      const { held } = await withOneDownloadHeld({ queued: 4, waitMs: 300 }, async (url, held) => {
+        const refused = await download(url, 'facilities.csv');
+        expect(refused.status).toBe(503);
+        expect(refused.headers.get('retry-after')).toBe('5');
+        return { held };
+      });
+      await expectWhole(await held, facilities);
+    });
+  },
+);
+
 describe('bulk downloads: many rows', () => {
   let large: TestApi;
   beforeAll(async () => {
@@ -296,7 +368,7 @@ describe('bulk downloads: many rows', () => {
     for (let i = 0; i < 6; i++) {
       await new Promise<void>((resolve, reject) => {
         const request = httpRequest(`${large.url}/v1/data/observations.csv`, (response) => {
-          expect(response.statusCode).toBe(200);
+          if (response.statusCode !== 200) return reject(new Error(`abandoned download ${i} answered ${response.statusCode}, not 200`));
           response.once('data', () => {
             // One chunk read, then the connection is dropped with most of the file unsent.
             request.destroy();

@@ -34,6 +34,7 @@ export interface SettingsOverrides {
   httpCacheMaxAge?: number;
   responseCacheMaxBytes?: number;
   dataVersionPollMs?: number;
+  downloads?: Partial<EndpointSettings['downloads']>;
 }
 
 /** The endpoint settings a server gets from an empty environment: what production runs with. */
@@ -55,6 +56,7 @@ export function testSettings(overrides: SettingsOverrides = {}): EndpointSetting
     ...overrides,
     limits: { ...defaults.limits, maxQueryCost: 10_000_000, ...overrides.limits },
     rateLimits: { ...defaults.rateLimits, anonymous: 1e9, standard: 1e9, partner: 1e9, ...overrides.rateLimits },
+    downloads: { ...defaults.downloads, ...overrides.downloads },
   };
 }
 

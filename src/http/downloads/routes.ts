@@ -16,14 +16,13 @@ import { BadDownloadRequest, downloadFilter } from './filter.js';
 import { csvByPostgres } from './csvByPostgres.js';
 import { formatOf, type Format } from './formats.js';
 import { rowBatches } from './rowBatches.js';
+import { DownloadSlots } from './slots.js';
 import { downloadTable, type DownloadTable } from './tables.js';
 import { chargedCaller, sentRefusal } from '../charge.js';
 import { matchingEtag, sendJson } from '../plainAnswers.js';
 
 // Rows fetched and written at a time: large enough that per-batch work is small, small enough to stay light.
 const BATCH_ROWS = 1_000;
-// Each download holds a database connection (PostgreSQL) while it streams: a few at once, so queries keep theirs.
-const MAX_CONCURRENT_DOWNLOADS = 4;
 // A client that reads nothing for this long is cut off: it would hold a connection and a snapshot for nothing.
 const STALLED_CLIENT_MS = 60_000;
 
@@ -35,7 +34,8 @@ const STALLED_CLIENT_MS = 60_000;
  */
 export function downloadRoutes(parts: RouteParts): Route[] {
   const lastModified = new LastModified(parts);
-  let running = 0;
+  // Each download holds a database connection (PostgreSQL) while it streams: a few at once, so queries keep theirs.
+  const slots = new DownloadSlots(parts.settings.downloads);
 
   async function serveDownload(request: IncomingMessage, response: ServerResponse, url: URL, match: RegExpExecArray): Promise<void> {
     const table = downloadTable(match[1]!);
@@ -81,11 +81,15 @@ export function downloadRoutes(parts: RouteParts): Route[] {
         response.statusCode = 304;
         return void response.end();
       }
-      if (running >= MAX_CONCURRENT_DOWNLOADS) {
+      const clientGone = new AbortController();
+      response.once('close', () => clientGone.abort());
+      const release = await slots.take(clientGone.signal);
+      if (!release) {
+        if (clientGone.signal.aborted) return;
         response.setHeader('retry-after', '5');
-        return sendJson(response, 503, { error: `${MAX_CONCURRENT_DOWNLOADS} downloads are running on this server; retry in a few seconds.` });
+        const { concurrent } = parts.settings.downloads;
+        return sendJson(response, 503, { error: `${concurrent} downloads are running on this server and others are waiting; retry in a few seconds.` });
       }
-      running += 1;
       try {
         const [counted] = await parts.db.rows<{ count: number }>(rootCountQuery(list));
         const rows = counted?.count ?? 0;
@@ -101,11 +105,9 @@ export function downloadRoutes(parts: RouteParts): Route[] {
           negotiateEncoding(request, response);
           return void response.end();
         }
-        const clientGone = new AbortController();
-        response.once('close', () => clientGone.abort());
         await stream(request, response, table, format, bodyOf(table, list, format, language, clientGone.signal));
       } finally {
-        running -= 1;
+        release();
       }
     } catch (error) {
       if (response.headersSent) throw error;
