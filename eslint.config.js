@@ -7,7 +7,7 @@ import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 const layers = [
   [
     'src/db/**',
-    ['**/graphql/**', '**/domains/**', '**/http/**', '**/access/**', '**/limits/**', '**/cache/**', '**/cli/**'],
+    ['**/graphql/**', '**/domains/**', '**/composition/**', '**/http/**', '**/access/**', '**/limits/**', '**/cache/**', '**/cli/**'],
     'db is the bottom layer: it imports nothing above it',
   ],
   ['src/graphql/**', ['**/domains/**', '**/http/**'], 'shared GraphQL parts know no domain and no HTTP'],

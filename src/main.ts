@@ -6,7 +6,8 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { DataDirInUse } from './db/dataDirLock.js';
 import { migrate } from './db/migrate.js';
 import { openDatabase } from './db/open.js';
-import { isEmpty, seed } from './db/seed/index.js';
+import { seedDadukou } from './composition/seeds.js';
+import { isEmpty } from './db/seed/index.js';
 import { createHttpServer } from './http/server.js';
 import { createLogger } from './logger.js';
 
@@ -29,7 +30,7 @@ async function main() {
   await migrate(db);
   if (db.kind === 'pglite' && config.seedOnStart && (await isEmpty(db))) {
     logger.info('seeding the embedded database with the Dadukou data…');
-    const { changed } = await seed(db);
+    const { changed } = await seedDadukou(db);
     logger.info('seeded the embedded database', { rows: changed });
   }
   const http = await createHttpServer({ db, logger, sqlCountHeader: config.sqlCountHeader, settings: config.endpoint, publication: config.publication });

@@ -1,3 +1,6 @@
+// The domains' types and resolvers are decorated: type-graphql reads decorator metadata through Reflect even with
+// emitDecoratorMetadata off, so whoever loads them (the schema, the seed command) loads the polyfill first.
+import 'reflect-metadata';
 import { facilitiesDomain } from '../domains/facilities/domain.js';
 import { nodesDomain } from '../domains/nodes/resolver.js';
 import { participationDomain } from '../domains/participation/domain.js';

@@ -1,5 +1,6 @@
 import type { SQL } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
+import type { AnySeedKind } from '../db/seed/kind.js';
 import type { Context } from './context.js';
 
 /** A class type-graphql reads resolvers or types from. */
@@ -44,12 +45,14 @@ export interface SearchableType {
 
 /**
  * What a domain hands to the composition root (src/composition): its resolvers (types follow from them),
- * the node types `node(id:)` resolves, and the types the search finds. A new read-only domain is its own
- * folder, its migration, its seed file and one line in src/composition/domains.ts.
+ * the node types `node(id:)` resolves, the types the search finds, and the seed files it loads. A new
+ * read-only domain is its own folder, its migration, its seed file and one line in src/composition/domains.ts.
  */
 export interface Domain {
   name: string;
   resolvers: ClassType[];
   nodeTypes?: NodeType[];
   searchable?: SearchableType[];
+  /** Its seed files, declared in its seed.ts (src/db/seed/kind.ts); the loader writes them in the order their rows need. */
+  seeds?: readonly AnySeedKind[];
 }

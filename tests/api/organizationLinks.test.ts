@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultSeedsDir } from '../../src/db/seed/readSeeds.js';
-import { SeedError, seed } from '../../src/db/seed/index.js';
+import { seedDadukou } from '../../src/composition/seeds.js';
+import { SeedError } from '../../src/db/seed/index.js';
 import { startApi, type TestApi } from '../support/api.js';
 
 // The parts organizations play in facilities and programs beyond operator and lead (organization_links).
@@ -122,7 +123,7 @@ describe('organization links', () => {
     const index = seededOrganizations().findIndex((o) => o.slug === 'ximalaya') + 1;
     const link: SeedLink = { program: 'ximalaya-sky-library', role: 'host_platform', source: 'dadukou-2023-livelihood', quote: '开通喜马拉雅“空中图书馆”' };
     const refusal = async (links: SeedLink[]) => {
-      const error = await seed(api.db, withLinks(links)).then(
+      const error = await seedDadukou(api.db, withLinks(links)).then(
         () => null,
         (e: unknown) => e,
       );
@@ -149,21 +150,21 @@ describe('organization links', () => {
     const withoutTheatreLink = seedsWithOrganizations((records) =>
       records.map((o) => (o.slug === orchestra ? { ...o, links: o.links!.filter((link) => link.facility !== 'ganghua-theatre') } : o)),
     );
-    expect((await seed(api.db, withoutTheatreLink)).changed).toBe(2); // one removed, one renumbered
+    expect((await seedDadukou(api.db, withoutTheatreLink)).changed).toBe(2); // one removed, one renumbered
     expect((await api.data(theatreOrganizations)).facility.organizations).toEqual([]);
     const stillLinked = await api.data(`{ program(slug: "ganghua-theatre-revitalisation") { organizations { organization { slug } } } }`);
     expect(stillLinked.program.organizations).toEqual([{ organization: { slug: orchestra } }]);
 
-    expect((await seed(api.db)).changed).toBeGreaterThan(0);
+    expect((await seedDadukou(api.db)).changed).toBeGreaterThan(0);
     expect(await api.data(theatreOrganizations)).toEqual(before);
 
     const withoutOrchestra = seedsWithOrganizations((records) => records.filter((o) => o.slug !== orchestra));
-    expect((await seed(api.db, withoutOrchestra)).changed).toBe(1); // retired; its link rows stay with it
+    expect((await seedDadukou(api.db, withoutOrchestra)).changed).toBe(1); // retired; its link rows stay with it
     expect((await api.data(theatreOrganizations)).facility.organizations).toEqual([]);
     const revitalisation = await api.data(`{ program(slug: "ganghua-theatre-revitalisation") { organizations { role } } }`);
     expect(revitalisation.program.organizations).toEqual([]);
 
-    expect((await seed(api.db)).changed).toBe(1);
+    expect((await seedDadukou(api.db)).changed).toBe(1);
     expect(await api.data(theatreOrganizations)).toEqual(before);
   });
 });

@@ -5,7 +5,8 @@ import { sql, TransactionRollbackError } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connect } from '../../src/db/connection.js';
 import { defaultSeedsDir } from '../../src/db/seed/readSeeds.js';
-import { SeedError, seed } from '../../src/db/seed/index.js';
+import { seedDadukou } from '../../src/composition/seeds.js';
+import { SeedError } from '../../src/db/seed/index.js';
 import { dataChanged } from '../../src/db/write.js';
 import { toGlobalId } from '../../src/graphql/globalId.js';
 import { startApi, withoutExtensions, type TestApi } from '../support/api.js';
@@ -58,7 +59,7 @@ const without =
 describe('seeding', () => {
   it('is idempotent: loading the seeds again changes nothing, not even the data version', async () => {
     const before = await snapshot();
-    expect(await seed(api.db)).toEqual({ changed: 0 });
+    expect(await seedDadukou(api.db)).toEqual({ changed: 0 });
     expect(await snapshot()).toEqual(before);
   });
 
@@ -67,10 +68,10 @@ describe('seeding', () => {
     const dir = seedsWith('facilities.json', (records) => {
       records[0]!.name_en = 'Renamed for the test';
     });
-    expect(await seed(api.db, dir)).toEqual({ changed: 1 });
+    expect(await seedDadukou(api.db, dir)).toEqual({ changed: 1 });
     const after = await snapshot();
     expect(after.version).toBe(before.version + 1);
-    expect(await seed(api.db)).toEqual({ changed: 1 }); // and back
+    expect(await seedDadukou(api.db)).toEqual({ changed: 1 }); // and back
   });
 
   it('a changed figure reaches the aggregates at once (the yearly totals are recomputed with the write)', async () => {
@@ -88,7 +89,7 @@ describe('seeding', () => {
       ).observationAggregate[0]!;
     const before = await total();
     expect(
-      await seed(
+      await seedDadukou(
         api.db,
         seedsWith('observations.json', (all) => {
           (all.find((r) => r.key === moved) as { indicator: string }).indicator = target;
@@ -96,7 +97,7 @@ describe('seeding', () => {
       ),
     ).toEqual({ changed: 1 });
     expect(await total()).toEqual({ count: before.count + 1, sum: before.sum + records.find((r) => r.key === moved)!.value });
-    expect(await seed(api.db)).toEqual({ changed: 1 }); // and back
+    expect(await seedDadukou(api.db)).toEqual({ changed: 1 }); // and back
     expect(await total()).toEqual(before);
   });
 
@@ -143,7 +144,7 @@ describe('seeding', () => {
       },
       'observations.json': without((o) => o.key === concerts),
     });
-    expect((await seed(api.db, removed)).changed).toBeGreaterThanOrEqual(2);
+    expect((await seedDadukou(api.db, removed)).changed).toBeGreaterThanOrEqual(2);
     expect((await snapshot()).version).toBe(version + 1); // one write, one version
     const gone = await view();
     expect(gone).toMatchObject({
@@ -161,9 +162,9 @@ describe('seeding', () => {
     // Named in a filter, a retired key is as unknown as a misspelt one.
     const byKey = await api.query('query ($concerts: String!) { observations(filter: { key: [$concerts] }) { nodes { key } } }', { concerts });
     expect(byKey.body.errors?.[0]?.message).toContain(`observation key "${concerts}", which does not exist`);
-    expect(await seed(api.db, removed)).toEqual({ changed: 0 }); // retired once, not again
+    expect(await seedDadukou(api.db, removed)).toEqual({ changed: 0 }); // retired once, not again
 
-    expect((await seed(api.db)).changed).toBeGreaterThanOrEqual(2); // put back
+    expect((await seedDadukou(api.db)).changed).toBeGreaterThanOrEqual(2); // put back
     expect((await snapshot()).version).toBe(version + 2);
     expect(await view()).toEqual(before);
     expect(await rowIds()).toEqual(idsBefore); // the same rows, live again: no id taken anew
@@ -175,7 +176,7 @@ describe('seeding', () => {
       records[2]!.category = 'spaceport';
       records.push({ ...records[0], slug: 'a-new-place', name_zh: '新地方' }); // valid, but must not be written either
     });
-    const error = await seed(api.db, dir).catch((e: unknown) => e);
+    const error = await seedDadukou(api.db, dir).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SeedError);
     const message = (error as SeedError).message;
     expect(message).toContain('Seed data rejected, nothing was written');
@@ -188,7 +189,7 @@ describe('seeding', () => {
       (records[0]!.citation as { quote: string }).quote = '大渡口区累计投资约47亿元';
       records[1]!.indicator = 'no-such-indicator';
     });
-    const message = ((await seed(api.db, dir).catch((e: unknown) => e)) as Error).message;
+    const message = ((await seedDadukou(api.db, dir).catch((e: unknown) => e)) as Error).message;
     expect(message).toMatch(
       /observations\.json: record 1 \("[a-z0-9-]+"\): field "citation\.quote": does not occur verbatim in source dadukou-2023-livelihood/,
     );
@@ -199,14 +200,14 @@ describe('seeding', () => {
     const figures = seedsWith('observations.json', (records) => {
       (records.find((r) => r.key === 'classical-concerts-held-2023') as { measure: string }).measure = 'level'; // a flow's figure as a stock
     });
-    const message = ((await seed(api.db, figures).catch((e: unknown) => e)) as Error).message;
+    const message = ((await seedDadukou(api.db, figures).catch((e: unknown) => e)) as Error).message;
     expect(message).toMatch(
       /observations\.json: record \d+ \("classical-concerts-held-2023"\): field "measure": a figure of a flow indicator is count or cumulative, not level/,
     );
     const indicators = seedsWith('indicators.json', (records) => {
       delete records[0]!.kind;
     });
-    expect(((await seed(api.db, indicators).catch((e: unknown) => e)) as Error).message).toMatch(
+    expect(((await seedDadukou(api.db, indicators).catch((e: unknown) => e)) as Error).message).toMatch(
       /indicators\.json: record 1 \("cultural-events-held"\): field "kind": Invalid option/,
     );
   });
@@ -215,7 +216,7 @@ describe('seeding', () => {
     rmSync(brokenDir, { recursive: true, force: true });
     cpSync(defaultSeedsDir, brokenDir, { recursive: true });
     writeFileSync(path.join(brokenDir, 'programs.json'), '[{"slug": ');
-    const message = ((await seed(api.db, brokenDir).catch((e: unknown) => e)) as Error).message;
+    const message = ((await seedDadukou(api.db, brokenDir).catch((e: unknown) => e)) as Error).message;
     expect(message).toContain('programs.json: not valid JSON');
   });
 });

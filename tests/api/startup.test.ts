@@ -200,12 +200,12 @@ describe.runIf(testBackend() === 'postgres')(
       await onServer((sql) => sql.unsafe(`create database "${name}"`));
       cleanups.push(() => onServer((sql) => sql.unsafe(`drop database if exists "${name}" with (force)`)));
       const env = { DATABASE_URL: databaseUrl(name) };
-      const migrate = run('src/db/cli.ts', ['migrate'], env);
+      const migrate = run('src/cli/database.ts', ['migrate'], env);
       expect(await exitOf(migrate), migrate.output()).toBe(0);
-      const seed = run('src/db/cli.ts', ['seed'], env);
+      const seed = run('src/cli/database.ts', ['seed'], env);
       expect(await exitOf(seed), seed.output()).toBe(0);
       expect(seed.output()).toMatch(/Seeds loaded: \d+ rows written \(postgres\)/);
-      const again = run('src/db/cli.ts', ['seed'], env);
+      const again = run('src/cli/database.ts', ['seed'], env);
       expect(await exitOf(again)).toBe(0);
       expect(again.output()).toContain('Seeds already loaded: nothing changed (postgres).');
 

@@ -2,8 +2,9 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readSeeds, SeedError } from '../../src/db/seed/readSeeds.js';
-import type { ObservationRecord } from '../../src/db/seed/records.js';
+import { readDadukouSeeds } from '../../src/composition/seeds.js';
+import { SeedError } from '../../src/db/seed/readSeeds.js';
+import type { ObservationRecord } from '../../src/domains/statistics/seed.js';
 import { figureProblems, labelInQuote } from '../../src/db/seed/validate.js';
 import { observations, seedsDir } from './dataset.js';
 
@@ -27,7 +28,7 @@ afterAll(() => {
 
 function seedError(dir: string): string {
   try {
-    readSeeds(dir);
+    readDadukouSeeds(dir);
   } catch (error) {
     expect(error).toBeInstanceOf(SeedError);
     return (error as Error).message;

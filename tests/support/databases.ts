@@ -4,7 +4,7 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import postgres from 'postgres';
 import { connect, type Database } from '../../src/db/connection.js';
 import { migrate } from '../../src/db/migrate.js';
-import { seed } from '../../src/db/seed/index.js';
+import { seedDadukou } from '../../src/composition/seeds.js';
 
 /**
  * Test databases. Migrating and seeding takes seconds, so it happens once per run: PGlite's data
@@ -48,7 +48,7 @@ export async function seededPgliteDump(): Promise<Blob> {
   const pglite = await PGlite.create({ extensions: { pg_trgm } });
   const db = await connect({ kind: 'pglite', pglite });
   await migrate(db);
-  await seed(db);
+  await seedDadukou(db);
   const dump = await pglite.dumpDataDir('none');
   await db.close();
   return dump;

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { connect } from '../../src/db/connection.js';
 import { migrate } from '../../src/db/migrate.js';
-import { seed } from '../../src/db/seed/index.js';
+import { seedDadukou } from '../../src/composition/seeds.js';
 import { databaseUrl, onServer, seededPgliteDump, uniqueName } from './databases.js';
 
 declare module 'vitest' {
@@ -29,7 +29,7 @@ export default async function setup(project: TestProject) {
   const db = await connect({ kind: 'postgres', url: databaseUrl(template), poolSize: 1 });
   try {
     await migrate(db);
-    await seed(db);
+    await seedDadukou(db);
   } finally {
     await db.close();
   }

@@ -1,14 +1,15 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../connection.js';
+import type { AnySeedKind } from './kind.js';
 import { readSeeds } from './readSeeds.js';
 import { writeSeeds } from './writeSeeds.js';
 
-export { SeedError, readSeeds } from './readSeeds.js';
+export { SeedError, defaultSeedsDir, readSeeds } from './readSeeds.js';
 
-/** Validates every seed file, then writes them all in one transaction. */
-export async function seed(database: Database, seedsDir?: string): Promise<{ changed: number }> {
-  const dataset = readSeeds(seedsDir);
-  return writeSeeds(database, dataset);
+/** Validates every seed file of the kinds given, then writes them all in one transaction. */
+export async function seed(database: Database, kinds: readonly AnySeedKind[], seedsDir?: string): Promise<{ changed: number }> {
+  const dataset = readSeeds(kinds, seedsDir);
+  return writeSeeds(database, kinds, dataset);
 }
 
 export async function isEmpty(database: Database): Promise<boolean> {

@@ -1,37 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { z } from 'zod';
-import {
-  divisionRecord,
-  facilityRecord,
-  indicatorRecord,
-  observationRecord,
-  organizationRecord,
-  programRecord,
-  sourceRecord,
-  type DivisionRecord,
-  type FacilityRecord,
-  type IndicatorRecord,
-  type ObservationRecord,
-  type OrganizationRecord,
-  type ProgramRecord,
-  type SourceRecord,
-} from './records.js';
-import { figureProblems } from './validate.js';
-import { measuresOfKind } from '../tables/statistics.js';
+import { citedKind, keyOf, parentOf, type AnySeedKind, type Citation, type SeedDataset, type SeedKind } from './kind.js';
+import { writeOrder } from './order.js';
 
 export const defaultSeedsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../seeds');
-
-export interface SeedDataset {
-  sources: SourceRecord[];
-  divisions: DivisionRecord[];
-  organizations: OrganizationRecord[];
-  facilities: FacilityRecord[];
-  programs: ProgramRecord[];
-  indicators: IndicatorRecord[];
-  observations: ObservationRecord[];
-}
 
 /** A seed file that cannot be loaded; the message names the file, the record and the field. */
 export class SeedError extends Error {
@@ -45,164 +18,154 @@ export class SeedError extends Error {
 type RecordRef = { file: string; index: number; key: unknown };
 const describe = (ref: RecordRef) => `${ref.file}: record ${ref.index + 1} (${JSON.stringify(ref.key ?? null)})`;
 
-/** Reads and validates every seed file; throws one SeedError listing every problem found. */
-export function readSeeds(seedsDir: string = defaultSeedsDir): SeedDataset {
-  const problems: string[] = [];
+/** Every file's records by kind name, as read. */
+class RecordsByKind implements SeedDataset {
+  private readonly keyed = new Map<string, Map<string, unknown>>();
 
-  function readFile<T>(file: string, schema: z.ZodType<T>, keyOf: (raw: Record<string, unknown>) => unknown): T[] {
-    const full = path.join(seedsDir, file);
-    if (!existsSync(full)) {
-      problems.push(`${file}: file is missing from ${seedsDir}`);
-      return [];
-    }
-    let raw: unknown;
-    try {
-      raw = JSON.parse(readFileSync(full, 'utf8'));
-    } catch (error) {
-      problems.push(`${file}: not valid JSON (${(error as Error).message})`);
-      return [];
-    }
-    if (!Array.isArray(raw)) {
-      problems.push(`${file}: must hold a JSON array of records`);
-      return [];
-    }
-    const records: T[] = [];
-    const seenKeys = new Set<unknown>();
-    raw.forEach((item, index) => {
-      const key = typeof item === 'object' && item !== null ? keyOf(item as Record<string, unknown>) : undefined;
-      const where = describe({ file, index, key });
-      const parsed = schema.safeParse(item);
-      if (!parsed.success) {
-        for (const issue of parsed.error.issues) {
-          const field = issue.path.length ? issue.path.join('.') : '(record)';
-          problems.push(`${where}: field "${field}": ${issue.message}`);
-        }
-        return;
-      }
-      if (seenKeys.has(key)) problems.push(`${where}: duplicate key ${JSON.stringify(key)}`);
-      seenKeys.add(key);
-      records.push(parsed.data);
-    });
-    return records;
+  constructor(
+    private readonly kinds: ReadonlyMap<string, AnySeedKind>,
+    private readonly all: ReadonlyMap<string, unknown[]>,
+  ) {}
+
+  records<R>(kind: Pick<SeedKind<R>, 'name' | 'record'>): R[] {
+    const records = this.all.get(kind.name);
+    if (!records) throw new Error(`seed kind "${kind.name}" is not registered`);
+    return records as R[];
   }
 
-  const dataset: SeedDataset = {
-    sources: readFile('sources.json', sourceRecord, (r) => r.slug),
-    divisions: readFile('divisions.json', divisionRecord, (r) => r.code),
-    organizations: readFile('organizations.json', organizationRecord, (r) => r.slug),
-    facilities: readFile('facilities.json', facilityRecord, (r) => r.slug),
-    programs: readFile('programs.json', programRecord, (r) => r.slug),
-    indicators: readFile('indicators.json', indicatorRecord, (r) => r.code),
-    observations: readFile('observations.json', observationRecord, (r) => r.key),
-  };
-  if (problems.length === 0) problems.push(...crossCheck(dataset, seedsDir));
-  if (problems.length === 0) problems.push(...figureProblems(dataset.observations));
+  byKey<R>(kind: Pick<SeedKind<R>, 'name' | 'record'>, key: string): R | undefined {
+    let keyed = this.keyed.get(kind.name);
+    if (!keyed) {
+      const registered = this.kinds.get(kind.name)!;
+      keyed = new Map(this.records(kind).map((record) => [keyOf(registered, record), record]));
+      this.keyed.set(kind.name, keyed);
+    }
+    return keyed.get(key) as R | undefined;
+  }
+}
+
+/** Reads and validates every seed file of the kinds given; throws one SeedError listing every problem found. */
+export function readSeeds(kinds: readonly AnySeedKind[], seedsDir: string = defaultSeedsDir): SeedDataset {
+  const ordered = writeOrder(kinds);
+  const problems: string[] = [];
+  const all = new Map(ordered.map((kind) => [kind.name, readFile(kind, seedsDir, problems)]));
+  const dataset = new RecordsByKind(new Map(ordered.map((kind) => [kind.name, kind])), all);
+  if (problems.length === 0) problems.push(...crossCheck(ordered, dataset, seedsDir));
+  if (problems.length === 0) problems.push(...contentProblems(ordered, dataset));
   if (problems.length) throw new SeedError(problems);
   return dataset;
 }
 
-/** References between files, units, and quotes that must occur verbatim in their source's text. */
-function crossCheck(dataset: SeedDataset, seedsDir: string): string[] {
-  const problems: string[] = [];
-  const sourceTexts = new Map<string, string>();
-  dataset.sources.forEach((source, index) => {
-    const file = path.join(seedsDir, source.text_file);
-    if (!existsSync(file))
-      problems.push(`${describe({ file: 'sources.json', index, key: source.slug })}: field "text_file": ${source.text_file} does not exist`);
-    else sourceTexts.set(source.slug, readFileSync(file, 'utf8'));
-  });
-  const divisionCodes = new Set(dataset.divisions.map((d) => d.code));
-  const organizationSlugs = new Set(dataset.organizations.map((o) => o.slug));
-  const facilitySlugs = new Set(dataset.facilities.map((f) => f.slug));
-  const programSlugs = new Set(dataset.programs.map((p) => p.slug));
-  const indicatorUnits = new Map(dataset.indicators.map((i) => [i.code, i.unit]));
-  const indicatorKinds = new Map(dataset.indicators.map((i) => [i.code, i.kind]));
-
-  function mustExist(ref: RecordRef, field: string, value: string | null | undefined, known: Set<string>, what: string) {
-    if (value != null && !known.has(value)) problems.push(`${describe(ref)}: field "${field}": no ${what} ${JSON.stringify(value)} in the seeds`);
+function readFile(kind: AnySeedKind, seedsDir: string, problems: string[]): unknown[] {
+  const { file } = kind;
+  const full = path.join(seedsDir, file);
+  if (!existsSync(full)) {
+    problems.push(`${file}: file is missing from ${seedsDir}`);
+    return [];
   }
-  function mustQuote(ref: RecordRef, field: string, citation: { source: string; quote: string }) {
-    const text = sourceTexts.get(citation.source);
-    if (text === undefined) problems.push(`${describe(ref)}: field "${field}.source": no source ${JSON.stringify(citation.source)} in sources.json`);
-    else if (!text.includes(citation.quote)) problems.push(`${describe(ref)}: field "${field}.quote": does not occur verbatim in source ${citation.source}`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(full, 'utf8'));
+  } catch (error) {
+    problems.push(`${file}: not valid JSON (${(error as Error).message})`);
+    return [];
   }
-
-  dataset.divisions.forEach((d, index) => {
-    mustExist({ file: 'divisions.json', index, key: d.code }, 'parent_code', d.parent_code, divisionCodes, 'division');
-  });
-  dataset.organizations.forEach((o, index) => {
-    const ref = { file: 'organizations.json', index, key: o.slug };
-    mustExist(ref, 'division_code', o.division_code, divisionCodes, 'division');
-    o.citations.forEach((c, i) => mustQuote(ref, `citations.${i}`, c));
-    const seenLinks = new Set<string>();
-    o.links.forEach((link, i) => {
-      mustExist(ref, `links.${i}.facility`, link.facility, facilitySlugs, 'facility');
-      mustExist(ref, `links.${i}.program`, link.program, programSlugs, 'program');
-      mustQuote(ref, `links.${i}`, link);
-      const target = `${link.facility ? 'facility' : 'program'} ${link.facility ?? link.program} as ${link.role}`;
-      if (seenLinks.has(target)) problems.push(`${describe(ref)}: field "links.${i}": links the ${target} twice`);
-      seenLinks.add(target);
-    });
-  });
-  dataset.facilities.forEach((f, index) => {
-    const ref = { file: 'facilities.json', index, key: f.slug };
-    mustExist(ref, 'division_code', f.division_code, divisionCodes, 'division');
-    mustExist(ref, 'operator_slug', f.operator_slug, organizationSlugs, 'organization');
-    f.citations.forEach((c, i) => mustQuote(ref, `citations.${i}`, c));
-  });
-  dataset.programs.forEach((p, index) => {
-    const ref = { file: 'programs.json', index, key: p.slug };
-    mustExist(ref, 'lead_organization_slug', p.lead_organization_slug, organizationSlugs, 'organization');
-    mustExist(ref, 'parent_slug', p.parent_slug, programSlugs, 'program');
-    mustExist(ref, 'division_code', p.division_code, divisionCodes, 'division');
-    if (p.parent_slug === p.slug) problems.push(`${describe(ref)}: field "parent_slug": a program cannot be its own parent`);
-    p.facilities.forEach((link, i) => mustExist(ref, `facilities.${i}.slug`, link.slug, facilitySlugs, 'facility'));
-    p.citations.forEach((c, i) => mustQuote(ref, `citations.${i}`, c));
-  });
-  dataset.observations.forEach((o, index) => {
-    const ref = { file: 'observations.json', index, key: o.key };
-    const indicatorUnit = indicatorUnits.get(o.indicator);
-    if (indicatorUnit === undefined) problems.push(`${describe(ref)}: field "indicator": no indicator ${JSON.stringify(o.indicator)} in indicators.json`);
-    else if (indicatorUnit !== o.unit) problems.push(`${describe(ref)}: field "unit": ${o.unit} differs from its indicator's unit ${indicatorUnit}`);
-    const kind = indicatorKinds.get(o.indicator);
-    if (kind !== undefined && !measuresOfKind[kind].includes(o.measure)) {
-      problems.push(`${describe(ref)}: field "measure": a figure of a ${kind} indicator is ${measuresOfKind[kind].join(' or ')}, not ${o.measure}`);
+  if (!Array.isArray(raw)) {
+    problems.push(`${file}: must hold a JSON array of records`);
+    return [];
+  }
+  const records: unknown[] = [];
+  const seenKeys = new Set<unknown>();
+  raw.forEach((item, index) => {
+    const key = typeof item === 'object' && item !== null ? (item as Record<string, unknown>)[kind.key] : undefined;
+    const where = describe({ file, index, key });
+    const parsed = kind.record.safeParse(item);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        const field = issue.path.length ? issue.path.join('.') : '(record)';
+        problems.push(`${where}: field "${field}": ${issue.message}`);
+      }
+      return;
     }
-    mustExist(ref, 'division_code', o.division_code, divisionCodes, 'division');
-    mustExist(ref, 'facility_slug', o.facility_slug, facilitySlugs, 'facility');
-    mustExist(ref, 'program_slug', o.program_slug, programSlugs, 'program');
-    o.other_program_slugs.forEach((other, i) => mustExist(ref, `other_program_slugs.${i}`, other, programSlugs, 'program'));
-    mustQuote(ref, 'citation', o.citation);
+    if (seenKeys.has(key)) problems.push(`${where}: duplicate key ${JSON.stringify(key)}`);
+    seenKeys.add(key);
+    records.push(parsed.data);
   });
-  problems.push(
-    ...cycles(
-      dataset.divisions.map((d) => [d.code, d.parent_code]),
-      'divisions.json',
-      'parent_code',
-    ),
-  );
-  problems.push(
-    ...cycles(
-      dataset.programs.map((p) => [p.slug, p.parent_slug]),
-      'programs.json',
-      'parent_slug',
-    ),
-  );
+  return records;
+}
+
+/** References between files, quotes that must occur verbatim in their source's text, each kind's own checks, parent loops. */
+function crossCheck(kinds: AnySeedKind[], dataset: RecordsByKind, seedsDir: string): string[] {
+  const problems: string[] = [];
+  const byName = new Map(kinds.map((kind) => [kind.name, kind]));
+
+  const sources = byName.get(citedKind);
+  const sourceTexts = new Map<string, string>();
+  if (sources?.textFile) {
+    const textFile = sources.textFile;
+    dataset.records(sources).forEach((source, index) => {
+      const name = (source as Record<string, string>)[textFile]!;
+      const file = path.join(seedsDir, name);
+      if (!existsSync(file))
+        problems.push(`${describe({ file: sources.file, index, key: keyOf(sources, source) })}: field "${textFile}": ${name} does not exist`);
+      else sourceTexts.set(keyOf(sources, source), readFileSync(file, 'utf8'));
+    });
+  }
+  const keysOf = new Map(kinds.map((kind) => [kind.name, new Set(dataset.records(kind).map((record) => keyOf(kind, record)))]));
+
+  function mustQuote(where: string, at: string, citation: Citation) {
+    if (!sources) throw new Error(`a seed record cites a source, but no seed kind "${citedKind}" is registered`);
+    const text = sourceTexts.get(citation.source);
+    if (text === undefined) problems.push(`${where}: field "${at}.source": no ${sources.noun} ${JSON.stringify(citation.source)} in ${sources.file}`);
+    else if (!text.includes(citation.quote)) problems.push(`${where}: field "${at}.quote": does not occur verbatim in ${sources.noun} ${citation.source}`);
+  }
+
+  for (const kind of kinds) {
+    dataset.records(kind).forEach((record, index) => {
+      const where = describe({ file: kind.file, index, key: keyOf(kind, record) });
+      const parent = kind.parent ? [{ field: kind.parent, kind: kind.name, key: parentOf(kind, record) }] : [];
+      for (const reference of [...parent, ...(kind.references?.(record) ?? [])]) {
+        const known = keysOf.get(reference.kind);
+        if (!known) throw new Error(`seed kind "${kind.name}" refers to "${reference.kind}", which is not registered`);
+        if (reference.key != null && !known.has(reference.key))
+          problems.push(`${where}: field "${reference.field}": no ${byName.get(reference.kind)!.noun} ${JSON.stringify(reference.key)} in the seeds`);
+      }
+      for (const problem of kind.checks?.(record, dataset) ?? []) problems.push(`${where}: ${problem}`);
+      for (const cited of kind.citations?.(record) ?? []) mustQuote(where, cited.field, cited.citation);
+    });
+  }
+  for (const kind of kinds) {
+    if (kind.parent) problems.push(...loops(dataset.records(kind), kind));
+  }
   return problems;
 }
 
-function cycles(edges: [string, string | null | undefined][], file: string, field: string): string[] {
-  const parentOf = new Map(edges);
+/** Records whose chain of parents comes back to itself. */
+function loops(records: unknown[], kind: AnySeedKind): string[] {
+  const parents = new Map(records.map((record) => [keyOf(kind, record), parentOf(kind, record)]));
   const problems: string[] = [];
-  for (const [start] of edges) {
+  for (const start of parents.keys()) {
     const seen = new Set<string>([start]);
-    for (let at = parentOf.get(start); at != null; at = parentOf.get(at)) {
+    for (let at = parents.get(start); at != null; at = parents.get(at)) {
       if (seen.has(at)) {
-        problems.push(`${file}: record ${JSON.stringify(start)}: field "${field}": the parent chain loops back to ${JSON.stringify(at)}`);
+        problems.push(`${kind.file}: record ${JSON.stringify(start)}: field "${kind.parent}": the parent chain loops back to ${JSON.stringify(at)}`);
         break;
       }
       seen.add(at);
     }
   }
   return problems;
+}
+
+/** What each record's content must agree with in its own quotes (src/db/seed/validate.ts for figures). */
+function contentProblems(kinds: AnySeedKind[], dataset: RecordsByKind): string[] {
+  return kinds.flatMap((kind) =>
+    kind.contentChecks
+      ? dataset
+          .records(kind)
+          .flatMap((record, index) =>
+            kind.contentChecks!(record).map((problem) => `${describe({ file: kind.file, index, key: keyOf(kind, record) })}: ${problem}`),
+          )
+      : [],
+  );
 }

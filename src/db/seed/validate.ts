@@ -1,11 +1,21 @@
 import { numbersIn } from './numbers.js';
-import type { ObservationRecord } from './records.js';
 
 /**
  * What a figure must agree with in its own quote, checked before anything is written so that a wrong seed edit fails
  * `db:seed` naming the record (tests/data/values.test.ts runs the same checks over the whole dataset). Quotes being
- * verbatim in their source is checked by readSeeds itself.
+ * verbatim in their source is checked by readSeeds itself; the observations' seed kind runs these as its content checks.
  */
+
+/** What the checks read of an observation record (src/domains/statistics/seed.ts). */
+export interface Figure {
+  key: string;
+  value: number;
+  qualifier: string;
+  unit: string;
+  measure: string;
+  label_zh: string;
+  citation: { quote: string };
+}
 
 const close = (a: number, b: number) => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
 
@@ -41,7 +51,7 @@ export function labelInQuote(label: string, quote: string): boolean {
 }
 
 /** How one figure disagrees with its label and quote; empty when it agrees. Each message names the field. */
-export function figureDisagreements(o: ObservationRecord): string[] {
+export function figureDisagreements(o: Figure): string[] {
   const problems: string[] = [];
   const quote = o.citation.quote;
   const stated = (text: string) => numbersIn(text).some((n) => close(n, Math.abs(o.value)));
@@ -66,7 +76,7 @@ export function figureDisagreements(o: ObservationRecord): string[] {
 }
 
 /** Every disagreement of every figure, each prefixed with its file, record number and key as readSeeds names them. */
-export function figureProblems(observations: ObservationRecord[]): string[] {
+export function figureProblems(observations: Figure[]): string[] {
   return observations.flatMap((o, index) =>
     figureDisagreements(o).map((problem) => `observations.json: record ${index + 1} (${JSON.stringify(o.key)}): ${problem}`),
   );

@@ -2,6 +2,7 @@ import { facilities } from '../../db/tables/index.js';
 import type { Domain } from '../../graphql/domain.js';
 import { facilityById, facilityBySlug, facilityTextColumns } from './queries.js';
 import { FacilityResolver } from './resolver.js';
+import { facilitiesSeed } from './seed.js';
 import { Facility } from './types.js';
 
 export const facilitiesDomain: Domain = {
@@ -22,4 +23,5 @@ export const facilitiesDomain: Domain = {
       byId: facilityById,
     },
   ],
+  seeds: [facilitiesSeed],
 };

@@ -2,6 +2,7 @@ import { divisions, organizations } from '../../db/tables/index.js';
 import type { Domain } from '../../graphql/domain.js';
 import { divisionByCode, divisionById, nameColumns, organizationById, organizationBySlug } from './queries.js';
 import { DivisionResolver, OrganizationResolver } from './resolver.js';
+import { divisionsSeed, organizationsSeed } from './seed.js';
 import { Division, Organization } from './types.js';
 
 export const placesDomain: Domain = {
@@ -37,4 +38,5 @@ export const placesDomain: Domain = {
       byId: divisionById,
     },
   ],
+  seeds: [divisionsSeed, organizationsSeed],
 };

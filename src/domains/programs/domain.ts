@@ -2,6 +2,7 @@ import { programs } from '../../db/tables/index.js';
 import type { Domain } from '../../graphql/domain.js';
 import { programById, programBySlug, programTextColumns } from './queries.js';
 import { ProgramResolver } from './resolver.js';
+import { programsSeed } from './seed.js';
 import { Program } from './types.js';
 
 export const programsDomain: Domain = {
@@ -22,4 +23,5 @@ export const programsDomain: Domain = {
       byId: programById,
     },
   ],
+  seeds: [programsSeed],
 };

@@ -8,6 +8,7 @@ import { IndicatorChartResolver } from './chartResolver.js';
 import { ObservationCitationResolver } from './citationResolver.js';
 import { indicatorByCode, indicatorById, indicatorTextColumns, observationById, observationByKey, observationTextColumns } from './queries.js';
 import { IndicatorResolver, ObservationResolver, PeriodResolver } from './resolver.js';
+import { indicatorsSeed, observationsSeed } from './seed.js';
 import { Indicator, Observation } from './types.js';
 
 export const statisticsDomain: Domain = {
@@ -55,4 +56,5 @@ export const statisticsDomain: Domain = {
       },
     },
   ],
+  seeds: [indicatorsSeed, observationsSeed],
 };

@@ -1,12 +1,12 @@
 import { loadConfig } from '../config.js';
-import { openDatabaseForCommand } from './open.js';
-import { migrate } from './migrate.js';
-import { seed } from './seed/index.js';
+import { openDatabaseForCommand } from '../db/open.js';
+import { migrate } from '../db/migrate.js';
+import { seedDadukou } from '../composition/seeds.js';
 
-/** `npm run db:migrate` and `npm run db:seed`: the same steps the server takes at start, on demand. */
+/** `npm run db:migrate` and `npm run db:seed`: the same steps the server takes at start, on demand (the seed files are the ones the domains register). */
 const command = process.argv[2];
 if (command !== 'migrate' && command !== 'seed') {
-  console.error('usage: tsx src/db/cli.ts migrate|seed');
+  console.error('usage: tsx src/cli/database.ts migrate|seed');
   process.exit(2);
 }
 const config = loadConfig();
@@ -15,7 +15,7 @@ try {
   await migrate(database);
   if (command === 'migrate') console.log(`Migrations applied (${database.kind}).`);
   else {
-    const { changed } = await seed(database);
+    const { changed } = await seedDadukou(database);
     console.log(changed === 0 ? `Seeds already loaded: nothing changed (${database.kind}).` : `Seeds loaded: ${changed} rows written (${database.kind}).`);
   }
 } catch (error) {
