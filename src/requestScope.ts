@@ -1,3 +1,4 @@
+import type { Cancellation } from './db/cancellation.js';
 import type { Database } from './db/connection.js';
 
 /**
@@ -15,8 +16,8 @@ export interface RequestScope {
   ranBy?: 'apollo' | 'proven';
   /** Set when the database could not be reached while serving the request: the endpoint answers 503. */
   databaseUnavailable?: boolean;
-  /** Aborted when the request's time is up: its statements are cancelled and no new one is sent. */
-  stop?: AbortController;
+  /** Cancelled when the request's time is up: its statements are cancelled and no new one is sent. */
+  stop?: Cancellation;
 }
 
 /** A statement a request asked for after its time was up: it is not sent. */
@@ -33,9 +34,9 @@ export function scopedDatabase(db: Database, scope: RequestScope): Database {
     kind: db.kind,
     drizzle: db.drizzle,
     rows(query) {
-      if (scope.stop?.signal.aborted) return Promise.reject(new RequestStopped());
+      if (scope.stop?.requested) return Promise.reject(new RequestStopped());
       scope.sqlStatements += 1;
-      return db.rows(query, scope.stop?.signal);
+      return db.rows(query, scope.stop);
     },
     close: () => db.close(),
   };

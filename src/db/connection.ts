@@ -7,6 +7,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { lockDataDir } from './dataDirLock.js';
 import { PopularStatements } from './planning.js';
+import type { Cancellation } from './cancellation.js';
 import { renderSql, renderWithValues, type RenderedSql } from './renderSql.js';
 import { copyOutChunks, cursorBatches } from './stream.js';
 import * as tables from './tables/index.js';
@@ -23,8 +24,8 @@ export interface Database {
   readonly kind: 'pglite' | 'postgres';
   /** Drizzle over the driver, for table-typed queries and transactions. */
   readonly drizzle: DrizzleDatabase;
-  /** Runs one SQL statement and returns its rows; on PostgreSQL, `signal` cancels it while it runs. */
-  rows<Row = Record<string, unknown>>(query: SQL, signal?: AbortSignal): Promise<Row[]>;
+  /** Runs one SQL statement and returns its rows; on PostgreSQL, `cancellation` cancels it while it runs. */
+  rows<Row = Record<string, unknown>>(query: SQL, cancellation?: Cancellation): Promise<Row[]>;
   /**
    * A statement's rows in batches through a server-side cursor (stream.ts), for answers too large to hold.
    * PostgreSQL only: PGlite has one connection, which a cursor would hold for as long as a client reads;
@@ -121,7 +122,7 @@ export async function connect(options: ConnectOptions): Promise<Database> {
   return {
     kind: 'postgres',
     drizzle: db,
-    async rows<Row>(query: SQL, signal?: AbortSignal) {
+    async rows<Row>(query: SQL, cancellation?: Cancellation) {
       // Drizzle's execute() sends an unnamed statement, which postgres.js first describes in a round trip of
       // its own. Prepared, a statement text is parsed once per connection and then answered in one trip.
       const rendered: RenderedSql = renderSql(query) ?? dialect.sqlToQuery(query);
@@ -132,11 +133,11 @@ export async function connect(options: ConnectOptions): Promise<Database> {
       if (rendered.withValues !== undefined) {
         const prepare = popular.admit(rendered.withValues);
         const extended = { prepare, simple: false } as postgres.UnsafeQueryOptions; // `simple` is untyped in postgres.js 3.4
-        return (await cancelledOnAbort(client.unsafe(rendered.withValues, [], extended), signal)) as unknown as Row[];
+        return (await cancelledWith(client.unsafe(rendered.withValues, [], extended), cancellation)) as unknown as Row[];
       }
-      return (await cancelledOnAbort(
+      return (await cancelledWith(
         client.unsafe(rendered.sql, rendered.params as postgres.ParameterOrJSON<never>[], { prepare: true }),
-        signal,
+        cancellation,
       )) as unknown as Row[];
     },
     stream<Row>(query: SQL, batchSize: number) {
@@ -153,13 +154,9 @@ export async function connect(options: ConnectOptions): Promise<Database> {
 }
 
 /** The statement, cancelled on the server (PostgreSQL's cancel request) when the request it serves is stopped. */
-function cancelledOnAbort<Pending extends postgres.PendingQuery<postgres.Row[]>>(pending: Pending, signal: AbortSignal | undefined): Pending {
-  if (!signal) return pending;
-  if (signal.aborted) pending.cancel();
-  else {
-    const cancel = () => void pending.cancel();
-    signal.addEventListener('abort', cancel, { once: true });
-    void pending.finally(() => signal.removeEventListener('abort', cancel)).catch(() => {});
-  }
+function cancelledWith<Pending extends postgres.PendingQuery<postgres.Row[]>>(pending: Pending, cancellation: Cancellation | undefined): Pending {
+  if (!cancellation) return pending;
+  const stopListening = cancellation.onCancel(() => void pending.cancel());
+  void pending.finally(stopListening).catch(() => {});
   return pending;
 }

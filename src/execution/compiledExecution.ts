@@ -129,7 +129,8 @@ export async function runProven(
 /** The answer with what every answer carries (the context's answerExtensions: data version, licence, attribution). */
 function withAnswerExtensions(result: ExecutionResult, context: unknown): ExecutionResult {
   const extra = (context as Partial<Context>).answerExtensions;
-  return extra ? { ...result, extensions: { ...result.extensions, ...extra } } : result;
+  if (!extra) return result;
+  return { ...result, extensions: result.extensions ? { ...result.extensions, ...extra } : (extra as Record<string, unknown>) };
 }
 
 /** The variables as graphql-js coerces them (own properties only, defaults applied), or undefined where it refuses them. */

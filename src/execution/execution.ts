@@ -56,6 +56,8 @@ export class Execution {
   private readonly contentTypes = new ContentTypesChosen();
   private readonly parsed = new ByText<DocumentNode>(MAX_PARSED_BYTES, SYNTAX_TREE_BYTES_PER_CHARACTER);
   private readonly validity = new WeakMap<DocumentNode, boolean>();
+  // A document's operations as prepared, by the name asked ('' for none): looked up, not walked, per request.
+  private readonly preparedOf = new WeakMap<DocumentNode, Map<string, PreparedOperation>>();
 
   private constructor(
     private readonly parts: ExecutionParts,
@@ -107,9 +109,16 @@ export class Execution {
       }
       this.parsed.set(text, document);
     }
+    let byName = this.preparedOf.get(document);
+    let prepared = byName?.get(operationName ?? '');
+    if (prepared) return prepared;
     const operation = getOperationAST(document, operationName);
     if (!operation) return undefined;
-    return { text, document, operation, type: operation.operation, aboutTheCaller: selectsAboutTheCaller(this.parts.schema, document, operation) };
+    prepared = { text, document, operation, type: operation.operation, aboutTheCaller: selectsAboutTheCaller(this.parts.schema, document, operation) };
+    // Kept only for a name the document has: as many entries as it has operations, whatever names are sent.
+    if (!byName) this.preparedOf.set(document, (byName = new Map()));
+    byName.set(operationName ?? '', prepared);
+    return prepared;
   }
 
   /** Runs the request: a proven query without Apollo, anything else through Apollo (handed the document already validated). */

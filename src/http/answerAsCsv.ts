@@ -247,7 +247,8 @@ export function csvRequested(search: URLSearchParams, accept: string | undefined
 }
 
 function acceptRanksCsvFirst(accept: string | undefined): boolean {
-  if (!accept) return false;
+  // Only text/csv or text/* can rank CSV first: most requests name neither, and skip parsing the list.
+  if (!accept || !/text\//i.test(accept)) return false;
   let csv = 0;
   let json = 0;
   for (const { value: range, q } of qualityList(accept)) {

@@ -11,6 +11,7 @@ import type { CatalogFactsCache } from './catalog/factsCache.js';
  */
 export class AnswerExtensions {
   private current: Attribution;
+  private answered: { current: Attribution; extensions: Attribution } | undefined;
 
   constructor(
     private readonly publication: PublicationSettings,
@@ -27,9 +28,13 @@ export class AnswerExtensions {
     this.dataVersion.onChange(() => void this.refresh());
   }
 
-  /** For an answer read at the data version current now. */
+  /** For an answer read at the data version current now: one object per version, shared by its answers (never changed). */
   forAnswer(): Attribution {
-    return { ...this.current, dataVersion: this.dataVersion.current ?? null };
+    const version = this.dataVersion.current ?? null;
+    if (this.answered?.current !== this.current || this.answered.extensions.dataVersion !== version) {
+      this.answered = { current: this.current, extensions: Object.freeze({ ...this.current, dataVersion: version }) };
+    }
+    return this.answered.extensions;
   }
 
   private async refresh(): Promise<void> {

@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { HTTPGraphQLResponse } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
@@ -8,6 +7,7 @@ import { RateLimitExceeded, rateLimitHeaders, type RateLimiter } from '../access
 import type { EndpointSettings, PublicationSettings } from '../config.js';
 import { AnswerExtensions } from './answerExtensions.js';
 import { publicBaseUrl } from './catalog/baseUrl.js';
+import { Cancellation } from '../db/cancellation.js';
 import type { Database } from '../db/connection.js';
 import { createContext } from '../graphql/context.js';
 import { languageFromHeader } from '../graphql/language.js';
@@ -71,10 +71,7 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
   const { limits } = settings;
 
   return async function serveGraphQL(request: IncomingMessage, response: ServerResponse, url: URL, requestId: string): Promise<void> {
-    const scope: RequestScope = { requestId, startedAt: Date.now(), sqlStatements: 0, stop: new AbortController() };
-    // Each statement of the request listens for its stop while it runs (a query with many root fields runs many
-    // at once): not a leak, so no warning past Node's default of ten.
-    setMaxListeners(0, scope.stop!.signal);
+    const scope: RequestScope = { requestId, startedAt: Date.now(), sqlStatements: 0, stop: new Cancellation() };
     const requestDb = scopedDatabase(db, scope);
     const asked = csvRequested(url.searchParams, request.headers.accept);
     const csv = 'csv' in asked && asked.csv ? { bom: asked.bom } : undefined;
@@ -206,7 +203,7 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        scope.stop?.abort(); // its running statements are cancelled, and resolvers still waiting send no more
+        scope.stop?.cancel(); // its running statements are cancelled, and resolvers still waiting send no more
         reject(
           new HttpError(
             503,

@@ -37,7 +37,7 @@ export function formatGraphQLError(logger: Logger, onDatabaseUnreachable: (error
     }
     const codes = causeCodes(error);
     // The request's time ran out and its statements were stopped: the client was already answered 503.
-    if (codes.includes('REQUEST_STOPPED') || (codes.includes('57014') && scope?.stop?.signal.aborted)) {
+    if (codes.includes('REQUEST_STOPPED') || (codes.includes('57014') && scope?.stop?.requested)) {
       return { ...base, message: 'The request ran past its time limit and was stopped.', extensions: { code: 'REQUEST_TIMEOUT', requestId } };
     }
     if (codes.includes('57014')) {

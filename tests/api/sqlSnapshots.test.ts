@@ -1,6 +1,7 @@
 import type { SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import type { Cancellation } from '../../src/db/cancellation.js';
 import type { Database } from '../../src/db/connection.js';
 import { renderSql } from '../../src/db/renderSql.js';
 import { startApi, type TestApi } from '../support/api.js';
@@ -25,11 +26,11 @@ function recording(db: Database, sent: Sent[]): Database {
   return {
     kind: db.kind,
     drizzle: db.drizzle,
-    rows(query: SQL, signal?: AbortSignal) {
+    rows(query: SQL, cancellation?: Cancellation) {
       const rendered = renderSql(query) ?? dialect.sqlToQuery(query);
       const plannedForValues = 'withValues' in rendered && rendered.withValues !== undefined;
       sent.push({ text: rendered.sql.replace(/\s+/g, ' ').trim(), params: rendered.params, plannedForValues });
-      return db.rows(query, signal);
+      return db.rows(query, cancellation);
     },
     close: () => db.close(),
   };
