@@ -93,22 +93,23 @@ export function compressionStream(encoding: Encoding): zlib.BrotliCompress | zli
  */
 export async function applyCompression(request: IncomingMessage, response: ServerResponse, body: string | Buffer): Promise<void> {
   addVary(response, 'accept-encoding');
-  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+  const length = typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.length;
   const encoding = response.hasHeader('content-encoding') ? undefined : chooseEncoding(headerText(request.headers['accept-encoding']));
   if (request.method === 'HEAD') {
     // The headers a GET would have, without compressing a body nobody receives (so no content-length).
-    if (encoding !== undefined && bytes.length >= MIN_COMPRESSED_BYTES) setContentEncoding(response, encoding);
-    else response.setHeader('content-length', bytes.length);
+    if (encoding !== undefined && length >= MIN_COMPRESSED_BYTES) setContentEncoding(response, encoding);
+    else response.setHeader('content-length', length);
     return void response.end();
   }
-  const packed = encoding === undefined ? undefined : await compressed(bytes, encoding);
+  const packed = encoding === undefined || length < MIN_COMPRESSED_BYTES ? undefined : await compressed(body, encoding);
   if (encoding !== undefined && packed !== undefined) {
     setContentEncoding(response, encoding);
     response.setHeader('content-length', packed.length);
     return void response.end(packed);
   }
-  response.setHeader('content-length', bytes.length);
-  response.end(bytes);
+  response.setHeader('content-length', length);
+  // A text goes out as text: Node writes it with the headers in one piece, with no copy into a Buffer here.
+  response.end(body);
 }
 
 /**
@@ -128,7 +129,10 @@ function headerText(value: string | string[] | undefined): string | undefined {
 /** Adds a name to Vary unless it (or `*`) is there already. */
 function addVary(response: ServerResponse, name: string) {
   const current = response.getHeader('vary');
-  const names = (Array.isArray(current) ? current.join(',') : String(current ?? ''))
+  const text = Array.isArray(current) ? current.join(',') : String(current ?? '');
+  // Most answers have a Vary that names neither: no list to build.
+  if (!text.toLowerCase().includes(name) && !text.includes('*')) return void response.appendHeader('vary', name);
+  const names = text
     .split(',')
     .map((part) => part.trim().toLowerCase())
     .filter(Boolean);
