@@ -8,6 +8,7 @@ import { selectsAboutTheCaller } from '../graphql/aboutTheCaller.js';
 import type { Context } from '../graphql/context.js';
 import type { Logger } from '../logger.js';
 import type { RequestScope } from '../requestScope.js';
+import { answerJson } from './answerJson.js';
 import { compiledExecution, type CompiledExecution } from './compiledExecution.js';
 import { DocumentHandoff } from './documentStore.js';
 import { answerProvenQuery, ContentTypesChosen, type FormatError } from './provenAnswer.js';
@@ -83,6 +84,8 @@ export class Execution {
       // Persisted queries are resolved before the limits are checked (src/access/persistedQueries.ts).
       persistedQueries: false,
       formatError: parts.formatError,
+      // The answer's JSON as the proven path writes it (answerJson.ts): the same bytes either way.
+      stringifyResult: answerJson,
       // The cache-control plugin wraps every field's resolver to compute hints nobody here reads; the response
       // cache and Cache-Control are ours (src/cache, graphqlEndpoint.ts).
       plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), ...parts.plugins],

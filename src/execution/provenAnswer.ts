@@ -1,6 +1,7 @@
 import { HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
 import { GraphQLError, type ExecutionResult, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { ByText } from '../cache/byText.js';
+import { answerJson } from './answerJson.js';
 import { runProven, type ProvenQuery } from './compiledExecution.js';
 import type { Context } from '../graphql/context.js';
 import { tagErrors } from '../requestScope.js';
@@ -35,14 +36,14 @@ export async function answerProvenQuery(
     // An executor that throws: Apollo answers the error alone, with a 500 unless the error names a status.
     const head = newHead(contentType);
     const errors = formattedErrors([asGraphQLError(thrown)], context, formatError, head);
-    return { status: head.status ?? 500, headers: head.headers, body: { kind: 'complete', string: stringify({ errors }) } };
+    return { status: head.status ?? 500, headers: head.headers, body: { kind: 'complete', string: answerJson({ errors }) } };
   }
   const head = newHead(contentType);
   const errors = result.errors ? formattedErrors(result.errors, context, formatError, head) : undefined;
   return {
     status: head.status,
     headers: head.headers,
-    body: { kind: 'complete', string: stringify({ errors, data: result.data, extensions: result.extensions }) },
+    body: { kind: 'complete', string: answerJson({ errors, data: result.data, extensions: result.extensions }) },
   };
 }
 
@@ -53,8 +54,6 @@ interface Head {
 
 const newHead = (contentType: string): Head => ({ headers: new HeaderMap([['content-type', contentType]]) });
 
-// Apollo's stringifyResult by default.
-const stringify = (value: unknown) => `${JSON.stringify(value)}\n`;
 
 /** Apollo's normalizeAndFormatErrors, after its didEncounterErrors hook (ours tags each error with its request). */
 function formattedErrors(errors: readonly GraphQLError[], context: Context, formatError: FormatError, head: Head): GraphQLFormattedError[] {
