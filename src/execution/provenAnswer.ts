@@ -54,7 +54,6 @@ interface Head {
 
 const newHead = (contentType: string): Head => ({ headers: new HeaderMap([['content-type', contentType]]) });
 
-
 /** Apollo's normalizeAndFormatErrors, after its didEncounterErrors hook (ours tags each error with its request). */
 function formattedErrors(errors: readonly GraphQLError[], context: Context, formatError: FormatError, head: Head): GraphQLFormattedError[] {
   tagErrors(errors, context.scope);
