@@ -93,7 +93,8 @@ export function compressionStream(encoding: Encoding): zlib.BrotliCompress | zli
  */
 export async function applyCompression(request: IncomingMessage, response: ServerResponse, body: string | Buffer): Promise<void> {
   addVary(response, 'accept-encoding');
-  const length = typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.length;
+  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+  const length = bytes.length;
   const encoding = response.hasHeader('content-encoding') ? undefined : chooseEncoding(headerText(request.headers['accept-encoding']));
   if (request.method === 'HEAD') {
     // The headers a GET would have, without compressing a body nobody receives (so no content-length).
@@ -101,15 +102,15 @@ export async function applyCompression(request: IncomingMessage, response: Serve
     else response.setHeader('content-length', length);
     return void response.end();
   }
-  const packed = encoding === undefined || length < MIN_COMPRESSED_BYTES ? undefined : await compressed(body, encoding);
+  const packed = encoding === undefined || length < MIN_COMPRESSED_BYTES ? undefined : await compressed(bytes, encoding);
   if (encoding !== undefined && packed !== undefined) {
     setContentEncoding(response, encoding);
     response.setHeader('content-length', packed.length);
     return void response.end(packed);
   }
   response.setHeader('content-length', length);
-  // A text goes out as text: Node writes it with the headers in one piece, with no copy into a Buffer here.
-  response.end(body);
+  // As a Buffer: its bytes live outside the JavaScript heap, where a string written as it is would be copied.
+  response.end(bytes);
 }
 
 /**
