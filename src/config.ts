@@ -101,6 +101,15 @@ const environmentSchema = z.object({
     }),
   TRUST_PROXY: booleanFlag.default(false),
   PERSISTED_QUERIES_ALLOWLIST: z.string().min(1).optional(),
+  // Tokens from an identity provider (src/access/tokens.ts): all three of issuer, audience and key set, or none.
+  JWT_ISSUER: z.string().min(1).optional(),
+  JWT_AUDIENCE: z.string().min(1).optional(),
+  JWT_JWKS: z
+    .string()
+    .min(1)
+    .refine((value) => !/^[a-z][a-z0-9+.-]*:\/\//i.test(value) || value.startsWith('https://'), 'must be the path of a JWKS file or an https:// URL')
+    .optional(),
+  JWT_CLAIMS: z.string().min(1).default('minsheng'),
   RESPONSE_CACHE_MAX_BYTES: z.coerce
     .number()
     .int()
@@ -170,6 +179,8 @@ export interface EndpointSettings {
   trustProxy: boolean;
   /** Path of an operation manifest: when set, only the operations it lists run. */
   allowlistFile: string | undefined;
+  /** Bearer tokens from an identity provider; undefined: only API keys are accepted. */
+  jwt: JwtSettings | undefined;
   /** max-age of successful GET responses. */
   httpCacheMaxAge: number;
   /** Whole responses kept in memory, bounded in bytes (0: no response cache). */
@@ -180,6 +191,18 @@ export interface EndpointSettings {
   corsAllowedOrigins: '*' | string[];
   /** Bulk downloads running at once, and those waiting for a turn (src/http/downloads/slots.ts). */
   downloads: DownloadSlotLimits;
+}
+
+/** The identity provider whose tokens are accepted (modelled on Hasura's JWT mode). */
+export interface JwtSettings {
+  /** The `iss` tokens must carry. */
+  issuer: string;
+  /** What their `aud` must include. */
+  audience: string;
+  /** The provider's public keys: the path of a JWKS file, or its https:// URL. */
+  jwks: string;
+  /** The claim holding Minsheng's claims object (`role`, `organizations`, `domains`). */
+  claims: string;
 }
 
 /** How many bulk downloads run at once on one server, and how a download beyond that is treated. */
@@ -205,6 +228,22 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   const env = parsed.data;
+  const jwtVariables = { JWT_ISSUER: env.JWT_ISSUER, JWT_AUDIENCE: env.JWT_AUDIENCE, JWT_JWKS: env.JWT_JWKS };
+  const unset = Object.keys(jwtVariables).filter((name) => jwtVariables[name as keyof typeof jwtVariables] === undefined);
+  if (unset.length > 0 && unset.length < 3) {
+    throw new ConfigError(
+      `Invalid configuration:\n  ${unset.join(' and ')} ${unset.length === 1 ? 'is' : 'are'} not set: tokens from an identity provider need JWT_ISSUER, JWT_AUDIENCE and JWT_JWKS all set (or none of them)`,
+    );
+  }
+  const jwt =
+    env.JWT_ISSUER && env.JWT_AUDIENCE && env.JWT_JWKS
+      ? {
+          issuer: env.JWT_ISSUER,
+          audience: env.JWT_AUDIENCE,
+          jwks: env.JWT_JWKS.startsWith('https://') ? env.JWT_JWKS : path.resolve(env.JWT_JWKS),
+          claims: env.JWT_CLAIMS,
+        }
+      : undefined;
   return {
     port: env.PORT,
     host: env.HOST,
@@ -238,6 +277,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       redisKeyPrefix: env.REDIS_KEY_PREFIX,
       trustProxy: env.TRUST_PROXY,
       allowlistFile: env.PERSISTED_QUERIES_ALLOWLIST ? path.resolve(env.PERSISTED_QUERIES_ALLOWLIST) : undefined,
+      jwt,
       httpCacheMaxAge: env.HTTP_CACHE_MAX_AGE,
       responseCacheMaxBytes: env.RESPONSE_CACHE_MAX_BYTES,
       dataVersionPollMs: env.DATA_VERSION_POLL_MS,

@@ -1,22 +1,33 @@
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
 import type { Database } from '../db/connection.js';
+import type { Domain } from '../db/vocabulary.js';
 import { findApiKey, looksLikeApiKey, type ApiKeyTier } from './apiKeys.js';
+import { KeyRefused } from './keyRefused.js';
+import type { Role } from './roles.js';
+import { looksLikeJwt, type TokenVerifier } from './tokens.js';
 
-/** Who is asking: an anonymous client known by its address, or the holder of an API key. */
-export type Identity = { kind: 'anonymous'; address: string } | { kind: 'apiKey'; keyId: number; name: string; tier: ApiKeyTier };
+export { KeyRefused, type RefusalReason } from './keyRefused.js';
 
-/** Why a presented key was refused; the message tells the client what to do. */
-export class KeyRefused extends Error {
-  constructor(
-    message: string,
-    readonly reason: 'malformed' | 'unknown' | 'revoked',
-  ) {
-    super(message);
-  }
+/** What an authenticated caller is and may do: its role, and the organizations (by id) and domains it acts for. */
+export interface Principal {
+  name: string;
+  /** The rate-limit budget it spends. */
+  tier: ApiKeyTier;
+  role: Role;
+  organizationIds: readonly number[];
+  domains: readonly Domain[];
 }
 
-const HOW_TO_SEND = 'Send a key as `Authorization: Bearer <key>` or `x-api-key: <key>`, or send none to use the anonymous budget.';
+/**
+ * Who is asking: an anonymous client known by its address (a reader acting for no one), the holder of an
+ * API key, or the subject of a token from the identity provider.
+ */
+export type Identity =
+  { kind: 'anonymous'; address: string } | ({ kind: 'apiKey'; keyId: number } & Principal) | ({ kind: 'jwt'; subject: string } & Principal);
+
+const HOW_TO_SEND =
+  'Send a key as `Authorization: Bearer <key>` or `x-api-key: <key>`, a token from the identity provider as `Authorization: Bearer <token>`, or send none to use the anonymous budget.';
 
 /** The key a request presents, if any; a header that is there but not a key is refused, not ignored. */
 export function presentedKey(headers: IncomingHttpHeaders): string | undefined {
@@ -92,20 +103,29 @@ export interface FailedKeyGuard {
   keyLookupFailed(address: string): Promise<{ left: number; resetAt: Date }>;
 }
 
-/** Resolves the request's identity; a key that is malformed, unknown or revoked is refused. */
+/**
+ * Resolves the request's identity; a key that is malformed, unknown or revoked, or a token that does not
+ * verify, is refused.
+ */
 export async function identify(
   db: Database,
   headers: IncomingHttpHeaders,
   socketAddress: string | undefined,
   trustProxy: boolean,
-  failedKeys?: FailedKeyGuard,
+  failedKeys: FailedKeyGuard | undefined,
+  tokens: TokenVerifier,
 ): Promise<Identity> {
   const key = presentedKey(headers);
   const address = clientAddress(headers, socketAddress, trustProxy);
   if (key === undefined) return { kind: 'anonymous', address };
+  if (looksLikeJwt(key)) {
+    // A token's signature is checked without the database: a forged one costs no lookup, so it is not counted as a failed key.
+    const principal = await tokens.verify(db, key);
+    return { kind: 'jwt', ...principal, tier: 'standard' };
+  }
   if (!looksLikeApiKey(key)) {
     throw new KeyRefused(
-      `This is not a Minsheng API key: keys are \`ms_\` followed by 43 letters, digits, \`-\` or \`_\`. Check that it was copied whole. ${HOW_TO_SEND}`,
+      `This is neither a Minsheng API key nor a JWT: keys are \`ms_\` followed by 43 letters, digits, \`-\` or \`_\`; a JWT is three base64url parts joined by dots. Check that it was copied whole. ${HOW_TO_SEND}`,
       'malformed',
     );
   }
@@ -123,11 +143,20 @@ export async function identify(
       'revoked',
     );
   }
-  return { kind: 'apiKey', keyId: stored.id, name: stored.name, tier: stored.tier };
+  const { id, name, tier, role, organizationIds, domains } = stored;
+  return { kind: 'apiKey', keyId: id, name, tier, role, organizationIds, domains };
 }
 
 function describeFailuresLeft({ left, resetAt }: { left: number; resetAt: Date }): string {
   const until = resetAt.toISOString();
   if (left === 0) return `Requests with a key from your address are now refused (429) until ${until}: it presented too many unknown or revoked keys.`;
   return `Your address may present ${left} more unknown or revoked key${left === 1 ? '' : 's'} until ${until}; after that, requests from it with a key are refused (429) until then.`;
+}
+
+/** Who sent a request, asked of the database given (a request's own, which counts its statements, or the shared one). */
+export type RequestIdentifier = (db: Database, request: IncomingMessage) => Promise<Identity>;
+
+/** How every route of one server tells who is asking: one key lookup path and one token verifier for all. */
+export function requestIdentifier(trustProxy: boolean, failedKeys: FailedKeyGuard, tokens: TokenVerifier): RequestIdentifier {
+  return (db, request) => identify(db, request.headers, request.socket.remoteAddress, trustProxy, failedKeys, tokens);
 }

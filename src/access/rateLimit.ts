@@ -27,9 +27,9 @@ export class RateLimitExceeded extends Error {
 const FAILED_KEYS_WINDOW_SECONDS = 60;
 
 /**
- * Charges each request's estimated cost to its client's budget: per address when anonymous, per key
- * otherwise. Also counts the unknown and revoked keys each address presents (FailedKeyGuard), in the same
- * store, so instances sharing Redis share that count too.
+ * Charges each request's estimated cost to its client's budget: per address when anonymous, per key or
+ * token subject otherwise. Also counts the unknown and revoked keys each address presents (FailedKeyGuard),
+ * in the same store, so instances sharing Redis share that count too.
  */
 export class RateLimiter implements FailedKeyGuard {
   constructor(
@@ -45,7 +45,7 @@ export class RateLimiter implements FailedKeyGuard {
   async charge(identity: Identity, cost: number): Promise<RateLimitStatus> {
     const limit = this.budgetOf(identity);
     const windowMs = this.settings.windowSeconds * 1000;
-    const key = identity.kind === 'anonymous' ? `ip:${identity.address}` : `key:${identity.keyId}`;
+    const key = budgetKeyOf(identity);
     const charge = await this.store.charge(key, cost, limit, windowMs);
     const status = {
       limit,
@@ -79,6 +79,12 @@ export class RateLimiter implements FailedKeyGuard {
 }
 
 const failedKeysOf = (address: string) => `failed-keys:${address}`;
+
+/** One budget per address, per key, and per token subject (whichever of its tokens it presents). */
+function budgetKeyOf(identity: Identity): string {
+  if (identity.kind === 'anonymous') return `ip:${identity.address}`;
+  return identity.kind === 'apiKey' ? `key:${identity.keyId}` : `jwt:${identity.subject}`;
+}
 
 /** RateLimit headers (IETF draft, the widely implemented "RateLimit-*" form): limit, remaining, seconds to reset. */
 export function rateLimitHeaders(status: RateLimitStatus): [string, string][] {

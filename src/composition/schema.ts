@@ -3,9 +3,11 @@ import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchemaSync, type BuildSchemaOptions } from 'type-graphql';
 import { RateLimitResolver } from '../access/rateLimitResolver.js';
+import { ViewerResolver } from '../access/viewerResolver.js';
 import { callResolversDirectly } from '../execution/directResolvers.js';
 import { checkDeclaredReads } from '../graphql/projection.js';
 import { allDomains } from './domains.js';
+import { ViewerOrganizationsResolver } from './viewerOrganizations.js';
 
 let schema: GraphQLSchema | undefined;
 
@@ -13,7 +15,12 @@ let schema: GraphQLSchema | undefined;
 export function graphqlSchema(): GraphQLSchema {
   if (schema) return schema;
   const options: BuildSchemaOptions = {
-    resolvers: [RateLimitResolver, ...allDomains.flatMap((domain) => domain.resolvers)] as BuildSchemaOptions['resolvers'],
+    resolvers: [
+      RateLimitResolver,
+      ViewerResolver,
+      ViewerOrganizationsResolver,
+      ...allDomains.flatMap((domain) => domain.resolvers),
+    ] as BuildSchemaOptions['resolvers'],
     validate: false, // arguments are checked where they are used, with messages that say what to change
     emitSchemaFile: false,
   };

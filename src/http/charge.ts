@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { identify, KeyRefused, type Identity } from '../access/identity.js';
+import { KeyRefused, type Identity } from '../access/identity.js';
 import { RateLimitExceeded, rateLimitHeaders } from '../access/rateLimit.js';
 import { sendJson } from './plainAnswers.js';
 import type { RouteParts } from './route.js';
@@ -11,7 +11,7 @@ import type { RouteParts } from './route.js';
  */
 export async function chargedCaller(parts: RouteParts, request: IncomingMessage, response: ServerResponse, cost = 1): Promise<Identity | undefined> {
   try {
-    const identity = await identify(parts.db, request.headers, request.socket.remoteAddress, parts.settings.trustProxy, parts.rateLimiter);
+    const identity = await parts.identify(parts.db, request);
     for (const [name, value] of rateLimitHeaders(await parts.rateLimiter.charge(identity, cost))) response.setHeader(name, value);
     return identity;
   } catch (error) {

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { HTTPGraphQLResponse } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
-import { identify, KeyRefused, type Identity } from '../access/identity.js';
+import { KeyRefused, type Identity, type RequestIdentifier } from '../access/identity.js';
 import { PersistedQueryError, type PersistedQueries } from '../access/persistedQueries.js';
 import { RateLimitExceeded, rateLimitHeaders, type RateLimiter } from '../access/rateLimit.js';
 import type { EndpointSettings, PublicationSettings } from '../config.js';
@@ -33,6 +33,8 @@ export interface GraphQLEndpointParts {
   logger: Logger;
   settings: EndpointSettings;
   rateLimiter: RateLimiter;
+  /** Who is asking (src/access/identity.ts). */
+  identify: RequestIdentifier;
   persistedQueries: PersistedQueries;
   outage: DatabaseOutage;
   /** Answer with `x-sql-statements` and `x-ran-by` (tests and benchmarks). */
@@ -58,7 +60,7 @@ const RETRY_AFTER_OUTAGE_SECONDS = '5';
  * POST/GET /graphql: every public-endpoint concern in one place, in the order a request meets them.
  *   1. read the parameters (method, content type, body size, JSON)   → 405, 415, 413, 400
  *   2. the database must not be known to be away                     → 503
- *   3. identity: anonymous by address, or a valid API key            → 401
+ *   3. identity: anonymous by address, a valid API key or JWT        → 401
  *   4. persisted query or allow-list: which text to run              → PersistedQueryNotFound, 403
  *   5. limits on the document: size, depth, aliases, root fields, page sizes, cost → request error
  *   6. rate limit: the estimated cost is charged to the budget       → 429 with Retry-After
@@ -88,7 +90,7 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
       if ('error' in asked) throw new HttpError(400, asked.error, { code: 'BAD_REQUEST' });
       const params = await readGraphQLParams(request, url, limits.maxBodyBytes);
       if (outage.active) throw databaseUnavailable();
-      const identity = await identify(requestDb, request.headers, request.socket.remoteAddress, settings.trustProxy, rateLimiter);
+      const identity = await parts.identify(requestDb, request);
       const operation = await persistedQueries.resolve(params.query, params.extensions);
       // Without the response cache, only a GET's ETag serves anyone (browsers and CDNs revalidate GETs):
       // a POST then skips hashing its key.

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GraphQLSchema } from 'graphql';
+import type { RequestIdentifier } from '../access/identity.js';
 import type { RateLimiter } from '../access/rateLimit.js';
 import type { DataVersionWatcher } from '../cache/dataVersion.js';
 import type { EndpointSettings, PublicationSettings } from '../config.js';
@@ -16,6 +17,8 @@ export interface RouteParts {
   publication: PublicationSettings;
   dataVersion: DataVersionWatcher;
   rateLimiter: RateLimiter;
+  /** Who is asking: anonymous, an API key or a token (the same for every route). */
+  identify: RequestIdentifier;
   /** What the catalog says of the data (reports, coverage), read once per data version. */
   catalogFacts: CatalogFactsCache;
 }

@@ -4,7 +4,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { MemoryBudgetStore, RedisBudgetStore } from '../access/budgetStore.js';
 import { MemoryQueryTextStore, PersistedQueries, readAllowlist, RedisQueryTextStore } from '../access/persistedQueries.js';
+import { requestIdentifier } from '../access/identity.js';
 import { RateLimiter } from '../access/rateLimit.js';
+import { TokenVerifier } from '../access/tokens.js';
 import { connectRedis } from '../access/redisClient.js';
 import { loadConfig, type EndpointSettings, type PublicationSettings } from '../config.js';
 import type { Database } from '../db/connection.js';
@@ -67,6 +69,8 @@ export async function createHttpServer({
   const redisLink = settings.redisUrl ? await connectRedis(settings.redisUrl, logger) : undefined;
   const rateLimiter = new RateLimiter(redisLink ? new RedisBudgetStore(redisLink, settings.redisKeyPrefix) : new MemoryBudgetStore(), settings.rateLimits);
   const queryTexts = redisLink ? new RedisQueryTextStore(redisLink.redis, settings.redisKeyPrefix) : new MemoryQueryTextStore();
+  // The identity provider's key set is read once per server, never per request.
+  const identify = requestIdentifier(settings.trustProxy, rateLimiter, new TokenVerifier(settings.jwt));
   const persistedQueries = new PersistedQueries(queryTexts, settings.allowlistFile ? readAllowlist(settings.allowlistFile) : undefined);
   const dataVersion = new DataVersionWatcher(db, settings.dataVersionPollMs, logger);
   await dataVersion.start();
@@ -82,6 +86,7 @@ export async function createHttpServer({
     logger,
     settings,
     rateLimiter,
+    identify,
     persistedQueries,
     outage,
     sqlCountHeader,
@@ -90,7 +95,7 @@ export async function createHttpServer({
     publication,
     answerExtensions,
   });
-  const routes = publicDataRoutes({ db, logger, schema, settings, publication, dataVersion, rateLimiter, catalogFacts });
+  const routes = publicDataRoutes({ db, logger, schema, settings, publication, dataVersion, rateLimiter, identify, catalogFacts });
   const cors = new Cors(settings.corsAllowedOrigins);
   const drain = new Drain();
 

@@ -35,6 +35,8 @@ export interface SettingsOverrides {
   responseCacheMaxBytes?: number;
   dataVersionPollMs?: number;
   downloads?: Partial<EndpointSettings['downloads']>;
+  /** The identity provider whose tokens the server accepts (default: none). */
+  jwt?: EndpointSettings['jwt'];
 }
 
 /** The endpoint settings a server gets from an empty environment: what production runs with. */

@@ -3,7 +3,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Writable } from 'node:stream';
 import { sql } from 'drizzle-orm';
 import { GraphQLError } from 'graphql';
-import { identify } from '../../access/identity.js';
 import { RateLimitExceeded, rateLimitHeaders } from '../../access/rateLimit.js';
 import type { Context } from '../../graphql/context.js';
 import { Language } from '../../graphql/language.js';
@@ -63,7 +62,7 @@ export function downloadRoutes(parts: RouteParts): Route[] {
 
     const headers: [string, string][] = [];
     try {
-      const identity = await identify(parts.db, request.headers, request.socket.remoteAddress, parts.settings.trustProxy, parts.rateLimiter);
+      const identity = await parts.identify(parts.db, request);
       const version = await lastModified.current();
       const etag = version
         ? `"${version.version}-${createHash('sha256')
