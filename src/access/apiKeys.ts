@@ -118,17 +118,7 @@ export interface StoredApiKey {
 export async function findApiKey(db: Database, key: string): Promise<StoredApiKey | undefined> {
   // One statement, through rows(), so a request counts it like its others; raw rows carry times as text, so
   // they come as epoch milliseconds. A retired organization is no longer acted for.
-  const [row] = await db.rows<{
-    id: number;
-    name: string;
-    tier: ApiKeyTier;
-    role: Role;
-    organizationIds: number[];
-    domains: Domain[];
-    prefix: string;
-    createdMs: number;
-    revokedMs: number | null;
-  }>(sql`
+  const [row] = await db.rows<Omit<StoredApiKey, 'createdAt' | 'revokedAt'> & { createdMs: number; revokedMs: number | null }>(sql`
     select k.id, k.name, k.tier, k.role, k.domains, k.key_prefix as "prefix", (extract(epoch from k.created_at) * 1000)::float8 as "createdMs",
       (extract(epoch from k.revoked_at) * 1000)::float8 as "revokedMs",
       coalesce((select array_agg(ko.organization_id order by ko.organization_id) from ${apiKeyOrganizations} ko
