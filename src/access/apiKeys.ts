@@ -78,12 +78,7 @@ export async function createApiKey(
 }
 
 export async function listApiKeys(db: Database): Promise<ApiKeyInfo[]> {
-  const rows = await db.drizzle.select().from(apiKeys).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id));
-  const slugsOf = await organizationSlugsOf(
-    db,
-    rows.map((row) => row.id),
-  );
-  return rows.map((row) => toInfo(row, slugsOf.get(row.id) ?? []));
+  return infosOf(db, await db.drizzle.select().from(apiKeys).orderBy(desc(apiKeys.createdAt), desc(apiKeys.id)));
 }
 
 /** Revokes the key with this id or prefix; returns what was revoked (nothing when no live key matches). */
@@ -94,11 +89,7 @@ export async function revokeApiKey(db: Database, idOrPrefix: string): Promise<Ap
     .set({ revokedAt: new Date() })
     .where(and(match, isNull(apiKeys.revokedAt)))
     .returning();
-  const slugsOf = await organizationSlugsOf(
-    db,
-    rows.map((row) => row.id),
-  );
-  return rows.map((row) => toInfo(row, slugsOf.get(row.id) ?? []));
+  return infosOf(db, rows);
 }
 
 /** A stored key as a request meets it: what identify() needs, with the ids of the live organizations it acts for. */
@@ -127,6 +118,15 @@ export async function findApiKey(db: Database, key: string): Promise<StoredApiKe
   if (!row) return undefined;
   const { createdMs, revokedMs, ...stored } = row;
   return { ...stored, createdAt: new Date(createdMs), revokedAt: revokedMs == null ? null : new Date(revokedMs) };
+}
+
+/** The keys as listings show them, each with the slugs of the organizations it acts for. */
+async function infosOf(db: Database, rows: (typeof apiKeys.$inferSelect)[]): Promise<ApiKeyInfo[]> {
+  const slugsOf = await organizationSlugsOf(
+    db,
+    rows.map((row) => row.id),
+  );
+  return rows.map((row) => toInfo(row, slugsOf.get(row.id) ?? []));
 }
 
 /** The slugs of the organizations each of these keys acts for, in slug order. */

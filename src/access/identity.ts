@@ -107,12 +107,12 @@ export interface FailedKeyGuard {
  * Resolves the request's identity; a key that is malformed, unknown or revoked, or a token that does not
  * verify, is refused.
  */
-export async function identify(
+async function identify(
   db: Database,
   headers: IncomingHttpHeaders,
   socketAddress: string | undefined,
   trustProxy: boolean,
-  failedKeys: FailedKeyGuard | undefined,
+  failedKeys: FailedKeyGuard,
   tokens: TokenVerifier,
 ): Promise<Identity> {
   const key = presentedKey(headers);
@@ -129,11 +129,11 @@ export async function identify(
       'malformed',
     );
   }
-  await failedKeys?.beforeKeyLookup(address);
+  await failedKeys.beforeKeyLookup(address);
   const stored = await findApiKey(db, key);
   const refused = async (message: string, reason: 'unknown' | 'revoked') => {
-    const budget = await failedKeys?.keyLookupFailed(address);
-    return new KeyRefused(budget ? `${message} ${describeFailuresLeft(budget)}` : message, reason);
+    const budget = await failedKeys.keyLookupFailed(address);
+    return new KeyRefused(`${message} ${describeFailuresLeft(budget)}`, reason);
   };
   if (!stored)
     throw await refused(`No API key matches the one sent (${key.slice(0, 10)}…). Check it, or create one with \`npm run keys -- create\`.`, 'unknown');

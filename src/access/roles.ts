@@ -16,12 +16,6 @@ export function isRole(text: string): text is Role {
   return Object.hasOwn(roles, text);
 }
 
-/** The organizations (by id) and domains a principal acts for. */
-export interface Scope {
-  organizationIds: readonly number[];
-  domains: readonly Domain[];
-}
-
 /** Why a role and scope do not go together, or undefined when they do. */
 export function scopeProblem(role: Role, organizations: number, domains: number): string | undefined {
   if ((role === 'editor' || role === 'publisher') && organizations + domains === 0) {

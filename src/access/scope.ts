@@ -10,10 +10,7 @@ export async function organizationIdsOf(db: Database, slugs: readonly string[]):
   if (wanted.length === 0) return { ids: [], unknown: [] };
   const rows = await db.rows<{ id: number; slug: string }>(sql`
     select ${organizations.id} as "id", ${organizations.slug} as "slug" from ${organizations}
-    where ${organizations.retiredAt} is null and ${organizations.slug} in (${sql.join(
-      wanted.map((slug) => sql`${slug}`),
-      sql`, `,
-    )})`);
+    where ${organizations.retiredAt} is null and ${organizations.slug} = any(${sql.param(wanted)}::text[])`);
   const found = new Map(rows.map((row) => [row.slug, row.id]));
   return { ids: wanted.flatMap((slug) => found.get(slug) ?? []), unknown: wanted.filter((slug) => !found.has(slug)) };
 }
