@@ -94,22 +94,20 @@ export function compressionStream(encoding: Encoding): zlib.BrotliCompress | zli
 export async function applyCompression(request: IncomingMessage, response: ServerResponse, body: string | Buffer): Promise<void> {
   addVary(response, 'accept-encoding');
   const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-  const length = bytes.length;
   const encoding = response.hasHeader('content-encoding') ? undefined : chooseEncoding(headerText(request.headers['accept-encoding']));
   if (request.method === 'HEAD') {
     // The headers a GET would have, without compressing a body nobody receives (so no content-length).
-    if (encoding !== undefined && length >= MIN_COMPRESSED_BYTES) setContentEncoding(response, encoding);
-    else response.setHeader('content-length', length);
+    if (encoding !== undefined && bytes.length >= MIN_COMPRESSED_BYTES) setContentEncoding(response, encoding);
+    else response.setHeader('content-length', bytes.length);
     return void response.end();
   }
-  const packed = encoding === undefined || length < MIN_COMPRESSED_BYTES ? undefined : await compressed(bytes, encoding);
+  const packed = encoding === undefined ? undefined : await compressed(bytes, encoding);
   if (encoding !== undefined && packed !== undefined) {
     setContentEncoding(response, encoding);
     response.setHeader('content-length', packed.length);
     return void response.end(packed);
   }
-  response.setHeader('content-length', length);
-  // As a Buffer: its bytes live outside the JavaScript heap, where a string written as it is would be copied.
+  response.setHeader('content-length', bytes.length);
   response.end(bytes);
 }
 
