@@ -36,7 +36,7 @@ describe('the domains’ row projections', () => {
   // SQL sent is as it was), with the fields they did not list (which fetched every column) as whole-row.
   it('Facility', () => {
     expect(facilityProjection.fieldReads()).toEqual(
-      handListed(facilities, ['slug', 'category', 'domain', 'status'], {
+      handListed(facilities, ['slug', 'category', 'domain', 'status', 'revision'], {
         id: ['slug'],
         name: ['nameZh', 'nameEn'],
         description: ['descriptionZh', 'descriptionEn'],
@@ -56,7 +56,7 @@ describe('the domains’ row projections', () => {
 
   it('Program', () => {
     expect(programProjection.fieldReads()).toEqual(
-      handListed(programs, ['slug', 'domain', 'kind', 'status', 'startDate', 'endDate'], {
+      handListed(programs, ['slug', 'domain', 'kind', 'status', 'startDate', 'endDate', 'revision'], {
         id: ['slug'],
         name: ['nameZh', 'nameEn'],
         description: ['descriptionZh', 'descriptionEn'],
@@ -74,7 +74,7 @@ describe('the domains’ row projections', () => {
 
   it('Observation', () => {
     expect(observationProjection.fieldReads()).toEqual(
-      handListed(observations, ['key', 'value', 'qualifier', 'unit', 'measure', 'status', 'reportedInDomain'], {
+      handListed(observations, ['key', 'value', 'qualifier', 'unit', 'measure', 'status', 'reportedInDomain', 'revision'], {
         id: ['key'],
         indicator: ['indicatorId'],
         period: ['periodStart', 'periodEnd', 'periodLabelZh', 'periodLabelEn'],

@@ -29,6 +29,13 @@ export interface SeedKind<R, T extends PgTable = PgTable> {
   /** Checks of a record's content against its own quotes, run only when nothing else is wrong (same form as `checks`). */
   contentChecks?: (record: R) => string[];
 
+  /**
+   * Who may edit a record through the API (src/writes): editors and publishers acting for one of its
+   * organizations (by slug) or one of its domains. A kind without it is edited by admins only. `seeds` finds
+   * the records it names (an observation's indicator).
+   */
+  scope?: (record: R, seeds: Pick<SeedDataset, 'byKey'>) => RecordScope;
+
   /** The table its rows go to, and the column holding the natural key: upserts match on it; rows whose key left the file are retired. */
   table: T;
   keyColumn: AnyPgColumn;
@@ -47,6 +54,12 @@ export type AnySeedKind = SeedKind<any, any>;
 /** Declares a kind, checking its callbacks against its record and its rows against its table. */
 export const seedKind = <R, T extends PgTable>(kind: SeedKind<R, T>): SeedKind<R, T> => kind;
 
+/** The organizations (slugs) and domains a record belongs to; empty values are left out. */
+export interface RecordScope {
+  organizations: (string | null | undefined)[];
+  domains: (string | null | undefined)[];
+}
+
 /** A key a record names, the kind it must be a record of, and the field that names it. */
 export interface SeedReference {
   field: string;
@@ -64,6 +77,9 @@ export interface CitedField {
   field: string;
   citation: Citation;
 }
+
+/** The kind a record's scope names organizations of (`scope`). */
+export const organizationKind = 'organizations';
 
 /** The kind citations name by their `source`: it declares `textFile`, the text their quotes are checked against. */
 export const citedKind = 'sources';
@@ -93,6 +109,8 @@ export interface SeedDataset {
   records<R>(kind: Pick<SeedKind<R>, 'name' | 'record'>): R[];
   /** The record with this natural key, if the file has one. */
   byKey<R>(kind: Pick<SeedKind<R>, 'name' | 'record'>, key: string): R | undefined;
+  /** The text of a record of the cited kind (a source's document), as read from its text file. */
+  textOf(key: string): string | undefined;
 }
 
 /** A record's natural key, and its parent's key (null when it has none), as the loader reads them. */

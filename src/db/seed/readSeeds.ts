@@ -21,6 +21,8 @@ const describe = (ref: RecordRef) => `${ref.file}: record ${ref.index + 1} (${JS
 /** Every file's records by kind name, as read. */
 class RecordsByKind implements SeedDataset {
   private readonly keyed = new Map<string, Map<string, unknown>>();
+  /** The cited kind's texts, by key, once crossCheck has read them. */
+  readonly texts = new Map<string, string>();
 
   constructor(
     private readonly kinds: ReadonlyMap<string, AnySeedKind>,
@@ -41,6 +43,10 @@ class RecordsByKind implements SeedDataset {
       this.keyed.set(kind.name, keyed);
     }
     return keyed.get(key) as R | undefined;
+  }
+
+  textOf(key: string): string | undefined {
+    return this.texts.get(key);
   }
 }
 
@@ -100,7 +106,7 @@ function crossCheck(kinds: AnySeedKind[], dataset: RecordsByKind, seedsDir: stri
   const byName = new Map(kinds.map((kind) => [kind.name, kind]));
 
   const sources = byName.get(citedKind);
-  const sourceTexts = new Map<string, string>();
+  const sourceTexts = dataset.texts;
   if (sources?.textFile) {
     const textFile = sources.textFile;
     dataset.records(sources).forEach((source, index) => {

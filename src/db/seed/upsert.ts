@@ -18,10 +18,13 @@ export async function upsertByKey<T extends PgTable>(
 ): Promise<{ ids: Map<string, number>; changed: number }> {
   const ids = new Map<string, number>();
   if (rows.length === 0) return { ids, changed: 0 };
-  const updatableEntries = storedColumns(table).filter(([, c]) => c.name !== 'id' && c.name !== keyColumn.name);
+  const updatableEntries = storedColumns(table).filter(([, c]) => c.name !== 'id' && c.name !== keyColumn.name && c.name !== 'revision');
   const updatable = updatableEntries.map(([, c]) => c);
   const excluded = (c: AnyPgColumn) => sql.raw(`excluded."${c.name}"`);
-  const set = Object.fromEntries(updatableEntries.map(([property, c]) => [property, excluded(c)]));
+  const set: Record<string, SQL> = Object.fromEntries(updatableEntries.map(([property, c]) => [property, excluded(c)]));
+  // A row that changes is one revision further (src/db/tables/columns.ts).
+  const revision = getTableColumns(table)['revision'];
+  if (revision) set['revision'] = sql`${revision} + 1`;
   const current = sql.join(
     updatable.map((c) => sql`${c}`),
     sql`, `,
@@ -53,7 +56,7 @@ const isSynthetic = (keyColumn: AnyPgColumn) => sql`(${keyColumn} in ('syn', 'sy
 export async function retireAbsent(tx: Transaction, table: PgTable, keyColumn: AnyPgColumn, keys: string[]): Promise<number> {
   const retired = (await tx
     .update(table)
-    .set({ retiredAt: sql`now()` } as never)
+    .set({ retiredAt: sql`now()`, ...(getTableColumns(table)['revision'] ? { revision: sql`"revision" + 1` } : {}) } as never)
     .where(sql`"retired_at" is null and not (${keyColumn} = any(${sql.param(keys)}::text[])) and not ${isSynthetic(keyColumn)}`)
     .returning({ id: sql<number>`id` })) as unknown[];
   return retired.length;

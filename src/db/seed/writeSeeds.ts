@@ -2,6 +2,7 @@ import type { Database } from '../connection.js';
 import { write } from '../write.js';
 import { keyOf, parentOf, type AnySeedKind, type SeedDataset, type SeedIds } from './kind.js';
 import { writeOrder } from './order.js';
+import { keepPublishedRecords } from '../records/published.js';
 import { retireAbsent, syncChildren, upsertByKey } from './upsert.js';
 
 /** A kind's records in levels, every parent in a level before its children's (divisions, programs); one level without parents. */
@@ -76,6 +77,18 @@ export async function writeSeeds(database: Database, kinds: readonly AnySeedKind
           dataset.records(kind).flatMap((record) => children.rows(record, ids.get(keyOf(kind, record))!, allIds)),
         );
       }
+    }
+
+    // The records as published, which an edit through the API starts from (src/db/records). Not counted:
+    // every field of a record is in its rows, which changed with it.
+    for (const kind of ordered) {
+      await keepPublishedRecords(
+        tx,
+        kind.name,
+        dataset
+          .records(kind)
+          .map((record) => ({ key: keyOf(kind, record), record, text: kind.textFile ? (dataset.textOf(keyOf(kind, record)) ?? null) : null })),
+      );
     }
 
     // Records no longer in their files are retired (after the upserts, which make restored ones live again).

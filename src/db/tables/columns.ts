@@ -11,3 +11,9 @@ export function oneOf(column: AnyPgColumn, vocabulary: Record<string, string>): 
     .join(', ');
   return sql`${column} in (${sql.raw(values)})`;
 }
+
+/**
+ * How many times a record has been written: 1 when it is created, one more at every change that is published
+ * (seed or API). An edit names the revision it was made from, so two editors never overwrite each other silently.
+ */
+export const revision = () => integer('revision').notNull().default(1);

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { check, doublePrecision, index, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
 import { domains, facilityCategories, facilityStatuses } from '../vocabulary.js';
-import { oneOf, surrogateId } from './columns.js';
+import { oneOf, surrogateId, revision } from './columns.js';
 import { retiredAt } from './retirement.js';
 import { searchBigrams } from './search.js';
 import { divisions, organizations } from './places.js';
@@ -29,6 +29,7 @@ export const facilities = pgTable(
     /** How precise the location is (e.g. "building", "street", "district"). */
     locationPrecision: text('location_precision'),
     retiredAt: retiredAt(),
+    revision: revision(),
     searchBigrams: searchBigrams('name_zh', 'name_en', 'description_zh', 'description_en'),
   },
   (t) => [

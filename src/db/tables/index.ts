@@ -6,3 +6,4 @@ export * from './statistics.js';
 export * from './dataset.js';
 export * from './apiKeys.js';
 export * from './organizationLinks.js';
+export * from './edits.js';

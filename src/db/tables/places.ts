@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, foreignKey, index, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
 import { divisionLevels, organizationKinds } from '../vocabulary.js';
-import { oneOf, surrogateId } from './columns.js';
+import { oneOf, surrogateId, revision } from './columns.js';
 import { retiredAt } from './retirement.js';
 import { searchBigrams } from './search.js';
 import { sources } from './sources.js';
@@ -19,6 +19,7 @@ export const divisions = pgTable(
     verified: boolean('verified').notNull(),
     note: text('note'),
     retiredAt: retiredAt(),
+    revision: revision(),
     searchBigrams: searchBigrams('name_zh', 'name_en'),
   },
   (t) => [
@@ -41,6 +42,7 @@ export const organizations = pgTable(
     nameEn: text('name_en').notNull(),
     divisionId: integer('division_id').references(() => divisions.id),
     retiredAt: retiredAt(),
+    revision: revision(),
     searchBigrams: searchBigrams('name_zh', 'name_en'),
   },
   (t) => [

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { check, date, foreignKey, index, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
 import { domains, programFacilityRoles, programKinds, programStatuses } from '../vocabulary.js';
-import { oneOf, surrogateId } from './columns.js';
+import { oneOf, surrogateId, revision } from './columns.js';
 import { retiredAt } from './retirement.js';
 import { searchBigrams } from './search.js';
 import { facilities } from './facilities.js';
@@ -27,6 +27,7 @@ export const programs = pgTable(
     divisionId: integer('division_id').references(() => divisions.id),
     parentId: integer('parent_id'),
     retiredAt: retiredAt(),
+    revision: revision(),
     searchBigrams: searchBigrams('name_zh', 'name_en', 'description_zh', 'description_en'),
   },
   (t) => [

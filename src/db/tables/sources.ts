@@ -1,5 +1,5 @@
 import { date, pgTable, text } from 'drizzle-orm/pg-core';
-import { surrogateId } from './columns.js';
+import { surrogateId, revision } from './columns.js';
 import { retiredAt } from './retirement.js';
 
 /** The documents that facts come from. Every observation, facility and program cites one. */
@@ -15,4 +15,5 @@ export const sources = pgTable('sources', {
   licence: text('licence'),
   note: text('note'),
   retiredAt: retiredAt(),
+  revision: revision(),
 });

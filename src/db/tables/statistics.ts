@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { check, date, doublePrecision, index, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
 import { domains, measures, observationStatuses, units, valueQualifiers } from '../vocabulary.js';
-import { oneOf, surrogateId } from './columns.js';
+import { oneOf, surrogateId, revision } from './columns.js';
 import { retiredAt } from './retirement.js';
 import { searchBigrams } from './search.js';
 import { facilities } from './facilities.js';
@@ -44,6 +44,7 @@ export const indicators = pgTable(
     descriptionZh: text('description_zh'),
     descriptionEn: text('description_en'),
     retiredAt: retiredAt(),
+    revision: revision(),
     searchBigrams: searchBigrams('name_zh', 'name_en', 'description_zh', 'description_en'),
   },
   (t) => [
@@ -90,6 +91,7 @@ export const observations = pgTable(
     /** The domain of the source section the figure is stated in, where that is not its indicator's domain. */
     reportedInDomain: text('reported_in_domain'),
     retiredAt: retiredAt(),
+    revision: revision(),
     searchBigrams: searchBigrams('label_zh', 'label_en', 'quote'),
   },
   (t) => [

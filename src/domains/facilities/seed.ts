@@ -40,6 +40,8 @@ export const facilitiesSeed = seedKind({
     { field: 'operator_slug', kind: 'organizations', key: f.operator_slug },
   ],
   citations: (f) => citationsField(f.citations),
+  /** A facility belongs to its operator and to its domain. */
+  scope: (f) => ({ organizations: [f.operator_slug], domains: [f.domain] }),
   table: facilities,
   keyColumn: facilities.slug,
   rowNeeds: ['divisions', 'organizations'],

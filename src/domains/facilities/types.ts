@@ -1,5 +1,5 @@
 import { GraphQLLatitude, GraphQLLongitude } from 'graphql-scalars';
-import { Field, Float, InputType, ObjectType } from 'type-graphql';
+import { Field, Float, InputType, Int, ObjectType } from 'type-graphql';
 import type { facilities } from '../../db/tables/index.js';
 import type { Domain, FacilityCategory, FacilityStatus } from '../../db/vocabulary.js';
 import { DomainEnum, FacilityCategoryEnum, FacilityStatusEnum, OrderDirection } from '../../graphql/enums.js';
@@ -37,6 +37,12 @@ export class Facility extends Node {
 
   @Field(() => FacilityStatusEnum, { description: 'Whether it is in service, being built or planned.' })
   status!: FacilityStatus;
+
+  @Field(() => Int, {
+    description:
+      'How many times this record has been written: 1 when created, one more with every published change. An update names the revision it was made from (expectedRevision); a different one is a CONFLICT.',
+  })
+  revision!: number;
 }
 
 @InputType({ description: 'Facilities within a distance of a point.' })

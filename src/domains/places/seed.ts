@@ -40,7 +40,7 @@ export const organizationRecord = z
 export type DivisionRecord = z.infer<typeof divisionRecord>;
 export type OrganizationRecord = z.infer<typeof organizationRecord>;
 
-/** seeds/divisions.json: the district, its streets and communities, each under its parent. */
+/** seeds/divisions.json: the district, its streets and communities, each under its parent. No scope: admins edit them. */
 export const divisionsSeed = seedKind({
   name: 'divisions',
   noun: 'division',
@@ -88,6 +88,8 @@ export const organizationsSeed = seedKind({
       return twice ? [`field "links.${i}": links the ${target} twice`] : [];
     });
   },
+  /** An organization's record is its own (no domain: a department spans several). */
+  scope: (o) => ({ organizations: [o.slug], domains: [] }),
   table: organizations,
   keyColumn: organizations.slug,
   rowNeeds: ['divisions'],

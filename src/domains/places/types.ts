@@ -1,4 +1,4 @@
-import { Field, InputType, ObjectType } from 'type-graphql';
+import { Field, InputType, Int, ObjectType } from 'type-graphql';
 import type { divisions, organizations } from '../../db/tables/index.js';
 import type { DivisionLevel, OrganizationKind } from '../../db/vocabulary.js';
 import { DivisionLevelEnum, OrganizationKindEnum } from '../../graphql/enums.js';
@@ -20,6 +20,12 @@ export class Division extends Node {
 
   @Field(() => Boolean, { description: "Is the code confirmed by a public standard? False where it follows the standard's pattern unconfirmed." })
   verified!: boolean;
+
+  @Field(() => Int, {
+    description:
+      'How many times this record has been written: 1 when created, one more with every published change. An update names the revision it was made from (expectedRevision); a different one is a CONFLICT.',
+  })
+  revision!: number;
 }
 
 @ObjectType({ implements: Node, description: 'A department, office or operator named in the sources.', simpleResolvers: true })
@@ -29,6 +35,12 @@ export class Organization extends Node {
 
   @Field(() => OrganizationKindEnum, { description: 'What kind of body it is.' })
   kind!: OrganizationKind;
+
+  @Field(() => Int, {
+    description:
+      'How many times this record has been written: 1 when created, one more with every published change. An update names the revision it was made from (expectedRevision); a different one is a CONFLICT.',
+  })
+  revision!: number;
 }
 
 @InputType({ description: 'Narrows a list of divisions. All given conditions must hold; combine filters with and, or, not.' })

@@ -48,6 +48,8 @@ export const programsSeed = seedKind({
   ],
   citations: (p) => citationsField(p.citations),
   checks: (p) => (p.parent_slug === p.slug ? ['field "parent_slug": a program cannot be its own parent'] : []),
+  /** A program belongs to its lead organization and to its domain. */
+  scope: (p) => ({ organizations: [p.lead_organization_slug], domains: [p.domain] }),
   table: programs,
   keyColumn: programs.slug,
   rowNeeds: ['organizations', 'divisions'],

@@ -1,5 +1,5 @@
 import { GraphQLDate } from '../../graphql/dateScalar.js';
-import { Field, InputType, ObjectType } from 'type-graphql';
+import { Field, InputType, Int, ObjectType } from 'type-graphql';
 import type { programs } from '../../db/tables/index.js';
 import type { Domain, ProgramKind, ProgramStatus } from '../../db/vocabulary.js';
 import { DomainEnum, OrderDirection, ProgramKindEnum, ProgramStatusEnum } from '../../graphql/enums.js';
@@ -29,6 +29,12 @@ export class Program extends Node {
 
   @Field(() => GraphQLDate, { nullable: true, description: 'When it ended or ends, where a source says so.' })
   endDate!: string | null;
+
+  @Field(() => Int, {
+    description:
+      'How many times this record has been written: 1 when created, one more with every published change. An update names the revision it was made from (expectedRevision); a different one is a CONFLICT.',
+  })
+  revision!: number;
 }
 
 @InputType({ description: 'Narrows a list of programs. All given conditions must hold; combine filters with and, or, not.' })

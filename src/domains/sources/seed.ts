@@ -20,7 +20,7 @@ export const sourceRecord = z
 
 export type SourceRecord = z.infer<typeof sourceRecord>;
 
-/** seeds/sources.json: the documents every citation quotes, each with its text under seeds/sources/. */
+/** seeds/sources.json: the documents every citation quotes, each with its text under seeds/sources/. No scope: admins edit them. */
 export const sourcesSeed = seedKind({
   name: 'sources',
   noun: 'source',

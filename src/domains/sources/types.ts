@@ -1,6 +1,6 @@
 import { GraphQLURL } from 'graphql-scalars';
 import { GraphQLDate } from '../../graphql/dateScalar.js';
-import { Field, ObjectType } from 'type-graphql';
+import { Field, Int, ObjectType } from 'type-graphql';
 import type { sources } from '../../db/tables/index.js';
 import { Node } from '../../graphql/node.js';
 
@@ -19,6 +19,12 @@ export class Source extends Node {
 
   @Field(() => String, { nullable: true, description: 'The licence the document is published under, where known.' })
   licence!: string | null;
+
+  @Field(() => Int, {
+    description:
+      'How many times this record has been written: 1 when created, one more with every published change. An update names the revision it was made from (expectedRevision); a different one is a CONFLICT.',
+  })
+  revision!: number;
 }
 
 /** A citation's data as resolvers hand it on: the source's id and the verbatim quote. */

@@ -53,6 +53,8 @@ export const indicatorsSeed = seedKind({
   file: 'indicators.json',
   record: indicatorRecord,
   key: 'code',
+  /** An indicator belongs to its domain (no organization: it is measured across them). */
+  scope: (i) => ({ organizations: [], domains: [i.domain] }),
   table: indicators,
   keyColumn: indicators.code,
   row: (i) => ({
@@ -93,6 +95,8 @@ export const observationsSeed = seedKind({
   citations: (o) => [{ field: 'citation', citation: o.citation }],
   checks: (o, seeds) => indicatorProblems(o, seeds.byKey(indicatorsSeed, o.indicator)),
   contentChecks: figureDisagreements,
+  /** A figure belongs to its indicator's domain and to the domain of the section it is reported in. */
+  scope: (o, seeds) => ({ organizations: [], domains: [o.reported_in_domain, seeds.byKey(indicatorsSeed, o.indicator)?.domain] }),
   table: observations,
   keyColumn: observations.key,
   rowNeeds: ['sources', 'indicators', 'divisions', 'facilities', 'programs'],

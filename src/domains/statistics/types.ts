@@ -1,5 +1,5 @@
 import { GraphQLDate } from '../../graphql/dateScalar.js';
-import { Field, Float, InputType, ObjectType } from 'type-graphql';
+import { Field, Float, InputType, Int, ObjectType } from 'type-graphql';
 import type { indicators, observations } from '../../db/tables/index.js';
 import type { Domain, Measure, ObservationStatus, Unit, ValueQualifier } from '../../db/vocabulary.js';
 import { DomainEnum, MeasureEnum, ObservationStatusEnum, OrderDirection, UnitEnum, ValueQualifierEnum } from '../../graphql/enums.js';
@@ -34,6 +34,12 @@ export class Indicator extends Node {
       'A STOCK (its figures are LEVELs at a date), a FLOW (COUNTs over their own period, or CUMULATIVE totals from an earlier start), a RATIO (SHAREs) or a CHANGE (YOY_CHANGEs): what its figures may be added up to.',
   })
   kind!: IndicatorKind;
+
+  @Field(() => Int, {
+    description:
+      'How many times this record has been written: 1 when created, one more with every published change. An update names the revision it was made from (expectedRevision); a different one is a CONFLICT.',
+  })
+  revision!: number;
 }
 
 @ObjectType({
@@ -69,6 +75,12 @@ export class Observation extends Node {
       "The domain of the source section the figure is stated in, where that is not its indicator's domain (the figure is then found by a filter on either domain).",
   })
   reportedInDomain!: Domain | null;
+
+  @Field(() => Int, {
+    description:
+      'How many times this record has been written: 1 when created, one more with every published change. An update names the revision it was made from (expectedRevision); a different one is a CONFLICT.',
+  })
+  revision!: number;
 }
 
 /** A period as resolvers hand it on. */

@@ -2,15 +2,15 @@
 -- 5 statements, in the order sent; parameters as $1…, their values under each statement.
 
 -- 1
-select "d"."id" as "id", "d"."code" as "code", "d"."level" as "level", "d"."parent_id" as "parentId", "d"."name_zh" as "nameZh", "d"."name_en" as "nameEn", "d"."verified" as "verified", "d"."note" as "note", "d"."retired_at" as "retiredAt", cast("d"."code" as text) as "__k0", cast("d"."id" as text) as "__k1" from (select * from "divisions" where "retired_at" is null) as "d" where ("d"."level" = any($1::text[])) order by ("d"."code") collate "C" asc, "d"."id" asc limit 3
+select "d"."id" as "id", "d"."code" as "code", "d"."level" as "level", "d"."parent_id" as "parentId", "d"."name_zh" as "nameZh", "d"."name_en" as "nameEn", "d"."verified" as "verified", "d"."note" as "note", "d"."retired_at" as "retiredAt", "d"."revision" as "revision", cast("d"."code" as text) as "__k0", cast("d"."id" as text) as "__k1" from (select * from "divisions" where "retired_at" is null) as "d" where ("d"."level" = any($1::text[])) order by ("d"."code") collate "C" asc, "d"."id" asc limit 3
 --   $1 = ["district","subdistrict"]
 
 -- 2
-select "__parent"."id" as "__parent", "__page".* from unnest($1::int[]) as "__parent"("id") cross join lateral (select "d"."id" as "id", "d"."code" as "code", "d"."level" as "level", "d"."parent_id" as "parentId", "d"."name_zh" as "nameZh", "d"."name_en" as "nameEn", "d"."verified" as "verified", "d"."note" as "note", "d"."retired_at" as "retiredAt", cast("d"."code" as text) as "__k0", cast("d"."id" as text) as "__k1", row_number() over (order by ("d"."code") collate "C" asc, "d"."id" asc) as "__rank" from (select * from "divisions" where "retired_at" is null) as "d" where ("d"."parent_id" = "__parent"."id") order by ("d"."code") collate "C" asc, "d"."id" asc limit 3) as "__page" order by "__parent"."id", "__page"."__rank"
+select "__parent"."id" as "__parent", "__page".* from unnest($1::int[]) as "__parent"("id") cross join lateral (select "d"."id" as "id", "d"."code" as "code", "d"."level" as "level", "d"."parent_id" as "parentId", "d"."name_zh" as "nameZh", "d"."name_en" as "nameEn", "d"."verified" as "verified", "d"."note" as "note", "d"."retired_at" as "retiredAt", "d"."revision" as "revision", cast("d"."code" as text) as "__k0", cast("d"."id" as text) as "__k1", row_number() over (order by ("d"."code") collate "C" asc, "d"."id" asc) as "__rank" from (select * from "divisions" where "retired_at" is null) as "d" where ("d"."parent_id" = "__parent"."id") order by ("d"."code") collate "C" asc, "d"."id" asc limit 3) as "__page" order by "__parent"."id", "__page"."__rank"
 --   $1 = [1,2]
 
 -- 3
-select "d"."id" as "id", "d"."code" as "code", "d"."level" as "level", "d"."parent_id" as "parentId", "d"."name_zh" as "nameZh", "d"."name_en" as "nameEn", "d"."verified" as "verified", "d"."note" as "note", "d"."retired_at" as "retiredAt" from (select * from "divisions" where "retired_at" is null) as "d" where "d"."id" = $1
+select "d"."id" as "id", "d"."code" as "code", "d"."level" as "level", "d"."parent_id" as "parentId", "d"."name_zh" as "nameZh", "d"."name_en" as "nameEn", "d"."verified" as "verified", "d"."note" as "note", "d"."retired_at" as "retiredAt", "d"."revision" as "revision" from (select * from "divisions" where "retired_at" is null) as "d" where "d"."id" = $1
 --   $1 = 1
 
 -- 4

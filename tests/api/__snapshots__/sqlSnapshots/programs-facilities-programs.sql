@@ -10,7 +10,7 @@ select count(*)::int as "count" from (select * from "programs" where "retired_at
 --   $1 = ["school_group","alliance"]
 
 -- 3
-select "p"."id" as "id", "p"."slug" as "slug", "p"."domain" as "domain", "p"."kind" as "kind", "p"."status" as "status", "p"."name_zh" as "nameZh", "p"."name_en" as "nameEn", "p"."description_zh" as "descriptionZh", "p"."description_en" as "descriptionEn", "p"."start_date"::text as "startDate", "p"."end_date"::text as "endDate", "p"."lead_organization_id" as "leadOrganizationId", "p"."division_id" as "divisionId", "p"."parent_id" as "parentId", "p"."retired_at" as "retiredAt" from (select * from "programs" where "retired_at" is null) as "p" where "p"."id" = $1
+select "p"."id" as "id", "p"."slug" as "slug", "p"."domain" as "domain", "p"."kind" as "kind", "p"."status" as "status", "p"."name_zh" as "nameZh", "p"."name_en" as "nameEn", "p"."description_zh" as "descriptionZh", "p"."description_en" as "descriptionEn", "p"."start_date"::text as "startDate", "p"."end_date"::text as "endDate", "p"."lead_organization_id" as "leadOrganizationId", "p"."division_id" as "divisionId", "p"."parent_id" as "parentId", "p"."retired_at" as "retiredAt", "p"."revision" as "revision" from (select * from "programs" where "retired_at" is null) as "p" where "p"."id" = $1
 --   $1 = 16
 
 -- 4
@@ -22,7 +22,7 @@ select "__parent"."id" as "__parent", (select count(*)::int from (select * from 
 --   $1 = [38,35]
 
 -- 6
-select "d"."id" as "id", "d"."code" as "code", "d"."level" as "level", "d"."parent_id" as "parentId", "d"."name_zh" as "nameZh", "d"."name_en" as "nameEn", "d"."verified" as "verified", "d"."note" as "note", "d"."retired_at" as "retiredAt" from (select * from "divisions" where "retired_at" is null) as "d" where "d"."id" = $1
+select "d"."id" as "id", "d"."code" as "code", "d"."level" as "level", "d"."parent_id" as "parentId", "d"."name_zh" as "nameZh", "d"."name_en" as "nameEn", "d"."verified" as "verified", "d"."note" as "note", "d"."retired_at" as "retiredAt", "d"."revision" as "revision" from (select * from "divisions" where "retired_at" is null) as "d" where "d"."id" = $1
 --   $1 = 1
 
 -- 7
@@ -38,5 +38,5 @@ select "program_citations"."program_id" as "parentId", "program_citations"."sour
 --   $1 = [38,35]
 
 -- 10
-select "s"."id" as "id", "s"."slug" as "slug", "s"."title_zh" as "titleZh", "s"."title_en" as "titleEn", "s"."publisher_zh" as "publisherZh", "s"."publisher_en" as "publisherEn", "s"."published_on"::text as "publishedOn", "s"."url" as "url", "s"."licence" as "licence", "s"."note" as "note", "s"."retired_at" as "retiredAt" from (select * from "sources" where "retired_at" is null) as "s" where "s"."id" = $1
+select "s"."id" as "id", "s"."slug" as "slug", "s"."title_zh" as "titleZh", "s"."title_en" as "titleEn", "s"."publisher_zh" as "publisherZh", "s"."publisher_en" as "publisherEn", "s"."published_on"::text as "publishedOn", "s"."url" as "url", "s"."licence" as "licence", "s"."note" as "note", "s"."retired_at" as "retiredAt", "s"."revision" as "revision" from (select * from "sources" where "retired_at" is null) as "s" where "s"."id" = $1
 --   $1 = 1

@@ -1,0 +1,80 @@
+import { sql } from 'drizzle-orm';
+import { citedKind, type AnySeedKind, type SeedDataset, type SeedIds } from '../seed/kind.js';
+import type { Transaction } from '../write.js';
+import { publishedRecordsOf } from './published.js';
+
+/** The seed kinds by name: what a record names is looked up in its kind's table. */
+export type KindsByName = ReadonlyMap<string, AnySeedKind>;
+
+function kindNamed(kinds: KindsByName, name: string): AnySeedKind {
+  const kind = kinds.get(name);
+  if (!kind) throw new Error(`seed kind "${name}" is not registered`);
+  return kind;
+}
+
+/** The live rows' ids of a kind, by natural key, for the keys given (those that name a live record). */
+export async function liveIds(tx: Transaction, kinds: KindsByName, name: string, keys: readonly string[]): Promise<Map<string, number>> {
+  if (keys.length === 0) return new Map();
+  const kind = kindNamed(kinds, name);
+  const list = (await tx
+    .select({ id: sql<number>`id`, key: sql<string>`${kind.keyColumn}` })
+    .from(kind.table as never)
+    .where(sql`"retired_at" is null and ${kind.keyColumn} = any(${sql.param([...new Set(keys)])}::text[])`)) as { id: number; key: string }[];
+  return new Map(list.map((row) => [row.key, Number(row.id)]));
+}
+
+/** Keys asked for, by kind name. */
+class Wanted {
+  readonly keys = new Map<string, Set<string>>();
+  add(kind: string, key: string | null | undefined) {
+    if (key == null) return;
+    let set = this.keys.get(kind);
+    if (!set) this.keys.set(kind, (set = new Set()));
+    set.add(key);
+  }
+  get empty() {
+    return this.keys.size === 0;
+  }
+}
+
+/**
+ * Runs `use` with the ids of the live rows it names, looked up in the database. Seed kinds look ids up
+ * synchronously (`SeedIds`), so `use` runs twice: once to learn which keys it names, once with their ids.
+ */
+export async function withIds<T>(tx: Transaction, kinds: KindsByName, use: (ids: SeedIds) => T): Promise<T> {
+  const wanted = new Wanted();
+  use({ of: ((kind: string, key: string | null | undefined) => (wanted.add(kind, key), key == null ? null : 0)) as SeedIds['of'] });
+  const found = new Map<string, Map<string, number>>();
+  for (const [kind, keys] of wanted.keys) found.set(kind, await liveIds(tx, kinds, kind, [...keys]));
+  return use({
+    of: ((kind: string, key: string | null | undefined) => {
+      if (key == null) return null;
+      const id = found.get(kind)?.get(key);
+      if (id === undefined) throw new Error(`no live ${kindNamed(kinds, kind).noun} ${JSON.stringify(key)}: check references before writing`);
+      return id;
+    }) as SeedIds['of'],
+  });
+}
+
+/**
+ * Runs `use` with the published records it asks for by key (live ones only), and the texts of sources, read
+ * from the database: the seed kinds' checks read other records synchronously, so `use` runs twice.
+ */
+export async function withPublished<T>(tx: Transaction, kinds: KindsByName, use: (dataset: SeedDataset) => T): Promise<T> {
+  const wanted = new Wanted();
+  const unsupported = () => {
+    throw new Error('an edit is checked against single records: a seed kind may not read every record of a kind');
+  };
+  use({ records: unsupported, byKey: (kind, key) => (wanted.add(kind.name, key), undefined), textOf: (key) => (wanted.add(citedKind, key), undefined) });
+  const records = new Map<string, Map<string, { record: unknown; text: string | null }>>();
+  for (const [kind, keys] of wanted.keys) {
+    const live = await liveIds(tx, kinds, kind, [...keys]);
+    const published = await publishedRecordsOf(tx, kind, [...live.keys()]);
+    records.set(kind, new Map(published.map((entry) => [entry.key, entry])));
+  }
+  return use({
+    records: unsupported,
+    byKey: <R>(kind: { name: string }, key: string) => records.get(kind.name)?.get(key)?.record as R | undefined,
+    textOf: (key) => records.get(citedKind)?.get(key)?.text ?? undefined,
+  });
+}
