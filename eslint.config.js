@@ -14,7 +14,8 @@ const layers = [
   ['src/domains/**', ['**/http/**', '**/cli/**'], 'domains know nothing of HTTP'],
   ['src/limits/**', ['**/domains/**', '**/http/**'], 'limits read the document and the schema, not the domains'],
   ['src/cache/**', ['**/domains/**', '**/http/**'], 'caches know no domain and no HTTP'],
-  ['src/access/**', ['**/domains/**', '**/http/**'], 'access knows no domain and no HTTP'],
+  ['src/access/**', ['**/domains/**', '**/http/**', '**/writes/**'], 'access knows no domain and no HTTP'],
+  ['src/writes/**', ['**/domains/**', '**/http/**', '**/composition/**', '**/cli/**'], 'writes know the seed kinds they are handed, no domain and no HTTP'],
 ];
 
 export default tseslint.config(

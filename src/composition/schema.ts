@@ -6,7 +6,10 @@ import { RateLimitResolver } from '../access/rateLimitResolver.js';
 import { ViewerResolver } from '../access/viewerResolver.js';
 import { callResolversDirectly } from '../execution/directResolvers.js';
 import { checkDeclaredReads } from '../graphql/projection.js';
+import { writeResolvers } from '../writes/resolvers.js';
 import { allDomains } from './domains.js';
+import { seedKindsByName } from './seeds.js';
+import { FacilityLinksResolver } from './facilityLinks.js';
 import { ViewerOrganizationsResolver } from './viewerOrganizations.js';
 
 let schema: GraphQLSchema | undefined;
@@ -20,12 +23,16 @@ export function graphqlSchema(): GraphQLSchema {
       ViewerResolver,
       ViewerOrganizationsResolver,
       ...allDomains.flatMap((domain) => domain.resolvers),
+      ...writeResolvers(seedKindsByName),
+      FacilityLinksResolver,
     ] as BuildSchemaOptions['resolvers'],
     validate: false, // arguments are checked where they are used, with messages that say what to change
     emitSchemaFile: false,
   };
   const built = buildSchemaSync(options);
   // type-graphql has no option for the root type's description; graphql-js types keep it as a property.
+  built.getMutationType()!.description =
+    'Changes to the records, by the keys and tokens of the organizations they belong to: each change is a draft until a publisher publishes it.';
   built.getQueryType()!.description = 'Minsheng: open data on the public services of Dadukou District, Chongqing (2023). Every figure carries its source.';
   callResolversDirectly(built, options);
   checkDeclaredReads(); // every field resolver of a listed type says what it reads of the row

@@ -6,6 +6,9 @@ import { domains } from './domains.js';
 /** Every seed file the domains register: the seed loader (src/db/seed) is given this list and knows no kind by name. */
 export const seedKinds: readonly AnySeedKind[] = domains.flatMap((domain) => domain.seeds ?? []);
 
+/** The same kinds by name: what the API's writes look records up by (src/writes). */
+export const seedKindsByName: ReadonlyMap<string, AnySeedKind> = new Map(seedKinds.map((kind) => [kind.name, kind]));
+
 /** `npm run db:seed`, start-up on an empty embedded database and the tests: the Dadukou seeds, validated then written in one transaction. */
 export function seedDadukou(database: Database, seedsDir?: string): Promise<{ changed: number }> {
   return seed(database, seedKinds, seedsDir);

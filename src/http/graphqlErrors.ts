@@ -13,6 +13,9 @@ const clientErrorCodes = new Set([
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
+  // A write by someone who may not make it (src/writes): the message names the role or scope it lacks.
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
 ]);
 
 /**

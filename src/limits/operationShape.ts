@@ -200,11 +200,15 @@ export function measureOperation(
     depth: measure.depth,
     aliases: measure.aliases,
     rootFields: measure.fields,
-    cost: Math.max(1, measure.cost),
+    // A write checks a whole record against the database and holds locks: priced well above a read of one object.
+    cost: Math.max(1, measure.cost) + (operation.operation === 'mutation' ? MUTATION_COST * measure.fields : 0),
     pageSizes: measure.pageSizes,
     longestInputList,
   };
 }
+
+/** What each root field of a mutation costs besides what it selects. */
+export const MUTATION_COST = 20;
 
 /** A search of one-character terms reads every row it may match (no index serves it): priced like a large page tree. */
 export const UNINDEXED_SEARCH_COST = 1_000;

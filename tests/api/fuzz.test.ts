@@ -22,6 +22,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Logger } from '../../src/logger.js';
 import { generator, type Random } from '../support/random.js';
+import { createApiKey } from '../../src/access/apiKeys.js';
 import { defaultSettings, startApi, type TestApi } from '../support/api.js';
 
 /**
@@ -119,6 +120,7 @@ const errorsLogged: unknown[] = [];
 const recordingLogger: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: (message, fields) => errorsLogged.push({ message, ...fields }) };
 
 let api: TestApi;
+let adminKey: string;
 beforeAll(async () => {
   // Production limits, except the time limit: it measures the machine, and a busy one must not turn a slow
   // answer into a 503. A request that never ends still fails the test through its timeout.
@@ -127,6 +129,7 @@ beforeAll(async () => {
     logger: recordingLogger,
     settings: { limits: { ...production.limits, requestTimeoutMs: 600_000 }, responseCacheMaxBytes: production.responseCacheMaxBytes },
   });
+  adminKey = (await createApiKey(api.db, 'fuzz admin', 'standard', { role: 'admin' })).key;
 });
 afterAll(async () => {
   await api?.close();
@@ -391,6 +394,8 @@ describe('fuzzing with mutated documents and malformed requests', () => {
 describe('fuzzing with variables of every input type', () => {
   const schema = buildSchema(readFileSync(new URL('../../schema/schema.graphql', import.meta.url), 'utf8'));
   const queryType = schema.getQueryType()!;
+  // Mutations are fuzzed too, as an admin, so that hostile values reach the checks of every write.
+  const mutationType = schema.getMutationType()!;
 
   /** A place a variable can stand: an argument, or an input field reached through the argument's value. */
   interface Place {
@@ -428,9 +433,12 @@ describe('fuzzing with variables of every input type', () => {
     return found;
   }
 
-  /** For each object type, the fields from Query down to it that need no argument (lists take `first: 2`). */
+  /** For each object type, the fields from Query (or Mutation) down to it that need no argument (lists take `first: 2`). */
   function routes(): Map<GraphQLObjectType, GraphQLField<unknown, unknown>[]> {
-    const found = new Map<GraphQLObjectType, GraphQLField<unknown, unknown>[]>([[queryType, []]]);
+    const found = new Map<GraphQLObjectType, GraphQLField<unknown, unknown>[]>([
+      [queryType, []],
+      [mutationType, []],
+    ]);
     const queue = [queryType];
     while (queue.length > 0) {
       const type = queue.shift()!;
@@ -454,6 +462,11 @@ describe('fuzzing with variables of every input type', () => {
     const leaf = Object.values(fields).find((field) => isLeafType(getNamedType(field.type)) && field.args.length === 0);
     return `{ __typename ${leaf?.name ?? ''} }`;
   }
+
+  // Records as the writes take them: empty, one field, and a whole facility of the seeds (it exists already).
+  const seededFacility = (JSON.parse(readFileSync(new URL('../../seeds/facilities.json', import.meta.url), 'utf8')) as object[])[0]!;
+  const records: object[] = [{}, { status: 'open' }, seededFacility, { ...seededFacility, slug: 'fuzz-copy', name_en: '' }];
+  const nested = (depth: number): object => (depth === 0 ? {} : { a: nested(depth - 1) });
 
   const strings = [
     '500104',
@@ -509,6 +522,10 @@ describe('fuzzing with variables of every input type', () => {
         return random.pick(ids);
       case 'Date':
         return random.pick(dates);
+      case 'JSONObject':
+        return structuredClone(random.pick(records));
+      case 'DateTime':
+        return random.pick(['2026-01-01T00:00:00Z', '2023-12-31T16:00:00.000Z', '2030-06-01T08:00:00+08:00']);
       default:
         return random.pick(strings);
     }
@@ -526,6 +543,15 @@ describe('fuzzing with variables of every input type', () => {
         return random.pick([0, 1, 'true', 'false']);
       case 'Date':
         return random.pick(['0001-01-01', '9999-12-31', '2023-02-29', '2023-13-01', '+275760-09-13', '2023-01-01T00:00:00Z', '', 20230101]);
+      case 'JSONObject':
+        return random.pick([
+          nested(200),
+          { slug: 'x'.repeat(100_000) },
+          Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`field${i}`, i])),
+          { citations: Array.from({ length: 2000 }, () => ({ source: 'dadukou-2023-livelihood', quote: '养' })) },
+          { constructor: { prototype: { polluted: 'yes' } } },
+          [],
+        ]);
       default:
         return random.pick([
           '\u0000',
@@ -660,7 +686,32 @@ describe('fuzzing with variables of every input type', () => {
   }
 
   /** A GraphQL literal for a valid value of the type. */
-  const literal = (random: Random, type: GraphQLInputType) => print(astFromValue(validValue(random, type, 1), type)!);
+  const literal = (random: Random, type: GraphQLInputType) => literalOf(validValue(random, type, 1), type);
+
+  /** The value as a GraphQL literal; a JSONObject's by hand (graphql-js prints no literal of an object-valued scalar). */
+  function literalOf(value: unknown, type: GraphQLInputType): string {
+    if (value === null) return 'null';
+    const inner = getNullableType(type);
+    if (isListType(inner)) return Array.isArray(value) ? `[${value.map((item) => literalOf(item, inner.ofType)).join(', ')}]` : literalOf(value, inner.ofType);
+    if (isInputObjectType(inner)) {
+      const fields = inner.getFields();
+      return `{ ${Object.entries(value as object)
+        .map(([name, item]) => `${name}: ${literalOf(item, fields[name]!.type)}`)
+        .join(', ')} }`;
+    }
+    if (inner.name === 'JSONObject') return jsonLiteral(value);
+    return print(astFromValue(value, inner)!);
+  }
+  const jsonLiteral = (value: unknown): string =>
+    value === null
+      ? 'null'
+      : Array.isArray(value)
+        ? `[${value.map(jsonLiteral).join(', ')}]`
+        : typeof value === 'object'
+          ? `{ ${Object.entries(value)
+              .map(([name, item]) => `${name}: ${jsonLiteral(item)}`)
+              .join(', ')} }`
+          : JSON.stringify(value);
 
   interface Document {
     text: string;
@@ -669,6 +720,10 @@ describe('fuzzing with variables of every input type', () => {
     /** The input type the place takes, and whether `$v` was declared so that it may stand there. */
     declared: string;
     matches: boolean;
+    /** A mutation: sent by POST only (GET is 405). */
+    mutation: boolean;
+    /** Sent with an admin's key: a mutation, or a field only the writers' keys may read. */
+    asAdmin: boolean;
   }
 
   /** A query that puts `$v` at the place, through a route from Query down to the field's type. */
@@ -694,10 +749,14 @@ describe('fuzzing with variables of every input type', () => {
     const argumentsText = [`${place.argument.name}: ${value}`, ...others.map((argument, index) => `${argument.name}: $a${index}`)].join(', ');
     let text = `${place.field.name}(${argumentsText}) ${selectionOf(place.field.type)}`;
     for (const step of [...route].reverse()) text = `${step.name}${step.args.some((argument) => argument.name === 'first') ? '(first: 2)' : ''} { ${text} }`;
+    const mutation = place.owner === mutationType;
+    const rootField = route[0]?.name ?? place.field.name;
     return {
-      text: `query Fuzz(${definitions.join(', ')}) { ${text} }`,
+      text: `${mutation ? 'mutation' : 'query'} Fuzz(${definitions.join(', ')}) { ${text} }`,
       declared: getNamedType(place.type).name,
       matches: declared.matches,
+      mutation,
+      asAdmin: mutation || ['auditLog', 'drafts', 'draft'].includes(rootField),
       variables: (valueRandom, valid = false) => {
         const variables: Record<string, unknown> = {};
         if (valid || valueRandom.next() < 0.95) variables.v = randomValueOf(valueRandom, kinds, place.type, valid ? 'valid' : undefined);
@@ -722,11 +781,15 @@ describe('fuzzing with variables of every input type', () => {
     const body = `{"query":${JSON.stringify(document.text)},"variables":${variables}}`;
     // GET too, where the URL fits in what Node accepts for headers (16 KiB).
     const path = `/graphql?${new URLSearchParams({ query: document.text, variables })}`;
-    if (random.next() < 0.2 && path.length < 12_000) return { method: 'GET', path, headers: { accept: 'application/json' } };
+    if (!document.asAdmin && random.next() < 0.2 && path.length < 12_000) return { method: 'GET', path, headers: { accept: 'application/json' } };
     return {
       method: 'POST',
       path: '/graphql',
-      headers: { 'content-type': 'application/json', accept: random.pick(['application/json', 'application/graphql-response+json']) },
+      headers: {
+        'content-type': 'application/json',
+        accept: random.pick(['application/json', 'application/graphql-response+json']),
+        ...(document.asAdmin ? { authorization: `Bearer ${adminKey}` } : {}),
+      },
       body,
     };
   }

@@ -1,0 +1,85 @@
+import { and, desc, eq, lt, sql, type SQL } from 'drizzle-orm';
+import type { Database } from '../db/connection.js';
+import { drafts, type draftOperations, type draftStatuses } from '../db/tables/index.js';
+import type { Transaction } from '../db/write.js';
+import type { Actor } from './actor.js';
+
+export type DraftRow = typeof drafts.$inferSelect;
+export type DraftOperation = (typeof draftOperations)[number];
+export type DraftStatus = (typeof draftStatuses)[number];
+
+export async function insertDraft(tx: Transaction, draft: typeof drafts.$inferInsert): Promise<DraftRow> {
+  const [row] = await tx.insert(drafts).values(draft).returning();
+  return row!;
+}
+
+/** The record's pending draft, if it has one. */
+export async function pendingDraftOf(tx: Transaction, kind: string, key: string): Promise<DraftRow | undefined> {
+  const [row] = await tx
+    .select()
+    .from(drafts)
+    .where(and(eq(drafts.kind, kind), eq(drafts.key, key), eq(drafts.status, 'pending')));
+  return row;
+}
+
+/** The draft, locked until the transaction ends: two publishers of one draft wait for each other. */
+export async function lockDraft(tx: Transaction, id: number): Promise<DraftRow | undefined> {
+  const [row] = await tx.select().from(drafts).where(eq(drafts.id, id)).for('update');
+  return row;
+}
+
+export async function decideDraft(
+  tx: Transaction,
+  id: number,
+  decision: { status: 'published' | 'rejected'; decidedBy: string; decisionReason?: string; publishedRevision?: number },
+): Promise<DraftRow> {
+  const [row] = await tx
+    .update(drafts)
+    .set({ ...decision, decidedAt: sql`now()` })
+    .where(eq(drafts.id, id))
+    .returning();
+  return row!;
+}
+
+/**
+ * Who may see a draft: its author, admins, and editors and publishers acting for one of the record's
+ * organizations or domains. Never the public.
+ */
+function visibleTo(actor: Actor): SQL | undefined {
+  if (actor.role === 'admin') return undefined;
+  const organizations = sql.param([...actor.organizationIds]);
+  const domains = sql.param([...actor.domains]);
+  return sql`(${drafts.author} = ${actor.description} or ${drafts.organizationIds} && ${organizations}::int[] or ${drafts.domains} && ${domains}::text[])`;
+}
+
+/** A page of the drafts the actor may see, newest first, after the draft `before` (an id) when given. */
+export async function listDrafts(
+  db: Database,
+  actor: Actor,
+  filter: { status?: DraftStatus; kind?: string; before?: number },
+  first: number,
+): Promise<{ rows: DraftRow[]; hasNextPage: boolean }> {
+  const conditions = [
+    visibleTo(actor),
+    filter.status && eq(drafts.status, filter.status),
+    filter.kind && eq(drafts.kind, filter.kind),
+    filter.before !== undefined ? lt(drafts.id, filter.before) : undefined,
+  ].filter((condition): condition is SQL => condition !== undefined);
+  const rows = await db.drizzle
+    .select()
+    .from(drafts)
+    .where(and(...conditions))
+    .orderBy(desc(drafts.id))
+    .limit(first + 1);
+  return { rows: rows.slice(0, first), hasNextPage: rows.length > first };
+}
+
+/** One draft, if the actor may see it. */
+export async function visibleDraft(db: Database, actor: Actor, id: number): Promise<DraftRow | undefined> {
+  const condition = visibleTo(actor);
+  const [row] = await db.drizzle
+    .select()
+    .from(drafts)
+    .where(condition ? and(eq(drafts.id, id), condition) : eq(drafts.id, id));
+  return row;
+}

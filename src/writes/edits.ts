@@ -1,0 +1,327 @@
+import { sql } from 'drizzle-orm';
+import { checkRecord, type RecordProblem } from '../db/records/check.js';
+import type { KindsByName } from '../db/records/lookups.js';
+import { publishedRecord } from '../db/records/published.js';
+import { lockRecord, retireRecord, writeRecord } from '../db/records/write.js';
+import type { Database } from '../db/connection.js';
+import { keyOf, organizationKind, type AnySeedKind } from '../db/seed/kind.js';
+import { write, type Transaction } from '../db/write.js';
+import { actsFor, mayPropose, mayPublish, type Actor, type OwnedBy } from './actor.js';
+import { appendAudit, type AuditEntry } from './audit.js';
+import { decideDraft, insertDraft, lockDraft, pendingDraftOf, type DraftRow } from './draftStore.js';
+import { ownerOf } from './recordOwner.js';
+
+/** A change an editor proposes: it becomes a draft, which a publisher publishes or rejects. */
+export type Change =
+  | { operation: 'create'; kind: string; record: unknown; text?: string | null }
+  | { operation: 'update'; kind: string; key: string; changes: Record<string, unknown>; expectedRevision: number; text?: string | null }
+  | { operation: 'retire'; kind: string; key: string; reason: string; expectedRevision: number };
+
+/** What an edit came to: a draft (and, once published, the record's new revision), or why nothing was written. */
+export type EditResult = { draft: DraftRow; revision?: number; problems?: undefined } | { problems: RecordProblem[]; draft?: undefined; revision?: undefined };
+
+/** The caller may not do this at all (401 when anonymous, 403 otherwise); the message says what would allow it. */
+export class EditRefused extends Error {
+  constructor(
+    readonly code: 'UNAUTHENTICATED' | 'FORBIDDEN',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The outcome of the work inside a transaction, before it is audited and answered. */
+type Verdict =
+  | { draft: DraftRow; revision?: number }
+  | { problems: RecordProblem[]; outcome: 'invalid' | 'conflict'; audit: AuditEntry }
+  | { refused: string; audit: AuditEntry };
+
+const problem = (code: RecordProblem['code'], field: string[], message: string): RecordProblem[] => [{ field, code, message }];
+
+/** Why a role may not write at all. */
+function roleRefusal(actor: Actor, what: string): EditRefused {
+  if (actor.anonymous) {
+    return new EditRefused(
+      'UNAUTHENTICATED',
+      `Only API keys or tokens with the editor, publisher or admin role may ${what}; send one as \`Authorization: Bearer <key>\`.`,
+    );
+  }
+  const may = what === 'propose changes' ? 'editor, publisher or admin' : 'publisher or admin';
+  return new EditRefused('FORBIDDEN', `Your role is ${actor.role}; only the ${may} roles may ${what}.`);
+}
+
+export class Edits {
+  constructor(
+    private readonly db: Database,
+    private readonly kinds: KindsByName,
+  ) {}
+
+  private kind(name: string): AnySeedKind {
+    const kind = this.kinds.get(name);
+    if (!kind) throw new Error(`seed kind "${name}" is not registered`);
+    return kind;
+  }
+
+  /** Proposes a change: checked whole against what is published, then kept as a draft the public does not see. */
+  async propose(actor: Actor, change: Change): Promise<EditResult> {
+    const base: AuditEntry = { operation: change.operation, outcome: 'refused', kind: change.kind, key: 'key' in change ? change.key : undefined };
+    if (!mayPropose(actor)) {
+      await appendAudit(this.db, actor, { ...base, detail: `role ${actor.anonymous ? 'anonymous' : actor.role}` });
+      throw roleRefusal(actor, 'propose changes');
+    }
+    const kind = this.kind(change.kind);
+    let verdict: Verdict;
+    try {
+      verdict = await this.db.drizzle.transaction((tx) => this.draftOf(tx, kind, actor, change, base));
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      // Another draft of the same record was made at the same moment (drafts_one_pending_idx).
+      verdict = {
+        problems: problem('CONFLICT', ['key'], 'another change to this record was proposed at the same moment; it is pending review'),
+        outcome: 'conflict',
+        audit: { ...base, outcome: 'conflict' },
+      };
+    }
+    return this.settle(actor, verdict);
+  }
+
+  private async draftOf(tx: Transaction, kind: AnySeedKind, actor: Actor, change: Change, base: AuditEntry): Promise<Verdict> {
+    const invalid = (problems: RecordProblem[], entry: Partial<AuditEntry> = {}): Verdict => ({
+      problems,
+      outcome: problems.some((p) => p.code === 'CONFLICT') ? 'conflict' : 'invalid',
+      audit: { ...base, ...entry, outcome: problems.some((p) => p.code === 'CONFLICT') ? 'conflict' : 'invalid', detail: describeProblems(problems) },
+    });
+
+    if (change.operation === 'create') {
+      const checked = await checkRecord(tx, this.kinds, kind, change.record, change.text ?? null);
+      if (checked.problems) return invalid(checked.problems, { after: change.record });
+      const key = keyOf(kind, checked.record);
+      const audit = { ...base, key };
+      if (await lockRecord(tx, kind, key))
+        return invalid(problem('ALREADY_EXISTS', [kind.key], `a ${kind.noun} ${JSON.stringify(key)} already exists (retired ones keep their key)`), audit);
+      const pending = await pendingDraftOf(tx, kind.name, key);
+      if (pending) return invalid(pendingConflict(pending), audit);
+      const owner = await ownerOf(tx, this.kinds, kind, [checked.record]);
+      if (!actsFor(actor, owner)) return { refused: await this.scopeRefusal(tx, kind, owner), audit: { ...audit, after: checked.record } };
+      const draft = await insertDraft(tx, {
+        kind: kind.name,
+        key,
+        operation: 'create',
+        record: checked.record,
+        text: change.text ?? null,
+        ...this.draftOwner(actor, owner),
+      });
+      await appendAudit(tx, actor, { ...audit, outcome: 'proposed', draftId: draft.id, after: checked.record });
+      return { draft };
+    }
+
+    const state = await lockRecord(tx, kind, change.key);
+    if (!state || state.retired) return invalid(problem('NOT_FOUND', ['key'], `no live ${kind.noun} ${JSON.stringify(change.key)}`));
+    if (state.revision !== change.expectedRevision) return invalid(revisionConflict(state.revision, change.expectedRevision), { revision: state.revision });
+    const pending = await pendingDraftOf(tx, kind.name, change.key);
+    if (pending) return invalid(pendingConflict(pending), { revision: state.revision });
+    const before = await publishedRecord(tx, kind.name, change.key);
+    if (!before)
+      return invalid(
+        problem('NOT_FOUND', ['key'], `${kind.noun} ${JSON.stringify(change.key)} has no published record to edit (generated data is not edited)`),
+      );
+
+    if (change.operation === 'retire') {
+      const owner = await ownerOf(tx, this.kinds, kind, [before.record]);
+      if (!actsFor(actor, owner)) return { refused: await this.scopeRefusal(tx, kind, owner), audit: { ...base, revision: state.revision } };
+      const draft = await insertDraft(tx, {
+        kind: kind.name,
+        key: change.key,
+        operation: 'retire',
+        reason: change.reason,
+        baseRevision: state.revision,
+        ...this.draftOwner(actor, owner),
+      });
+      await appendAudit(tx, actor, { ...base, outcome: 'proposed', draftId: draft.id, revision: state.revision, before: before.record, detail: change.reason });
+      return { draft };
+    }
+
+    if (Object.hasOwn(change.changes, kind.key) && change.changes[kind.key] !== change.key) {
+      return invalid(problem('INVALID', [kind.key], `a record's key never changes: create a new ${kind.noun} and retire this one`));
+    }
+    const after = { ...(before.record as Record<string, unknown>), ...change.changes };
+    const text = change.text ?? before.text;
+    const checked = await checkRecord(tx, this.kinds, kind, after, text);
+    if (checked.problems) return invalid(checked.problems, { revision: state.revision, before: before.record, after });
+    const owner = await ownerOf(tx, this.kinds, kind, [before.record, checked.record]);
+    if (!actsFor(actor, owner)) return { refused: await this.scopeRefusal(tx, kind, owner), audit: { ...base, revision: state.revision } };
+    const draft = await insertDraft(tx, {
+      kind: kind.name,
+      key: change.key,
+      operation: 'update',
+      record: checked.record,
+      text: kind.textFile ? text : null,
+      baseRevision: state.revision,
+      ...this.draftOwner(actor, owner),
+    });
+    await appendAudit(tx, actor, { ...base, outcome: 'proposed', draftId: draft.id, revision: state.revision, before: before.record, after: checked.record });
+    return { draft };
+  }
+
+  /** Publishes a pending draft: the record is written, its revision goes up by one, and the public sees it at once. */
+  async publish(actor: Actor, draftId: number, expectedRevision: number | undefined): Promise<EditResult> {
+    const base: AuditEntry = { operation: 'publish', outcome: 'refused', draftId };
+    if (!mayPublish(actor)) {
+      await appendAudit(this.db, actor, { ...base, detail: `role ${actor.anonymous ? 'anonymous' : actor.role}` });
+      throw roleRefusal(actor, 'publish or reject drafts');
+    }
+    const { value } = await write(this.db, async (tx) => {
+      const verdict = await this.publishIn(tx, actor, draftId, expectedRevision, base);
+      return { changed: 'draft' in verdict ? 1 : 0, value: verdict };
+    });
+    return this.settle(actor, value);
+  }
+
+  private async publishIn(tx: Transaction, actor: Actor, draftId: number, expectedRevision: number | undefined, base: AuditEntry): Promise<Verdict> {
+    const decidable = await this.decidable(tx, actor, draftId, base);
+    if ('verdict' in decidable) return decidable.verdict;
+    const { draft, kind, audit } = decidable;
+    const conflict = (problems: RecordProblem[], revision?: number): Verdict => ({
+      problems,
+      outcome: 'conflict',
+      audit: { ...audit, outcome: 'conflict', revision, detail: describeProblems(problems) },
+    });
+
+    const state = await lockRecord(tx, kind, draft.key);
+    if (draft.operation === 'create' && state)
+      return conflict(problem('CONFLICT', ['draft'], `a ${kind.noun} ${JSON.stringify(draft.key)} was created since this draft was made`), state.revision);
+    if (draft.operation !== 'create' && (!state || state.retired || state.revision !== draft.baseRevision)) {
+      return conflict(
+        problem(
+          'CONFLICT',
+          ['draft'],
+          `the ${kind.noun} changed since this draft was made from revision ${draft.baseRevision}: it is at ${state?.retired ? 'retired ' : ''}revision ${state?.revision}; propose the change again from it`,
+        ),
+        state?.revision,
+      );
+    }
+    if (expectedRevision !== undefined && (state?.revision ?? 0) !== expectedRevision)
+      return conflict(revisionConflict(state?.revision ?? 0, expectedRevision), state?.revision);
+
+    const before = await publishedRecord(tx, kind.name, draft.key);
+    const revision = (state?.revision ?? 0) + 1;
+    if (draft.operation === 'retire') {
+      await retireRecord(tx, kind, state!, draft.key, draft.reason ?? '');
+    } else {
+      // What it names may have been retired since it was proposed: checked again, as it is now.
+      const checked = await checkRecord(tx, this.kinds, kind, draft.record, draft.text);
+      if (checked.problems)
+        return { problems: checked.problems, outcome: 'invalid', audit: { ...audit, outcome: 'invalid', detail: describeProblems(checked.problems) } };
+      await writeRecord(tx, this.kinds, kind, checked.record, draft.text, revision);
+    }
+    const decided = await decideDraft(tx, draft.id, { status: 'published', decidedBy: actor.description, publishedRevision: revision });
+    await appendAudit(tx, actor, {
+      ...audit,
+      outcome: 'published',
+      revision,
+      before: before?.record,
+      after: draft.record ?? undefined,
+      detail: draft.reason ?? undefined,
+    });
+    return { draft: decided, revision };
+  }
+
+  /** Rejects a pending draft with a reason: nothing is written to the record. */
+  async reject(actor: Actor, draftId: number, reason: string): Promise<EditResult> {
+    const base: AuditEntry = { operation: 'reject', outcome: 'refused', draftId };
+    if (!mayPublish(actor)) {
+      await appendAudit(this.db, actor, { ...base, detail: `role ${actor.anonymous ? 'anonymous' : actor.role}` });
+      throw roleRefusal(actor, 'publish or reject drafts');
+    }
+    const verdict = await this.db.drizzle.transaction(async (tx): Promise<Verdict> => {
+      const decidable = await this.decidable(tx, actor, draftId, base);
+      if ('verdict' in decidable) return decidable.verdict;
+      const decided = await decideDraft(tx, draftId, { status: 'rejected', decidedBy: actor.description, decisionReason: reason });
+      await appendAudit(tx, actor, { ...decidable.audit, outcome: 'rejected', detail: reason });
+      return { draft: decided };
+    });
+    return this.settle(actor, verdict);
+  }
+
+  /** The pending draft, locked, if the actor acts for its record. */
+  private async decidable(
+    tx: Transaction,
+    actor: Actor,
+    draftId: number,
+    base: AuditEntry,
+  ): Promise<{ verdict: Verdict } | { draft: DraftRow; kind: AnySeedKind; audit: AuditEntry }> {
+    const draft = await lockDraft(tx, draftId);
+    const owner: OwnedBy | undefined = draft && { organizationIds: draft.organizationIds, domains: draft.domains };
+    if (!draft) {
+      const problems = problem('NOT_FOUND', ['draft'], `no draft ${draftId}`);
+      return { verdict: { problems, outcome: 'invalid', audit: { ...base, outcome: 'invalid', detail: describeProblems(problems) } } };
+    }
+    const kind = this.kind(draft.kind);
+    const audit: AuditEntry = { ...base, kind: draft.kind, key: draft.key };
+    if (!actsFor(actor, owner!)) return { verdict: { refused: await this.scopeRefusal(tx, kind, owner!), audit } };
+    if (draft.status !== 'pending') {
+      const problems = problem('CONFLICT', ['draft'], `draft ${draftId} was already ${draft.status} by ${draft.decidedBy}`);
+      return { verdict: { problems, outcome: 'conflict', audit: { ...audit, outcome: 'conflict', detail: describeProblems(problems) } } };
+    }
+    return { draft, kind, audit };
+  }
+
+  /** Records what did not happen (after the rollback), then answers. */
+  private async settle(actor: Actor, verdict: Verdict): Promise<EditResult> {
+    if ('draft' in verdict) return { draft: verdict.draft, revision: verdict.revision };
+    if ('refused' in verdict) {
+      await appendAudit(this.db, actor, { ...verdict.audit, outcome: 'refused', detail: verdict.refused });
+      throw new EditRefused('FORBIDDEN', verdict.refused);
+    }
+    await appendAudit(this.db, actor, verdict.audit);
+    return { problems: verdict.problems };
+  }
+
+  private draftOwner(actor: Actor, owner: OwnedBy) {
+    return {
+      organizationIds: [...owner.organizationIds],
+      domains: [...owner.domains],
+      author: actor.description,
+      authorOrganizationIds: [...actor.organizationIds],
+    };
+  }
+
+  /** Names the scope the caller lacks: the record's organizations and domains. */
+  private async scopeRefusal(tx: Transaction, kind: AnySeedKind, owner: OwnedBy): Promise<string> {
+    if (owner.organizationIds.length === 0 && owner.domains.length === 0)
+      return `${kind.noun} records belong to no organization or domain: only admins may change them.`;
+    const organizations = this.kind(organizationKind);
+    const slugs = owner.organizationIds.length
+      ? ((await tx
+          .select({ slug: sql<string>`${organizations.keyColumn}` })
+          .from(organizations.table as never)
+          .where(sql`"id" = any(${sql.param([...owner.organizationIds])}::int[])`)) as { slug: string }[])
+      : [];
+    const parts = [
+      ...(slugs.length ? [`organization ${slugs.map((row) => row.slug).join(', ')}`] : []),
+      ...(owner.domains.length ? [`domain ${owner.domains.map((domain) => domain.toUpperCase()).join(', ')}`] : []),
+    ];
+    return `This ${kind.noun} belongs to ${parts.join(' and ')}, and you act for none of them: a key or token acting for one of them (or an admin) may.`;
+  }
+}
+
+function revisionConflict(current: number, expected: number): RecordProblem[] {
+  return problem(
+    'CONFLICT',
+    ['expectedRevision'],
+    `the record is at revision ${current}, not ${expected}: read it again and make your change to revision ${current}`,
+  );
+}
+
+function pendingConflict(pending: DraftRow): RecordProblem[] {
+  return problem('CONFLICT', ['key'], `draft ${pending.id} (by ${pending.author}) of this record is pending review: it must be published or rejected first`);
+}
+
+const describeProblems = (problems: RecordProblem[]) => problems.map((p) => `${p.field.join('.') || '(record)'}: ${p.message}`).join('; ');
+
+function isUniqueViolation(error: unknown): boolean {
+  for (let at: unknown = error; at; at = (at as { cause?: unknown }).cause) {
+    if ((at as { code?: unknown }).code === '23505') return true;
+  }
+  return false;
+}
