@@ -26,6 +26,12 @@ export interface Principal {
 export type Identity =
   { kind: 'anonymous'; address: string } | ({ kind: 'apiKey'; keyId: number } & Principal) | ({ kind: 'jwt'; subject: string } & Principal);
 
+/** One name per caller: its address, its key, or its token's subject (whichever of its tokens it presents). */
+export function callerKeyOf(identity: Identity): string {
+  if (identity.kind === 'anonymous') return `ip:${identity.address}`;
+  return identity.kind === 'apiKey' ? `key:${identity.keyId}` : `jwt:${identity.subject}`;
+}
+
 const HOW_TO_SEND =
   'Send a key as `Authorization: Bearer <key>` or `x-api-key: <key>`, a token from the identity provider as `Authorization: Bearer <token>`, or send none to use the anonymous budget.';
 

@@ -1,6 +1,6 @@
 import type { EndpointSettings } from '../config.js';
 import type { BudgetStore } from './budgetStore.js';
-import type { FailedKeyGuard, Identity } from './identity.js';
+import { callerKeyOf, type FailedKeyGuard, type Identity } from './identity.js';
 
 /** A client's budget after this request: what the `rateLimit` field and the RateLimit headers report. */
 export interface RateLimitStatus {
@@ -45,7 +45,7 @@ export class RateLimiter implements FailedKeyGuard {
   async charge(identity: Identity, cost: number): Promise<RateLimitStatus> {
     const limit = this.budgetOf(identity);
     const windowMs = this.settings.windowSeconds * 1000;
-    const key = budgetKeyOf(identity);
+    const key = callerKeyOf(identity); // one budget per caller
     const charge = await this.store.charge(key, cost, limit, windowMs);
     const status = {
       limit,
@@ -79,12 +79,6 @@ export class RateLimiter implements FailedKeyGuard {
 }
 
 const failedKeysOf = (address: string) => `failed-keys:${address}`;
-
-/** One budget per address, per key, and per token subject (whichever of its tokens it presents). */
-function budgetKeyOf(identity: Identity): string {
-  if (identity.kind === 'anonymous') return `ip:${identity.address}`;
-  return identity.kind === 'apiKey' ? `key:${identity.keyId}` : `jwt:${identity.subject}`;
-}
 
 /** RateLimit headers (IETF draft, the widely implemented "RateLimit-*" form): limit, remaining, seconds to reset. */
 export function rateLimitHeaders(status: RateLimitStatus): [string, string][] {

@@ -14,6 +14,7 @@ const ALLOWED_HEADERS = [
   'accept-language',
   'authorization',
   'content-type',
+  'idempotency-key',
   'if-none-match',
   'x-api-key',
   'x-request-id',
@@ -24,6 +25,7 @@ const ALLOWED_HEADERS = [
 /** Response headers a page may read besides the safelisted ones (content-type, cache-control, …). */
 const EXPOSED_HEADERS = [
   'etag',
+  'idempotent-replayed',
   'retry-after',
   'www-authenticate',
   'x-cache',

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { HTTPGraphQLResponse } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
-import { KeyRefused, type Identity, type RequestIdentifier } from '../access/identity.js';
+import { callerKeyOf, KeyRefused, type Identity, type RequestIdentifier } from '../access/identity.js';
 import { PersistedQueryError, type PersistedQueries } from '../access/persistedQueries.js';
 import { RateLimitExceeded, rateLimitHeaders, type RateLimiter } from '../access/rateLimit.js';
 import type { EndpointSettings, PublicationSettings } from '../config.js';
@@ -23,6 +23,7 @@ import { etagOf, ResponseCache } from '../cache/responseCache.js';
 import type { Execution, PreparedOperation } from '../execution/execution.js';
 import { answerAsCsv, CSV_MEDIA_TYPE, csvRequested } from './answerAsCsv.js';
 import { applyCompression } from './compression.js';
+import { IdempotentRequests, type Claim } from './idempotency.js';
 import { matchingEtag } from './plainAnswers.js';
 
 export interface GraphQLEndpointParts {
@@ -71,6 +72,7 @@ const RETRY_AFTER_OUTAGE_SECONDS = '5';
 export function graphqlEndpoint(parts: GraphQLEndpointParts) {
   const { schema, execution, db, settings, rateLimiter, persistedQueries, outage, dataVersion, responseCache } = parts;
   const { limits } = settings;
+  const idempotency = new IdempotentRequests(db);
 
   return async function serveGraphQL(request: IncomingMessage, response: ServerResponse, url: URL, requestId: string): Promise<void> {
     const scope: RequestScope = { requestId, startedAt: Date.now(), sqlStatements: 0, stop: new Cancellation() };
@@ -81,6 +83,8 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
     const asAsked: IncomingHttpHeaders = csv ? { ...request.headers, accept: 'application/graphql-response+json' } : request.headers;
     const accept = asAsked.accept;
     const headers: [string, string][] = [];
+    let claim: Claim | undefined;
+    let settled = false;
     const finish = () => {
       for (const [name, value] of headers) response.setHeader(name, value);
       if (parts.sqlCountHeader) response.setHeader('x-sql-statements', String(scope.sqlStatements));
@@ -131,6 +135,23 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
       await operation.register?.();
       const rateLimit = await rateLimiter.charge(identity, checked.shape?.cost ?? 1);
       headers.push(...rateLimitHeaders(rateLimit));
+      // A mutation sent again with its Idempotency-Key gets its first answer and writes nothing twice.
+      const idempotencyKey = request.headers['idempotency-key'];
+      if (typeof idempotencyKey === 'string' && prepared?.type === 'mutation') {
+        claim = await idempotency.claim(callerKeyOf(identity), idempotencyKey, {
+          query: prepared.text,
+          operationName: params.operationName,
+          variables: params.variables,
+        });
+        if (claim.kind === 'replay') {
+          finish();
+          response.statusCode = claim.answer.status;
+          response.setHeader('content-type', claim.answer.contentType);
+          response.setHeader('idempotent-replayed', 'true');
+          response.setHeader('cache-control', 'no-store');
+          return applyCompression(request, response, claim.answer.body);
+        }
+      }
       const answerExtensions = parts.answerExtensions.forAnswer();
       const context = () => ({
         ...createContext(requestDb, languageFromHeader(request.headers['accept-language']), scope, { identity, rateLimit }),
@@ -150,8 +171,13 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
       });
       const result = await withinTimeLimit(run, scope);
       finish();
-      await sendApolloResult(request, response, result, scope, aboutTheCaller, identity, cache, checked.shape?.cost ?? 1, csv);
+      await sendApolloResult(request, response, result, scope, aboutTheCaller, identity, cache, checked.shape?.cost ?? 1, csv, async (answer) => {
+        if (claim?.kind === 'first') await claim.settle(answer);
+        settled = true;
+      });
     } catch (error) {
+      // A request that got no answer gives its Idempotency-Key back, so that its retry runs.
+      if (claim?.kind === 'first' && !settled) await claim.settle(undefined);
       if (error instanceof RateLimitExceeded) headers.push(...rateLimitHeaders(error.status));
       finish();
       if (error instanceof HttpError) return sendHttpError(response, accept, error);
@@ -239,6 +265,7 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
     cache: CachePlan | undefined,
     cost: number,
     csv: { bom: boolean } | undefined,
+    answered: (answer: { status: number; contentType: string; body: string }) => Promise<void>,
   ) {
     for (const [name, value] of result.headers) response.setHeader(name, value);
     let body = result.body.kind === 'complete' ? result.body.string : undefined;
@@ -271,7 +298,10 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
     }
     response.setHeader('cache-control', cacheControl(request, response.statusCode, body, aboutTheCaller, identity));
     response.appendHeader('vary', 'accept, accept-language, authorization, x-api-key');
-    if (body !== undefined) return applyCompression(request, response, body);
+    if (body !== undefined) {
+      await answered({ status: response.statusCode, contentType: String(response.getHeader('content-type') ?? 'application/json'), body });
+      return applyCompression(request, response, body);
+    }
     if (result.body.kind === 'chunked') for await (const chunk of result.body.asyncIterator) response.write(chunk);
     response.end();
   }
