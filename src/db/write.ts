@@ -25,15 +25,13 @@ export async function write<T>(db: Database, work: (tx: Transaction) => Promise<
 }
 
 /**
- * Recomputes what is derived from the figures (drizzle/0008 and 0010: the yearly totals aggregates read;
- * the second is summed from the first, so it comes second) and bumps the data version that caches and
- * ETags key on. CONCURRENTLY: aggregates keep reading the totals they had until the write commits, rather
- * than wait for it (drizzle/0009 and 0010 give the views the unique indexes that takes).
+ * Brings up to date what is derived from the figures (the yearly totals aggregates read: drizzle/0019 recomputes
+ * only the totals of the figures this transaction wrote, which triggers recorded) and bumps the data version
+ * that caches and ETags key on. In the write's transaction: readers see the old totals until it commits.
  * Exported for tests that write rows by hand inside their own transaction.
  */
 export async function dataChanged(tx: Transaction): Promise<void> {
-  await tx.execute(sql`refresh materialized view concurrently "observation_yearly_totals"`);
-  await tx.execute(sql`refresh materialized view concurrently "observation_indicator_yearly_totals"`);
+  await tx.execute(sql`select refresh_observation_totals()`);
   await tx
     .insert(datasetState)
     .values({ singleton: true, dataVersion: 1 })

@@ -227,8 +227,8 @@ describe.runIf(testBackend() === 'postgres')('a write in progress (PostgreSQL on
     const db = await openTestDatabase(inject('seeded'));
     const reader = await startApi({ db });
     const writer = await connect({ kind: 'postgres', url: databaseUrl(db.name), poolSize: 1 });
-    // By year alone reads the coarser rollup (drizzle/0010), by division and year the finer one (0008):
-    // each refresh must leave its view readable.
+    // By year alone reads the coarser rollup, by division and year the finer one (drizzle/0019): recomputing
+    // either must leave it readable.
     const aggregate =
       '{ byYear: observationAggregate(groupBy: [YEAR]) { year count } byDivision: observationAggregate(groupBy: [DIVISION, YEAR]) { division { code } year count } }';
     try {
@@ -237,8 +237,8 @@ describe.runIf(testBackend() === 'postgres')('a write in progress (PostgreSQL on
         .transaction(async (tx) => {
           await tx.execute(sql`update observations set period_end = period_end + interval '1 year', period_start = period_start + interval '1 year'`);
           await dataChanged(tx);
-          // The transaction ends only after this read: behind a plain REFRESH the read would wait for it
-          // until the statement timeout stopped it, and answer with an error instead of the data.
+          // The transaction ends only after this read: had the recomputation locked the totals (a plain
+          // REFRESH, a TRUNCATE), the read would wait for it until the statement timeout, and answer an error.
           const during = await reader.query(aggregate);
           expect(withoutExtensions(during.body)).toEqual({ data: before });
           tx.rollback();
