@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { checkRecord, type RecordProblem } from '../db/records/check.js';
+import { checkRecord, namedBy, type RecordProblem } from '../db/records/check.js';
 import type { KindsByName } from '../db/records/lookups.js';
 import { publishedRecord } from '../db/records/published.js';
 import { lockRecord, retireRecord, writeRecord } from '../db/records/write.js';
@@ -9,7 +9,7 @@ import { write, type Transaction } from '../db/write.js';
 import { actsFor, mayPropose, mayPublish, type Actor, type OwnedBy } from './actor.js';
 import { appendAudit, type AuditEntry } from './audit.js';
 import { decideDraft, insertDraft, lockDraft, pendingDraftOf, type DraftRow } from './draftStore.js';
-import { ownerOf } from './recordOwner.js';
+import { ownerOf, together } from './recordOwner.js';
 
 /** A change an editor proposes: it becomes a draft, which a publisher publishes or rejects. */
 export type Change =
@@ -101,15 +101,15 @@ export class Edits {
         return invalid(problem('ALREADY_EXISTS', [kind.key], `a ${kind.noun} ${JSON.stringify(key)} already exists (retired ones keep their key)`), audit);
       const pending = await pendingDraftOf(tx, kind.name, key);
       if (pending) return invalid(pendingConflict(pending), audit);
-      const owner = await ownerOf(tx, this.kinds, kind, [checked.record]);
-      if (!actsFor(actor, owner)) return { refused: await this.scopeRefusal(tx, kind, owner), audit: { ...audit, after: checked.record } };
+      const scope = await this.scopeOf(tx, actor, kind, [checked.record]);
+      if ('refused' in scope) return { refused: scope.refused, audit: { ...audit, after: checked.record } };
       const draft = await insertDraft(tx, {
         kind: kind.name,
         key,
         operation: 'create',
         record: checked.record,
         text: change.text ?? null,
-        ...this.draftOwner(actor, owner),
+        ...this.draftOwner(actor, scope.owner),
       });
       await appendAudit(tx, actor, { ...audit, outcome: 'proposed', draftId: draft.id, after: checked.record });
       return { draft };
@@ -127,15 +127,18 @@ export class Edits {
       );
 
     if (change.operation === 'retire') {
-      const owner = await ownerOf(tx, this.kinds, kind, [before.record]);
-      if (!actsFor(actor, owner)) return { refused: await this.scopeRefusal(tx, kind, owner), audit: { ...base, revision: state.revision } };
+      const scope = await this.scopeOf(tx, actor, kind, [before.record]);
+      if ('refused' in scope) return { refused: scope.refused, audit: { ...base, revision: state.revision } };
+      const named = await namedBy(tx, this.kinds, kind.name, change.key);
+      if (named.length)
+        return invalid(problem('STILL_NAMED', ['key'], `it is still named by ${named.join(', ')}: change those first`), { revision: state.revision });
       const draft = await insertDraft(tx, {
         kind: kind.name,
         key: change.key,
         operation: 'retire',
         reason: change.reason,
         baseRevision: state.revision,
-        ...this.draftOwner(actor, owner),
+        ...this.draftOwner(actor, scope.owner),
       });
       await appendAudit(tx, actor, { ...base, outcome: 'proposed', draftId: draft.id, revision: state.revision, before: before.record, detail: change.reason });
       return { draft };
@@ -148,8 +151,9 @@ export class Edits {
     const text = change.text ?? before.text;
     const checked = await checkRecord(tx, this.kinds, kind, after, text);
     if (checked.problems) return invalid(checked.problems, { revision: state.revision, before: before.record, after });
-    const owner = await ownerOf(tx, this.kinds, kind, [before.record, checked.record]);
-    if (!actsFor(actor, owner)) return { refused: await this.scopeRefusal(tx, kind, owner), audit: { ...base, revision: state.revision } };
+    // The record as it is and as it would be must both be the actor's: no one moves a record into or out of their scope.
+    const scope = await this.scopeOf(tx, actor, kind, [before.record, checked.record]);
+    if ('refused' in scope) return { refused: scope.refused, audit: { ...base, revision: state.revision } };
     const draft = await insertDraft(tx, {
       kind: kind.name,
       key: change.key,
@@ -157,7 +161,7 @@ export class Edits {
       record: checked.record,
       text: kind.textFile ? text : null,
       baseRevision: state.revision,
-      ...this.draftOwner(actor, owner),
+      ...this.draftOwner(actor, scope.owner),
     });
     await appendAudit(tx, actor, { ...base, outcome: 'proposed', draftId: draft.id, revision: state.revision, before: before.record, after: checked.record });
     return { draft };
@@ -251,14 +255,16 @@ export class Edits {
     base: AuditEntry,
   ): Promise<{ verdict: Verdict } | { draft: DraftRow; kind: AnySeedKind; audit: AuditEntry }> {
     const draft = await lockDraft(tx, draftId);
-    const owner: OwnedBy | undefined = draft && { organizationIds: draft.organizationIds, domains: draft.domains };
     if (!draft) {
       const problems = problem('NOT_FOUND', ['draft'], `no draft ${draftId}`);
       return { verdict: { problems, outcome: 'invalid', audit: { ...base, outcome: 'invalid', detail: describeProblems(problems) } } };
     }
     const kind = this.kind(draft.kind);
     const audit: AuditEntry = { ...base, kind: draft.kind, key: draft.key };
-    if (!actsFor(actor, owner!)) return { verdict: { refused: await this.scopeRefusal(tx, kind, owner!), audit } };
+    // Judged on the record as it is now and as the draft would make it, not on what was stored with the draft.
+    const current = await publishedRecord(tx, kind.name, draft.key);
+    const scope = await this.scopeOf(tx, actor, kind, [...(current ? [current.record] : []), ...(draft.record ? [draft.record] : [])]);
+    if ('refused' in scope) return { verdict: { refused: scope.refused, audit } };
     if (draft.status !== 'pending') {
       const problems = problem('CONFLICT', ['draft'], `draft ${draftId} was already ${draft.status} by ${draft.decidedBy}`);
       return { verdict: { problems, outcome: 'conflict', audit: { ...audit, outcome: 'conflict', detail: describeProblems(problems) } } };
@@ -275,6 +281,14 @@ export class Edits {
     }
     await appendAudit(this.db, actor, verdict.audit);
     return { problems: verdict.problems };
+  }
+
+  /** The actor must act for every record given (a record before and after a change); together they own the draft. */
+  private async scopeOf(tx: Transaction, actor: Actor, kind: AnySeedKind, records: unknown[]): Promise<{ refused: string } | { owner: OwnedBy }> {
+    const owners: OwnedBy[] = [];
+    for (const record of records) owners.push(await ownerOf(tx, this.kinds, kind, record));
+    const foreign = owners.find((owner) => !actsFor(actor, owner));
+    return foreign ? { refused: await this.scopeRefusal(tx, kind, foreign) } : { owner: together(owners) };
   }
 
   private draftOwner(actor: Actor, owner: OwnedBy) {

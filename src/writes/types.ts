@@ -40,6 +40,7 @@ export const UserErrorCodeEnum = graphqlEnum('UserErrorCode', 'Why a change was 
   contradicts_quote: "A figure's value, hedge or unit disagrees with its own quote.",
   parent_loop: 'The chain of parents would loop.',
   already_exists: 'A record with this key exists (retired records keep their keys).',
+  still_named: 'Live records still name the record to retire (by a reference, a parent or a citation): change those first.',
   not_found: 'No such live record, or no such draft.',
   conflict: 'The record changed since the revision named, or another change to it is pending review.',
   forbidden: 'You do not act for this record.',

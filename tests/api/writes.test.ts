@@ -117,12 +117,14 @@ describe('who may write: the permission matrix', () => {
     for (const [who, expected] of proposers) {
       it(`${operation} of an elderly-care facility by ${who ?? 'anonymous'}: ${expected === 'draft' ? 'a draft' : expected.join(' ')}`, async () => {
         await clearPending();
-        const revision = await revisionOf(CARE_HOME);
+        // Retired: the canteen created above, which no record names (the care home is named by others).
+        const slug = operation === 'update' ? CARE_HOME : CANTEEN_SLUG;
+        const revision = await revisionOf(slug);
         const before = await counts();
         const input =
           operation === 'update'
-            ? { kind: 'FACILITY', key: CARE_HOME, changes: { status: 'open' }, expectedRevision: revision }
-            : { kind: 'FACILITY', key: CARE_HOME, reason: 'matrix test', expectedRevision: revision };
+            ? { kind: 'FACILITY', key: slug, changes: { status: 'open' }, expectedRevision: revision }
+            : { kind: 'FACILITY', key: slug, reason: 'matrix test', expectedRevision: revision };
         const answer = await api.query(operation === 'update' ? UPDATE : RETIRE, { input }, who ? as(who) : {});
         const field = operation === 'update' ? 'updateRecord' : 'retireRecord';
         if (expected === 'draft') {
@@ -140,7 +142,7 @@ describe('who may write: the permission matrix', () => {
           }
           expect(await counts()).toEqual(before);
         }
-        expect(await revisionOf(CARE_HOME)).toBe(revision); // a proposal never changes the record
+        expect(await revisionOf(slug)).toBe(revision); // a proposal never changes the record
       });
     }
   }
@@ -200,6 +202,16 @@ describe('who may write: the permission matrix', () => {
     const anonymous = await api.query('{ drafts { nodes { id } } }');
     expect(anonymous.status).toBe(401);
   });
+});
+
+it('a record that live records still name cannot be retired: STILL_NAMED lists them', async () => {
+  await clearPending();
+  const revision = await revisionOf(CARE_HOME);
+  const before = await everyTable();
+  const answer = await api.data(RETIRE, { input: { kind: 'FACILITY', key: CARE_HOME, reason: 'test', expectedRevision: revision } }, as('admin'));
+  expect(answer.retireRecord.draft).toBeNull();
+  expect(answer.retireRecord.userErrors).toEqual([{ field: ['key'], code: 'STILL_NAMED', message: expect.stringMatching(/^it is still named by .*\(/) }]);
+  expect(await everyTable()).toEqual(before);
 });
 
 describe('no lost update', () => {

@@ -1,11 +1,21 @@
 import { citedKind, keyOf, parentOf, type AnySeedKind } from '../seed/kind.js';
 import type { Transaction } from '../write.js';
 import { liveIds, withPublished, type KindsByName } from './lookups.js';
+import { publishedRecords } from '../tables/index.js';
 import { publishedRecord } from './published.js';
 
 /** Why a record cannot be written; `field` is the path in the record ("citations.0.quote"). */
 export type ProblemCode =
-  'INVALID' | 'UNKNOWN_REFERENCE' | 'QUOTE_NOT_IN_SOURCE' | 'CONTRADICTS_QUOTE' | 'PARENT_LOOP' | 'ALREADY_EXISTS' | 'NOT_FOUND' | 'CONFLICT' | 'FORBIDDEN';
+  | 'INVALID'
+  | 'UNKNOWN_REFERENCE'
+  | 'QUOTE_NOT_IN_SOURCE'
+  | 'CONTRADICTS_QUOTE'
+  | 'PARENT_LOOP'
+  | 'ALREADY_EXISTS'
+  | 'STILL_NAMED'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'FORBIDDEN';
 
 export interface RecordProblem {
   field: string[];
@@ -74,6 +84,20 @@ export async function checkRecord<R>(tx: Transaction, kinds: KindsByName, kind: 
   });
   problems.push(...checked);
 
+  // A source's new text must still hold every quote that cites it.
+  if (kind.textFile && text) {
+    const key = keyOf(kind, record);
+    for (const citing of await liveCiters(tx, kinds, key)) {
+      if (!text.includes(citing.quote)) {
+        problems.push({
+          field: ['text'],
+          code: 'QUOTE_NOT_IN_SOURCE',
+          message: `no longer holds the quote that ${citing.noun} ${citing.key} cites (${citing.field})`,
+        });
+      }
+    }
+  }
+
   if (kind.parent && problems.length === 0) {
     const loop = await parentLoop(tx, kind, keyOf(kind, record), parentOf(kind, record));
     if (loop) problems.push({ field: [kind.parent], code: 'PARENT_LOOP', message: `the parent chain loops back to ${JSON.stringify(loop)}` });
@@ -92,4 +116,44 @@ async function parentLoop(tx: Transaction, kind: AnySeedKind, key: string, paren
     at = published ? parentOf(kind, published.record) : null;
   }
   return undefined;
+}
+
+/** Every live published record, with its kind: what retiring a record or changing a source's text must not break. */
+async function livePublished(tx: Transaction, kinds: KindsByName): Promise<{ kind: AnySeedKind; key: string; record: unknown }[]> {
+  const rows = await tx.select({ kind: publishedRecords.kind, key: publishedRecords.key, record: publishedRecords.record }).from(publishedRecords);
+  const found: { kind: AnySeedKind; key: string; record: unknown }[] = [];
+  for (const kind of kinds.values()) {
+    const ofKind = rows.filter((row) => row.kind === kind.name);
+    const live = await liveIds(
+      tx,
+      kinds,
+      kind.name,
+      ofKind.map((row) => row.key),
+    );
+    for (const row of ofKind) if (live.has(row.key)) found.push({ kind, key: row.key, record: row.record });
+  }
+  return found;
+}
+
+/** The live records quoting a source, each quote with the field that holds it. */
+async function liveCiters(tx: Transaction, kinds: KindsByName, source: string) {
+  return (await livePublished(tx, kinds)).flatMap(({ kind, key, record }) =>
+    (kind.citations?.(record) ?? [])
+      .filter(({ citation }) => citation.source === source)
+      .map(({ field, citation }) => ({ noun: kind.noun, key, field, quote: citation.quote })),
+  );
+}
+
+/** The live records that name this one (by a reference, a parent or a citation), as "facility x (division_code)"; at most ten. */
+export async function namedBy(tx: Transaction, kinds: KindsByName, kindName: string, key: string): Promise<string[]> {
+  const names: string[] = [];
+  for (const { kind, key: naming, record } of await livePublished(tx, kinds)) {
+    const fields = [
+      ...(kind.parent ? [{ field: kind.parent, kind: kind.name, key: parentOf(kind, record) }] : []),
+      ...(kind.references?.(record) ?? []),
+      ...(kind.citations?.(record) ?? []).map(({ field, citation }) => ({ field: `${field}.source`, kind: citedKind, key: citation.source })),
+    ].filter((reference) => reference.kind === kindName && reference.key === key);
+    if (fields.length) names.push(`${kind.noun} ${naming} (${fields.map((reference) => reference.field).join(', ')})`);
+  }
+  return names.length > 10 ? [...names.slice(0, 10), `${names.length - 10} more`] : names;
 }
