@@ -58,6 +58,12 @@ CREATE TRIGGER "divisions_inserted" AFTER INSERT ON "divisions" REFERENCING NEW 
 CREATE TRIGGER "divisions_updated" AFTER UPDATE ON "divisions" REFERENCING OLD TABLE AS "old_rows" NEW TABLE AS "new_rows" FOR EACH STATEMENT EXECUTE FUNCTION "divisions_written"();--> statement-breakpoint
 CREATE TRIGGER "divisions_deleted" AFTER DELETE ON "divisions" REFERENCING OLD TABLE AS "old_rows" FOR EACH STATEMENT EXECUTE FUNCTION "divisions_written"();--> statement-breakpoint
 CREATE FUNCTION "refresh_observation_totals"() RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  -- The stale totals as pairs of arrays (indicator, division or 0 for none): no temporary table, whose
+  -- creation costs more than the recomputation of one figure's totals, and arrays the planner can look up.
+  "pair_indicators" integer[];
+  "pair_divisions" integer[];
+  "indicator_ids" integer[];
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM "observation_totals_stale") THEN
     RETURN;
@@ -65,24 +71,25 @@ BEGIN
   -- One refresh at a time: a second waits, then sees the first's totals and deletes them before writing its own.
   PERFORM pg_advisory_xact_lock(hashtext('refresh_observation_totals'));
   IF EXISTS (SELECT 1 FROM "observation_totals_stale" WHERE "indicator_id" IS NULL) THEN
-    DELETE FROM "observation_totals_stale";
-    INSERT INTO "observation_totals_stale" SELECT DISTINCT "indicator_id", "division_id" FROM "observations"
-      UNION SELECT "indicator_id", "division_id" FROM "observation_yearly_totals";
+    SELECT array_agg("i"), array_agg("d") INTO "pair_indicators", "pair_divisions" FROM (
+      SELECT "indicator_id" AS "i", coalesce("division_id", 0) AS "d" FROM "observations"
+      UNION SELECT "indicator_id", coalesce("division_id", 0) FROM "observation_yearly_totals"
+    ) AS "everything";
   ELSE
-    INSERT INTO "observation_totals_stale"
     WITH RECURSIVE "below"("indicator_id", "division_id") AS (
-      SELECT DISTINCT "indicator_id", "division_id" FROM "observation_totals_stale" WHERE "division_id" IS NOT NULL
+      SELECT "indicator_id", "division_id" FROM "observation_totals_stale" WHERE "division_id" IS NOT NULL
       UNION
       SELECT "b"."indicator_id", "d"."id" FROM "below" AS "b" JOIN "divisions" AS "d" ON "d"."parent_id" = "b"."division_id"
     )
-    SELECT "indicator_id", "division_id" FROM "below";
+    SELECT array_agg("i"), array_agg("d") INTO "pair_indicators", "pair_divisions" FROM (
+      SELECT "indicator_id" AS "i", "division_id" AS "d" FROM "below"
+      UNION SELECT "indicator_id", 0 FROM "observation_totals_stale" WHERE "division_id" IS NULL
+    ) AS "stale";
   END IF;
-  -- Named apart from the observations' columns, which the query below reads unqualified.
-  CREATE TEMP TABLE "stale_totals" ON COMMIT DROP AS
-    SELECT DISTINCT "indicator_id" AS "stale_indicator_id", coalesce("division_id", 0) AS "stale_division_key" FROM "observation_totals_stale";
   DELETE FROM "observation_totals_stale";
+  SELECT array_agg(DISTINCT "i") INTO "indicator_ids" FROM unnest("pair_indicators") AS "i";
 
-  DELETE FROM "observation_yearly_totals" AS "t" USING "stale_totals" AS "s"
+  DELETE FROM "observation_yearly_totals" AS "t" USING unnest("pair_indicators", "pair_divisions") AS "s"("stale_indicator_id", "stale_division_key")
     WHERE "t"."indicator_id" = "s"."stale_indicator_id" AND coalesce("t"."division_id", 0) = "s"."stale_division_key";
   INSERT INTO "observation_yearly_totals"
   WITH RECURSIVE "ancestry"("division_id", "ancestor_id") AS (
@@ -91,7 +98,7 @@ BEGIN
     SELECT "a"."division_id", "d"."parent_id" FROM "ancestry" AS "a" JOIN "divisions" AS "d" ON "d"."id" = "a"."ancestor_id" WHERE "d"."parent_id" IS NOT NULL
   ), "placed" AS (
     SELECT DISTINCT "indicator_id", "division_id" FROM "observations"
-    WHERE "retired_at" IS NULL AND "division_id" IS NOT NULL AND "indicator_id" IN (SELECT "stale_indicator_id" FROM "stale_totals")
+    WHERE "retired_at" IS NULL AND "division_id" IS NOT NULL AND "indicator_id" = ANY("indicator_ids")
   ), "nested_places" AS (
     SELECT DISTINCT "inner"."indicator_id" AS "nested_indicator_id", "inner"."division_id" AS "nested_division_id"
     FROM "placed" AS "inner"
@@ -116,14 +123,15 @@ BEGIN
           ORDER BY coalesce("period_start", "period_end"), "period_end", "id" ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), false) AS "overlaps_earlier",
         "n"."nested_indicator_id" IS NOT NULL AS "is_nested"
       FROM "observations" AS "o"
-      JOIN "stale_totals" AS "s" ON "s"."stale_indicator_id" = "o"."indicator_id" AND "s"."stale_division_key" = coalesce("o"."division_id", 0)
+      JOIN unnest("pair_indicators", "pair_divisions") AS "s"("stale_indicator_id", "stale_division_key")
+        ON "s"."stale_indicator_id" = "o"."indicator_id" AND "s"."stale_division_key" = coalesce("o"."division_id", 0)
       LEFT JOIN "nested_places" AS "n" ON "n"."nested_indicator_id" = "o"."indicator_id" AND "n"."nested_division_id" = "o"."division_id"
-      WHERE "o"."retired_at" IS NULL
+      WHERE "o"."retired_at" IS NULL AND "o"."indicator_id" = ANY("indicator_ids")
     ) AS "figures"
     GROUP BY "indicator_id", "division_id", "facility_id", "program_id", "year", "unit", "measure", "status", "qualifier", 10, "reported_in_domain"
   ) AS "totals";
 
-  DELETE FROM "observation_indicator_yearly_totals" WHERE "indicator_id" IN (SELECT "stale_indicator_id" FROM "stale_totals");
+  DELETE FROM "observation_indicator_yearly_totals" WHERE "indicator_id" = ANY("indicator_ids");
   INSERT INTO "observation_indicator_yearly_totals"
   SELECT "indicator_id", "year", "unit", "measure", "status", "qualifier", "conflict_group" IS NOT NULL AS "conflicting",
     coalesce("reported_in_domain", '') AS "reported_in_domain",
@@ -131,8 +139,7 @@ BEGIN
     sum("latest_count")::int AS "latest_count", sum("latest_sum") AS "latest_sum", sum("overlapping")::int AS "overlapping",
     sum("nested")::int AS "nested"
   FROM "observation_yearly_totals"
-  WHERE "indicator_id" IN (SELECT "stale_indicator_id" FROM "stale_totals")
+  WHERE "indicator_id" = ANY("indicator_ids")
   GROUP BY 1, 2, 3, 4, 5, 6, 7, 8;
-  DROP TABLE "stale_totals";
 END
 $$;

@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { checkRecord, namedBy, type RecordProblem } from '../db/records/check.js';
-import type { KindsByName } from '../db/records/lookups.js';
-import { publishedRecord } from '../db/records/published.js';
+import { publishedIn, type KindsByName } from '../db/records/lookups.js';
 import { lockRecord, retireRecord, writeRecord } from '../db/records/write.js';
 import type { Database } from '../db/connection.js';
 import { keyOf, organizationKind, type AnySeedKind } from '../db/seed/kind.js';
@@ -120,7 +119,7 @@ export class Edits {
     if (state.revision !== change.expectedRevision) return invalid(revisionConflict(state.revision, change.expectedRevision), { revision: state.revision });
     const pending = await pendingDraftOf(tx, kind.name, change.key);
     if (pending) return invalid(pendingConflict(pending), { revision: state.revision });
-    const before = await publishedRecord(tx, kind.name, change.key);
+    const before = (await publishedIn(tx, kind.name, [change.key])).get(change.key);
     if (!before)
       return invalid(
         problem('NOT_FOUND', ['key'], `${kind.noun} ${JSON.stringify(change.key)} has no published record to edit (generated data is not edited)`),
@@ -207,7 +206,7 @@ export class Edits {
     if (expectedRevision !== undefined && (state?.revision ?? 0) !== expectedRevision)
       return conflict(revisionConflict(state?.revision ?? 0, expectedRevision), state?.revision);
 
-    const before = await publishedRecord(tx, kind.name, draft.key);
+    const before = (await publishedIn(tx, kind.name, [draft.key])).get(draft.key);
     const revision = (state?.revision ?? 0) + 1;
     if (draft.operation === 'retire') {
       await retireRecord(tx, kind, state!, draft.key, draft.reason ?? '');
@@ -262,7 +261,7 @@ export class Edits {
     const kind = this.kind(draft.kind);
     const audit: AuditEntry = { ...base, kind: draft.kind, key: draft.key };
     // Judged on the record as it is now and as the draft would make it, not on what was stored with the draft.
-    const current = await publishedRecord(tx, kind.name, draft.key);
+    const current = (await publishedIn(tx, kind.name, [draft.key])).get(draft.key);
     const scope = await this.scopeOf(tx, actor, kind, [...(current ? [current.record] : []), ...(draft.record ? [draft.record] : [])]);
     if ('refused' in scope) return { verdict: { refused: scope.refused, audit } };
     if (draft.status !== 'pending') {

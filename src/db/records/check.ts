@@ -1,8 +1,7 @@
 import { citedKind, keyOf, parentOf, type AnySeedKind } from '../seed/kind.js';
 import type { Transaction } from '../write.js';
-import { liveIds, withPublished, type KindsByName } from './lookups.js';
+import { liveIds, publishedIn, withPublished, type KindsByName } from './lookups.js';
 import { publishedRecords } from '../tables/index.js';
-import { publishedRecord } from './published.js';
 
 /** Why a record cannot be written; `field` is the path in the record ("citations.0.quote"). */
 export type ProblemCode =
@@ -112,7 +111,7 @@ async function parentLoop(tx: Transaction, kind: AnySeedKind, key: string, paren
   for (let at = parent, depth = 0; at != null; depth++) {
     if (seen.has(at) || depth > MAX_PARENT_DEPTH) return at;
     seen.add(at);
-    const published = await publishedRecord(tx, kind.name, at);
+    const published = (await publishedIn(tx, kind.name, [at])).get(at);
     at = published ? parentOf(kind, published.record) : null;
   }
   return undefined;

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { citedKind, type AnySeedKind, type SeedDataset, type SeedIds } from '../seed/kind.js';
 import type { Transaction } from '../write.js';
-import { publishedRecordsOf } from './published.js';
+import { publishedRecordsOf, type PublishedRecord } from './published.js';
 
 /** The seed kinds by name: what a record names is looked up in its kind's table. */
 export type KindsByName = ReadonlyMap<string, AnySeedKind>;
@@ -12,15 +12,60 @@ function kindNamed(kinds: KindsByName, name: string): AnySeedKind {
   return kind;
 }
 
+/**
+ * What one transaction has looked up, kept for the rest of it: checking, scoping and writing one record look up
+ * the same few keys again and again, and every lookup is a round trip. A write forgets what it changes (forget).
+ */
+interface Looked {
+  ids: Map<string, Map<string, number | null>>;
+  records: Map<string, Map<string, PublishedRecord | null>>;
+}
+const lookedUp = new WeakMap<Transaction, Looked>();
+
+function lookedUpIn(tx: Transaction): Looked {
+  let looked = lookedUp.get(tx);
+  if (!looked) lookedUp.set(tx, (looked = { ids: new Map(), records: new Map() }));
+  return looked;
+}
+
+function known<V>(by: Map<string, Map<string, V>>, kind: string): Map<string, V> {
+  let map = by.get(kind);
+  if (!map) by.set(kind, (map = new Map()));
+  return map;
+}
+
+/** Forgets what the transaction looked up of a record it is about to change. */
+export function forget(tx: Transaction, kind: string, key: string): void {
+  const looked = lookedUpIn(tx);
+  looked.ids.get(kind)?.delete(key);
+  looked.records.get(kind)?.delete(key);
+}
+
 /** The live rows' ids of a kind, by natural key, for the keys given (those that name a live record). */
 export async function liveIds(tx: Transaction, kinds: KindsByName, name: string, keys: readonly string[]): Promise<Map<string, number>> {
-  if (keys.length === 0) return new Map();
-  const kind = kindNamed(kinds, name);
-  const list = (await tx
-    .select({ id: sql<number>`id`, key: sql<string>`${kind.keyColumn}` })
-    .from(kind.table as never)
-    .where(sql`"retired_at" is null and ${kind.keyColumn} = any(${sql.param([...new Set(keys)])}::text[])`)) as { id: number; key: string }[];
-  return new Map(list.map((row) => [row.key, Number(row.id)]));
+  const ids = known(lookedUpIn(tx).ids, name);
+  const missing = [...new Set(keys)].filter((key) => !ids.has(key));
+  if (missing.length > 0) {
+    const kind = kindNamed(kinds, name);
+    const list = (await tx
+      .select({ id: sql<number>`id`, key: sql<string>`${kind.keyColumn}` })
+      .from(kind.table as never)
+      .where(sql`"retired_at" is null and ${kind.keyColumn} = any(${sql.param(missing)}::text[])`)) as { id: number; key: string }[];
+    for (const key of missing) ids.set(key, null);
+    for (const row of list) ids.set(row.key, Number(row.id));
+  }
+  return new Map(keys.flatMap((key) => (ids.get(key) == null ? [] : [[key, ids.get(key)!] as const])));
+}
+
+/** The published records of a kind with these keys (retired ones too), looked up once per transaction. */
+export async function publishedIn(tx: Transaction, kind: string, keys: readonly string[]): Promise<Map<string, PublishedRecord>> {
+  const records = known(lookedUpIn(tx).records, kind);
+  const missing = [...new Set(keys)].filter((key) => !records.has(key));
+  if (missing.length > 0) {
+    for (const key of missing) records.set(key, null);
+    for (const found of await publishedRecordsOf(tx, kind, missing)) records.set(found.key, found);
+  }
+  return new Map(keys.flatMap((key) => (records.get(key) == null ? [] : [[key, records.get(key)!] as const])));
 }
 
 /** Keys asked for, by kind name. */
@@ -69,8 +114,7 @@ export async function withPublished<T>(tx: Transaction, kinds: KindsByName, use:
   const records = new Map<string, Map<string, { record: unknown; text: string | null }>>();
   for (const [kind, keys] of wanted.keys) {
     const live = await liveIds(tx, kinds, kind, [...keys]);
-    const published = await publishedRecordsOf(tx, kind, [...live.keys()]);
-    records.set(kind, new Map(published.map((entry) => [entry.key, entry])));
+    records.set(kind, await publishedIn(tx, kind, [...live.keys()]));
   }
   return use({
     records: unsupported,

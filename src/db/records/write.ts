@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { keyOf, type AnySeedKind } from '../seed/kind.js';
 import { syncChildren, upsertByKey } from '../seed/upsert.js';
 import type { Transaction } from '../write.js';
-import { withIds, type KindsByName } from './lookups.js';
+import { forget, withIds, type KindsByName } from './lookups.js';
 import { publishRecord, retirePublishedRecord } from './published.js';
 
 /** A record's row as it stands: its revision, and whether it is retired. */
@@ -40,6 +40,7 @@ export async function writeRecord(
 ): Promise<void> {
   const key = keyOf(kind, record);
   const row = await withIds(tx, kinds, (ids) => kind.row(record, ids));
+  forget(tx, kind.name, key);
   const { ids } = await upsertByKey(tx, kind.table, kind.keyColumn, [row]);
   const id = ids.get(key)!;
   for (const children of kind.children ?? []) {
@@ -58,6 +59,7 @@ export async function retireRecord(tx: Transaction, kind: AnySeedKind, state: Re
     .where(sql`"id" = ${state.id}`);
   await setRevision(tx, kind, state.id, state.revision + 1);
   await retirePublishedRecord(tx, kind.name, key, reason);
+  forget(tx, kind.name, key);
 }
 
 async function setRevision(tx: Transaction, kind: AnySeedKind, id: number, revision: number): Promise<void> {
