@@ -1,9 +1,6 @@
 import { domains as domainVocabulary, type Domain } from '../db/vocabulary.js';
 
-/**
- * What a principal may do, from least to most. Only reading exists yet; the roles are given now so that
- * keys and tokens made today carry them when writing arrives (issue #17, "Who may write").
- */
+/** What a principal may do, from least to most (what each may write: src/writes/actor.ts, docs/writing.md). */
 export const roles = {
   reader: 'Reads public data, as anyone may.',
   editor: 'Proposes changes to the records of the organizations and domains it acts for.',

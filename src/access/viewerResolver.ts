@@ -14,7 +14,7 @@ const principalKinds = {
 type PrincipalKind = keyof typeof principalKinds;
 
 const PrincipalKindEnum = graphqlEnum('PrincipalKind', 'How the caller made itself known.', principalKinds);
-const RoleEnum = graphqlEnum('Role', 'What a caller may do. Only reading exists yet; the roles say who may write once writing does.', roles);
+const RoleEnum = graphqlEnum('Role', 'What a caller may do: readers read; editors propose changes, publishers publish them, for the organizations and domains they act for; admins act for all.', roles);
 
 /**
  * The caller as the server knows it. Its `organizations` are resolved beside the places domain

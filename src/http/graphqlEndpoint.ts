@@ -172,7 +172,8 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
       const result = await withinTimeLimit(run, scope);
       finish();
       await sendApolloResult(request, response, result, scope, aboutTheCaller, identity, cache, checked.shape?.cost ?? 1, csv, async (answer) => {
-        if (claim?.kind === 'first') await claim.settle(answer);
+        // A server-side failure (5xx) is not an answer to keep: its retry runs again.
+        if (claim?.kind === 'first') await claim.settle(answer.status >= 500 ? undefined : answer);
         settled = true;
       });
     } catch (error) {

@@ -47,6 +47,8 @@ export async function decideDraft(
  */
 function visibleTo(actor: Actor): SQL | undefined {
   if (actor.role === 'admin') return undefined;
+  // A reader's scope gives it no drafts: it writes nothing, so it has no part in review.
+  if (actor.role === 'reader') return sql`false`;
   const organizations = sql.param([...actor.organizationIds]);
   const domains = sql.param([...actor.domains]);
   return sql`(${drafts.author} = ${actor.description} or ${drafts.organizationIds} && ${organizations}::int[] or ${drafts.domains} && ${domains}::text[])`;

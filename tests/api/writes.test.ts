@@ -199,6 +199,9 @@ describe('who may write: the permission matrix', () => {
     expect(await seen('admin')).toEqual([{ id: updateRecord.draft.id, key: CARE_HOME }]);
     expect(await seen('education editor')).toEqual([]);
     expect(await seen('reader')).toEqual([]);
+    // A reader's scope gives it no drafts: it takes no part in review.
+    const scopedReader = (await createApiKey(db, 'scoped reader', 'standard', { role: 'reader', domains: ['elderly_care'] })).key;
+    expect((await api.data('{ drafts(status: PENDING) { nodes { id } } }', undefined, { authorization: `Bearer ${scopedReader}` })).drafts.nodes).toEqual([]);
     const anonymous = await api.query('{ drafts { nodes { id } } }');
     expect(anonymous.status).toBe(401);
   });
