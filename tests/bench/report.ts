@@ -8,6 +8,7 @@ import type { Scale } from './database.js';
 import { downloadTargets, type DownloadScenarioResult } from './downloadScenario.js';
 import { median, type LoadResult } from './load.js';
 import type { ServerName } from './servers.js';
+import { writeTargets, type WriteScenarioResult } from './writeScenario.js';
 
 export interface Measurement {
   query: string;
@@ -28,6 +29,8 @@ export interface ScaleResult {
   measurements: Measurement[];
   /** The bulk-download scenario on the uncached Minsheng server; absent when it did not run. */
   download?: DownloadScenarioResult;
+  /** The write scenario (writeScenario.ts); absent when it did not run. */
+  write?: WriteScenarioResult;
 }
 
 export interface BenchResult {
@@ -166,6 +169,7 @@ export function judgeTargets(scales: ScaleResult[], cached: boolean): Target[] {
     verdict('p50 at 1m ≤ 1.5× p50 at 10k (Minsheng, uncached)', [], 0);
   }
   targets.push(...downloadTargets(scales));
+  if (scales.some((scale) => scale.write)) targets.push(...writeTargets(scales));
   return targets;
 }
 

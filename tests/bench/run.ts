@@ -3,7 +3,8 @@
  *                [--cached-env NAME=VALUE ...] [--uncached-env NAME=VALUE ...] [--database-url postgres://…/postgres]
  *
  * Minsheng against PostGraphile 4.14.1 on one PostgreSQL database per scale, query by query, alternating
- * which server goes first; then the bulk-download scenario on the uncached Minsheng server (downloadScenario.ts).
+ * which server goes first; then the bulk-download scenario on the uncached Minsheng server (downloadScenario.ts), then
+ * the write scenario: publishes one after another, then the query mix again with 20 publishes a second (writeScenario.ts).
  * Prints markdown tables and which targets of the issue are met; writes JSON to bench-results/. Exits 0 even
  * when targets are missed: the numbers are the result.
  */
@@ -12,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { checkQuery, type QueryCheck } from './check.js';
 import { createBenchDatabase, dropBenchDatabase, postgresVersion, type Scale } from './database.js';
 import { downloadTables, runDownloadScenario, type DownloadScenarioResult } from './downloadScenario.js';
+import { runWriteScenario, writeTable, type WriteScenarioResult } from './writeScenario.js';
 import { resolveFixture } from './fixtures.js';
 import { measure, medianOfRuns, type LoadResult, type LoadSettings } from './load.js';
 import { describeMachine, readCpu, waitForQuietMachine } from './machine.js';
@@ -137,7 +139,21 @@ async function benchScale(
     } catch (error) {
       say(`WARNING [${scale.name}] the download scenario failed: ${error instanceof Error ? error.stack : error}`);
     }
-    return { scale, fillSeconds: database.fillSeconds, checks, measurements, download };
+    // After the downloads, which count the figures: the writes change labels, never how many figures there are.
+    let write: WriteScenarioResult | undefined;
+    if (!downloadsOnly) {
+      try {
+        write = await runWriteScenario(minsheng, postgraphile, database.url, {
+          mix: mix.map((query) => ({ name: query.name, minsheng: query.minsheng, postgraphile: query.postgraphile })),
+          withoutWrites: (name) => measurements.find((m) => m.query === name && m.server === 'minsheng')?.load.requestsPerSecond,
+          load,
+          say: (line) => say(`[${scale.name}] ${line}`),
+        });
+      } catch (error) {
+        say(`WARNING [${scale.name}] the write scenario failed: ${error instanceof Error ? error.stack : error}`);
+      }
+    }
+    return { scale, fillSeconds: database.fillSeconds, checks, measurements, download, write };
   } finally {
     for (const server of servers) await stopServer(server);
     await dropBenchDatabase(serverUrl, database);
@@ -179,6 +195,7 @@ async function main() {
     ...results.map(scaleTable),
     ...(results.length >= 2 ? [growthTable(results[0]!, results[results.length - 1]!)] : []),
     ...(downloads ? [downloads] : []),
+    ...results.flatMap((scale) => (scale.write ? [writeTable(scale.scale.name, scale.write)] : [])),
     targetList(result.targets),
   ];
   console.log(sections.join('\n\n'));
