@@ -72,7 +72,8 @@ export async function runEdit(
 export function editResolver(kinds: KindsByName) {
   const run = (context: Context, work: (edits: Edits, actor: Actor) => Promise<EditResult>, clientMutationId: string | null | undefined) =>
     runEdit(context, kinds, work, clientMutationId);
-  const change = (change: Change) => (edits: Edits, actor: Actor) => edits.propose(actor, change);
+  const change = (change: Change, publish: boolean) => (edits: Edits, actor: Actor) =>
+    publish ? edits.proposeAndPublish(actor, change) : edits.propose(actor, change);
 
   @Resolver()
   class EditResolver {
@@ -81,7 +82,7 @@ export function editResolver(kinds: KindsByName) {
       @Arg('input', () => CreateRecordInput, { description: 'What to do, and the clientMutationId to answer with.' }) input: CreateRecordInput,
       @Ctx() context: Context,
     ): Promise<DraftPayload> {
-      return run(context, change({ operation: 'create', kind: input.kind, record: input.record, text: input.text }), input.clientMutationId);
+      return run(context, change({ operation: 'create', kind: input.kind, record: input.record, text: input.text }, input.publish), input.clientMutationId);
     }
 
     @Mutation(() => DraftPayload, { description: 'Proposes a change to some fields of a record, made from the revision you read (expectedRevision).' })
@@ -90,7 +91,7 @@ export function editResolver(kinds: KindsByName) {
       @Ctx() context: Context,
     ): Promise<DraftPayload> {
       const { kind, key, changes, expectedRevision, text } = input;
-      return run(context, change({ operation: 'update', kind, key, changes, expectedRevision, text }), input.clientMutationId);
+      return run(context, change({ operation: 'update', kind, key, changes, expectedRevision, text }, input.publish), input.clientMutationId);
     }
 
     @Mutation(() => DraftPayload, { description: 'Proposes retiring a record, with a reason. Records are never deleted.' })
@@ -100,7 +101,7 @@ export function editResolver(kinds: KindsByName) {
     ): Promise<DraftPayload> {
       const { kind, key, reason, expectedRevision } = input;
       if (!reason.trim()) throw badUserInput('reason must say why the record is retired');
-      return run(context, change({ operation: 'retire', kind, key, reason, expectedRevision }), input.clientMutationId);
+      return run(context, change({ operation: 'retire', kind, key, reason, expectedRevision }, input.publish), input.clientMutationId);
     }
 
     @Mutation(() => DraftPayload, { description: 'Publishes a pending draft (publishers and admins acting for its record): the public sees it at once.' })

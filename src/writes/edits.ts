@@ -166,6 +166,40 @@ export class Edits {
     return { draft };
   }
 
+  /**
+   * A publisher's own change, published at once: the draft is made and published in one transaction, both steps
+   * audited. Only for callers who may publish; an editor's change always waits for review.
+   */
+  async proposeAndPublish(actor: Actor, change: Change): Promise<EditResult> {
+    const base: AuditEntry = { operation: change.operation, outcome: 'refused', kind: change.kind, key: 'key' in change ? change.key : undefined };
+    if (!mayPublish(actor)) {
+      await appendAudit(this.db, actor, { ...base, detail: `publish at once, role ${actor.anonymous ? 'anonymous' : actor.role}` });
+      throw roleRefusal(actor, 'publish changes at once (`publish: true`)');
+    }
+    const kind = this.kind(change.kind);
+    let verdict: Verdict;
+    try {
+      ({ value: verdict } = await write(this.db, async (tx) => {
+        const proposed = await this.draftOf(tx, kind, actor, change, base);
+        if (!('draft' in proposed)) return { changed: 0, value: proposed };
+        const published = await this.publishIn(tx, actor, proposed.draft.id, undefined, {
+          operation: 'publish',
+          outcome: 'refused',
+          draftId: proposed.draft.id,
+        });
+        return { changed: 'draft' in published ? 1 : 0, value: published };
+      }));
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      verdict = {
+        problems: problem('CONFLICT', ['key'], 'another change to this record was proposed at the same moment; it is pending review'),
+        outcome: 'conflict',
+        audit: { ...base, outcome: 'conflict' },
+      };
+    }
+    return this.settle(actor, verdict);
+  }
+
   /** Publishes a pending draft: the record is written, its revision goes up by one, and the public sees it at once. */
   async publish(actor: Actor, draftId: number, expectedRevision: number | undefined): Promise<EditResult> {
     const base: AuditEntry = { operation: 'publish', outcome: 'refused', draftId };

@@ -149,6 +149,12 @@ export class CreateRecordInput {
 
   @Field(() => String, { nullable: true, description: "A source's text (required for a source): the quotes citing it are checked against it." })
   text?: string | null;
+
+  @Field(() => Boolean, {
+    defaultValue: false,
+    description: 'Publish at once (publishers and admins acting for the record): the draft is made and published in one step, both audited.',
+  })
+  publish!: boolean;
 }
 
 @InputType({ description: 'A change to some fields of a record.' })
@@ -172,6 +178,12 @@ export class UpdateRecordInput {
 
   @Field(() => String, { nullable: true, description: "A source's new text." })
   text?: string | null;
+
+  @Field(() => Boolean, {
+    defaultValue: false,
+    description: 'Publish at once (publishers and admins acting for the record): the draft is made and published in one step, both audited.',
+  })
+  publish!: boolean;
 }
 
 @InputType({ description: 'Retires a record: it leaves every list and search; its ID is never given to another record.' })
@@ -190,6 +202,12 @@ export class RetireRecordInput {
 
   @Field(() => Int, { description: 'The revision you read: if the record is at another one, nothing is written (CONFLICT).' })
   expectedRevision!: number;
+
+  @Field(() => Boolean, {
+    defaultValue: false,
+    description: 'Publish at once (publishers and admins acting for the record): the draft is made and published in one step, both audited.',
+  })
+  publish!: boolean;
 }
 
 @InputType({ description: 'Publishes a pending draft.' })

@@ -217,6 +217,26 @@ it('a record that live records still name cannot be retired: STILL_NAMED lists t
   expect(await everyTable()).toEqual(before);
 });
 
+describe('a publisher’s own change, published at once', () => {
+  it('publish: true makes and publishes the draft in one step, both audited; an editor may not', async () => {
+    await clearPending();
+    const revision = await revisionOf(CARE_HOME);
+    const input = { kind: 'FACILITY', key: CARE_HOME, changes: { status: 'open' }, expectedRevision: revision, publish: true };
+    const before = await counts();
+    const refused = await api.query(UPDATE, { input }, as('elderly editor'));
+    expect(refused.status).toBe(403);
+    expect(refused.body.errors?.[0]?.message).toContain('publish: true');
+    expect(await counts()).toEqual(before);
+
+    const since = await lastAuditId();
+    const answer = await api.data(UPDATE, { input }, as('elderly publisher'));
+    expect(answer.updateRecord).toMatchObject({ userErrors: [], revision: revision + 1, draft: { status: 'PUBLISHED', publishedRevision: revision + 1 } });
+    expect(await revisionOf(CARE_HOME)).toBe(revision + 1);
+    expect((await auditEntries(since)).map(({ operation, outcome }) => `${operation} ${outcome}`)).toEqual(['update proposed', 'publish published']);
+    expect((await counts()).version).toBe(before.version + 1);
+  });
+});
+
 describe('no lost update', () => {
   it('20 editors change one record from the same revision: one draft, nineteen CONFLICTs, and the record is the winner’s', async () => {
     await clearPending();

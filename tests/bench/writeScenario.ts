@@ -1,8 +1,9 @@
 /**
  * The write scenario (issue #17, "Speed"): how long a single-figure publish takes, the yearly totals included,
- * and what 20 publishes a second cost the readers. Every write is an editor's proposal and a publisher's
- * publication through the API, of a real figure of the seeds (its English label changes and changes back),
- * so that each publish rewrites an observation row and its totals are recomputed. Every answer is checked.
+ * and what 20 publishes a second cost the readers. Writes go through the API, to real figures of the seeds
+ * (an English label changes and changes back), so each publish rewrites an observation row and its totals are
+ * recomputed: editors' drafts published by a publisher, and publishers' own changes published at once
+ * (`publish: true`), which the 20 a second are. Every answer is checked.
  */
 import { sql } from 'drizzle-orm';
 import { createApiKey } from '../../src/access/apiKeys.js';
@@ -40,7 +41,7 @@ export interface WriteRead {
 export interface WriteScenarioResult {
   figures: number;
   /** One publish after another: the publish request's round trip, ms. */
-  sequential: { publishes: number; p50Ms: number; p95Ms: number; p99Ms: number; proposeP50Ms: number };
+  sequential: { publishes: number; p50Ms: number; p95Ms: number; p99Ms: number; proposeP50Ms: number; atOnceP50Ms: number; atOnceP95Ms: number };
   reads: WriteRead[];
   /** Publishes during the reads: round trip p95 under load, and how many failed (conflict, error). */
   underLoad: { publishes: number; p95Ms: number; failures: number };
@@ -77,6 +78,19 @@ async function post(url: string, key: string, query: string, variables: object):
 const PROPOSE =
   'mutation ($key: String!, $label: String!, $revision: Int!) { updateRecord(input: { kind: OBSERVATION, key: $key, changes: { label_en: $label }, expectedRevision: $revision }) { draft { id } userErrors { code message } } }';
 const PUBLISH = 'mutation ($draft: ID!) { publishDraft(input: { draft: $draft }) { revision userErrors { code message } } }';
+const PUBLISH_AT_ONCE =
+  'mutation ($key: String!, $label: String!, $revision: Int!) { updateRecord(input: { kind: OBSERVATION, key: $key, changes: { label_en: $label }, expectedRevision: $revision, publish: true }) { revision userErrors { code message } } }';
+
+/** A publisher's own change, published in one request (`publish: true`): its round trip, or the problem. */
+async function publishAtOnce(url: string, key: string, figure: Figure): Promise<{ publishMs: number } | { problem: string }> {
+  const label = figure.marked ? figure.label.slice(0, -MARK.length) : `${figure.label}${MARK}`;
+  const published = await post(url, key, PUBLISH_AT_ONCE, { key: figure.key, label, revision: figure.revision });
+  const revision = published.data?.updateRecord?.revision;
+  if (revision !== figure.revision + 1)
+    return { problem: `publish at once ${figure.key}: ${JSON.stringify(published.errors ?? published.data?.updateRecord?.userErrors)}` };
+  Object.assign(figure, { revision, label, marked: !figure.marked });
+  return { publishMs: published.ms };
+}
 
 /** Proposes and publishes one change of the figure's English label; the publish's round trip, or the problem. */
 async function publishOnce(url: string, key: string, figure: Figure): Promise<{ proposeMs: number; publishMs: number } | { problem: string }> {
@@ -86,7 +100,8 @@ async function publishOnce(url: string, key: string, figure: Figure): Promise<{ 
   if (!draft) return { problem: `propose ${figure.key}: ${JSON.stringify(proposed.errors ?? proposed.data?.updateRecord?.userErrors)}` };
   const published = await post(url, key, PUBLISH, { draft });
   const revision = published.data?.publishDraft?.revision;
-  if (revision !== figure.revision + 1) return { problem: `publish ${figure.key}: ${JSON.stringify(published.errors ?? published.data?.publishDraft?.userErrors)}` };
+  if (revision !== figure.revision + 1)
+    return { problem: `publish ${figure.key}: ${JSON.stringify(published.errors ?? published.data?.publishDraft?.userErrors)}` };
   Object.assign(figure, { revision, label, marked: !figure.marked });
   return { proposeMs: proposed.ms, publishMs: published.ms };
 }
@@ -103,7 +118,7 @@ function steadyWriter(url: string, key: string, figures: Figure[], perSecond: nu
     const figure = figures[next++ % figures.length]!;
     if (busy.has(figure)) return void (failures += 1); // the last change of this figure is still on its way
     busy.add(figure);
-    void publishOnce(url, key, figure)
+    void publishAtOnce(url, key, figure)
       .then((outcome) => {
         if ('problem' in outcome) {
           failures += 1;
@@ -125,7 +140,12 @@ export async function runWriteScenario(
   minsheng: RunningServer,
   postgraphile: RunningServer,
   databaseUrl: string,
-  options: { mix: { name: string; minsheng: Operation; postgraphile: Operation }[]; withoutWrites: (query: string) => number | undefined; load: LoadSettings; say: (line: string) => void },
+  options: {
+    mix: { name: string; minsheng: Operation; postgraphile: Operation }[];
+    withoutWrites: (query: string) => number | undefined;
+    load: LoadSettings;
+    say: (line: string) => void;
+  },
 ): Promise<WriteScenarioResult> {
   const { key, figures } = await prepare(databaseUrl);
   if (figures.length < 2) throw new Error('the write scenario needs published figures of the seeds to edit');
@@ -142,7 +162,14 @@ export async function runWriteScenario(
       proposeMs.push(outcome.proposeMs);
     }
   }
+  const atOnceMs: number[] = [];
+  for (let n = 0; n < SEQUENTIAL_PUBLISHES; n++) {
+    const outcome = await publishAtOnce(minsheng.url, key, figures[n % figures.length]!);
+    if ('problem' in outcome) problems.push(outcome.problem);
+    else atOnceMs.push(outcome.publishMs);
+  }
   publishMs.sort((a, b) => a - b);
+  atOnceMs.sort((a, b) => a - b);
   const round = (ms: number) => Math.round(ms * 100) / 100;
   const sequential = {
     publishes: publishMs.length,
@@ -150,8 +177,13 @@ export async function runWriteScenario(
     p95Ms: round(percentile(publishMs, 0.95)),
     p99Ms: round(percentile(publishMs, 0.99)),
     proposeP50Ms: round(median(proposeMs)),
+    atOnceP50Ms: round(median(atOnceMs)),
+    atOnceP95Ms: round(percentile(atOnceMs, 0.95)),
   };
-  options.say(`writes: ${sequential.publishes} publishes one after another, p50 ${sequential.p50Ms} ms, p95 ${sequential.p95Ms} ms, p99 ${sequential.p99Ms} ms`);
+  options.say(
+    `writes: ${sequential.publishes} reviewed publishes one after another, p50 ${sequential.p50Ms} ms, p95 ${sequential.p95Ms} ms, p99 ${sequential.p99Ms} ms; ` +
+      `published at once: p50 ${sequential.atOnceP50Ms} ms, p95 ${sequential.atOnceP95Ms} ms`,
+  );
 
   const reads: WriteRead[] = [];
   const underLoad: number[] = [];
@@ -184,7 +216,13 @@ export async function runWriteScenario(
     }
   }
   underLoad.sort((a, b) => a - b);
-  return { figures: figures.length, sequential, reads, underLoad: { publishes: underLoad.length, p95Ms: round(percentile(underLoad, 0.95)), failures }, problems };
+  return {
+    figures: figures.length,
+    sequential,
+    reads,
+    underLoad: { publishes: underLoad.length, p95Ms: round(percentile(underLoad, 0.95)), failures },
+    problems,
+  };
 }
 
 export function writeTable(scaleName: string, result: WriteScenarioResult): string {
@@ -192,9 +230,10 @@ export function writeTable(scaleName: string, result: WriteScenarioResult): stri
   return [
     `### Writes (${scaleName}): an editor's proposal and a publisher's publication of one figure, through the API`,
     '',
-    `One after another: ${result.sequential.publishes} publishes of ${result.figures} figures, publish round trip p50 ${result.sequential.p50Ms} ms, ` +
-      `p95 ${result.sequential.p95Ms} ms, p99 ${result.sequential.p99Ms} ms (proposal p50 ${result.sequential.proposeP50Ms} ms). ` +
-      `During the reads below: ${result.underLoad.publishes} publishes, p95 ${result.underLoad.p95Ms} ms, ${result.underLoad.failures} skipped or failed.`,
+    `One after another, ${result.figures} figures in turn: ${result.sequential.publishes} editors' drafts published by a publisher, publishDraft round trip ` +
+      `p50 ${result.sequential.p50Ms} ms, p95 ${result.sequential.p95Ms} ms, p99 ${result.sequential.p99Ms} ms (the proposal before it: p50 ${result.sequential.proposeP50Ms} ms); ` +
+      `${SEQUENTIAL_PUBLISHES} publishers' own changes published at once (\`publish: true\`), p50 ${result.sequential.atOnceP50Ms} ms, p95 ${result.sequential.atOnceP95Ms} ms. ` +
+      `During the reads below, publishes at once: ${result.underLoad.publishes}, p95 ${result.underLoad.p95Ms} ms, ${result.underLoad.failures} skipped or failed.`,
     '',
     `| query | publishes/s | Minsheng req/s without writes | with writes | kept | PostGraphile req/s with writes | Minsheng / PostGraphile |`,
     '|---|---:|---:|---:|---:|---:|---:|',
@@ -217,8 +256,8 @@ export function writeTargets(scales: { scale: { name: string }; write?: WriteSce
   return [
     {
       name: `${TARGET_SCALE}: a single-figure publish commits, totals included, with p95 ≤ 50 ms`,
-      met: target.sequential.p95Ms <= 50,
-      detail: `p95 ${target.sequential.p95Ms} ms`,
+      met: target.sequential.p95Ms <= 50 && target.sequential.atOnceP95Ms <= 50,
+      detail: `publishDraft p95 ${target.sequential.p95Ms} ms, published at once p95 ${target.sequential.atOnceP95Ms} ms`,
     },
     {
       name: `${TARGET_SCALE}: with ${PUBLISHES_PER_SECOND} publishes/s, every read query keeps ≥ 90 % of its req/s`,
