@@ -7,7 +7,7 @@ import { KeyRefused } from './keyRefused.js';
 import type { Role } from './roles.js';
 import { looksLikeJwt, type TokenVerifier } from './tokens.js';
 
-export { KeyRefused, type RefusalReason } from './keyRefused.js';
+export { IdentityProviderUnavailable, KeyRefused, type RefusalReason } from './keyRefused.js';
 
 /** What an authenticated caller is and may do: its role, and the organizations (by id) and domains it acts for. */
 export interface Principal {

@@ -25,3 +25,6 @@ export class KeyRefused extends Error {
     super(message);
   }
 }
+
+/** The identity provider's key set could not be fetched: not the caller's fault, so not a 401; the endpoint answers 503. */
+export class IdentityProviderUnavailable extends Error {}

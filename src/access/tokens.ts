@@ -12,7 +12,7 @@ import {
 import { ConfigError, type JwtSettings } from '../config.js';
 import type { Database } from '../db/connection.js';
 import type { Domain } from '../db/vocabulary.js';
-import { KeyRefused } from './keyRefused.js';
+import { IdentityProviderUnavailable, KeyRefused } from './keyRefused.js';
 import { isRole, roles, scopeProblem, type Role } from './roles.js';
 import { domainsNamed, organizationIdsOf } from './scope.js';
 
@@ -83,7 +83,14 @@ export class TokenVerifier {
         requiredClaims: ['sub', 'exp'],
       }));
     } catch (error) {
-      throw refusalOf(error, settings);
+      const refusal = refusalOf(error, settings);
+      // Anything else from a remote key set (a timeout, a refused connection, a bad answer) is the provider's failure.
+      if (refusal === error && settings.jwks.startsWith('https://')) {
+        throw new IdentityProviderUnavailable(
+          `The identity provider's key set (JWT_JWKS) cannot be fetched right now (${(error as Error).message}); retry in a few seconds.`,
+        );
+      }
+      throw refusal;
     }
     return this.principalOf(db, payload, settings);
   }

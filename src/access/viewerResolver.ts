@@ -14,7 +14,11 @@ const principalKinds = {
 type PrincipalKind = keyof typeof principalKinds;
 
 const PrincipalKindEnum = graphqlEnum('PrincipalKind', 'How the caller made itself known.', principalKinds);
-const RoleEnum = graphqlEnum('Role', 'What a caller may do: readers read; editors propose changes, publishers publish them, for the organizations and domains they act for; admins act for all.', roles);
+const RoleEnum = graphqlEnum(
+  'Role',
+  'What a caller may do: readers read; editors propose changes, publishers publish them, for the organizations and domains they act for; admins act for all.',
+  roles,
+);
 
 /**
  * The caller as the server knows it. Its `organizations` are resolved beside the places domain

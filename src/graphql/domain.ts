@@ -14,6 +14,7 @@ export interface RowsByKey<Key> {
 /** An object type whose global IDs `node(id:)` resolves, by the natural key inside the ID. */
 export interface NodeType {
   typename: string;
+  /** Its rows by key, retired ones too: `node` answers a retired record as a tombstone (src/domains/nodes/tombstones.ts). */
   byKey: (context: Context) => RowsByKey<string>;
 }
 

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { KeyRefused, type Identity } from '../access/identity.js';
+import { IdentityProviderUnavailable, KeyRefused, type Identity } from '../access/identity.js';
 import { RateLimitExceeded, rateLimitHeaders } from '../access/rateLimit.js';
 import { sendJson } from './plainAnswers.js';
 import type { RouteParts } from './route.js';
@@ -20,11 +20,16 @@ export async function chargedCaller(parts: RouteParts, request: IncomingMessage,
   }
 }
 
-/** Answers a refused key (401) or an exhausted budget (429, with Retry-After); false for any other error. */
+/** Answers a refused key (401), an identity provider out of reach (503) or an exhausted budget (429, with Retry-After); false for any other error. */
 export function sentRefusal(response: ServerResponse, error: unknown, explanation = ''): boolean {
   if (error instanceof KeyRefused) {
     response.setHeader('www-authenticate', 'Bearer realm="minsheng"');
     sendJson(response, 401, { error: error.message });
+    return true;
+  }
+  if (error instanceof IdentityProviderUnavailable) {
+    response.setHeader('retry-after', '5');
+    sendJson(response, 503, { error: error.message });
     return true;
   }
   if (error instanceof RateLimitExceeded) {

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { HTTPGraphQLResponse } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
-import { callerKeyOf, KeyRefused, type Identity, type RequestIdentifier } from '../access/identity.js';
+import { callerKeyOf, IdentityProviderUnavailable, KeyRefused, type Identity, type RequestIdentifier } from '../access/identity.js';
 import { PersistedQueryError, type PersistedQueries } from '../access/persistedQueries.js';
 import { RateLimitExceeded, rateLimitHeaders, type RateLimiter } from '../access/rateLimit.js';
 import type { EndpointSettings, PublicationSettings } from '../config.js';
@@ -194,6 +194,13 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
           401,
           [{ message: error.message, extensions: { code: 'UNAUTHENTICATED', reason: error.reason } }],
           [['www-authenticate', 'Bearer realm="minsheng"']],
+        );
+      }
+      if (error instanceof IdentityProviderUnavailable) {
+        return sendHttpError(
+          response,
+          accept,
+          new HttpError(503, error.message, { code: 'IDENTITY_PROVIDER_UNAVAILABLE' }, [['retry-after', RETRY_AFTER_OUTAGE_SECONDS]]),
         );
       }
       if (error instanceof PersistedQueryError)

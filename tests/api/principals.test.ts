@@ -232,6 +232,23 @@ describe('tokens from an identity provider', () => {
     expect(expired.status).toBe(401);
     expect(((await expired.json()) as { error: string }).error).toMatch(/expired/i);
   });
+
+  it('an identity provider whose key set cannot be fetched is 503 with Retry-After, not 401 nor 500', async () => {
+    // Nothing listens on port 1: the key set's fetch is refused at once.
+    const unreachable = await startApi({ db: api.db, settings: { jwt: { issuer, audience, jwks: 'https://127.0.0.1:1/jwks.json', claims: 'minsheng' } } });
+    try {
+      const credential = bearer(await token({ role: 'admin' }));
+      const answer = await unreachable.query(VIEWER, undefined, credential);
+      expect(answer.status).toBe(503);
+      expect(answer.headers.get('retry-after')).toBe('5');
+      expect(answer.body.errors?.[0]?.extensions?.code).toBe('IDENTITY_PROVIDER_UNAVAILABLE');
+      expect(answer.body.errors?.[0]?.message).toMatch(/key set \(JWT_JWKS\) cannot be fetched/);
+      const catalog = await fetch(`${unreachable.url}/v1/catalog`, { headers: credential });
+      expect(catalog.status).toBe(503);
+    } finally {
+      await unreachable.close();
+    }
+  });
 });
 
 describe('the keys CLI: --role, --org, --domain', () => {

@@ -149,8 +149,9 @@ describe('seeding', () => {
     const gone = await view();
     expect(gone).toMatchObject({
       facility: null,
-      node: null,
-      nodes: [null, null],
+      // A tombstone: node still answers a retired record, so that syncing clients see it go.
+      node: { id: before.node.id },
+      nodes: before.nodes,
       search: { nodes: [] },
       program: { facilities: { nodes: [] } },
       events: [{ year: 2023, count: 1, sum: 20 }],

@@ -38,6 +38,8 @@ describe('the domains’ row projections', () => {
     expect(facilityProjection.fieldReads()).toEqual(
       handListed(facilities, ['slug', 'category', 'domain', 'status', 'revision'], {
         id: ['slug'],
+        retiredAt: ['retiredAt'],
+        retirement: ['slug', 'retiredAt'],
         name: ['nameZh', 'nameEn'],
         description: ['descriptionZh', 'descriptionEn'],
         address: ['addressZh', 'addressEn'],
@@ -58,6 +60,8 @@ describe('the domains’ row projections', () => {
     expect(programProjection.fieldReads()).toEqual(
       handListed(programs, ['slug', 'domain', 'kind', 'status', 'startDate', 'endDate', 'revision'], {
         id: ['slug'],
+        retiredAt: ['retiredAt'],
+        retirement: ['slug', 'retiredAt'],
         name: ['nameZh', 'nameEn'],
         description: ['descriptionZh', 'descriptionEn'],
         leadOrganization: ['leadOrganizationId'],
@@ -76,6 +80,8 @@ describe('the domains’ row projections', () => {
     expect(observationProjection.fieldReads()).toEqual(
       handListed(observations, ['key', 'value', 'qualifier', 'unit', 'measure', 'status', 'reportedInDomain', 'revision'], {
         id: ['key'],
+        retiredAt: ['retiredAt'],
+        retirement: ['key', 'retiredAt'],
         indicator: ['indicatorId'],
         period: ['periodStart', 'periodEnd', 'periodLabelZh', 'periodLabelEn'],
         label: ['labelZh', 'labelEn'],

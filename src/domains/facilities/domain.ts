@@ -1,6 +1,7 @@
 import { facilities } from '../../db/tables/index.js';
 import type { Domain } from '../../graphql/domain.js';
-import { facilityById, facilityBySlug, facilityTextColumns } from './queries.js';
+import { rowsByKeyEvenRetired } from '../nodes/tombstones.js';
+import { facilityById, facilityTextColumns } from './queries.js';
 import { FacilityResolver } from './resolver.js';
 import { facilitiesSeed } from './seed.js';
 import { Facility } from './types.js';
@@ -8,7 +9,7 @@ import { Facility } from './types.js';
 export const facilitiesDomain: Domain = {
   name: 'facilities',
   resolvers: [FacilityResolver],
-  nodeTypes: [{ typename: 'Facility', byKey: facilityBySlug }],
+  nodeTypes: [{ typename: 'Facility', byKey: rowsByKeyEvenRetired(facilities, facilities.slug) }],
   searchable: [
     {
       name: 'facility',

@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { GraphQLJSONObject } from 'graphql-scalars';
+import { GraphQLJSONObject, GraphQLDateTime } from 'graphql-scalars';
 import { Arg, Args, Ctx, FieldResolver, Float, ID, Info, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../graphql/context.js';
 import { nestedConnection } from '../../graphql/nestedList.js';
@@ -24,6 +24,8 @@ import { toGeoJsonFeature } from './geojson.js';
 import { FacilityConnection } from './connection.js';
 import { facilityBySlug, facilityCitationsOf, facilityList, facilityProjection, facilityWithSlug } from './queries.js';
 import { Facility, FacilityFilter, FacilityOrder, GeoPoint, type FacilityRow } from './types.js';
+import { RETIRED_AT_DESCRIPTION, RETIREMENT_DESCRIPTION, retiredAtOf, retirementOf } from '../nodes/tombstones.js';
+import { facilitiesSeed } from './seed.js';
 
 @Resolver(() => Facility)
 export class FacilityResolver {
@@ -52,6 +54,18 @@ export class FacilityResolver {
   @Reads<FacilityRow>('slug')
   id(@Root() facility: FacilityRow) {
     return toGlobalId('Facility', facility.slug);
+  }
+
+  @FieldResolver(() => GraphQLDateTime, { nullable: true, description: RETIRED_AT_DESCRIPTION })
+  @Reads<FacilityRow>('retiredAt')
+  retiredAt(@Root() facility: FacilityRow) {
+    return retiredAtOf(facility.retiredAt);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: RETIREMENT_DESCRIPTION })
+  @Reads<FacilityRow>('slug', 'retiredAt')
+  retirement(@Root() facility: FacilityRow, @Ctx() context: Context) {
+    return retirementOf(context, facilitiesSeed.name, facility.slug, facility.retiredAt);
   }
 
   @FieldResolver(() => String, { description: "The facility's name." })

@@ -1,6 +1,7 @@
 import { divisions, organizations } from '../../db/tables/index.js';
 import type { Domain } from '../../graphql/domain.js';
-import { divisionByCode, divisionById, nameColumns, organizationById, organizationBySlug } from './queries.js';
+import { rowsByKeyEvenRetired } from '../nodes/tombstones.js';
+import { divisionById, nameColumns, organizationById } from './queries.js';
 import { DivisionResolver, OrganizationResolver } from './resolver.js';
 import { divisionsSeed, organizationsSeed } from './seed.js';
 import { Division, Organization } from './types.js';
@@ -9,8 +10,8 @@ export const placesDomain: Domain = {
   name: 'places',
   resolvers: [DivisionResolver, OrganizationResolver],
   nodeTypes: [
-    { typename: 'Division', byKey: divisionByCode },
-    { typename: 'Organization', byKey: organizationBySlug },
+    { typename: 'Division', byKey: rowsByKeyEvenRetired(divisions, divisions.code) },
+    { typename: 'Organization', byKey: rowsByKeyEvenRetired(organizations, organizations.slug) },
   ],
   searchable: [
     {

@@ -1,3 +1,4 @@
+import { GraphQLDateTime } from 'graphql-scalars';
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../graphql/context.js';
@@ -20,6 +21,8 @@ import { MAX_ORGANIZATION_LINKS, OrganizationLink } from './linkTypes.js';
 import { organizationLinksOf } from './organizationLinks.js';
 import { childDivisionOf, divisionByCode, divisionById, divisionList, organizationBySlug, organizationList } from './queries.js';
 import { Division, DivisionFilter, Organization, OrganizationFilter, type DivisionRow, type OrganizationRow } from './types.js';
+import { RETIRED_AT_DESCRIPTION, RETIREMENT_DESCRIPTION, retiredAtOf, retirementOf } from '../nodes/tombstones.js';
+import { divisionsSeed, organizationsSeed } from './seed.js';
 
 export const { Connection: DivisionConnection } = connectionTypes(Division, 'Division', 'administrative divisions');
 export const { Connection: OrganizationConnection } = connectionTypes(Organization, 'Organization', 'organizations');
@@ -44,6 +47,16 @@ export class DivisionResolver {
   @FieldResolver(() => ID, { description: 'Opaque global ID.' })
   id(@Root() division: DivisionRow) {
     return toGlobalId('Division', division.code);
+  }
+
+  @FieldResolver(() => GraphQLDateTime, { nullable: true, description: RETIRED_AT_DESCRIPTION })
+  retiredAt(@Root() division: DivisionRow) {
+    return retiredAtOf(division.retiredAt);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: RETIREMENT_DESCRIPTION })
+  retirement(@Root() division: DivisionRow, @Ctx() context: Context) {
+    return retirementOf(context, divisionsSeed.name, division.code, division.retiredAt);
   }
 
   @FieldResolver(() => String, { description: "The division's name." })
@@ -105,6 +118,16 @@ export class OrganizationResolver {
   @FieldResolver(() => ID, { description: 'Opaque global ID.' })
   id(@Root() organization: OrganizationRow) {
     return toGlobalId('Organization', organization.slug);
+  }
+
+  @FieldResolver(() => GraphQLDateTime, { nullable: true, description: RETIRED_AT_DESCRIPTION })
+  retiredAt(@Root() organization: OrganizationRow) {
+    return retiredAtOf(organization.retiredAt);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: RETIREMENT_DESCRIPTION })
+  retirement(@Root() organization: OrganizationRow, @Ctx() context: Context) {
+    return retirementOf(context, organizationsSeed.name, organization.slug, organization.retiredAt);
   }
 
   @FieldResolver(() => String, { description: "The organization's name." })

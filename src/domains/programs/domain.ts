@@ -1,6 +1,7 @@
 import { programs } from '../../db/tables/index.js';
 import type { Domain } from '../../graphql/domain.js';
-import { programById, programBySlug, programTextColumns } from './queries.js';
+import { rowsByKeyEvenRetired } from '../nodes/tombstones.js';
+import { programById, programTextColumns } from './queries.js';
 import { ProgramResolver } from './resolver.js';
 import { programsSeed } from './seed.js';
 import { Program } from './types.js';
@@ -8,7 +9,7 @@ import { Program } from './types.js';
 export const programsDomain: Domain = {
   name: 'programs',
   resolvers: [ProgramResolver],
-  nodeTypes: [{ typename: 'Program', byKey: programBySlug }],
+  nodeTypes: [{ typename: 'Program', byKey: rowsByKeyEvenRetired(programs, programs.slug) }],
   searchable: [
     {
       name: 'program',

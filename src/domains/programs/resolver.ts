@@ -1,3 +1,4 @@
+import { GraphQLDateTime } from 'graphql-scalars';
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../graphql/context.js';
@@ -22,6 +23,8 @@ import { ObservationFilter, ObservationOrder } from '../statistics/types.js';
 import { ProgramConnection } from './connection.js';
 import { childProgramsOf, programById, programBySlug, programCitationsOf, programList, programProjection, programWithSlug } from './queries.js';
 import { Program, ProgramFilter, ProgramOrder, type ProgramRow } from './types.js';
+import { RETIRED_AT_DESCRIPTION, RETIREMENT_DESCRIPTION, retiredAtOf, retirementOf } from '../nodes/tombstones.js';
+import { programsSeed } from './seed.js';
 
 @Resolver(() => Program)
 export class ProgramResolver {
@@ -50,6 +53,18 @@ export class ProgramResolver {
   @Reads<ProgramRow>('slug')
   id(@Root() program: ProgramRow) {
     return toGlobalId('Program', program.slug);
+  }
+
+  @FieldResolver(() => GraphQLDateTime, { nullable: true, description: RETIRED_AT_DESCRIPTION })
+  @Reads<ProgramRow>('retiredAt')
+  retiredAt(@Root() program: ProgramRow) {
+    return retiredAtOf(program.retiredAt);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: RETIREMENT_DESCRIPTION })
+  @Reads<ProgramRow>('slug', 'retiredAt')
+  retirement(@Root() program: ProgramRow, @Ctx() context: Context) {
+    return retirementOf(context, programsSeed.name, program.slug, program.retiredAt);
   }
 
   @FieldResolver(() => String, { description: "The program's name." })

@@ -23,9 +23,6 @@ export function sourceList(): ListQuery {
 export const sourceById = (context: Context) =>
   loadRowsBy<number, SourceRow>(context, 'source.id', { columns: columnsOf(sources, s), from: sourceTable }, col(s, 'id'), (row) => row.id);
 
-export const sourceBySlug = (context: Context) =>
-  loadRowsBy<string, SourceRow>(context, 'source.slug', { columns: columnsOf(sources, s), from: sourceTable }, col(s, 'slug'), (row) => row.slug);
-
 type CitationTable = typeof facilityCitations | typeof programCitations | typeof organizationCitations;
 
 /** The citations of many facilities, programs or organizations, in their order: one statement per request. */

@@ -1,3 +1,4 @@
+import { GraphQLDateTime } from 'graphql-scalars';
 import { Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../graphql/context.js';
 import { toGlobalId } from '../../graphql/globalId.js';
@@ -9,6 +10,8 @@ import { LanguageArg } from '../../graphql/text.js';
 import { NOTE_LANGUAGE, noteIn } from './note.js';
 import { sourceById, sourceList } from './queries.js';
 import { Source, SourceCitation, type SourceRow } from './types.js';
+import { RETIRED_AT_DESCRIPTION, RETIREMENT_DESCRIPTION, retiredAtOf, retirementOf } from '../nodes/tombstones.js';
+import { sourcesSeed } from './seed.js';
 
 export const { Connection: SourceConnection } = connectionTypes(Source, 'Source', 'source documents');
 
@@ -23,6 +26,16 @@ export class SourceResolver {
   @FieldResolver(() => ID, { description: 'Opaque global ID.' })
   id(@Root() source: SourceRow) {
     return toGlobalId('Source', source.slug);
+  }
+
+  @FieldResolver(() => GraphQLDateTime, { nullable: true, description: RETIRED_AT_DESCRIPTION })
+  retiredAt(@Root() source: SourceRow) {
+    return retiredAtOf(source.retiredAt);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: RETIREMENT_DESCRIPTION })
+  retirement(@Root() source: SourceRow, @Ctx() context: Context) {
+    return retirementOf(context, sourcesSeed.name, source.slug, source.retiredAt);
   }
 
   @FieldResolver(() => String, { description: "The document's title." })

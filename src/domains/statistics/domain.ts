@@ -2,11 +2,12 @@ import { sql } from 'drizzle-orm';
 import { indicators, observations } from '../../db/tables/index.js';
 import { col, idIn, tableAs } from '../../db/sqlParts.js';
 import type { Domain } from '../../graphql/domain.js';
+import { rowsByKeyEvenRetired } from '../nodes/tombstones.js';
 import { matchesText } from '../search/match.js';
 import { ObservationAggregateResolver } from './aggregateResolver.js';
 import { IndicatorChartResolver } from './chartResolver.js';
 import { ObservationCitationResolver } from './citationResolver.js';
-import { indicatorByCode, indicatorById, indicatorTextColumns, observationById, observationByKey, observationTextColumns } from './queries.js';
+import { indicatorById, indicatorTextColumns, observationById, observationTextColumns } from './queries.js';
 import { IndicatorResolver, ObservationResolver, PeriodResolver } from './resolver.js';
 import { indicatorsSeed, observationsSeed } from './seed.js';
 import { Indicator, Observation } from './types.js';
@@ -15,8 +16,8 @@ export const statisticsDomain: Domain = {
   name: 'statistics',
   resolvers: [IndicatorResolver, ObservationResolver, PeriodResolver, ObservationAggregateResolver, ObservationCitationResolver, IndicatorChartResolver],
   nodeTypes: [
-    { typename: 'Indicator', byKey: indicatorByCode },
-    { typename: 'Observation', byKey: observationByKey },
+    { typename: 'Indicator', byKey: rowsByKeyEvenRetired(indicators, indicators.code) },
+    { typename: 'Observation', byKey: rowsByKeyEvenRetired(observations, observations.key) },
   ],
   searchable: [
     {

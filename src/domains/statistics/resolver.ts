@@ -1,3 +1,4 @@
+import { GraphQLDateTime } from 'graphql-scalars';
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Ctx, FieldResolver, ID, Info, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../graphql/context.js';
@@ -44,6 +45,8 @@ import {
   type ObservationRow,
   type PeriodData,
 } from './types.js';
+import { RETIRED_AT_DESCRIPTION, RETIREMENT_DESCRIPTION, retiredAtOf, retirementOf } from '../nodes/tombstones.js';
+import { indicatorsSeed, observationsSeed } from './seed.js';
 
 @Resolver(() => Indicator)
 export class IndicatorResolver {
@@ -68,6 +71,16 @@ export class IndicatorResolver {
   @FieldResolver(() => ID, { description: 'Opaque global ID.' })
   id(@Root() indicator: IndicatorRow) {
     return toGlobalId('Indicator', indicator.code);
+  }
+
+  @FieldResolver(() => GraphQLDateTime, { nullable: true, description: RETIRED_AT_DESCRIPTION })
+  retiredAt(@Root() indicator: IndicatorRow) {
+    return retiredAtOf(indicator.retiredAt);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: RETIREMENT_DESCRIPTION })
+  retirement(@Root() indicator: IndicatorRow, @Ctx() context: Context) {
+    return retirementOf(context, indicatorsSeed.name, indicator.code, indicator.retiredAt);
   }
 
   @FieldResolver(() => String, { description: "The indicator's name." })
@@ -173,6 +186,18 @@ export class ObservationResolver {
   @Reads<ObservationRow>('key')
   id(@Root() observation: ObservationRow) {
     return toGlobalId('Observation', observation.key);
+  }
+
+  @FieldResolver(() => GraphQLDateTime, { nullable: true, description: RETIRED_AT_DESCRIPTION })
+  @Reads<ObservationRow>('retiredAt')
+  retiredAt(@Root() observation: ObservationRow) {
+    return retiredAtOf(observation.retiredAt);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: RETIREMENT_DESCRIPTION })
+  @Reads<ObservationRow>('key', 'retiredAt')
+  retirement(@Root() observation: ObservationRow, @Ctx() context: Context) {
+    return retirementOf(context, observationsSeed.name, observation.key, observation.retiredAt);
   }
 
   @FieldResolver(() => Indicator, { description: 'What the figure measures.' })
