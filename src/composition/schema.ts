@@ -1,10 +1,11 @@
 // type-graphql reads decorator metadata through Reflect even with emitDecoratorMetadata off.
 import 'reflect-metadata';
-import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { lexicographicSortSchema, printSchema, specifiedDirectives, type GraphQLSchema } from 'graphql';
 import { buildSchemaSync, type BuildSchemaOptions } from 'type-graphql';
 import { RateLimitResolver } from '../access/rateLimitResolver.js';
 import { ViewerResolver } from '../access/viewerResolver.js';
 import { callResolversDirectly } from '../execution/directResolvers.js';
+import { includeDraftsDirective } from '../graphql/includeDrafts.js';
 import { checkDeclaredReads } from '../graphql/projection.js';
 import { writeResolvers } from '../writes/resolvers.js';
 import { allDomains } from './domains.js';
@@ -26,6 +27,8 @@ export function graphqlSchema(): GraphQLSchema {
       ...writeResolvers(seedKindsByName),
       FacilityLinksResolver,
     ] as BuildSchemaOptions['resolvers'],
+    // Given directives replace graphql-js's own (@include, @skip, …) unless they are listed too.
+    directives: [...specifiedDirectives, includeDraftsDirective],
     validate: false, // arguments are checked where they are used, with messages that say what to change
     emitSchemaFile: false,
   };

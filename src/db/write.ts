@@ -37,3 +37,21 @@ export async function dataChanged(tx: Transaction): Promise<void> {
     .values({ singleton: true, dataVersion: 1 })
     .onConflictDoUpdate({ target: datasetState.singleton, set: { dataVersion: sql`${datasetState.dataVersion} + 1`, changedAt: sql`now()` } });
 }
+
+/**
+ * A transaction seen as a Database, for code written against one (the read path): every statement runs in
+ * the transaction, on its one connection. Statements are not cancelled one by one here: the transaction
+ * ends with its caller.
+ */
+export function transactionDatabase(tx: Transaction, kind: Database['kind']): Database {
+  return {
+    kind,
+    drizzle: tx as unknown as Database['drizzle'],
+    async rows<Row>(query: Parameters<Database['rows']>[0]) {
+      // PGlite answers `{ rows }`, postgres.js an array of rows.
+      const result = (await tx.execute(query)) as unknown as Row[] | { rows: Row[] };
+      return Array.isArray(result) ? result : result.rows;
+    },
+    close: async () => {},
+  };
+}

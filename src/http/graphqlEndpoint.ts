@@ -10,10 +10,15 @@ import { publicBaseUrl } from './catalog/baseUrl.js';
 import { Cancellation } from '../db/cancellation.js';
 import type { Database } from '../db/connection.js';
 import { createContext } from '../graphql/context.js';
+import { draftsAsked } from '../graphql/includeDrafts.js';
 import { languageFromHeader } from '../graphql/language.js';
 import { checkDocument, checkDocumentSize, checkNestingBeforeParsing, LimitExceeded, type CheckedDocument } from '../limits/documentLimits.js';
+import { MUTATION_COST } from '../limits/operationShape.js';
 import type { Logger } from '../logger.js';
 import { scopedDatabase, type RequestScope } from '../requestScope.js';
+import { actorOf } from '../writes/actor.js';
+import type { DraftPreview } from '../writes/draftPreview.js';
+import { EditRefused } from '../writes/edits.js';
 import { isDatabaseUnreachable, type DatabaseOutage } from './databaseOutage.js';
 import { readGraphQLParams, type GraphQLParams } from './graphqlParams.js';
 import { HttpError, sendGraphQLErrors, sendHttpError } from './httpErrors.js';
@@ -46,6 +51,8 @@ export interface GraphQLEndpointParts {
   publication: PublicationSettings;
   /** What every answer's extensions carry (data version, licence, attribution). */
   answerExtensions: AnswerExtensions;
+  /** Reads with drafts applied (`query @includeDrafts`), rolled back after the read (src/writes/draftPreview.ts). */
+  draftPreview: DraftPreview;
 }
 
 /** Where a cacheable request's answer is kept, and the ETag it carries while the data version holds. */
@@ -104,11 +111,14 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
         checkDocumentSize(operation.query, limits);
         prepared = execution.prepare(operation.query, params.operationName, (text) => checkNestingBeforeParsing(text, limits));
       }
-      const aboutTheCaller = prepared?.aboutTheCaller ?? false;
+      // Read with the drafts the caller may review: an answer for the caller alone, never cached or shared.
+      const withDrafts = prepared?.type === 'query' && draftsAsked(prepared.operation, params.variables);
+      const aboutTheCaller = (prepared?.aboutTheCaller ?? false) || withDrafts;
       // Permalinks name this URL; when it comes from the request's Host, it is part of the cache key.
       const baseUrl = publicBaseUrl(parts.publication, request.headers, settings.trustProxy);
       const hostBaseUrl = parts.publication.baseUrl ? undefined : baseUrl;
-      const cache = responseCache || request.method === 'GET' ? cachePlan(dataVersion, asAsked, params, prepared, csv, hostBaseUrl) : undefined;
+      const cache =
+        !withDrafts && (responseCache || request.method === 'GET') ? cachePlan(dataVersion, asAsked, params, prepared, csv, hostBaseUrl) : undefined;
       const held = cache && matchingEtag(request.headers['if-none-match'], cache.etag);
       if (held) {
         // Revalidation costs the client one point: nothing is parsed or run.
@@ -133,7 +143,9 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
       }
       const checked: CheckedDocument = checkDocument(schema, prepared, params.variables, limits);
       await operation.register?.();
-      const rateLimit = await rateLimiter.charge(identity, checked.shape?.cost ?? 1);
+      // Applying the drafts is a write's work, rolled back: priced as one root field of a mutation more.
+      const cost = (checked.shape?.cost ?? 1) + (withDrafts ? MUTATION_COST : 0);
+      const rateLimit = await rateLimiter.charge(identity, cost);
       headers.push(...rateLimitHeaders(rateLimit));
       // A mutation sent again with its Idempotency-Key gets its first answer and writes nothing twice.
       const idempotencyKey = request.headers['idempotency-key'];
@@ -153,25 +165,28 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
         }
       }
       const answerExtensions = parts.answerExtensions.forAnswer();
-      const context = () => ({
-        ...createContext(requestDb, languageFromHeader(request.headers['accept-language']), scope, { identity, rateLimit }),
-        publicBaseUrl: baseUrl,
-        answerExtensions,
-      });
-      const run = execution.run({
-        method: request.method === 'GET' ? 'GET' : 'POST',
-        headers: asAsked,
-        query: operation.query,
-        operationName: params.operationName,
-        variables: params.variables,
-        extensions: params.extensions,
-        prepared,
-        scope,
-        context,
-      });
+      const runOn = (database: Database, extensions: object) =>
+        execution.run({
+          method: request.method === 'GET' ? 'GET' : 'POST',
+          headers: asAsked,
+          query: operation.query,
+          operationName: params.operationName,
+          variables: params.variables,
+          extensions: params.extensions,
+          prepared,
+          scope,
+          context: () => ({
+            ...createContext(database, languageFromHeader(request.headers['accept-language']), scope, { identity, rateLimit }),
+            publicBaseUrl: baseUrl,
+            answerExtensions: extensions,
+          }),
+        });
+      const run = withDrafts
+        ? parts.draftPreview.read(actorOf(identity, requestId), (database, drafts) => runOn(scopedDatabase(database, scope), { ...answerExtensions, drafts }))
+        : runOn(requestDb, answerExtensions);
       const result = await withinTimeLimit(run, scope);
       finish();
-      await sendApolloResult(request, response, result, scope, aboutTheCaller, identity, cache, checked.shape?.cost ?? 1, csv, async (answer) => {
+      await sendApolloResult(request, response, result, scope, aboutTheCaller, identity, cache, cost, csv, async (answer) => {
         // A server-side failure (5xx) is not an answer to keep: its retry runs again.
         if (claim?.kind === 'first') await claim.settle(answer.status >= 500 ? undefined : answer);
         settled = true;
@@ -195,6 +210,11 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
           [{ message: error.message, extensions: { code: 'UNAUTHENTICATED', reason: error.reason } }],
           [['www-authenticate', 'Bearer realm="minsheng"']],
         );
+      }
+      if (error instanceof EditRefused) {
+        return sendGraphQLErrors(response, accept, error.code === 'UNAUTHENTICATED' ? 401 : 403, [
+          { message: error.message, extensions: { code: error.code } },
+        ]);
       }
       if (error instanceof IdentityProviderUnavailable) {
         return sendHttpError(

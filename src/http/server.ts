@@ -15,6 +15,7 @@ import { DataVersionWatcher } from '../cache/dataVersion.js';
 import { ResponseCache } from '../cache/responseCache.js';
 import { Execution } from '../execution/execution.js';
 import { graphqlSchema } from '../composition/schema.js';
+import { seedKindsByName } from '../composition/seeds.js';
 import type { Logger } from '../logger.js';
 import { tagErrors } from '../requestScope.js';
 import { Cors } from './cors.js';
@@ -27,6 +28,7 @@ import { publicDataRoutes } from './publicData.js';
 import { AnswerExtensions } from './answerExtensions.js';
 import { CatalogFactsCache } from './catalog/factsCache.js';
 import { sendJson } from './plainAnswers.js';
+import { DraftPreview } from '../writes/draftPreview.js';
 
 export interface HttpServerOptions {
   db: Database;
@@ -94,6 +96,7 @@ export async function createHttpServer({
     responseCache,
     publication,
     answerExtensions,
+    draftPreview: new DraftPreview(db, seedKindsByName),
   });
   const routes = publicDataRoutes({ db, logger, schema, settings, publication, dataVersion, rateLimiter, identify, catalogFacts });
   const cors = new Cors(settings.corsAllowedOrigins);

@@ -85,3 +85,15 @@ export async function visibleDraft(db: Database, actor: Actor, id: number): Prom
     .where(condition ? and(eq(drafts.id, id), condition) : eq(drafts.id, id));
   return row;
 }
+
+/** The pending drafts the actor may see, oldest first, at most `limit` of them, and how many there are in all. */
+export async function pendingDraftsVisibleTo(tx: Transaction, actor: Actor, limit: number): Promise<{ rows: DraftRow[]; total: number }> {
+  const condition = and(eq(drafts.status, 'pending'), visibleTo(actor));
+  const rows = await tx.select().from(drafts).where(condition).orderBy(drafts.id).limit(limit);
+  if (rows.length < limit) return { rows, total: rows.length };
+  const [{ total }] = (await tx
+    .select({ total: sql<number>`count(*)::int` })
+    .from(drafts)
+    .where(condition)) as [{ total: number }];
+  return { rows, total };
+}

@@ -1,11 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { checkRecord, namedBy, type RecordProblem } from '../db/records/check.js';
 import { publishedIn, type KindsByName } from '../db/records/lookups.js';
-import { lockRecord, retireRecord, writeRecord } from '../db/records/write.js';
+import { lockRecord } from '../db/records/write.js';
 import type { Database } from '../db/connection.js';
 import { keyOf, organizationKind, type AnySeedKind } from '../db/seed/kind.js';
 import { write, type Transaction } from '../db/write.js';
 import { actsFor, mayPropose, mayPublish, type Actor, type OwnedBy } from './actor.js';
+import { applyDraft, draftConflict } from './applyDraft.js';
 import { appendAudit, type AuditEntry } from './audit.js';
 import { decideDraft, insertDraft, lockDraft, pendingDraftOf, type DraftRow } from './draftStore.js';
 import { ownerOf, together } from './recordOwner.js';
@@ -225,32 +226,16 @@ export class Edits {
     });
 
     const state = await lockRecord(tx, kind, draft.key);
-    if (draft.operation === 'create' && state)
-      return conflict(problem('CONFLICT', ['draft'], `a ${kind.noun} ${JSON.stringify(draft.key)} was created since this draft was made`), state.revision);
-    if (draft.operation !== 'create' && (!state || state.retired || state.revision !== draft.baseRevision)) {
-      return conflict(
-        problem(
-          'CONFLICT',
-          ['draft'],
-          `the ${kind.noun} changed since this draft was made from revision ${draft.baseRevision}: it is at ${state?.retired ? 'retired ' : ''}revision ${state?.revision}; propose the change again from it`,
-        ),
-        state?.revision,
-      );
-    }
+    const stale = draftConflict(kind, draft, state);
+    if (stale) return conflict(problem('CONFLICT', ['draft'], stale), state?.revision);
     if (expectedRevision !== undefined && (state?.revision ?? 0) !== expectedRevision)
       return conflict(revisionConflict(state?.revision ?? 0, expectedRevision), state?.revision);
 
     const before = (await publishedIn(tx, kind.name, [draft.key])).get(draft.key);
-    const revision = (state?.revision ?? 0) + 1;
-    if (draft.operation === 'retire') {
-      await retireRecord(tx, kind, state!, draft.key, draft.reason ?? '');
-    } else {
-      // What it names may have been retired since it was proposed: checked again, as it is now.
-      const checked = await checkRecord(tx, this.kinds, kind, draft.record, draft.text);
-      if (checked.problems)
-        return { problems: checked.problems, outcome: 'invalid', audit: { ...audit, outcome: 'invalid', detail: describeProblems(checked.problems) } };
-      await writeRecord(tx, this.kinds, kind, checked.record, draft.text, revision);
-    }
+    const applied = await applyDraft(tx, this.kinds, kind, draft, state);
+    if (applied.problems)
+      return { problems: applied.problems, outcome: 'invalid', audit: { ...audit, outcome: 'invalid', detail: describeProblems(applied.problems) } };
+    const { revision } = applied;
     const decided = await decideDraft(tx, draft.id, { status: 'published', decidedBy: actor.description, publishedRevision: revision });
     await appendAudit(tx, actor, {
       ...audit,
