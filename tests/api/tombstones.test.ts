@@ -1,6 +1,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/access/apiKeys.js';
 import { seedDadukou } from '../../src/composition/seeds.js';
@@ -162,5 +163,19 @@ describe('everything else stays live-only', () => {
   it('aggregates no longer count the figure, and its key is no filter value', async () => {
     expect((await api.data(AGGREGATE)).observationAggregate).toEqual([]);
     expect((await api.query(FIGURE, { key: [FIGURE_KEY] })).body.errors?.[0]?.message).toContain('which does not exist');
+  });
+});
+
+describe('a seed brings a retired record back', () => {
+  it('the figure retired through the API is live again after db:seed, with no retirement reason left on it', async () => {
+    await seedDadukou(db, seedsDir);
+    const { node } = await api.data(NODE, { id: figureId });
+    expect(node).toMatchObject({ __typename: 'Observation', retiredAt: null, retirement: null, revision: figureRevision + 1 });
+    expect((await api.data(AGGREGATE)).observationAggregate).toEqual([{ count: 1, max: expect.any(Number) }]);
+    // Nor in the published record, where a later tombstone would otherwise find the old reason.
+    const [kept] = await db.rows<{ reason: string | null }>(
+      sql`select retired_reason as reason from published_records where kind = 'observations' and key = ${FIGURE_KEY}`,
+    );
+    expect(kept).toEqual({ reason: null });
   });
 });

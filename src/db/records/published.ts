@@ -21,7 +21,8 @@ export async function keepPublishedRecords(tx: Transaction, kind: string, record
     .onConflictDoUpdate({
       target: [publishedRecords.kind, publishedRecords.key],
       set: { record: sql`excluded."record"`, text: sql`excluded."text"`, retiredReason: sql`null` },
-      setWhere: sql`(${publishedRecords.record}, ${publishedRecords.text}) is distinct from (excluded."record", excluded."text")`,
+      // A record given is live: one retired before (through the API) loses its retirement reason even when unchanged.
+      setWhere: sql`(${publishedRecords.record}, ${publishedRecords.text}) is distinct from (excluded."record", excluded."text") or ${publishedRecords.retiredReason} is not null`,
     })
     .returning({ key: publishedRecords.key });
   return written.length;
