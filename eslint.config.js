@@ -16,6 +16,11 @@ const layers = [
   ['src/cache/**', ['**/domains/**', '**/http/**'], 'caches know no domain and no HTTP'],
   ['src/access/**', ['**/domains/**', '**/http/**', '**/writes/**'], 'access knows no domain and no HTTP'],
   ['src/writes/**', ['**/domains/**', '**/http/**', '**/composition/**', '**/cli/**'], 'writes know the seed kinds they are handed, no domain and no HTTP'],
+  [
+    'src/metrics/**',
+    ['**/graphql/**', '**/domains/**', '**/http/**', '**/access/**', '**/writes/**', '**/composition/**', '**/cli/**', '**/limits/**', '**/cache/**'],
+    'metrics read the numbers the parts hand them: they import no part of the API',
+  ],
 ];
 
 export default tseslint.config(

@@ -116,6 +116,8 @@ const environmentSchema = z.object({
     .min(0)
     .default(32 * 1024 * 1024),
   DATA_VERSION_POLL_MS: z.coerce.number().int().min(50).default(1000),
+  // GET /metrics answers only `Authorization: Bearer <this>`; unset, there is no /metrics.
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (a secret: say `openssl rand -hex 16`)').optional(),
   // Who publishes the data and under which licence: said in the catalog, downloads and every answer's extensions.
   DATA_LICENSE: z.string().min(1).optional(),
   DATA_PUBLISHER: z.string().min(1).optional(),
@@ -187,6 +189,8 @@ export interface EndpointSettings {
   responseCacheMaxBytes: number;
   /** How often the data version is read from PostgreSQL: the longest a cached answer outlives a write. */
   dataVersionPollMs: number;
+  /** The bearer token GET /metrics (Prometheus) requires; undefined: no /metrics. */
+  metricsToken: string | undefined;
   /** Origins whose pages may read answers in a browser (CORS): any, or these. */
   corsAllowedOrigins: '*' | string[];
   /** Bulk downloads running at once, and those waiting for a turn (src/http/downloads/slots.ts). */
@@ -281,6 +285,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       httpCacheMaxAge: env.HTTP_CACHE_MAX_AGE,
       responseCacheMaxBytes: env.RESPONSE_CACHE_MAX_BYTES,
       dataVersionPollMs: env.DATA_VERSION_POLL_MS,
+      metricsToken: env.METRICS_TOKEN,
       corsAllowedOrigins: env.CORS_ALLOWED_ORIGINS,
       downloads: { concurrent: env.DOWNLOADS_CONCURRENT, queued: env.DOWNLOADS_QUEUED, waitMs: env.DOWNLOADS_QUEUE_WAIT_MS },
     },

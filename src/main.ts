@@ -33,7 +33,14 @@ async function main() {
     const { changed } = await seedDadukou(db);
     logger.info('seeded the embedded database', { rows: changed });
   }
-  const http = await createHttpServer({ db, logger, sqlCountHeader: config.sqlCountHeader, settings: config.endpoint, publication: config.publication });
+  const http = await createHttpServer({
+    db,
+    logger,
+    sqlCountHeader: config.sqlCountHeader,
+    settings: config.endpoint,
+    publication: config.publication,
+    poolSize: config.dbPoolSize,
+  });
   let url: string;
   try {
     ({ url } = await http.listen(config.port, config.host));

@@ -41,6 +41,9 @@ export class RateLimiter implements FailedKeyGuard {
     return identity.kind === 'anonymous' ? this.settings.anonymous : this.settings[identity.tier];
   }
 
+  /** Requests this instance refused for want of budget (exposed by /metrics). */
+  refusals = 0;
+
   /** Charges `cost` points; throws RateLimitExceeded when they do not fit in what is left. */
   async charge(identity: Identity, cost: number): Promise<RateLimitStatus> {
     const limit = this.budgetOf(identity);
@@ -54,7 +57,10 @@ export class RateLimiter implements FailedKeyGuard {
       resetAt: charge.resetAt,
       windowSeconds: this.settings.windowSeconds,
     };
-    if (!charge.accepted) throw new RateLimitExceeded(status, cost);
+    if (!charge.accepted) {
+      this.refusals += 1;
+      throw new RateLimitExceeded(status, cost);
+    }
     return status;
   }
 

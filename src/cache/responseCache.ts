@@ -44,8 +44,14 @@ export class ResponseCache {
       .digest('base64url');
   }
 
+  /** Lookups that found an answer, and those that did not (exposed by /metrics). */
+  hits = 0;
+  misses = 0;
+
   get(key: string): CachedResponse | undefined {
     const entry = this.entries.get(key);
+    if (entry) this.hits += 1;
+    else this.misses += 1;
     if (entry) {
       // Most recently used goes to the end of the Map's insertion order.
       this.entries.delete(key);

@@ -14,6 +14,7 @@ import { draftsAsked } from '../graphql/includeDrafts.js';
 import { languageFromHeader } from '../graphql/language.js';
 import { checkDocument, checkDocumentSize, checkNestingBeforeParsing, LimitExceeded, type CheckedDocument } from '../limits/documentLimits.js';
 import { MUTATION_COST } from '../limits/operationShape.js';
+import { nameOperation } from '../metrics/metrics.js';
 import type { Logger } from '../logger.js';
 import { scopedDatabase, type RequestScope } from '../requestScope.js';
 import { actorOf } from '../writes/actor.js';
@@ -111,6 +112,7 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
         checkDocumentSize(operation.query, limits);
         prepared = execution.prepare(operation.query, params.operationName, (text) => checkNestingBeforeParsing(text, limits));
       }
+      nameOperation(response, prepared?.operation.name?.value);
       // Read with the drafts the caller may review: an answer for the caller alone, never cached or shared.
       const withDrafts = prepared?.type === 'query' && draftsAsked(prepared.operation, params.variables);
       const aboutTheCaller = (prepared?.aboutTheCaller ?? false) || withDrafts;

@@ -25,6 +25,8 @@ export interface RouteParts {
 
 /** A GET (and HEAD) route beside /graphql: the server tries each route's path in turn. */
 export interface Route {
+  /** A short name, the `route` label of its requests' metrics. */
+  name: string;
   /** Anchored pattern of the path; its groups are handed to `handle`. */
   path: RegExp;
   handle(request: IncomingMessage, response: ServerResponse, url: URL, match: RegExpExecArray, requestId: string): Promise<void>;

@@ -28,6 +28,9 @@ import { publicDataRoutes } from './publicData.js';
 import { AnswerExtensions } from './answerExtensions.js';
 import { CatalogFactsCache } from './catalog/factsCache.js';
 import { sendJson } from './plainAnswers.js';
+import { Metrics } from '../metrics/metrics.js';
+import { measuredDatabase } from '../metrics/measuredDatabase.js';
+import { serveMetrics } from './metricsRoute.js';
 import { DraftPreview } from '../writes/draftPreview.js';
 
 export interface HttpServerOptions {
@@ -41,7 +44,11 @@ export interface HttpServerOptions {
   publication?: PublicationSettings;
   /** Who tracks whether the database is reachable (tests pass their own to look at it). */
   outage?: DatabaseOutage;
+  /** Connections the database pool opens (DB_POOL_SIZE), for /metrics; 1 on the embedded database. */
+  poolSize?: number;
 }
+
+const DEFAULT_POOL_SIZE = 10;
 
 export interface MinshengServer {
   server: Server;
@@ -56,13 +63,21 @@ export interface MinshengServer {
  * public endpoint (limits, keys, rate limits, persisted queries) is composed in graphqlEndpoint.ts.
  */
 export async function createHttpServer({
-  db,
+  db: database,
   logger,
   sqlCountHeader = false,
   settings = loadConfig().endpoint,
   publication = loadConfig().publication,
   ...options
 }: HttpServerOptions): Promise<MinshengServer> {
+  // Read when scraped: by then every part named here exists.
+  const metrics = new Metrics({
+    dataVersion: () => dataVersion.current,
+    responseCache: () => responseCache && { hits: responseCache.hits, misses: responseCache.misses, ...responseCache.size },
+    rateLimitRefusals: () => rateLimiter.refusals,
+    poolSize: database.kind === 'pglite' ? 1 : (options.poolSize ?? DEFAULT_POOL_SIZE),
+  });
+  const db = measuredDatabase(database, metrics);
   const outage = options.outage ?? new DatabaseOutage(db, logger);
   const schema = graphqlSchema();
   const formatError = formatGraphQLError(logger, (error, requestStartedAt) => outage.report(error, requestStartedAt));
@@ -104,6 +119,8 @@ export async function createHttpServer({
 
   async function handle(request: IncomingMessage, response: ServerResponse) {
     drain.track(response);
+    let route = 'unknown';
+    metrics.timeRequest(response, () => route);
     const requestId = validRequestId(request.headers['x-request-id']) ?? randomUUID();
     response.setHeader('x-request-id', requestId);
     cors.allowReading(request, response);
@@ -115,12 +132,23 @@ export async function createHttpServer({
     }
     try {
       if (request.method === 'OPTIONS') return cors.answerOptions(request, response, url.pathname === '/graphql' ? 'GET, POST, OPTIONS' : 'GET, HEAD, OPTIONS');
-      if (url.pathname === '/graphql') return await serveGraphQL(request, response, url, requestId);
-      if (request.method !== 'GET' && request.method !== 'HEAD') return sendJson(response, 405, { error: 'Only GET here; the API is at /graphql.' });
-      for (const route of routes) {
-        const match = route.path.exec(url.pathname);
-        if (match) return await route.handle(request, response, url, match, requestId);
+      if (url.pathname === '/graphql') {
+        route = 'graphql';
+        return await serveGraphQL(request, response, url, requestId);
       }
+      if (url.pathname === '/metrics') {
+        route = 'metrics';
+        return await serveMetrics(request, response, metrics.registry, settings.metricsToken);
+      }
+      if (request.method !== 'GET' && request.method !== 'HEAD') return sendJson(response, 405, { error: 'Only GET here; the API is at /graphql.' });
+      for (const candidate of routes) {
+        const match = candidate.path.exec(url.pathname);
+        if (match) {
+          route = candidate.name;
+          return await candidate.handle(request, response, url, match, requestId);
+        }
+      }
+      if (url.pathname === '/healthz' || url.pathname === '/readyz') route = url.pathname.slice(1);
       if (url.pathname === '/healthz') {
         // What the per-text caches hold: each is bounded in bytes, and their sum stays well below the heap.
         const caches = {
@@ -138,6 +166,7 @@ export async function createHttpServer({
       }
       const asset = explorerAsset(url.pathname);
       if (asset) {
+        route = 'explorer';
         response.setHeader('content-type', asset.contentType);
         response.setHeader('content-security-policy', explorerContentSecurityPolicy);
         response.setHeader('cache-control', url.pathname === '/' ? 'no-cache' : 'public, max-age=3600');

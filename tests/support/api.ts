@@ -37,6 +37,8 @@ export interface SettingsOverrides {
   downloads?: Partial<EndpointSettings['downloads']>;
   /** The identity provider whose tokens the server accepts (default: none). */
   jwt?: EndpointSettings['jwt'];
+  /** The token GET /metrics requires (default: none, no /metrics). */
+  metricsToken?: string;
 }
 
 /** The endpoint settings a server gets from an empty environment: what production runs with. */

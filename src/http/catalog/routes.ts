@@ -26,6 +26,7 @@ export function catalogRoutes(parts: RouteParts): Route[] {
 
   return [
     {
+      name: 'catalog',
       path: /^\/v1\/catalog$/,
       async handle(request, response) {
         const type = preferredCatalogType(request.headers.accept);
@@ -50,6 +51,7 @@ export function catalogRoutes(parts: RouteParts): Route[] {
       },
     },
     {
+      name: 'permalink',
       path: /^\/v1\/observations\/([^/]+)$/,
       async handle(request, response, _url, match) {
         let key: string;
@@ -72,6 +74,7 @@ export function catalogRoutes(parts: RouteParts): Route[] {
       },
     },
     {
+      name: 'schema',
       path: new RegExp(`^${SCHEMA_SDL_PATH.replace(/\./g, '\\.')}$`),
       async handle(request, response) {
         sdl ??= Buffer.from(printSchema(parts.schema), 'utf8');
@@ -83,6 +86,7 @@ export function catalogRoutes(parts: RouteParts): Route[] {
     },
     {
       // The explorer page, with the dataset described for dataset search engines (schema.org JSON-LD).
+      name: 'home',
       path: /^\/$/,
       async handle(request, response) {
         const base = baseUrlOf(request);

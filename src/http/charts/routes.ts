@@ -52,6 +52,7 @@ export function chartRoutes(parts: RouteParts): Route[] {
 
   return [
     {
+      name: 'chart',
       path: /^\/v1\/charts\/indicators\/([^/]+)\.svg$/,
       async handle(request, response, url, match) {
         const asked = readParameters(request, response, url, match[1]!);
@@ -63,6 +64,7 @@ export function chartRoutes(parts: RouteParts): Route[] {
       },
     },
     {
+      name: 'embed',
       path: /^\/v1\/embed\/indicators\/([^/]+)$/,
       async handle(request, response, url, match) {
         const asked = readParameters(request, response, url, match[1]!);

@@ -155,8 +155,12 @@ export function downloadRoutes(parts: RouteParts): Route[] {
   }
 
   return [
-    { path: /^\/v1\/data\/([a-z]+)\.([a-z]+)$/, handle: (request, response, url, match) => serveDownload(request, response, url, match) },
-    { path: new RegExp(`^${DATA_PACKAGE_PATH.replace(/\./g, '\\.')}$`), handle: (request, response, url) => serveDataPackage(request, response, url) },
+    { name: 'download', path: /^\/v1\/data\/([a-z]+)\.([a-z]+)$/, handle: (request, response, url, match) => serveDownload(request, response, url, match) },
+    {
+      name: 'datapackage',
+      path: new RegExp(`^${DATA_PACKAGE_PATH.replace(/\./g, '\\.')}$`),
+      handle: (request, response, url) => serveDataPackage(request, response, url),
+    },
   ];
 }
 
