@@ -2,12 +2,13 @@ import type { DataVersionWatcher } from '../cache/dataVersion.js';
 import type { PublicationSettings } from '../config.js';
 import type { Logger } from '../logger.js';
 import { attributionOf, type Attribution } from './catalog/attribution.js';
-import type { CatalogFactsCache } from './catalog/factsCache.js';
+import type { Database } from '../db/connection.js';
+import { loadSourceReports } from './catalog/catalogFacts.js';
 
 /**
  * What every GraphQL answer's `extensions` carry: the data version it was read at, the licence and one
- * attribution line. The reports it names are read when the server starts and again after each data change,
- * never during a request (which then sends no statement for it).
+ * attribution line. The reports it names are read when the server starts and again after each data change
+ * (one small statement, whatever the size of the data), never during a request.
  */
 export class AnswerExtensions {
   private current: Attribution;
@@ -15,7 +16,7 @@ export class AnswerExtensions {
 
   constructor(
     private readonly publication: PublicationSettings,
-    private readonly facts: CatalogFactsCache,
+    private readonly db: Database,
     private readonly dataVersion: DataVersionWatcher,
     private readonly logger: Logger,
   ) {
@@ -39,7 +40,7 @@ export class AnswerExtensions {
 
   private async refresh(): Promise<void> {
     try {
-      const { sources } = await this.facts.get();
+      const sources = await loadSourceReports(this.db);
       this.current = attributionOf(this.publication, this.dataVersion.current, sources);
     } catch (error) {
       // The answers keep the attribution they had; the database outage is reported where it is met.

@@ -94,7 +94,7 @@ export async function createHttpServer({
   const responseCache = settings.responseCacheMaxBytes > 0 ? new ResponseCache(settings.responseCacheMaxBytes) : undefined;
   if (responseCache) dataVersion.onChange(() => responseCache.clear());
   const catalogFacts = new CatalogFactsCache(db, dataVersion);
-  const answerExtensions = new AnswerExtensions(publication, catalogFacts, dataVersion, logger);
+  const answerExtensions = new AnswerExtensions(publication, db, dataVersion, logger);
   await answerExtensions.start();
   const serveGraphQL = graphqlEndpoint({
     schema,

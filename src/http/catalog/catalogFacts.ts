@@ -41,6 +41,21 @@ interface FactsRow {
   sources: CatalogSource[] | null;
 }
 
+/** The live source reports, oldest first: the JSON the catalog's statement builds, and all the answers' attribution needs. */
+const sourceReports = sql`(select json_agg(json_build_object('slug', ${sources.slug}, 'titleZh', ${sources.titleZh}, 'titleEn', ${sources.titleEn},
+      'publisherZh', ${sources.publisherZh}, 'publisherEn', ${sources.publisherEn}, 'publishedOn', ${sources.publishedOn},
+      'url', ${sources.url}, 'licence', ${sources.licence}) order by ${sources.id})
+    from ${sources} where ${sources.retiredAt} is null)`;
+
+/**
+ * Only the source reports, for the attribution every answer carries: read again after each data change, so
+ * it must not scan the figures and facilities the catalog's bounds are computed from (loadCatalogFacts).
+ */
+export async function loadSourceReports(db: Database): Promise<CatalogSource[]> {
+  const [row] = await db.rows<{ sources: CatalogSource[] | null }>(sql`select ${sourceReports} as "sources"`);
+  return row?.sources ?? [];
+}
+
 /** The facts, in one statement. */
 export async function loadCatalogFacts(db: Database): Promise<CatalogFacts> {
   const [row] = await db.rows<FactsRow>(sql`select
@@ -51,10 +66,7 @@ export async function loadCatalogFacts(db: Database): Promise<CatalogFacts> {
       f.west, f.south, f.east, f.north,
       (select json_build_object('code', ${divisions.code}, 'nameZh', ${divisions.nameZh}, 'nameEn', ${divisions.nameEn}) from ${divisions}
         where ${divisions.parentId} is null and ${divisions.retiredAt} is null order by ${divisions.code} limit 1) as "area",
-      (select json_agg(json_build_object('slug', ${sources.slug}, 'titleZh', ${sources.titleZh}, 'titleEn', ${sources.titleEn},
-          'publisherZh', ${sources.publisherZh}, 'publisherEn', ${sources.publisherEn}, 'publishedOn', ${sources.publishedOn},
-          'url', ${sources.url}, 'licence', ${sources.licence}) order by ${sources.id})
-        from ${sources} where ${sources.retiredAt} is null) as "sources"
+      ${sourceReports} as "sources"
     from (select min(${facilities.longitude}) as west, min(${facilities.latitude}) as south, max(${facilities.longitude}) as east, max(${facilities.latitude}) as north
       from ${facilities} where ${facilities.retiredAt} is null and ${facilities.longitude} is not null and ${facilities.latitude} is not null) f`);
   const facts = row!;
