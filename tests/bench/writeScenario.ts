@@ -5,11 +5,12 @@
  * recomputed: editors' drafts published by a publisher, and publishers' own changes published at once
  * (`publish: true`), which the 20 a second are. Every answer is checked.
  */
+import { availableParallelism } from 'node:os';
 import { sql } from 'drizzle-orm';
 import { createApiKey } from '../../src/access/apiKeys.js';
 import { connect } from '../../src/db/connection.js';
 import { median, percentile, measure, type LoadResult, type LoadSettings } from './load.js';
-import { readCpu, waitForQuietMachine } from './machine.js';
+import { cpuBetween, readCpu, waitForQuietMachine } from './machine.js';
 import type { Operation } from './queries.js';
 import type { Target } from './report.js';
 import type { RunningServer } from './servers.js';
@@ -41,7 +42,19 @@ export interface WriteRead {
 export interface WriteScenarioResult {
   figures: number;
   /** One publish after another: the publish request's round trip, ms. */
-  sequential: { publishes: number; p50Ms: number; p95Ms: number; p99Ms: number; proposeP50Ms: number; atOnceP50Ms: number; atOnceP95Ms: number };
+  sequential: {
+    publishes: number;
+    p50Ms: number;
+    p95Ms: number;
+    p99Ms: number;
+    proposeP50Ms: number;
+    atOnceP50Ms: number;
+    atOnceP95Ms: number;
+    /** CPU one publish at once costs, ms: the server's and PostgreSQL's (what 20 a second take from the readers). */
+    atOnceCpuMs: { server: number; postgres: number };
+  };
+  /** Cores of this machine: the share of them the writes take is the least the readers lose. */
+  cores: number;
   reads: WriteRead[];
   /** Publishes during the reads: round trip p95 under load, and how many failed (conflict, error). */
   underLoad: { publishes: number; p95Ms: number; failures: number };
@@ -163,11 +176,13 @@ export async function runWriteScenario(
     }
   }
   const atOnceMs: number[] = [];
+  const cpuBefore = readCpu(minsheng.pid);
   for (let n = 0; n < SEQUENTIAL_PUBLISHES; n++) {
     const outcome = await publishAtOnce(minsheng.url, key, figures[n % figures.length]!);
     if ('problem' in outcome) problems.push(outcome.problem);
     else atOnceMs.push(outcome.publishMs);
   }
+  const cpu = cpuBetween(cpuBefore, readCpu(minsheng.pid));
   publishMs.sort((a, b) => a - b);
   atOnceMs.sort((a, b) => a - b);
   const round = (ms: number) => Math.round(ms * 100) / 100;
@@ -179,10 +194,11 @@ export async function runWriteScenario(
     proposeP50Ms: round(median(proposeMs)),
     atOnceP50Ms: round(median(atOnceMs)),
     atOnceP95Ms: round(percentile(atOnceMs, 0.95)),
+    atOnceCpuMs: { server: round(cpu.serverMs / SEQUENTIAL_PUBLISHES), postgres: round(cpu.postgresMs / SEQUENTIAL_PUBLISHES) },
   };
   options.say(
     `writes: ${sequential.publishes} reviewed publishes one after another, p50 ${sequential.p50Ms} ms, p95 ${sequential.p95Ms} ms, p99 ${sequential.p99Ms} ms; ` +
-      `published at once: p50 ${sequential.atOnceP50Ms} ms, p95 ${sequential.atOnceP95Ms} ms`,
+      `published at once: p50 ${sequential.atOnceP50Ms} ms, p95 ${sequential.atOnceP95Ms} ms, CPU ${sequential.atOnceCpuMs.server} ms server + ${sequential.atOnceCpuMs.postgres} ms PostgreSQL each`,
   );
 
   const reads: WriteRead[] = [];
@@ -218,6 +234,7 @@ export async function runWriteScenario(
   underLoad.sort((a, b) => a - b);
   return {
     figures: figures.length,
+    cores: availableParallelism(),
     sequential,
     reads,
     underLoad: { publishes: underLoad.length, p95Ms: round(percentile(underLoad, 0.95)), failures },
@@ -233,7 +250,8 @@ export function writeTable(scaleName: string, result: WriteScenarioResult): stri
     `One after another, ${result.figures} figures in turn: ${result.sequential.publishes} editors' drafts published by a publisher, publishDraft round trip ` +
       `p50 ${result.sequential.p50Ms} ms, p95 ${result.sequential.p95Ms} ms, p99 ${result.sequential.p99Ms} ms (the proposal before it: p50 ${result.sequential.proposeP50Ms} ms); ` +
       `${SEQUENTIAL_PUBLISHES} publishers' own changes published at once (\`publish: true\`), p50 ${result.sequential.atOnceP50Ms} ms, p95 ${result.sequential.atOnceP95Ms} ms. ` +
-      `During the reads below, publishes at once: ${result.underLoad.publishes}, p95 ${result.underLoad.p95Ms} ms, ${result.underLoad.failures} skipped or failed.`,
+      `During the reads below, publishes at once: ${result.underLoad.publishes}, p95 ${result.underLoad.p95Ms} ms, ${result.underLoad.failures} skipped or failed. ` +
+      `${writesShareOf(result)}`,
     '',
     `| query | publishes/s | Minsheng req/s without writes | with writes | kept | PostGraphile req/s with writes | Minsheng / PostGraphile |`,
     '|---|---:|---:|---:|---:|---:|---:|',
@@ -243,6 +261,16 @@ export function writeTable(scaleName: string, result: WriteScenarioResult): stri
         `${read.postgraphile.requestsPerSecond} | ${r(read.minsheng.requestsPerSecond / read.postgraphile.requestsPerSecond)}× |`,
     ),
   ].join('\n');
+}
+
+/** What the writes alone take of the machine: the readers cannot keep more than what is left. */
+function writesShareOf(result: WriteScenarioResult): string {
+  const { server, postgres } = result.sequential.atOnceCpuMs;
+  const share = ((server + postgres) * PUBLISHES_PER_SECOND) / (1000 * result.cores);
+  return (
+    `A publish at once costs ${server} ms of the server's CPU and ${postgres} ms of PostgreSQL's: ${PUBLISHES_PER_SECOND} a second take ` +
+    `${(share * 100).toFixed(0)} % of this machine's ${result.cores} cores, so readers that used all of it keep at most ${((1 - share) * 100).toFixed(0)} %.`
+  );
 }
 
 export function writeTargets(scales: { scale: { name: string }; write?: WriteScenarioResult }[]): Target[] {
@@ -262,7 +290,7 @@ export function writeTargets(scales: { scale: { name: string }; write?: WriteSce
     {
       name: `${TARGET_SCALE}: with ${PUBLISHES_PER_SECOND} publishes/s, every read query keeps ≥ 90 % of its req/s`,
       met: leastKept.value >= 0.9,
-      detail: `least kept: ${leastKept.query} ${(leastKept.value * 100).toFixed(0)} %`,
+      detail: `least kept: ${leastKept.query} ${(leastKept.value * 100).toFixed(0)} %. ${writesShareOf(target)}`,
     },
     {
       name: `${TARGET_SCALE}: with ${PUBLISHES_PER_SECOND} publishes/s, every uncached ratio to PostGraphile ≥ 1.0`,
