@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --quick] [--scales 10k,1m] [--seconds 10] [--warmup 2] [--rounds 3] [--connections 10] [--downloads-only]
+ * npm run bench [-- --quick] [--scales 10k,1m] [--seconds 10] [--warmup 2] [--rounds 3] [--connections 10] [--downloads-only | --writes-only]
  *                [--cached-env NAME=VALUE ...] [--uncached-env NAME=VALUE ...] [--database-url postgres://…/postgres]
  *
  * Minsheng against PostGraphile 4.14.1 on one PostgreSQL database per scale, query by query, alternating
@@ -69,7 +69,10 @@ function parseArguments(argv: string[]) {
   const serverUrl = value('database-url') ?? process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   // Only the download scenario (after a change to the downloads): no query mix, no PostGraphile.
   const downloadsOnly = argv.includes('--downloads-only');
-  return { scales, load, cacheFlags, serverUrl, downloadsOnly };
+  // Only the write scenario (after a change to the write path): no query mix, no downloads.
+  const writesOnly = argv.includes('--writes-only');
+  if (downloadsOnly && writesOnly) throw new Error('--downloads-only and --writes-only exclude each other');
+  return { scales, load, cacheFlags, serverUrl, only: downloadsOnly ? ('downloads' as const) : writesOnly ? ('writes' as const) : undefined };
 }
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
@@ -79,7 +82,7 @@ async function benchScale(
   serverUrl: string,
   load: LoadSettings,
   cache: CacheEnvironments | undefined,
-  downloadsOnly: boolean,
+  only: 'downloads' | 'writes' | undefined,
 ): Promise<ScaleResult> {
   say(`\n[${scale.name}] creating and filling the database (${scale.facilities} facilities, ${scale.observations} observations)…`);
   const database = await createBenchDatabase(serverUrl, scale);
@@ -95,14 +98,14 @@ async function benchScale(
 
     const mix = queryMix(await resolveFixture(database.url, { minsheng: minsheng.url, postgraphile: postgraphile.url }));
     const checks: QueryCheck[] = [];
-    for (const query of downloadsOnly ? [] : mix) {
+    for (const query of only ? [] : mix) {
       const check = await checkQuery(query, { minsheng, postgraphile, cached });
       checks.push(check);
       for (const warning of check.warnings) say(`WARNING [${scale.name}] ${query.name}: ${warning}`);
     }
 
     const measurements: Measurement[] = [];
-    for (const [index, query] of downloadsOnly ? [] : mix.entries()) {
+    for (const [index, query] of only ? [] : mix.entries()) {
       const runs = new Map<RunningServer, { loads: LoadResult[]; backgroundCpu: number }>();
       for (let round = 0; round < load.rounds; round++) {
         // Alternate who goes first, so neither server always runs on a warmer (or more fragmented) PostgreSQL.
@@ -129,23 +132,23 @@ async function benchScale(
     const probe = mix.find((query) => query.name === PROBE_QUERY);
     if (!probe) throw new Error(`The query mix has no "${PROBE_QUERY}" query for the download scenario's probe`);
     let download: DownloadScenarioResult | undefined;
-    try {
-      download = await runDownloadScenario(minsheng, {
-        runs: load.rounds,
-        probe: { name: probe.name, operation: probe.minsheng },
-        syntheticObservations: scale.observations,
-        say: (line) => say(`[${scale.name}] ${line}`),
-      });
-    } catch (error) {
-      say(`WARNING [${scale.name}] the download scenario failed: ${error instanceof Error ? error.stack : error}`);
-    }
+    if (only !== 'writes')
+      try {
+        download = await runDownloadScenario(minsheng, {
+          runs: load.rounds,
+          probe: { name: probe.name, operation: probe.minsheng },
+          syntheticObservations: scale.observations,
+          say: (line) => say(`[${scale.name}] ${line}`),
+        });
+      } catch (error) {
+        say(`WARNING [${scale.name}] the download scenario failed: ${error instanceof Error ? error.stack : error}`);
+      }
     // After the downloads, which count the figures: the writes change labels, never how many figures there are.
     let write: WriteScenarioResult | undefined;
-    if (!downloadsOnly) {
+    if (only !== 'downloads') {
       try {
         write = await runWriteScenario(minsheng, postgraphile, database.url, {
           mix: mix.map((query) => ({ name: query.name, minsheng: query.minsheng, postgraphile: query.postgraphile })),
-          withoutWrites: (name) => measurements.find((m) => m.query === name && m.server === 'minsheng')?.load.requestsPerSecond,
           load,
           say: (line) => say(`[${scale.name}] ${line}`),
         });
@@ -161,7 +164,7 @@ async function benchScale(
 }
 
 async function main() {
-  const { scales, load, cacheFlags, serverUrl, downloadsOnly } = parseArguments(process.argv.slice(2));
+  const { scales, load, cacheFlags, serverUrl, only } = parseArguments(process.argv.slice(2));
   const cache = responseCacheEnvironments(cacheFlags.on, cacheFlags.off);
   const show = (env: Record<string, string>) =>
     Object.entries(env)
@@ -174,7 +177,7 @@ async function main() {
   );
   const startedAt = new Date().toISOString();
   const results: ScaleResult[] = [];
-  for (const scale of scales) results.push(await benchScale(scale, serverUrl, load, cache, downloadsOnly));
+  for (const scale of scales) results.push(await benchScale(scale, serverUrl, load, cache, only));
 
   const result: BenchResult = {
     startedAt,

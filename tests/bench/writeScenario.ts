@@ -31,7 +31,7 @@ interface Figure {
 
 export interface WriteRead {
   query: string;
-  /** Minsheng's req/s in the query mix, without writes (the median of its rounds). */
+  /** Minsheng's req/s without writes, measured just before the run with writes (the same length, on the same warm server). */
   minshengWithout: number;
   minsheng: LoadResult;
   postgraphile: LoadResult;
@@ -155,7 +155,6 @@ export async function runWriteScenario(
   databaseUrl: string,
   options: {
     mix: { name: string; minsheng: Operation; postgraphile: Operation }[];
-    withoutWrites: (query: string) => number | undefined;
     load: LoadSettings;
     say: (line: string) => void;
   },
@@ -206,6 +205,10 @@ export async function runWriteScenario(
   let failures = 0;
   const once = { ...options.load, rounds: 1 };
   for (const query of options.mix) {
+    // The baseline next to the run with writes: the query mix's own figures were measured minutes before, on a
+    // server and a database that have since served the downloads and the sequential publishes.
+    await waitForQuietMachine(QUIET_CPU_PERCENT, QUIET_WAIT_SECONDS);
+    const withoutWrites = await measure(minsheng.url, query.minsheng, once, () => readCpu(minsheng.pid));
     const writer = steadyWriter(minsheng.url, key, figures, PUBLISHES_PER_SECOND);
     const minshengLoad = await measure(minsheng.url, query.minsheng, once, () => readCpu(minsheng.pid));
     const postgraphileLoad = await measure(postgraphile.url, query.postgraphile, once, () => readCpu(postgraphile.pid));
@@ -215,7 +218,7 @@ export async function runWriteScenario(
     problems.push(...written.problems);
     const read: WriteRead = {
       query: query.name,
-      minshengWithout: options.withoutWrites(query.name) ?? NaN,
+      minshengWithout: withoutWrites.requestsPerSecond,
       minsheng: minshengLoad,
       postgraphile: postgraphileLoad,
       publishesPerSecond: Math.round((written.publishMs.length / written.seconds) * 10) / 10,
