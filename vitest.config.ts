@@ -14,7 +14,10 @@ export default defineConfig({
     // The machine has 2 cores: two test files at a time (vitest's default, one worker fewer than cores, ran one).
     maxWorkers: 2,
     projects: [
-      { resolve: { alias }, test: { name: 'data', include: ['tests/data/**/*.test.ts', 'tests/docs/**/*.test.ts', 'tests/unit/**/*.test.ts'] } },
+      {
+        resolve: { alias },
+        test: { name: 'data', include: ['tests/data/**/*.test.ts', 'tests/docs/**/*.test.ts', 'tests/unit/**/*.test.ts', 'tests/build/**/*.test.ts'] },
+      },
       ...backends.map((backend) => ({
         resolve: { alias },
         test: {
