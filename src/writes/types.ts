@@ -136,19 +136,19 @@ export class DraftPayload {
   userErrors!: UserError[];
 }
 
-@InputType({ description: 'A new record, in the shape of its seed file (docs/writing.md).' })
-export class CreateRecordInput {
+/** What every mutation's input carries: Relay's clientMutationId. */
+// Named in no field, so not in the schema: type-graphql gives its fields to each input that extends it.
+@InputType()
+abstract class MutationInput {
   @Field(() => String, { nullable: true, description: 'Any string: returned as it is in the payload, to match answers to requests.' })
   clientMutationId?: string | null;
+}
 
+/** What every change to a record names: its kind, and whether to publish it at once. */
+@InputType()
+abstract class RecordChangeInput extends MutationInput {
   @Field(() => RecordKindEnum, { description: 'The kind of record.' })
   kind!: string;
-
-  @Field(() => GraphQLJSONObject, { description: 'The whole record: every required field, its citations with their quotes.' })
-  record!: Record<string, unknown>;
-
-  @Field(() => String, { nullable: true, description: "A source's text (required for a source): the quotes citing it are checked against it." })
-  text?: string | null;
 
   @Field(() => Boolean, {
     defaultValue: false,
@@ -157,14 +157,17 @@ export class CreateRecordInput {
   publish!: boolean;
 }
 
+@InputType({ description: 'A new record, in the shape of its seed file (docs/writing.md).' })
+export class CreateRecordInput extends RecordChangeInput {
+  @Field(() => GraphQLJSONObject, { description: 'The whole record: every required field, its citations with their quotes.' })
+  record!: Record<string, unknown>;
+
+  @Field(() => String, { nullable: true, description: "A source's text (required for a source): the quotes citing it are checked against it." })
+  text?: string | null;
+}
+
 @InputType({ description: 'A change to some fields of a record.' })
-export class UpdateRecordInput {
-  @Field(() => String, { nullable: true, description: 'Any string: returned as it is in the payload, to match answers to requests.' })
-  clientMutationId?: string | null;
-
-  @Field(() => RecordKindEnum, { description: 'The kind of record.' })
-  kind!: string;
-
+export class UpdateRecordInput extends RecordChangeInput {
   @Field(() => String, { description: "The record's natural key." })
   key!: string;
 
@@ -178,22 +181,10 @@ export class UpdateRecordInput {
 
   @Field(() => String, { nullable: true, description: "A source's new text." })
   text?: string | null;
-
-  @Field(() => Boolean, {
-    defaultValue: false,
-    description: 'Publish at once (publishers and admins acting for the record): the draft is made and published in one step, both audited.',
-  })
-  publish!: boolean;
 }
 
 @InputType({ description: 'Retires a record: it leaves every list and search; its ID is never given to another record.' })
-export class RetireRecordInput {
-  @Field(() => String, { nullable: true, description: 'Any string: returned as it is in the payload, to match answers to requests.' })
-  clientMutationId?: string | null;
-
-  @Field(() => RecordKindEnum, { description: 'The kind of record.' })
-  kind!: string;
-
+export class RetireRecordInput extends RecordChangeInput {
   @Field(() => String, { description: "The record's natural key." })
   key!: string;
 
@@ -202,19 +193,10 @@ export class RetireRecordInput {
 
   @Field(() => Int, { description: 'The revision you read: if the record is at another one, nothing is written (CONFLICT).' })
   expectedRevision!: number;
-
-  @Field(() => Boolean, {
-    defaultValue: false,
-    description: 'Publish at once (publishers and admins acting for the record): the draft is made and published in one step, both audited.',
-  })
-  publish!: boolean;
 }
 
 @InputType({ description: 'Publishes a pending draft.' })
-export class PublishDraftInput {
-  @Field(() => String, { nullable: true, description: 'Any string: returned as it is in the payload, to match answers to requests.' })
-  clientMutationId?: string | null;
-
+export class PublishDraftInput extends MutationInput {
   @Field(() => ID, { description: 'The draft, by the id its proposal answered.' })
   draft!: string;
 
@@ -223,10 +205,7 @@ export class PublishDraftInput {
 }
 
 @InputType({ description: 'Rejects a pending draft.' })
-export class RejectDraftInput {
-  @Field(() => String, { nullable: true, description: 'Any string: returned as it is in the payload, to match answers to requests.' })
-  clientMutationId?: string | null;
-
+export class RejectDraftInput extends MutationInput {
   @Field(() => ID, { description: 'The draft, by the id its proposal answered.' })
   draft!: string;
 
