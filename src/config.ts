@@ -35,6 +35,8 @@ const environmentSchema = z.object({
   SQL_COUNT_HEADER: booleanFlag.default(false),
   DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(DEFAULT_DB_STATEMENT_TIMEOUT_MS),
   DB_CONNECT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(120).default(DEFAULT_DB_CONNECT_TIMEOUT_SECONDS),
+  // DATABASE_URL names a pooler in transaction mode (PgBouncer): src/db/pooler.ts.
+  DB_POOLER: z.enum(['none', 'transaction']).default('none'),
   // The public endpoint: limits checked before execution, identity, rate limits, persisted queries.
   MAX_BODY_BYTES: z.coerce
     .number()
@@ -144,6 +146,8 @@ export type Config = {
   /** PostgreSQL's statement_timeout for every connection (0: none). */
   dbStatementTimeoutMs: number;
   dbConnectTimeoutSeconds: number;
+  /** DATABASE_URL names a pooler in transaction mode: src/db/pooler.ts. */
+  dbPooler: 'none' | 'transaction';
   endpoint: EndpointSettings;
   publication: PublicationSettings;
 };
@@ -260,6 +264,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     sqlCountHeader: env.SQL_COUNT_HEADER,
     dbStatementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
     dbConnectTimeoutSeconds: env.DB_CONNECT_TIMEOUT_SECONDS,
+    dbPooler: env.DB_POOLER,
     endpoint: {
       limits: {
         maxBodyBytes: env.MAX_BODY_BYTES,

@@ -12,6 +12,7 @@ import { renderSql, renderWithValues, type RenderedSql } from './renderSql.js';
 import { copyOutChunks, cursorBatches } from './stream.js';
 import * as tables from './tables/index.js';
 import { DEFAULT_DB_CONNECT_TIMEOUT_SECONDS, DEFAULT_DB_STATEMENT_TIMEOUT_MS } from '../config.js';
+import { checkPooledSettings, sessionSettings, withReservedTransactions, type Pooler } from './pooler.js';
 
 export type Tables = typeof tables;
 export type DrizzleDatabase = PgDatabase<PgQueryResultHKT, Tables>;
@@ -50,6 +51,8 @@ export type ConnectOptions =
       statementTimeoutMs?: number;
       /** How long to wait for a connection before failing the query (an unreachable server must not hang requests). */
       connectTimeoutSeconds?: number;
+      /** Connected through a pooler in transaction mode: no named prepared statements, no startup parameters (pooler.ts). */
+      pooler?: Pooler;
     };
 
 // Connections are renewed this often, so prepared statements do not pile up on either side.
@@ -98,6 +101,10 @@ export async function connect(options: ConnectOptions): Promise<Database> {
       },
     };
   }
+  // Behind a pooler in transaction mode, one server connection serves many clients in turn: a statement
+  // prepared by name on it would be another client's, and startup parameters are not passed on.
+  const pooled = options.pooler === 'transaction';
+  const statementTimeoutMs = options.statementTimeoutMs ?? DEFAULT_DB_STATEMENT_TIMEOUT_MS;
   const client = postgres(options.url, {
     max: options.poolSize ?? 10,
     onnotice: () => {}, // "relation already exists, skipping" and the like are not news
@@ -105,18 +112,22 @@ export async function connect(options: ConnectOptions): Promise<Database> {
     idle_timeout: 60, // idle connections are dropped, so a pool never holds sockets a restarted server forgot
     // Prepared statements live as long as their connection: renewing connections bounds how many pile up.
     max_lifetime: CONNECTION_LIFETIME_SECONDS,
-    connection: {
-      statement_timeout: options.statementTimeoutMs ?? DEFAULT_DB_STATEMENT_TIMEOUT_MS,
-      // Prepared statements soon run on a generic plan, PostgreSQL's default, spelled out because the
-      // statements that need a plan of their own are built for it (planning.ts).
-      plan_cache_mode: 'auto',
-      // Literals in statements planned for their values are quoted for this setting (planning.ts).
-      standard_conforming_strings: 'on',
-    },
+    prepare: !pooled,
+    // Nor are statements pipelined outside a transaction there (withReservedTransactions, pooler.ts).
+    ...(pooled ? { max_pipeline: 0 } : {}),
+    connection: pooled ? {} : sessionSettings(statementTimeoutMs),
   });
-  const db = drizzlePostgres(client, { schema: tables }) as unknown as DrizzleDatabase;
+  if (pooled) {
+    try {
+      await checkPooledSettings(client, statementTimeoutMs);
+    } catch (error) {
+      await client.end({ timeout: 1 });
+      throw error;
+    }
+  }
+  const db = drizzlePostgres(pooled ? withReservedTransactions(client) : client, { schema: tables }) as unknown as DrizzleDatabase;
   const dialect = new PgDialect();
-  const batchTimeoutMs = options.statementTimeoutMs ?? DEFAULT_DB_STATEMENT_TIMEOUT_MS;
+  const batchTimeoutMs = statementTimeoutMs;
   const streamTimeouts = { batchTimeoutMs, firstBatchTimeoutMs: batchTimeoutMs === 0 ? 0 : Math.max(batchTimeoutMs, STREAM_START_TIMEOUT_MS) };
   const popular = new PopularStatements(POPULAR_STATEMENTS, 3, CONNECTION_LIFETIME_SECONDS * 1000);
   return {
@@ -131,12 +142,12 @@ export async function connect(options: ConnectOptions): Promise<Database> {
       // a popular one (planning.ts). Never the simple protocol postgres.js would pick for a statement without
       // parameters: it runs several statements from one text, the extended protocol exactly one.
       if (rendered.withValues !== undefined) {
-        const prepare = popular.admit(rendered.withValues);
+        const prepare = !pooled && popular.admit(rendered.withValues);
         const extended = { prepare, simple: false } as postgres.UnsafeQueryOptions; // `simple` is untyped in postgres.js 3.4
         return (await cancelledWith(client.unsafe(rendered.withValues, [], extended), cancellation)) as unknown as Row[];
       }
       return (await cancelledWith(
-        client.unsafe(rendered.sql, rendered.params as postgres.ParameterOrJSON<never>[], { prepare: true }),
+        client.unsafe(rendered.sql, rendered.params as postgres.ParameterOrJSON<never>[], { prepare: !pooled }),
         cancellation,
       )) as unknown as Row[];
     },

@@ -1,8 +1,10 @@
 import type { Config } from '../config.js';
 import { connect, type Database } from './connection.js';
 import { DataDirInUse } from './dataDirLock.js';
+import { PooledSettingsMissing } from './pooler.js';
 
-type DatabaseSettings = Pick<Config, 'databaseUrl' | 'dataDir' | 'dbPoolSize'> & Partial<Pick<Config, 'dbStatementTimeoutMs' | 'dbConnectTimeoutSeconds'>>;
+type DatabaseSettings = Pick<Config, 'databaseUrl' | 'dataDir' | 'dbPoolSize'> &
+  Partial<Pick<Config, 'dbStatementTimeoutMs' | 'dbConnectTimeoutSeconds' | 'dbPooler'>>;
 
 /**
  * The database the configuration names: PostgreSQL when DATABASE_URL is set, else PGlite in DATA_DIR
@@ -17,6 +19,7 @@ export function openDatabase(config: DatabaseSettings, overrides: { statementTim
         poolSize: config.dbPoolSize,
         statementTimeoutMs: overrides.statementTimeoutMs ?? config.dbStatementTimeoutMs,
         connectTimeoutSeconds: config.dbConnectTimeoutSeconds,
+        pooler: config.dbPooler,
       })
     : connect({ kind: 'pglite', dataDir: config.dataDir });
 }
@@ -29,6 +32,10 @@ export async function openDatabaseForCommand(config: DatabaseSettings, explain: 
   try {
     return await openDatabase(config, { statementTimeoutMs: 0 });
   } catch (error) {
+    if (error instanceof PooledSettingsMissing) {
+      console.error(error.message);
+      process.exit(1);
+    }
     if (!(error instanceof DataDirInUse)) throw error;
     console.error(explain(error));
     process.exit(1);
