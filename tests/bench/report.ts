@@ -1,6 +1,8 @@
 /**
  * What a run found, as markdown tables and a verdict per target of the issue, and the same as JSON.
  */
+import type { MetricsScrape } from './metricsScrape.js';
+import type { StartupTimes } from './startup.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { QueryCheck } from './check.js';
@@ -31,6 +33,8 @@ export interface ScaleResult {
   download?: DownloadScenarioResult;
   /** The write scenario (writeScenario.ts); absent when it did not run. */
   write?: WriteScenarioResult;
+  /** /metrics of the uncached Minsheng server after the scale (metricsScrape.ts). */
+  metrics?: MetricsScrape;
 }
 
 export interface BenchResult {
@@ -42,6 +46,8 @@ export interface BenchResult {
   cacheEnvironments: { off: Record<string, string>; on: Record<string, string> } | null;
   postgraphileSettings: string;
   scales: ScaleResult[];
+  /** Start-up on an empty embedded database and again (startup.ts). */
+  startup: StartupTimes[];
   targets: Target[];
 }
 

@@ -1,19 +1,24 @@
 /**
- * npm run bench [-- --quick] [--scales 10k,1m] [--seconds 10] [--warmup 2] [--rounds 3] [--connections 10] [--downloads-only | --writes-only]
+ * npm run bench [-- --quick] [--scales 10k,1m] [--seconds 10] [--warmup 2] [--rounds 3] [--connections 10] [--downloads-only | --writes-only] [--built]
  *                [--cached-env NAME=VALUE ...] [--uncached-env NAME=VALUE ...] [--database-url postgres://…/postgres]
  *
  * Minsheng against PostGraphile 4.14.1 on one PostgreSQL database per scale, query by query, alternating
  * which server goes first; then the bulk-download scenario on the uncached Minsheng server (downloadScenario.ts), then
  * the write scenario: publishes one after another, then the query mix again with 20 publishes a second (writeScenario.ts).
+ * With --built, Minsheng runs as production does (`npm run build`, then `npm run serve`: node dist/main.js).
+ * Also measured: start-up on an empty embedded database (startup.ts), and /metrics after each scale.
  * Prints markdown tables and which targets of the issue are met; writes JSON to bench-results/. Exits 0 even
  * when targets are missed: the numbers are the result.
  */
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkQuery, type QueryCheck } from './check.js';
 import { createBenchDatabase, dropBenchDatabase, postgresVersion, type Scale } from './database.js';
 import { downloadTables, runDownloadScenario, type DownloadScenarioResult } from './downloadScenario.js';
 import { runWriteScenario, writeTable, type WriteScenarioResult } from './writeScenario.js';
+import { metricsTable, scrapeMetrics, type MetricsScrape } from './metricsScrape.js';
+import { measureStartup, startupTable, type StartupTimes } from './startup.js';
 import { resolveFixture } from './fixtures.js';
 import { measure, medianOfRuns, type LoadResult, type LoadSettings } from './load.js';
 import { describeMachine, readCpu, waitForQuietMachine } from './machine.js';
@@ -22,6 +27,7 @@ import { growthTable, judgeTargets, scaleTable, targetList, writeJson, type Benc
 import {
   killAllServers,
   responseCacheEnvironments,
+  runMinshengAs,
   rssMegabytes,
   type CacheEnvironments,
   startMinsheng,
@@ -72,7 +78,8 @@ function parseArguments(argv: string[]) {
   // Only the write scenario (after a change to the write path): no query mix, no downloads.
   const writesOnly = argv.includes('--writes-only');
   if (downloadsOnly && writesOnly) throw new Error('--downloads-only and --writes-only exclude each other');
-  return { scales, load, cacheFlags, serverUrl, only: downloadsOnly ? ('downloads' as const) : writesOnly ? ('writes' as const) : undefined };
+  const built = argv.includes('--built');
+  return { scales, load, cacheFlags, serverUrl, built, only: downloadsOnly ? ('downloads' as const) : writesOnly ? ('writes' as const) : undefined };
 }
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
@@ -156,7 +163,13 @@ async function benchScale(
         say(`WARNING [${scale.name}] the write scenario failed: ${error instanceof Error ? error.stack : error}`);
       }
     }
-    return { scale, fillSeconds: database.fillSeconds, checks, measurements, download, write };
+    let metrics: MetricsScrape | undefined;
+    try {
+      metrics = await scrapeMetrics(minsheng);
+    } catch (error) {
+      say(`WARNING [${scale.name}] /metrics could not be scraped: ${error instanceof Error ? error.message : error}`);
+    }
+    return { scale, fillSeconds: database.fillSeconds, checks, measurements, download, write, metrics };
   } finally {
     for (const server of servers) await stopServer(server);
     await dropBenchDatabase(serverUrl, database);
@@ -164,7 +177,20 @@ async function benchScale(
 }
 
 async function main() {
-  const { scales, load, cacheFlags, serverUrl, only } = parseArguments(process.argv.slice(2));
+  const { scales, load, cacheFlags, serverUrl, only, built } = parseArguments(process.argv.slice(2));
+  if (built) {
+    say('Building: npm run build…');
+    const build = spawnSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
+    if (build.status !== 0) throw new Error(`npm run build exited with ${build.status}`);
+    runMinshengAs('serve');
+  }
+  const startup: StartupTimes[] = [];
+  for (const script of built ? (['start', 'serve'] as const) : (['start'] as const)) {
+    await waitForQuietMachine(QUIET_CPU_PERCENT, QUIET_WAIT_SECONDS);
+    const times = await measureStartup(script);
+    say(`start-up, npm ${script === 'start' ? 'start' : 'run serve'}: ${times.emptyMs} ms on an empty data directory, ${times.restartMs} ms again`);
+    startup.push(times);
+  }
   const cache = responseCacheEnvironments(cacheFlags.on, cacheFlags.off);
   const show = (env: Record<string, string>) =>
     Object.entries(env)
@@ -187,6 +213,7 @@ async function main() {
     cacheEnvironments: cache ?? null,
     postgraphileSettings: POSTGRAPHILE_SETTINGS,
     scales: results,
+    startup,
     targets: judgeTargets(results, cache !== undefined),
   };
   const downloads = downloadTables(results);
@@ -199,6 +226,8 @@ async function main() {
     ...(results.length >= 2 ? [growthTable(results[0]!, results[results.length - 1]!)] : []),
     ...(downloads ? [downloads] : []),
     ...results.flatMap((scale) => (scale.write ? [writeTable(scale.scale.name, scale.write)] : [])),
+    startupTable(startup),
+    ...results.flatMap((scale) => (scale.metrics ? [metricsTable(scale.scale.name, scale.metrics)] : [])),
     targetList(result.targets),
   ];
   console.log(sections.join('\n\n'));

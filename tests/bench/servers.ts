@@ -3,6 +3,7 @@
  * resident memory. The pid kept is node's own (no npm or tsx wrapper), so RSS and signals reach the server.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -53,6 +54,7 @@ function minshengEnvironment(databaseUrl: string, port: number, extra: Record<st
     RATE_LIMIT_WINDOW_SECONDS: '1',
     TRUST_PROXY: 'true',
     REDIS_URL: '',
+    METRICS_TOKEN,
     ...extra,
   };
 }
@@ -125,17 +127,29 @@ async function waitUntilReady(server: RunningServer, timeoutMs = 60_000): Promis
   throw new Error(`${server.name} did not answer within ${timeoutMs / 1000} s:\n${server.log.join('')}`);
 }
 
-/** Node's arguments as `npm start` gives them (package.json), so the benchmark measures what is deployed. */
-function npmStartArguments(): string[] {
-  const start: string = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).scripts.start;
-  const [command, ...args] = start.trim().split(/\s+/);
-  if (command !== 'node') throw new Error(`The benchmark runs \`npm start\` as node's own process, so it must start with \`node\`; it is: ${start}`);
+/**
+ * Node's arguments as an npm script gives them (package.json): `start` (TypeScript through tsx) or, after
+ * `npm run build`, `serve` (dist/main.js), so the benchmark measures what is deployed.
+ */
+export function npmScriptArguments(script: 'start' | 'serve'): string[] {
+  const line: string = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).scripts[script];
+  const [command, ...args] = line.trim().split(/\s+/);
+  if (command !== 'node') throw new Error(`The benchmark runs \`npm run ${script}\` as node's own process, so it must start with \`node\`; it is: ${line}`);
   return args;
 }
 
+// Which script the Minsheng servers run: `start`, or `serve` with --built (run.ts).
+let minshengScript: 'start' | 'serve' = 'start';
+export function runMinshengAs(script: 'start' | 'serve'): void {
+  minshengScript = script;
+}
+
+/** The token the Minsheng servers' /metrics answers (scraped after each scale: metricsScrape.ts). */
+export const METRICS_TOKEN = randomBytes(16).toString('hex');
+
 export async function startMinsheng(databaseUrl: string, name: 'minsheng' | 'minsheng-cached', extra: Record<string, string> = {}): Promise<RunningServer> {
   const port = await freePort();
-  const server = launch(name, npmStartArguments(), minshengEnvironment(databaseUrl, port, extra), port);
+  const server = launch(name, npmScriptArguments(minshengScript), minshengEnvironment(databaseUrl, port, extra), port);
   await waitUntilReady(server);
   return server;
 }

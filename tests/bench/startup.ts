@@ -1,0 +1,75 @@
+/**
+ * Start-up (issue #15's and #20's figures): from `node …` to the first answer of /readyz on an empty
+ * embedded database (created, migrated and seeded), and again on the same data directory (a restart), for
+ * `npm start` (TypeScript through tsx) and `npm run serve` (the built dist/main.js).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { npmScriptArguments } from './servers.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface StartupTimes {
+  script: 'start' | 'serve';
+  /** ms to the first ready answer on an empty data directory. */
+  emptyMs: number;
+  /** ms to the first ready answer on the data directory the first start filled. */
+  restartMs: number;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** ms from spawning the server until /readyz answers 200; the server is stopped after. */
+async function timeToReady(script: 'start' | 'serve', dataDir: string): Promise<number> {
+  const port = await freePort();
+  const env = { PATH: process.env.PATH, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'production' };
+  const started = performance.now();
+  const child = spawn(process.execPath, npmScriptArguments(script), { cwd: root, env, stdio: 'ignore' });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  try {
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`npm run ${script} exited with ${child.exitCode} before it was ready`);
+      const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+        (response) => response.ok,
+        () => false,
+      );
+      if (ready) return Math.round(performance.now() - started);
+      if (performance.now() - started > 120_000) throw new Error(`npm run ${script} was not ready within 120 s`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+  }
+}
+
+export async function measureStartup(script: 'start' | 'serve'): Promise<StartupTimes> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'minsheng-startup-'));
+  try {
+    const emptyMs = await timeToReady(script, dataDir);
+    const restartMs = await timeToReady(script, dataDir);
+    return { script, emptyMs, restartMs };
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+export function startupTable(times: StartupTimes[]): string {
+  return [
+    '### Start-up: from `node` to the first ready answer, embedded database',
+    '',
+    '| command | empty data directory (create, migrate, seed) ms | restart ms |',
+    '|---|---:|---:|',
+    ...times.map((time) => `| \`npm ${time.script === 'start' ? 'start' : 'run serve'}\` | ${time.emptyMs} | ${time.restartMs} |`),
+  ].join('\n');
+}
