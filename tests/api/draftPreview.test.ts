@@ -1,15 +1,10 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiKey } from '../../src/access/apiKeys.js';
-import { seedDadukou } from '../../src/composition/seeds.js';
 import { MUTATION_COST } from '../../src/limits/operationShape.js';
 import type { Database } from '../../src/db/connection.js';
-import { defaultSeedsDir } from '../../src/db/seed/readSeeds.js';
 import { startApi, type TestApi } from '../support/api.js';
-import { openTestDatabase } from '../support/databases.js';
+import { createKeys, WRITE_TEST_KEYS } from '../support/keys.js';
+import { seededWithout, type SeededWithout } from '../support/seededWithout.js';
 
 // Reading with drafts (`query @includeDrafts`): the data as publishing the caller's reviewable drafts would
 // make it, for editors, publishers and admins of the drafts' scope; nothing written, nothing cached. The
@@ -19,7 +14,7 @@ const CARE_HOME = 'kaier-xinyi-care-home';
 const CARE_HOME_EN = 'Kaier Xinyi Home for the Aged';
 const FIGURE_KEY = 'sichuan-chongqing-national-municipal-events-2023';
 let canteen: Record<string, unknown>;
-let seedsDir: string;
+let seeded: SeededWithout;
 let db: Database;
 let api: TestApi;
 const keys: Record<string, string> = {};
@@ -63,21 +58,11 @@ async function proposed(mutation: string, field: string, input: Record<string, u
 }
 
 beforeAll(async () => {
-  seedsDir = mkdtempSync(path.join(tmpdir(), 'minsheng-preview-'));
-  cpSync(defaultSeedsDir, seedsDir, { recursive: true });
-  const file = path.join(seedsDir, 'facilities.json');
-  const facilities = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>[];
-  canteen = facilities.find((facility) => facility.slug === CANTEEN_SLUG)!;
-  writeFileSync(file, JSON.stringify(facilities.filter((facility) => facility !== canteen)));
-  db = await openTestDatabase({});
-  await seedDadukou(db, seedsDir);
+  seeded = await seededWithout(CANTEEN_SLUG);
+  ({ db } = seeded);
+  canteen = seeded.facility;
   api = await startApi({ db });
-  const make = async (name: string, access: Parameters<typeof createApiKey>[3]) => (keys[name] = (await createApiKey(db, name, 'standard', access)).key);
-  await make('reader', { role: 'reader' });
-  await make('elderly editor', { role: 'editor', domains: ['elderly_care'] });
-  await make('elderly publisher', { role: 'publisher', domains: ['elderly_care'] });
-  await make('education editor', { role: 'editor', organizations: ['dadukou-education-commission'] });
-  await make('admin', { role: 'admin' });
+  Object.assign(keys, await createKeys(db, WRITE_TEST_KEYS));
 
   const careHome = (await api.data(`{ facility(slug: "${CARE_HOME}") { revision } }`)).facility.revision;
   draftIds.canteen = await proposed(CREATE, 'createRecord', { kind: 'FACILITY', record: canteen }, 'elderly editor');
@@ -92,8 +77,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await api?.close();
-  await db?.close();
-  if (seedsDir) rmSync(seedsDir, { recursive: true, force: true });
+  await seeded?.close();
 });
 
 const PUBLISHED = {

@@ -1,14 +1,10 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/access/apiKeys.js';
 import { seedDadukou } from '../../src/composition/seeds.js';
 import type { Database } from '../../src/db/connection.js';
-import { defaultSeedsDir } from '../../src/db/seed/readSeeds.js';
 import { startApi, type TestApi } from '../support/api.js';
-import { openTestDatabase } from '../support/databases.js';
+import { seededWithout, type SeededWithout } from '../support/seededWithout.js';
 
 // A retired record is a tombstone: found by no list, lookup, search or aggregate, but `node(id:)` still
 // answers it, so that a syncing client sees it go. The database is seeded without the Gudu community
@@ -16,6 +12,7 @@ import { openTestDatabase } from '../support/databases.js';
 const CANTEEN_SLUG = 'gudu-community-elderly-canteen';
 const FIGURE_KEY = 'sound-of-blossoms-concerts-held';
 const LIVE_FACILITY = 'kaier-xinyi-care-home';
+let seeded: SeededWithout;
 let seedsDir: string;
 let db: Database;
 let api: TestApi;
@@ -63,14 +60,9 @@ const searchHits = async (query: string) =>
   (await api.data('query ($q: String!) { search(query: $q, first: 50) { nodes { __typename ... on Facility { slug } } } }', { q: query })).search.nodes;
 
 beforeAll(async () => {
-  seedsDir = mkdtempSync(path.join(tmpdir(), 'minsheng-tombstones-'));
-  cpSync(defaultSeedsDir, seedsDir, { recursive: true });
-  const file = path.join(seedsDir, 'facilities.json');
-  const facilities = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>[];
-  const canteen = facilities.find((facility) => facility.slug === CANTEEN_SLUG)!;
-  writeFileSync(file, JSON.stringify(facilities.filter((facility) => facility !== canteen)));
-  db = await openTestDatabase({});
-  await seedDadukou(db, seedsDir);
+  seeded = await seededWithout(CANTEEN_SLUG);
+  ({ db, seedsDir } = seeded);
+  const canteen = seeded.facility;
   api = await startApi({ db });
   admin = { authorization: `Bearer ${(await createApiKey(db, 'admin', 'standard', { role: 'admin' })).key}` };
 
@@ -92,8 +84,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await api?.close();
-  await db?.close();
-  if (seedsDir) rmSync(seedsDir, { recursive: true, force: true });
+  await seeded?.close();
 });
 
 describe('node(id:) answers a retired record as a tombstone', () => {

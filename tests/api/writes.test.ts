@@ -1,46 +1,33 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/access/apiKeys.js';
-import { seedDadukou } from '../../src/composition/seeds.js';
 import type { Database } from '../../src/db/connection.js';
-import { defaultSeedsDir } from '../../src/db/seed/readSeeds.js';
 import { startApi, type TestApi } from '../support/api.js';
-import { openTestDatabase } from '../support/databases.js';
+import { createKeys, WRITE_TEST_KEYS } from '../support/keys.js';
+import { seededWithout, type SeededWithout } from '../support/seededWithout.js';
 
 // Writing through the API: an editor proposes, a publisher publishes. The database is seeded without the
 // Gudu community canteen, so that creating it through the API adds a record the report really names.
 const CANTEEN_SLUG = 'gudu-community-elderly-canteen';
 let canteen: Record<string, unknown>;
+let seeded: SeededWithout;
 let seedsDir: string;
 let db: Database;
 let api: TestApi;
 const keys: Record<string, string> = {};
 
 beforeAll(async () => {
-  seedsDir = mkdtempSync(path.join(tmpdir(), 'minsheng-writes-'));
-  cpSync(defaultSeedsDir, seedsDir, { recursive: true });
-  const file = path.join(seedsDir, 'facilities.json');
-  const facilities = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>[];
-  canteen = facilities.find((facility) => facility.slug === CANTEEN_SLUG)!;
-  writeFileSync(file, JSON.stringify(facilities.filter((facility) => facility !== canteen)));
-  db = await openTestDatabase({});
-  await seedDadukou(db, seedsDir);
+  seeded = await seededWithout(CANTEEN_SLUG);
+  ({ db, seedsDir } = seeded);
+  canteen = seeded.facility;
   api = await startApi({ db });
-  const make = async (name: string, access: Parameters<typeof createApiKey>[3]) => (keys[name] = (await createApiKey(db, name, 'standard', access)).key);
-  await make('reader', { role: 'reader' });
-  await make('elderly editor', { role: 'editor', domains: ['elderly_care'] });
-  await make('elderly publisher', { role: 'publisher', domains: ['elderly_care'] });
-  await make('education editor', { role: 'editor', organizations: ['dadukou-education-commission'] });
-  await make('education publisher', { role: 'publisher', domains: ['education'] });
-  await make('admin', { role: 'admin' });
+  Object.assign(keys, await createKeys(db, WRITE_TEST_KEYS));
 });
 afterAll(async () => {
   await api?.close();
-  await db?.close();
-  if (seedsDir) rmSync(seedsDir, { recursive: true, force: true });
+  await seeded?.close();
 });
 
 const as = (name: string) => ({ authorization: `Bearer ${keys[name]}` });

@@ -5,9 +5,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../support/freePort.js';
 
 export type ServerName = 'minsheng' | 'minsheng-cached' | 'postgraphile';
 
@@ -22,17 +22,6 @@ export interface RunningServer {
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const POOL_SIZE = 10;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * Minsheng's public-endpoint limits raised so nothing is throttled: the nested query costs ~130,000

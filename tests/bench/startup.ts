@@ -5,11 +5,11 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { npmScriptArguments } from './servers.js';
+import { freePort } from '../support/freePort.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -19,14 +19,6 @@ export interface StartupTimes {
   emptyMs: number;
   /** ms to the first ready answer on the data directory the first start filled. */
   restartMs: number;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** ms from spawning the server until /readyz answers 200; the server is stopped after. */

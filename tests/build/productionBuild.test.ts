@@ -1,24 +1,16 @@
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, expect, it } from 'vitest';
+import { freePort } from '../support/freePort.js';
 
 // Production runs the built JavaScript (`npm run build`, then `node dist/main.js`): no tsx, no TypeScript at
 // run time. Built here as a deployment builds it, then started on an empty embedded database.
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const dataDir = mkdtempSync(path.join(tmpdir(), 'minsheng-dist-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Every .js file under a folder. */
 function scripts(folder: string): string[] {
