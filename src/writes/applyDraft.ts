@@ -42,3 +42,20 @@ export async function applyDraft(
   await writeRecord(tx, kinds, kind, checked.record, draft.text, revision);
   return { revision };
 }
+
+/**
+ * Writes a draft checked whole in this very transaction, its record still locked (a publisher's own change,
+ * published at once): the record's new revision.
+ */
+export async function applyCheckedDraft(
+  tx: Transaction,
+  kinds: KindsByName,
+  kind: AnySeedKind,
+  draft: DraftRow,
+  state: RecordState | undefined,
+): Promise<{ revision: number }> {
+  const revision = (state?.revision ?? 0) + 1;
+  if (draft.operation === 'retire') await retireRecord(tx, kind, state!, draft.key, draft.reason ?? '');
+  else await writeRecord(tx, kinds, kind, draft.record, draft.text, revision);
+  return { revision };
+}

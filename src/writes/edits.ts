@@ -1,12 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { checkRecord, namedBy, type RecordProblem } from '../db/records/check.js';
 import { publishedIn, type KindsByName } from '../db/records/lookups.js';
-import { lockRecord } from '../db/records/write.js';
+import { lockRecord, type RecordState } from '../db/records/write.js';
 import type { Database } from '../db/connection.js';
 import { keyOf, organizationKind, type AnySeedKind } from '../db/seed/kind.js';
 import { write, type Transaction } from '../db/write.js';
 import { actsFor, mayPropose, mayPublish, type Actor, type OwnedBy } from './actor.js';
-import { applyDraft, draftConflict } from './applyDraft.js';
+import { applyCheckedDraft, applyDraft, draftConflict } from './applyDraft.js';
 import { appendAudit, type AuditEntry } from './audit.js';
 import { decideDraft, insertDraft, lockDraft, pendingDraftOf, type DraftRow } from './draftStore.js';
 import { ownerOf, together } from './recordOwner.js';
@@ -32,7 +32,7 @@ export class EditRefused extends Error {
 
 /** The outcome of the work inside a transaction, before it is audited and answered. */
 type Verdict =
-  | { draft: DraftRow; revision?: number }
+  | { draft: DraftRow; revision?: number; state?: RecordState }
   | { problems: RecordProblem[]; outcome: 'invalid' | 'conflict'; audit: AuditEntry }
   | { refused: string; audit: AuditEntry };
 
@@ -141,7 +141,7 @@ export class Edits {
         ...this.draftOwner(actor, scope.owner),
       });
       await appendAudit(tx, actor, { ...base, outcome: 'proposed', draftId: draft.id, revision: state.revision, before: before.record, detail: change.reason });
-      return { draft };
+      return { draft, state };
     }
 
     if (Object.hasOwn(change.changes, kind.key) && change.changes[kind.key] !== change.key) {
@@ -164,7 +164,7 @@ export class Edits {
       ...this.draftOwner(actor, scope.owner),
     });
     await appendAudit(tx, actor, { ...base, outcome: 'proposed', draftId: draft.id, revision: state.revision, before: before.record, after: checked.record });
-    return { draft };
+    return { draft, state };
   }
 
   /**
@@ -183,11 +183,7 @@ export class Edits {
       ({ value: verdict } = await write(this.db, async (tx) => {
         const proposed = await this.draftOf(tx, kind, actor, change, base);
         if (!('draft' in proposed)) return { changed: 0, value: proposed };
-        const published = await this.publishIn(tx, actor, proposed.draft.id, undefined, {
-          operation: 'publish',
-          outcome: 'refused',
-          draftId: proposed.draft.id,
-        });
+        const published = await this.publishProposed(tx, actor, kind, proposed.draft, proposed.state);
         return { changed: 'draft' in published ? 1 : 0, value: published };
       }));
     } catch (error) {
@@ -235,13 +231,41 @@ export class Edits {
     const applied = await applyDraft(tx, this.kinds, kind, draft, state);
     if (applied.problems)
       return { problems: applied.problems, outcome: 'invalid', audit: { ...audit, outcome: 'invalid', detail: describeProblems(applied.problems) } };
-    const { revision } = applied;
+    return this.published(tx, actor, draft, audit, before?.record, applied.revision);
+  }
+
+  /**
+   * Publishes the draft this transaction has just made (`publish: true`): the record was checked whole and
+   * scoped for this actor a moment ago, and a changed record is still locked as the proposal found it, so
+   * none of that is done again.
+   */
+  private async publishProposed(tx: Transaction, actor: Actor, kind: AnySeedKind, draft: DraftRow, state: RecordState | undefined): Promise<Verdict> {
+    const audit: AuditEntry = { operation: 'publish', outcome: 'refused', draftId: draft.id, kind: draft.kind, key: draft.key };
+    // A creation locked no row: another one of the same key may have been published while this draft was
+    // made (its pending draft gone by then), so the key is looked up again, locked.
+    if (draft.operation === 'create') {
+      const created = await lockRecord(tx, kind, draft.key);
+      const stale = draftConflict(kind, draft, created);
+      if (stale)
+        return {
+          problems: problem('CONFLICT', ['draft'], stale),
+          outcome: 'conflict',
+          audit: { ...audit, outcome: 'conflict', revision: created?.revision, detail: stale },
+        };
+    }
+    const before = (await publishedIn(tx, kind.name, [draft.key])).get(draft.key);
+    const { revision } = await applyCheckedDraft(tx, this.kinds, kind, draft, state);
+    return this.published(tx, actor, draft, audit, before?.record, revision);
+  }
+
+  /** The draft marked published at the record's new revision, and the publication audited. */
+  private async published(tx: Transaction, actor: Actor, draft: DraftRow, audit: AuditEntry, before: unknown, revision: number): Promise<Verdict> {
     const decided = await decideDraft(tx, draft.id, { status: 'published', decidedBy: actor.description, publishedRevision: revision });
     await appendAudit(tx, actor, {
       ...audit,
       outcome: 'published',
       revision,
-      before: before?.record,
+      before,
       after: draft.record ?? undefined,
       detail: draft.reason ?? undefined,
     });
