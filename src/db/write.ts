@@ -31,11 +31,16 @@ export async function write<T>(db: Database, work: (tx: Transaction) => Promise<
  * Exported for tests that write rows by hand inside their own transaction.
  */
 export async function dataChanged(tx: Transaction): Promise<void> {
-  await tx.execute(sql`select refresh_observation_totals()`);
+  await refreshTotals(tx);
   await tx
     .insert(datasetState)
     .values({ singleton: true, dataVersion: 1 })
     .onConflictDoUpdate({ target: datasetState.singleton, set: { dataVersion: sql`${datasetState.dataVersion} + 1`, changedAt: sql`now()` } });
+}
+
+/** Recomputes the yearly totals of the figures this transaction wrote (drizzle/0019; nothing when it wrote none). */
+export async function refreshTotals(tx: Transaction): Promise<void> {
+  await tx.execute(sql`select refresh_observation_totals()`);
 }
 
 /**

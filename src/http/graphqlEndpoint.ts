@@ -214,9 +214,7 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
         );
       }
       if (error instanceof EditRefused) {
-        return sendGraphQLErrors(response, accept, error.code === 'UNAUTHENTICATED' ? 401 : 403, [
-          { message: error.message, extensions: { code: error.code } },
-        ]);
+        return sendGraphQLErrors(response, accept, error.status, [{ message: error.message, extensions: { code: error.code } }]);
       }
       if (error instanceof IdentityProviderUnavailable) {
         return sendHttpError(

@@ -32,30 +32,37 @@ export async function applyDraft(
   draft: DraftRow,
   state: RecordState | undefined,
 ): Promise<{ revision: number; problems?: undefined } | { problems: RecordProblem[] }> {
-  const revision = (state?.revision ?? 0) + 1;
-  if (draft.operation === 'retire') {
-    await retireRecord(tx, kind, state!, draft.key, draft.reason ?? '');
-    return { revision };
-  }
+  if (draft.operation === 'retire') return writeDraft(tx, kinds, kind, draft, state, null);
   const checked = await checkRecord(tx, kinds, kind, draft.record, draft.text);
   if (checked.problems) return { problems: checked.problems };
-  await writeRecord(tx, kinds, kind, checked.record, draft.text, revision);
-  return { revision };
+  return writeDraft(tx, kinds, kind, draft, state, checked.record);
 }
 
 /**
  * Writes a draft checked whole in this very transaction, its record still locked (a publisher's own change,
  * published at once): the record's new revision.
  */
-export async function applyCheckedDraft(
+export function applyCheckedDraft(
   tx: Transaction,
   kinds: KindsByName,
   kind: AnySeedKind,
   draft: DraftRow,
   state: RecordState | undefined,
 ): Promise<{ revision: number }> {
+  return writeDraft(tx, kinds, kind, draft, state, draft.record);
+}
+
+/** The record written as the draft says (a retirement, or `record`), one revision further. */
+async function writeDraft(
+  tx: Transaction,
+  kinds: KindsByName,
+  kind: AnySeedKind,
+  draft: DraftRow,
+  state: RecordState | undefined,
+  record: unknown,
+): Promise<{ revision: number }> {
   const revision = (state?.revision ?? 0) + 1;
   if (draft.operation === 'retire') await retireRecord(tx, kind, state!, draft.key, draft.reason ?? '');
-  else await writeRecord(tx, kinds, kind, draft.record, draft.text, revision);
+  else await writeRecord(tx, kinds, kind, record, draft.text, revision);
   return { revision };
 }

@@ -1,8 +1,8 @@
-import { sql } from 'drizzle-orm';
 import type { Database } from '../db/connection.js';
+import { describeProblems } from '../db/records/check.js';
 import type { KindsByName } from '../db/records/lookups.js';
 import { lockRecord } from '../db/records/write.js';
-import { transactionDatabase } from '../db/write.js';
+import { refreshTotals, transactionDatabase } from '../db/write.js';
 import { mayPropose, type Actor } from './actor.js';
 import { applyDraft, draftConflict } from './applyDraft.js';
 import { pendingDraftsVisibleTo, type DraftRow } from './draftStore.js';
@@ -72,7 +72,7 @@ export class DraftPreview {
               const stale = draftConflict(kind, draft, state);
               if (stale) return stale;
               const outcome = await applyDraft(savepoint, this.kinds, kind, draft, state);
-              if (outcome.problems) throw new DraftDoesNotFit(outcome.problems.map((p) => `${p.field.join('.') || '(record)'}: ${p.message}`).join('; '));
+              if (outcome.problems) throw new DraftDoesNotFit(describeProblems(outcome.problems));
               return undefined;
             })
             .catch((error: unknown) => {
@@ -83,7 +83,7 @@ export class DraftPreview {
           else drafts.skipped.push({ ...named(this.kinds, draft), reason });
         }
         // The yearly totals follow the figures the drafts changed, as a publish's do (src/db/write.ts).
-        if (drafts.applied.length) await tx.execute(sql`select refresh_observation_totals()`);
+        if (drafts.applied.length) await refreshTotals(tx);
         throw new ReadDone(await read(transactionDatabase(tx, this.db.kind), drafts));
       });
     } catch (error) {

@@ -45,7 +45,7 @@ function payloadOf(result: EditResult, clientMutationId: string | null | undefin
 
 /** A refusal as a GraphQL error with its HTTP status: 401 without credentials, 403 outside one's role or scope. */
 function refusalError(error: EditRefused): GraphQLError {
-  return new GraphQLError(error.message, { extensions: { code: error.code, http: { status: error.code === 'UNAUTHENTICATED' ? 401 : 403 } } });
+  return new GraphQLError(error.message, { extensions: { code: error.code, http: { status: error.status } } });
 }
 
 function draftIdOf(text: string): number {

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { checkRecord, namedBy, type RecordProblem } from '../db/records/check.js';
+import { checkRecord, describeProblems, namedBy, type RecordProblem } from '../db/records/check.js';
 import { publishedIn, type KindsByName } from '../db/records/lookups.js';
 import { lockRecord, type RecordState } from '../db/records/write.js';
 import type { Database } from '../db/connection.js';
@@ -27,6 +27,11 @@ export class EditRefused extends Error {
     message: string,
   ) {
     super(message);
+  }
+
+  /** The HTTP status it is answered with. */
+  get status(): 401 | 403 {
+    return this.code === 'UNAUTHENTICATED' ? 401 : 403;
   }
 }
 
@@ -215,11 +220,7 @@ export class Edits {
     const decidable = await this.decidable(tx, actor, draftId, base);
     if ('verdict' in decidable) return decidable.verdict;
     const { draft, kind, audit } = decidable;
-    const conflict = (problems: RecordProblem[], revision?: number): Verdict => ({
-      problems,
-      outcome: 'conflict',
-      audit: { ...audit, outcome: 'conflict', revision, detail: describeProblems(problems) },
-    });
+    const conflict = (problems: RecordProblem[], revision?: number) => conflictVerdict(audit, problems, revision);
 
     const state = await lockRecord(tx, kind, draft.key);
     const stale = draftConflict(kind, draft, state);
@@ -246,12 +247,7 @@ export class Edits {
     if (draft.operation === 'create') {
       const created = await lockRecord(tx, kind, draft.key);
       const stale = draftConflict(kind, draft, created);
-      if (stale)
-        return {
-          problems: problem('CONFLICT', ['draft'], stale),
-          outcome: 'conflict',
-          audit: { ...audit, outcome: 'conflict', revision: created?.revision, detail: stale },
-        };
+      if (stale) return conflictVerdict(audit, problem('CONFLICT', ['draft'], stale), created?.revision);
     }
     const before = (await publishedIn(tx, kind.name, [draft.key])).get(draft.key);
     const { revision } = await applyCheckedDraft(tx, this.kinds, kind, draft, state);
@@ -361,6 +357,11 @@ export class Edits {
   }
 }
 
+/** A publication that conflicts, as it is answered and audited. */
+function conflictVerdict(audit: AuditEntry, problems: RecordProblem[], revision: number | undefined): Verdict {
+  return { problems, outcome: 'conflict', audit: { ...audit, outcome: 'conflict', revision, detail: describeProblems(problems) } };
+}
+
 function revisionConflict(current: number, expected: number): RecordProblem[] {
   return problem(
     'CONFLICT',
@@ -372,8 +373,6 @@ function revisionConflict(current: number, expected: number): RecordProblem[] {
 function pendingConflict(pending: DraftRow): RecordProblem[] {
   return problem('CONFLICT', ['key'], `draft ${pending.id} (by ${pending.author}) of this record is pending review: it must be published or rejected first`);
 }
-
-const describeProblems = (problems: RecordProblem[]) => problems.map((p) => `${p.field.join('.') || '(record)'}: ${p.message}`).join('; ');
 
 function isUniqueViolation(error: unknown): boolean {
   for (let at: unknown = error; at; at = (at as { cause?: unknown }).cause) {

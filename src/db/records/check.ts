@@ -22,6 +22,9 @@ export interface RecordProblem {
   message: string;
 }
 
+/** The problems in one line (`citations.0.quote: does not occur …; …`), as the audit log keeps them. */
+export const describeProblems = (problems: RecordProblem[]) => problems.map((p) => `${p.field.join('.') || '(record)'}: ${p.message}`).join('; ');
+
 export type Checked<R> = { record: R; problems?: undefined } | { record?: undefined; problems: RecordProblem[] };
 
 const fieldPath = (field: string) => (field === '(record)' ? [] : field.split('.'));
