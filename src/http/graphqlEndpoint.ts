@@ -14,7 +14,7 @@ import { draftsAsked } from '../graphql/includeDrafts.js';
 import { languageFromHeader } from '../graphql/language.js';
 import { checkDocument, checkDocumentSize, checkNestingBeforeParsing, LimitExceeded, type CheckedDocument } from '../limits/documentLimits.js';
 import { MUTATION_COST } from '../limits/operationShape.js';
-import { nameOperation } from '../metrics/metrics.js';
+import type { Metrics } from '../metrics/metrics.js';
 import type { Logger } from '../logger.js';
 import { scopedDatabase, type RequestScope } from '../requestScope.js';
 import { actorOf } from '../writes/actor.js';
@@ -54,6 +54,8 @@ export interface GraphQLEndpointParts {
   answerExtensions: AnswerExtensions;
   /** Reads with drafts applied (`query @includeDrafts`), rolled back after the read (src/writes/draftPreview.ts). */
   draftPreview: DraftPreview;
+  /** Undefined without METRICS_TOKEN: nothing is measured. */
+  metrics: Metrics | undefined;
 }
 
 /** Where a cacheable request's answer is kept, and the ETag it carries while the data version holds. */
@@ -112,7 +114,7 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
         checkDocumentSize(operation.query, limits);
         prepared = execution.prepare(operation.query, params.operationName, (text) => checkNestingBeforeParsing(text, limits));
       }
-      nameOperation(response, prepared?.operation.name?.value);
+      parts.metrics?.nameOperation(response, prepared?.operation.name?.value);
       // Read with the drafts the caller may review: an answer for the caller alone, never cached or shared.
       const withDrafts = prepared?.type === 'query' && draftsAsked(prepared.operation, params.variables);
       const aboutTheCaller = (prepared?.aboutTheCaller ?? false) || withDrafts;

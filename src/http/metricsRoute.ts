@@ -7,8 +7,13 @@ import { sendJson } from './plainAnswers.js';
  * GET /metrics: the metrics in Prometheus' text format, for a scraper that sends the configured token
  * (METRICS_TOKEN) as `Authorization: Bearer <token>`. Without a token configured there is no such page.
  */
-export async function serveMetrics(request: IncomingMessage, response: ServerResponse, registry: Registry, token: string | undefined): Promise<void> {
-  if (!token) return sendJson(response, 404, { error: 'Nothing at /metrics: set METRICS_TOKEN to turn the Prometheus metrics on.' });
+export async function serveMetrics(
+  request: IncomingMessage,
+  response: ServerResponse,
+  token: string | undefined,
+  registry: Registry | undefined,
+): Promise<void> {
+  if (!token || !registry) return sendJson(response, 404, { error: 'Nothing at /metrics: set METRICS_TOKEN to turn the Prometheus metrics on.' });
   if (request.method !== 'GET' && request.method !== 'HEAD') return sendJson(response, 405, { error: 'Only GET here.' });
   if (!sameSecret(request.headers.authorization ?? '', `Bearer ${token}`)) {
     response.setHeader('www-authenticate', 'Bearer realm="minsheng-metrics"');

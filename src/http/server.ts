@@ -70,14 +70,17 @@ export async function createHttpServer({
   publication = loadConfig().publication,
   ...options
 }: HttpServerOptions): Promise<MinshengServer> {
-  // Read when scraped: by then every part named here exists.
-  const metrics = new Metrics({
-    dataVersion: () => dataVersion.current,
-    responseCache: () => responseCache && { hits: responseCache.hits, misses: responseCache.misses, ...responseCache.size },
-    rateLimitRefusals: () => rateLimiter.refusals,
-    poolSize: database.kind === 'pglite' ? 1 : (options.poolSize ?? DEFAULT_POOL_SIZE),
-  });
-  const db = measuredDatabase(database, metrics);
+  // Only with a token to read them by: otherwise no request and no statement pays for timing itself.
+  // The sources are read when scraped: by then every part named here exists.
+  const metrics: Metrics | undefined = settings.metricsToken
+    ? new Metrics({
+        dataVersion: () => dataVersion.current,
+        responseCache: () => responseCache && { hits: responseCache.hits, misses: responseCache.misses, ...responseCache.size },
+        rateLimitRefusals: () => rateLimiter.refusals,
+        poolSize: database.kind === 'pglite' ? 1 : (options.poolSize ?? DEFAULT_POOL_SIZE),
+      })
+    : undefined;
+  const db: Database = metrics ? measuredDatabase(database, metrics) : database;
   const outage = options.outage ?? new DatabaseOutage(db, logger);
   const schema = graphqlSchema();
   const formatError = formatGraphQLError(logger, (error, requestStartedAt) => outage.report(error, requestStartedAt));
@@ -112,6 +115,7 @@ export async function createHttpServer({
     publication,
     answerExtensions,
     draftPreview: new DraftPreview(db, seedKindsByName),
+    metrics,
   });
   const routes = publicDataRoutes({ db, logger, schema, settings, publication, dataVersion, rateLimiter, identify, catalogFacts });
   const cors = new Cors(settings.corsAllowedOrigins);
@@ -120,7 +124,7 @@ export async function createHttpServer({
   async function handle(request: IncomingMessage, response: ServerResponse) {
     drain.track(response);
     let route = 'unknown';
-    metrics.timeRequest(response, () => route);
+    metrics?.timeRequest(response, () => route);
     const requestId = validRequestId(request.headers['x-request-id']) ?? randomUUID();
     response.setHeader('x-request-id', requestId);
     cors.allowReading(request, response);
@@ -138,7 +142,7 @@ export async function createHttpServer({
       }
       if (url.pathname === '/metrics') {
         route = 'metrics';
-        return await serveMetrics(request, response, metrics.registry, settings.metricsToken);
+        return await serveMetrics(request, response, settings.metricsToken, metrics?.registry);
       }
       if (request.method !== 'GET' && request.method !== 'HEAD') return sendJson(response, 405, { error: 'Only GET here; the API is at /graphql.' });
       for (const candidate of routes) {

@@ -16,13 +16,6 @@ const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const OTHER_OPERATION = '(other)';
 const ANONYMOUS_OPERATION = '(anonymous)';
 
-const operationOf = new WeakMap<ServerResponse, string>();
-
-/** Names the GraphQL operation a response answers, for its request's duration series. */
-export function nameOperation(response: ServerResponse, name: string | undefined): void {
-  operationOf.set(response, name ?? ANONYMOUS_OPERATION);
-}
-
 /**
  * The server's metrics in Prometheus' text format (`GET /metrics`), with prom-client: request durations by
  * route, operation and status; SQL statements and their duration; statements in flight against the pool;
@@ -32,6 +25,7 @@ export function nameOperation(response: ServerResponse, name: string | undefined
 export class Metrics {
   readonly registry = new Registry();
   private readonly operationNames = new Set<string>();
+  private readonly operationOf = new WeakMap<ServerResponse, string>();
   private readonly requestSeconds: Histogram<'route' | 'operation' | 'status'>;
   private readonly statementSeconds: Histogram<'outcome'>;
   // An object, so that the gauges' collect functions (called with `this` as the gauge) can read it.
@@ -112,11 +106,16 @@ export class Metrics {
     });
   }
 
+  /** Names the GraphQL operation a response answers, for its request's duration series. */
+  nameOperation(response: ServerResponse, name: string | undefined): void {
+    this.operationOf.set(response, name ?? ANONYMOUS_OPERATION);
+  }
+
   /** Times a request from now until its response is finished (or its client goes away). */
   timeRequest(response: ServerResponse, route: () => string): void {
     const end = this.requestSeconds.startTimer();
     response.once('close', () => {
-      const operation = operationOf.get(response);
+      const operation = this.operationOf.get(response);
       end({ route: route(), operation: operation === undefined ? '' : this.boundedName(operation), status: String(response.statusCode) });
     });
   }
