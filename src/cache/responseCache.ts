@@ -50,13 +50,14 @@ export class ResponseCache {
 
   get(key: string): CachedResponse | undefined {
     const entry = this.entries.get(key);
-    if (entry) this.hits += 1;
-    else this.misses += 1;
-    if (entry) {
-      // Most recently used goes to the end of the Map's insertion order.
-      this.entries.delete(key);
-      this.entries.set(key, entry);
+    if (!entry) {
+      this.misses += 1;
+      return undefined;
     }
+    this.hits += 1;
+    // Most recently used goes to the end of the Map's insertion order.
+    this.entries.delete(key);
+    this.entries.set(key, entry);
     return entry;
   }
 

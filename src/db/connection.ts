@@ -127,8 +127,10 @@ export async function connect(options: ConnectOptions): Promise<Database> {
   }
   const db = drizzlePostgres(pooled ? withReservedTransactions(client) : client, { schema: tables }) as unknown as DrizzleDatabase;
   const dialect = new PgDialect();
-  const batchTimeoutMs = statementTimeoutMs;
-  const streamTimeouts = { batchTimeoutMs, firstBatchTimeoutMs: batchTimeoutMs === 0 ? 0 : Math.max(batchTimeoutMs, STREAM_START_TIMEOUT_MS) };
+  const streamTimeouts = {
+    batchTimeoutMs: statementTimeoutMs,
+    firstBatchTimeoutMs: statementTimeoutMs === 0 ? 0 : Math.max(statementTimeoutMs, STREAM_START_TIMEOUT_MS),
+  };
   const popular = new PopularStatements(POPULAR_STATEMENTS, 3, CONNECTION_LIFETIME_SECONDS * 1000);
   return {
     kind: 'postgres',
