@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/access/apiKeys.js';
 import { startApi, type TestApi } from '../support/api.js';
+import { prometheusSamples } from '../support/prometheusText.js';
 
 // GET /metrics: Prometheus' text format, behind METRICS_TOKEN, with labels of bounded values only.
 const TOKEN = 'metrics-token-for-the-test';
@@ -24,13 +25,7 @@ const scrape = (headers: Record<string, string> = { authorization: `Bearer ${TOK
 async function samples(): Promise<Map<string, number>> {
   const response = await scrape();
   expect(response.status).toBe(200);
-  const text = await response.text();
-  const found = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    const match = /^([a-z_:][a-z0-9_:]*(?:\{.*\})?) (\S+)$/.exec(line);
-    if (match) found.set(match[1]!, Number(match[2]));
-  }
-  return found;
+  return new Map(prometheusSamples(await response.text()).map((sample) => [sample.series, sample.value]));
 }
 
 describe('who may scrape', () => {

@@ -2,6 +2,7 @@
  * /metrics scraped from the uncached Minsheng server at the end of a scale (issue #20): a few series that
  * say what the run did, read as Prometheus would read them.
  */
+import { prometheusSamples } from '../support/prometheusText.js';
 import { METRICS_TOKEN, type RunningServer } from './servers.js';
 
 /** The series shown: the sum over every label of each. */
@@ -24,9 +25,8 @@ export async function scrapeMetrics(server: RunningServer): Promise<MetricsScrap
   const response = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
   if (!response.ok) throw new Error(`/metrics answered ${response.status}`);
   const totals: MetricsScrape = {};
-  for (const line of (await response.text()).split('\n')) {
-    const match = /^([a-z_:][a-z0-9_:]*)(?:\{[^}]*\})? (\S+)$/.exec(line);
-    if (match && SHOWN.includes(match[1]!)) totals[match[1]!] = (totals[match[1]!] ?? 0) + Number(match[2]);
+  for (const { name, value } of prometheusSamples(await response.text())) {
+    if (SHOWN.includes(name)) totals[name] = (totals[name] ?? 0) + value;
   }
   return totals;
 }

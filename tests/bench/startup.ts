@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { npmScriptArguments } from './servers.js';
 import { freePort } from '../support/freePort.js';
+import { untilReady } from '../support/untilReady.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -29,16 +30,8 @@ async function timeToReady(script: 'start' | 'serve', dataDir: string): Promise<
   const child = spawn(process.execPath, npmScriptArguments(script), { cwd: root, env, stdio: 'ignore' });
   const exited = new Promise((resolve) => child.once('exit', resolve));
   try {
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`npm run ${script} exited with ${child.exitCode} before it was ready`);
-      const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
-        (response) => response.ok,
-        () => false,
-      );
-      if (ready) return Math.round(performance.now() - started);
-      if (performance.now() - started > 120_000) throw new Error(`npm run ${script} was not ready within 120 s`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await untilReady(`http://127.0.0.1:${port}`, child, `npm run ${script}`);
+    return Math.round(performance.now() - started);
   } finally {
     child.kill('SIGTERM');
     await exited;

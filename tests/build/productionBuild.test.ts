@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, expect, it } from 'vitest';
 import { freePort } from '../support/freePort.js';
+import { untilReady } from '../support/untilReady.js';
 
 // Production runs the built JavaScript (`npm run build`, then `node dist/main.js`): no tsx, no TypeScript at
 // run time. Built here as a deployment builds it, then started on an empty embedded database.
@@ -37,15 +38,9 @@ it('npm run build emits dist/main.js, which serves the Dadukou data with node al
   const exited = new Promise<number | null>((resolve) => server.once('exit', (code) => resolve(code)));
   try {
     const base = `http://127.0.0.1:${port}`;
-    let ready = false;
-    for (let attempt = 0; attempt < 600 && !ready && server.exitCode === null; attempt++) {
-      ready = await fetch(`${base}/readyz`).then(
-        (response) => response.ok,
-        () => false,
-      );
-      if (!ready) await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    expect(ready, log).toBe(true);
+    await untilReady(base, server, 'node dist/main.js').catch((error: Error) => {
+      throw new Error(`${error.message}:\n${log}`);
+    });
     const answer = await fetch(`${base}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
