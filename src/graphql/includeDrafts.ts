@@ -1,4 +1,13 @@
-import { DirectiveLocation, getDirectiveValues, GraphQLBoolean, GraphQLDirective, GraphQLNonNull, type OperationDefinitionNode } from 'graphql';
+import {
+  DirectiveLocation,
+  getDirectiveValues,
+  getVariableValues,
+  GraphQLBoolean,
+  GraphQLDirective,
+  GraphQLNonNull,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
 
 /**
  * `query @includeDrafts { … }`: the whole operation reads the data with the pending drafts the caller may review
@@ -17,15 +26,19 @@ export const includeDraftsDirective = new GraphQLDirective({
   },
 });
 
-/** Does this request's operation ask to read with drafts (its `if` given literally or by a variable)? */
-export function draftsAsked(operation: OperationDefinitionNode, variables: Record<string, unknown> | undefined): boolean {
+/**
+ * Does this request's operation ask to read with drafts? Its `if` is read as execution will read it: from the
+ * variables coerced by their definitions (own properties only, defaults applied), so a variable the request
+ * does not provide is not mistaken for the argument's default. Variables that do not coerce: no, and
+ * execution answers them in its words.
+ */
+export function draftsAsked(schema: GraphQLSchema, operation: OperationDefinitionNode, variables: Record<string, unknown> | undefined): boolean {
   if (!operation.directives?.some((directive) => directive.name.value === includeDraftsDirective.name)) return false;
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}, { maxErrors: 1 });
+  if (coerced.errors) return false;
   try {
-    // Own properties only: a variable named `constructor` is not read from Object's prototype.
-    const own = Object.assign(Object.create(null) as Record<string, unknown>, variables);
-    return getDirectiveValues(includeDraftsDirective, operation, own)?.if === true;
+    return getDirectiveValues(includeDraftsDirective, operation, coerced.coerced)?.if === true;
   } catch {
-    // A variable of the wrong type: validation and execution answer that, in their words.
     return false;
   }
 }

@@ -116,7 +116,7 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
       }
       parts.metrics?.nameOperation(response, prepared?.operation.name?.value);
       // Read with the drafts the caller may review: an answer for the caller alone, never cached or shared.
-      const withDrafts = prepared?.type === 'query' && draftsAsked(prepared.operation, params.variables);
+      const withDrafts = prepared?.type === 'query' && draftsAsked(schema, prepared.operation, params.variables);
       const aboutTheCaller = (prepared?.aboutTheCaller ?? false) || withDrafts;
       // Permalinks name this URL; when it comes from the request's Host, it is part of the cache key.
       const baseUrl = publicBaseUrl(parts.publication, request.headers, settings.trustProxy);

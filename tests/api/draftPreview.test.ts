@@ -99,6 +99,25 @@ describe('who may read with drafts', () => {
     expect(reader.body.errors[0]).toMatchObject({ extensions: { code: 'FORBIDDEN' }, message: expect.stringContaining('Your role is reader') });
   });
 
+  it("a variable the request does not give (here one inside __proto__) is missing, not the argument's default: no drafts, for anyone", async () => {
+    for (const who of [{}, as('elderly editor')]) {
+      const response = await fetch(`${api.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json', ...who },
+        // Raw JSON: `__proto__` an own key, as a hostile client sends it.
+        body: `{"query":"query ($d: Boolean!) @includeDrafts(if: $d) {${READ.replace(/"/g, '\\"').replace(/\n/g, ' ')} }","variables":{"__proto__":{"d":true}}}`,
+      });
+      const body = (await response.json()) as any;
+      expect(response.status).not.toBe(401);
+      expect(body.data).toBeUndefined();
+      expect(body.extensions?.drafts).toBeUndefined();
+      expect(body.errors[0].message).toContain('"$d"');
+    }
+    // A default in the variable's definition is a value the request gives.
+    const defaulted = await ask(`query ($d: Boolean! = true) @includeDrafts(if: $d) {${READ} }`, as('elderly editor'));
+    expect(defaulted.body.extensions.drafts.applied).toHaveLength(2);
+  });
+
   it('@includeDrafts(if: false) is a plain read, for anyone', async () => {
     const answer = await ask(`query ($drafts: Boolean!) @includeDrafts(if: $drafts) {${READ} }`, {}, { drafts: false });
     expect(answer.status).toBe(200);
