@@ -37,6 +37,18 @@ const environmentSchema = z.object({
   DB_CONNECT_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(120).default(DEFAULT_DB_CONNECT_TIMEOUT_SECONDS),
   // DATABASE_URL names a pooler in transaction mode (PgBouncer): src/db/pooler.ts.
   DB_POOLER: z.enum(['none', 'transaction']).default('none'),
+  // Read replicas (PostgreSQL standbys) that plain reads go to: src/db/replicas.ts.
+  DATABASE_READ_URLS: z
+    .string()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((url) => url.trim())
+        .filter((url) => url !== ''),
+    )
+    .refine((urls) => urls.every((url) => /^postgres(ql)?:\/\//.test(url)), 'must be postgres:// URLs separated by commas')
+    .optional(),
+  REPLICA_MAX_LAG_MS: z.coerce.number().int().min(0).default(5000),
   // The public endpoint: limits checked before execution, identity, rate limits, persisted queries.
   MAX_BODY_BYTES: z.coerce
     .number()
@@ -148,6 +160,10 @@ export type Config = {
   dbConnectTimeoutSeconds: number;
   /** DATABASE_URL names a pooler in transaction mode: src/db/pooler.ts. */
   dbPooler: 'none' | 'transaction';
+  /** Read replicas of DATABASE_URL (postgres:// URLs); empty: every read goes to DATABASE_URL. */
+  databaseReadUrls: string[];
+  /** A replica behind the primary's data version for longer than this gets no reads until it catches up. */
+  replicaMaxLagMs: number;
   endpoint: EndpointSettings;
   publication: PublicationSettings;
 };
@@ -236,6 +252,11 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   const env = parsed.data;
+  if (env.DATABASE_READ_URLS?.length && !env.DATABASE_URL) {
+    throw new ConfigError(
+      'Invalid configuration:\n  DATABASE_READ_URLS is set without DATABASE_URL: read replicas are replicas of a PostgreSQL primary, named by DATABASE_URL.',
+    );
+  }
   const jwtVariables = { JWT_ISSUER: env.JWT_ISSUER, JWT_AUDIENCE: env.JWT_AUDIENCE, JWT_JWKS: env.JWT_JWKS };
   const unset = Object.keys(jwtVariables).filter((name) => jwtVariables[name as keyof typeof jwtVariables] === undefined);
   if (unset.length > 0 && unset.length < 3) {
@@ -265,6 +286,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     dbStatementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
     dbConnectTimeoutSeconds: env.DB_CONNECT_TIMEOUT_SECONDS,
     dbPooler: env.DB_POOLER,
+    databaseReadUrls: env.DATABASE_READ_URLS ?? [],
+    replicaMaxLagMs: env.REPLICA_MAX_LAG_MS,
     endpoint: {
       limits: {
         maxBodyBytes: env.MAX_BODY_BYTES,

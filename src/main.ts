@@ -5,7 +5,7 @@ import path from 'node:path';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { DataDirInUse } from './db/dataDirLock.js';
 import { migrate } from './db/migrate.js';
-import { openDatabase } from './db/open.js';
+import { openDatabase, openReadReplicas } from './db/open.js';
 import { seedDadukou } from './composition/seeds.js';
 import { isEmpty } from './db/seed/index.js';
 import { createHttpServer } from './http/server.js';
@@ -33,8 +33,12 @@ async function main() {
     const { changed } = await seedDadukou(db);
     logger.info('seeded the embedded database', { rows: changed });
   }
+  const readReplicas = await openReadReplicas(config);
+  if (readReplicas.length > 0)
+    logger.info('reading from replicas when they have what a client has seen', { replicas: readReplicas.map((replica) => replica.name) });
   const http = await createHttpServer({
     db,
+    replicas: { replicas: readReplicas, maxLagMs: config.replicaMaxLagMs },
     logger,
     sqlCountHeader: config.sqlCountHeader,
     settings: config.endpoint,

@@ -16,6 +16,8 @@ export interface RequestScope {
   ranBy?: 'apollo' | 'proven';
   /** Set when the database could not be reached while serving the request: the endpoint answers 503. */
   databaseUnavailable?: boolean;
+  /** Set when a read replica could not be reached while serving the request: the read runs again on the primary. */
+  replicaFailed?: boolean;
   /** Cancelled when the request's time is up: its statements are cancelled and no new one is sent. */
   stop?: Cancellation;
 }

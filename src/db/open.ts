@@ -2,6 +2,7 @@ import type { Config } from '../config.js';
 import { connect, type Database } from './connection.js';
 import { DataDirInUse } from './dataDirLock.js';
 import { PooledSettingsMissing } from './pooler.js';
+import { replicaName, type Replica } from './replicas.js';
 
 type DatabaseSettings = Pick<Config, 'databaseUrl' | 'dataDir' | 'dbPoolSize'> &
   Partial<Pick<Config, 'dbStatementTimeoutMs' | 'dbConnectTimeoutSeconds' | 'dbPooler'>>;
@@ -40,4 +41,24 @@ export async function openDatabaseForCommand(config: DatabaseSettings, explain: 
     console.error(explain(error));
     process.exit(1);
   }
+}
+
+/**
+ * The read replicas DATABASE_READ_URLS names, connected as the primary is (pool size, timeouts, pooler).
+ * Connections open on first use: a replica away at start only means its reads go to the primary.
+ */
+export async function openReadReplicas(config: DatabaseSettings & Pick<Config, 'databaseReadUrls'>): Promise<Replica[]> {
+  return Promise.all(
+    config.databaseReadUrls.map(async (url) => ({
+      name: replicaName(url),
+      db: await connect({
+        kind: 'postgres',
+        url,
+        poolSize: config.dbPoolSize,
+        statementTimeoutMs: config.dbStatementTimeoutMs,
+        connectTimeoutSeconds: config.dbConnectTimeoutSeconds,
+        pooler: config.dbPooler,
+      }),
+    })),
+  );
 }

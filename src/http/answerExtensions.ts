@@ -29,9 +29,12 @@ export class AnswerExtensions {
     this.dataVersion.onChange(() => void this.refresh());
   }
 
-  /** For an answer read at the data version current now: one object per version, shared by its answers (never changed). */
-  forAnswer(): Attribution {
-    const version = this.dataVersion.current ?? null;
+  /**
+   * For an answer read at `readAt` (a replica may be behind), by default the data version current now: one
+   * object per version, shared by its answers (never changed).
+   */
+  forAnswer(readAt: number | undefined = this.dataVersion.current): Attribution {
+    const version = readAt ?? null;
     if (this.answered?.current !== this.current || this.answered.extensions.dataVersion !== version) {
       this.answered = { current: this.current, extensions: Object.freeze({ ...this.current, dataVersion: version }) };
     }

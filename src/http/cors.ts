@@ -16,6 +16,8 @@ const ALLOWED_HEADERS = [
   'content-type',
   'idempotency-key',
   'if-none-match',
+  // The data version of an answer already seen: no older one is served (src/http/readRouting.ts).
+  'minsheng-data-version',
   'x-api-key',
   'x-request-id',
   'apollographql-client-name',
@@ -26,6 +28,7 @@ const ALLOWED_HEADERS = [
 const EXPOSED_HEADERS = [
   'etag',
   'idempotent-replayed',
+  'minsheng-data-version',
   'retry-after',
   'www-authenticate',
   'x-cache',

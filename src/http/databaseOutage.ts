@@ -1,37 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/connection.js';
 import type { Logger } from '../logger.js';
-import { causeCodes } from './errorCauses.js';
-
-// Node socket errors and postgres.js connection errors, and PostgreSQL's own "cannot serve now" codes.
-const unreachableCodes = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'CONNECTION_CLOSED',
-  'CONNECTION_ENDED',
-  'CONNECTION_DESTROYED',
-  'CONNECT_TIMEOUT',
-  '57P01',
-  '57P02',
-  '57P03',
-  '53300',
-  '08000',
-  '08001',
-  '08003',
-  '08004',
-  '08006',
-]);
-
-/** Is this error (or what it wraps: GraphQL → Drizzle → driver) the database being unreachable? */
-export function isDatabaseUnreachable(error: unknown): boolean {
-  return causeCodes(error).some((code) => unreachableCodes.has(code));
-}
 
 /**
  * Remembers that the database is away, so requests get a 503 at once instead of each waiting for a

@@ -20,7 +20,8 @@ import { scopedDatabase, type RequestScope } from '../requestScope.js';
 import { actorOf } from '../writes/actor.js';
 import type { DraftPreview } from '../writes/draftPreview.js';
 import { EditRefused } from '../writes/edits.js';
-import { isDatabaseUnreachable, type DatabaseOutage } from './databaseOutage.js';
+import type { DatabaseOutage } from './databaseOutage.js';
+import { isDatabaseUnreachable } from '../db/errorCauses.js';
 import { readGraphQLParams, type GraphQLParams } from './graphqlParams.js';
 import { HttpError, sendGraphQLErrors, sendHttpError } from './httpErrors.js';
 import { acceptsGraphQLJson, correctedStatus, responseMediaType, statusForRequestErrors } from './mediaTypes.js';
@@ -31,6 +32,7 @@ import { answerAsCsv, CSV_MEDIA_TYPE, csvRequested } from './answerAsCsv.js';
 import { applyCompression } from './compression.js';
 import { IdempotentRequests, type Claim } from './idempotency.js';
 import { matchingEtag } from './plainAnswers.js';
+import { DATA_VERSION_HEADER, type ReadPlace, type ReadRouting } from './readRouting.js';
 
 export interface GraphQLEndpointParts {
   schema: GraphQLSchema;
@@ -56,6 +58,8 @@ export interface GraphQLEndpointParts {
   draftPreview: DraftPreview;
   /** Undefined without METRICS_TOKEN: nothing is measured. */
   metrics: Metrics | undefined;
+  /** Which database a read runs on: a read replica that has what the client has seen, else the primary. */
+  readRouting: ReadRouting;
 }
 
 /** Where a cacheable request's answer is kept, and the ETag it carries while the data version holds. */
@@ -121,8 +125,13 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
       // Permalinks name this URL; when it comes from the request's Host, it is part of the cache key.
       const baseUrl = publicBaseUrl(parts.publication, request.headers, settings.trustProxy);
       const hostBaseUrl = parts.publication.baseUrl ? undefined : baseUrl;
+      // A plain read is never answered from data older than the client has seen (readRouting.ts).
+      const plainRead = prepared?.type === 'query' && !withDrafts;
+      const leastVersion = plainRead ? await parts.readRouting.leastVersionFor(request, identity) : 0;
       const cache =
-        !withDrafts && (responseCache || request.method === 'GET') ? cachePlan(dataVersion, asAsked, params, prepared, csv, hostBaseUrl) : undefined;
+        plainRead && leastVersion <= (dataVersion.current ?? 0) && (responseCache || request.method === 'GET')
+          ? cachePlan(dataVersion, asAsked, params, prepared, csv, hostBaseUrl)
+          : undefined;
       const held = cache && matchingEtag(request.headers['if-none-match'], cache.etag);
       if (held) {
         // Revalidation costs the client one point: nothing is parsed or run.
@@ -140,6 +149,7 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
         response.setHeader('content-type', hit.contentType);
         response.setHeader('etag', cache.etag);
         response.setHeader('x-cache', 'hit');
+        response.setHeader(DATA_VERSION_HEADER, String(cache.version));
         response.setHeader('cache-control', cacheControl(request, 200, hit.body, aboutTheCaller, identity));
         if (hit.contentDisposition) response.setHeader('content-disposition', hit.contentDisposition);
         response.appendHeader('vary', 'accept, accept-language, authorization, x-api-key');
@@ -168,7 +178,6 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
           return applyCompression(request, response, claim.answer.body);
         }
       }
-      const answerExtensions = parts.answerExtensions.forAnswer();
       const runOn = (database: Database, extensions: object) =>
         execution.run({
           method: request.method === 'GET' ? 'GET' : 'POST',
@@ -185,12 +194,34 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
             answerExtensions: extensions,
           }),
         });
-      const run = withDrafts
-        ? parts.draftPreview.read(actorOf(identity, requestId), (database, drafts) => runOn(scopedDatabase(database, scope), { ...answerExtensions, drafts }))
-        : runOn(requestDb, answerExtensions);
-      const result = await withinTimeLimit(run, scope);
+      let result: HTTPGraphQLResponse;
+      let readAt: number | undefined;
+      if (withDrafts) {
+        const answerExtensions = parts.answerExtensions.forAnswer();
+        const run = parts.draftPreview.read(actorOf(identity, requestId), (database, drafts) =>
+          runOn(scopedDatabase(database, scope), { ...answerExtensions, drafts }),
+        );
+        result = await withinTimeLimit(run, scope);
+      } else if (plainRead) {
+        let place: ReadPlace = parts.readRouting.placeRead(leastVersion, scope);
+        result = await withinTimeLimit(runOn(place.db, parts.answerExtensions.forAnswer(place.version)), scope);
+        if (scope.replicaFailed) {
+          // The replica went away during the read: the same read, from the primary, which has every version.
+          scope.replicaFailed = false;
+          place = { db: requestDb, version: dataVersion.current, onReplica: false };
+          result = await withinTimeLimit(runOn(place.db, parts.answerExtensions.forAnswer(place.version)), scope);
+        }
+        readAt = place.version;
+      } else {
+        result = await withinTimeLimit(runOn(requestDb, parts.answerExtensions.forAnswer()), scope);
+        // After a write, its writer's next reads, through any instance, see it.
+        if (prepared?.type === 'mutation') readAt = await parts.readRouting.wrote(identity);
+      }
+      if (readAt !== undefined) response.setHeader(DATA_VERSION_HEADER, String(readAt));
       finish();
-      await sendApolloResult(request, response, result, scope, aboutTheCaller, identity, cache, cost, csv, async (answer) => {
+      // An answer read from a replica behind this instance's version is not kept under that version.
+      const keep = cache && readAt !== undefined && readAt >= cache.version ? cache : undefined;
+      await sendApolloResult(request, response, result, scope, aboutTheCaller, identity, keep, cost, csv, async (answer) => {
         // A server-side failure (5xx) is not an answer to keep: its retry runs again.
         if (claim?.kind === 'first') await claim.settle(answer.status >= 500 ? undefined : answer);
         settled = true;

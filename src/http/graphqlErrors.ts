@@ -1,8 +1,7 @@
 import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from '../logger.js';
 import { scopeOfError } from '../requestScope.js';
-import { isDatabaseUnreachable } from './databaseOutage.js';
-import { causeCodes } from './errorCauses.js';
+import { causeCodes, isDatabaseUnreachable } from '../db/errorCauses.js';
 
 /** Error codes that describe a client's own mistake: their messages reach the client as they are. */
 const clientErrorCodes = new Set([
@@ -33,12 +32,20 @@ export function formatGraphQLError(logger: Logger, onDatabaseUnreachable: (error
     const scope = scopeOfError(error);
     const requestId = scope?.requestId ?? 'unknown';
     const base = { locations: formatted.locations, path: formatted.path };
+    const codes = causeCodes(error);
+    // A read replica away is not the database away: the endpoint reads again from the primary.
+    if (codes.includes('REPLICA_UNAVAILABLE')) {
+      return {
+        ...base,
+        message: 'A read replica could not be reached; the read was sent to the primary.',
+        extensions: { code: 'REPLICA_UNAVAILABLE', requestId },
+      };
+    }
     if (isDatabaseUnreachable(error)) {
       if (scope) scope.databaseUnavailable = true;
       onDatabaseUnreachable(error, scope?.startedAt);
       return { ...base, message: 'The database is unreachable right now; retry in a few seconds.', extensions: { code: 'DATABASE_UNAVAILABLE', requestId } };
     }
-    const codes = causeCodes(error);
     // The request's time ran out and its statements were stopped: the client was already answered 503.
     if (codes.includes('REQUEST_STOPPED') || (codes.includes('57014') && scope?.stop?.requested)) {
       return { ...base, message: 'The request ran past its time limit and was stopped.', extensions: { code: 'REQUEST_TIMEOUT', requestId } };

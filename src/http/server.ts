@@ -32,6 +32,9 @@ import { Metrics } from '../metrics/metrics.js';
 import { measuredDatabase } from '../metrics/measuredDatabase.js';
 import { serveMetrics } from './metricsRoute.js';
 import { DraftPreview } from '../writes/draftPreview.js';
+import { ReadReplicas, type Replica } from '../db/replicas.js';
+import { MemoryWrittenVersions, RedisWrittenVersions } from '../cache/writtenVersions.js';
+import { ReadRouting } from './readRouting.js';
 
 export interface HttpServerOptions {
   db: Database;
@@ -46,6 +49,8 @@ export interface HttpServerOptions {
   outage?: DatabaseOutage;
   /** Connections the database pool opens (DB_POOL_SIZE), for /metrics; 1 on the embedded database. */
   poolSize?: number;
+  /** Read replicas of `db` for plain reads (DATABASE_READ_URLS), closed with the server; none by default. */
+  replicas?: { replicas: Replica[]; maxLagMs: number };
 }
 
 const DEFAULT_POOL_SIZE = 10;
@@ -78,9 +83,11 @@ export async function createHttpServer({
         responseCache: () => responseCache && { hits: responseCache.hits, misses: responseCache.misses, ...responseCache.size },
         rateLimitRefusals: () => rateLimiter.refusals,
         poolSize: database.kind === 'pglite' ? 1 : (options.poolSize ?? DEFAULT_POOL_SIZE),
+        replicas: () => replicas?.status() ?? [],
       })
     : undefined;
   const db: Database = metrics ? measuredDatabase(database, metrics) : database;
+  const measured = (replica: Replica): Replica => (metrics ? { name: replica.name, db: measuredDatabase(replica.db, metrics) } : replica);
   const outage = options.outage ?? new DatabaseOutage(db, logger);
   const schema = graphqlSchema();
   const formatError = formatGraphQLError(logger, (error, requestStartedAt) => outage.report(error, requestStartedAt));
@@ -96,6 +103,21 @@ export async function createHttpServer({
   await dataVersion.start();
   const responseCache = settings.responseCacheMaxBytes > 0 ? new ResponseCache(settings.responseCacheMaxBytes) : undefined;
   if (responseCache) dataVersion.onChange(() => responseCache.clear());
+  const replicas = options.replicas?.replicas.length
+    ? new ReadReplicas(
+        options.replicas.replicas.map(measured),
+        () => dataVersion.current,
+        { pollMs: settings.dataVersionPollMs, maxLagMs: options.replicas.maxLagMs },
+        logger,
+      )
+    : undefined;
+  if (replicas) {
+    dataVersion.onChange((version) => replicas.primaryMovedTo(version));
+    await replicas.start();
+  }
+  // A writer's last version is kept as long as a replica may serve reads without it.
+  const keepWrittenMs = Math.max(60_000, (options.replicas?.maxLagMs ?? 0) * 2);
+  const writtenVersions = redisLink ? new RedisWrittenVersions(redisLink, settings.redisKeyPrefix, keepWrittenMs) : new MemoryWrittenVersions(keepWrittenMs);
   const catalogFacts = new CatalogFactsCache(db, dataVersion);
   const answerExtensions = new AnswerExtensions(publication, db, dataVersion, logger);
   await answerExtensions.start();
@@ -116,6 +138,7 @@ export async function createHttpServer({
     answerExtensions,
     draftPreview: new DraftPreview(db, seedKindsByName),
     metrics,
+    readRouting: new ReadRouting(db, dataVersion, writtenVersions, replicas),
   });
   const routes = publicDataRoutes({ db, logger, schema, settings, publication, dataVersion, rateLimiter, identify, catalogFacts });
   const cors = new Cors(settings.corsAllowedOrigins);
@@ -166,7 +189,8 @@ export async function createHttpServer({
       if (url.pathname === '/readyz') {
         // While the database is known to be away, say so at once instead of waiting for a connection to time out.
         const readiness = outage.active ? { ready: false, database: 'unreachable' } : await readinessOf(db);
-        return sendJson(response, readiness.ready ? 200 : 503, readiness);
+        // Replicas are reported, not required: without them reads go to the primary.
+        return sendJson(response, readiness.ready ? 200 : 503, replicas ? { ...readiness, replicas: replicas.status() } : readiness);
       }
       const asset = explorerAsset(url.pathname);
       if (asset) {
@@ -203,6 +227,7 @@ export async function createHttpServer({
       await drain.stop(server);
       outage.stop();
       dataVersion.stop();
+      await replicas?.close();
       await execution.stop();
       await redisLink?.redis.quit().catch(() => redisLink.redis.disconnect());
     },

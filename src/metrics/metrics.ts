@@ -8,6 +8,8 @@ export interface MetricSources {
   rateLimitRefusals(): number;
   /** Connections the database pool may open (1 for the embedded database). */
   poolSize: number;
+  /** Each read replica (named by host, port and database: as many as configured), as last polled. */
+  replicas(): readonly { name: string; reachable: boolean; lagMs?: number; serving: boolean }[];
 }
 
 // Operation names are the client's to choose: only this many distinct ones get a series of their own.
@@ -93,6 +95,26 @@ export class Metrics {
       registers,
       collect() {
         this.set(sources.responseCache()?.bytes ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'minsheng_replica_lag_seconds',
+      help: 'How long each read replica has been behind the primary’s data version (0: it has the latest); absent while it is unreachable.',
+      labelNames: ['replica'],
+      registers,
+      collect() {
+        this.reset();
+        for (const replica of sources.replicas()) if (replica.lagMs !== undefined) this.set({ replica: replica.name }, replica.lagMs / 1000);
+      },
+    });
+    new Gauge({
+      name: 'minsheng_replica_serving',
+      help: 'Whether reads go to each read replica now (1), or it is skipped as unreachable or too far behind (0).',
+      labelNames: ['replica'],
+      registers,
+      collect() {
+        this.reset();
+        for (const replica of sources.replicas()) this.set({ replica: replica.name }, replica.serving ? 1 : 0);
       },
     });
     new Counter({

@@ -1,6 +1,6 @@
 import { createServer, connect as tcpConnect, type Server, type Socket } from 'node:net';
 import { sql } from 'drizzle-orm';
-import { causeCodes } from '../../src/http/errorCauses.js';
+import { causeCodes } from '../../src/db/errorCauses.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connect, type Database } from '../../src/db/connection.js';
 import { createHttpServer } from '../../src/http/server.js';

@@ -2,7 +2,7 @@ import { inject } from 'vitest';
 import type { Database } from '../../src/db/connection.js';
 import { loadConfig, type EndpointSettings, type PublicationSettings } from '../../src/config.js';
 import type { DatabaseOutage } from '../../src/http/databaseOutage.js';
-import { createHttpServer, type MinshengServer } from '../../src/http/server.js';
+import { createHttpServer, type HttpServerOptions, type MinshengServer } from '../../src/http/server.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import { openTestDatabase } from './databases.js';
 
@@ -74,6 +74,8 @@ export interface StartApiOptions {
   publication?: PublicationSettings;
   /** The server's outage tracker (default: its own). */
   outage?: DatabaseOutage;
+  /** Read replicas of `db` (the server closes them). */
+  replicas?: HttpServerOptions['replicas'];
 }
 
 export async function startApi(options: StartApiOptions = {}): Promise<TestApi> {
@@ -84,6 +86,7 @@ export async function startApi(options: StartApiOptions = {}): Promise<TestApi> 
     sqlCountHeader: true,
     settings: testSettings(options.settings),
     outage: options.outage,
+    replicas: options.replicas,
     publication: options.publication ?? loadConfig({}).publication,
   });
   const { url } = await http.listen(0, '127.0.0.1');

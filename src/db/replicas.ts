@@ -1,0 +1,171 @@
+import { sql } from 'drizzle-orm';
+import type { Logger } from '../logger.js';
+import type { Database } from './connection.js';
+import { isDatabaseUnreachable } from './errorCauses.js';
+
+/** One read replica: a PostgreSQL standby fed by streaming replication, and what its last poll found. */
+export interface Replica {
+  /** host:port/database, never the password: for logs, /readyz and metric labels. */
+  readonly name: string;
+  readonly db: Database;
+}
+
+/** What /readyz and /metrics say of a replica. */
+export interface ReplicaStatus {
+  name: string;
+  reachable: boolean;
+  /** The data version it had replayed at its last poll. */
+  dataVersion?: number;
+  /** How long it has been behind the primary's data version (0 when it is not). */
+  lagMs?: number;
+  /** Whether reads are sent to it now; when not, why. */
+  serving: boolean;
+  skippedBecause?: string;
+}
+
+interface Polled {
+  reachable: boolean;
+  version?: number;
+  error?: string;
+}
+
+/** A read sent to a replica that could not be reached: the caller runs it again on the primary. */
+export class ReplicaUnavailable extends Error {
+  readonly code = 'REPLICA_UNAVAILABLE';
+  constructor(replica: string, cause: unknown) {
+    super(`The read replica ${replica} could not be reached.`, { cause });
+  }
+}
+
+/**
+ * The read replicas, watched: each is polled for the data version it has replayed (dataset_state, which
+ * replication carries like any table), so "has it caught up with version N" is answered from PostgreSQL's
+ * own replay, whatever the WAL positions. A replica's lag is how long the primary has had a version the
+ * replica has not: one behind by more than the allowed lag, or not answering, gets no reads until a poll
+ * finds it back.
+ */
+export class ReadReplicas {
+  private readonly polled = new Map<Replica, Polled>();
+  // When this instance first saw the primary at each recent version: a replica's lag is measured from them.
+  private readonly primarySince: { version: number; at: number }[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private next = 0;
+
+  constructor(
+    readonly replicas: readonly Replica[],
+    private readonly primaryVersion: () => number | undefined,
+    private readonly settings: { pollMs: number; maxLagMs: number },
+    private readonly logger: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    this.primaryMovedTo(this.primaryVersion());
+    await this.poll();
+    this.timer = setInterval(() => void this.poll(), this.settings.pollMs);
+    this.timer.unref();
+  }
+
+  /** Called when the primary's data version changes (DataVersionWatcher). */
+  primaryMovedTo(version: number | undefined): void {
+    if (version === undefined) return;
+    const last = this.primarySince.at(-1);
+    if (last && last.version >= version) return;
+    this.primarySince.push({ version, at: Date.now() });
+    // Only versions some replica may still be behind matter; the list stays short.
+    const oldest = Math.min(version, ...[...this.polled.values()].map((polled) => polled.version ?? version));
+    while (this.primarySince.length > 1 && this.primarySince[1]!.version <= oldest) this.primarySince.shift();
+  }
+
+  /**
+   * A replica that has replayed at least `atLeast` and is within the allowed lag, taken in turn; undefined
+   * when none is (the read goes to the primary).
+   */
+  choose(atLeast: number): { replica: Replica; version: number } | undefined {
+    for (let tried = 0; tried < this.replicas.length; tried++) {
+      const replica = this.replicas[(this.next + tried) % this.replicas.length]!;
+      const polled = this.polled.get(replica);
+      if (!polled?.reachable || polled.version === undefined || polled.version < atLeast) continue;
+      if (this.lagOf(polled.version) > this.settings.maxLagMs) continue;
+      this.next = (this.next + tried + 1) % this.replicas.length;
+      return { replica, version: polled.version };
+    }
+    return undefined;
+  }
+
+  /**
+   * The replica as one read sees it: a statement that finds it unreachable marks it away (no read goes to
+   * it until a poll finds it back) and fails as ReplicaUnavailable, which the caller answers from the primary.
+   */
+  reading(replica: Replica, failed: () => void): Database {
+    return {
+      kind: replica.db.kind,
+      drizzle: replica.db.drizzle,
+      rows: async (query, cancellation) => {
+        try {
+          return await replica.db.rows(query, cancellation);
+        } catch (error) {
+          if (!isDatabaseUnreachable(error)) throw error;
+          this.markAway(replica, error);
+          failed();
+          throw new ReplicaUnavailable(replica.name, error);
+        }
+      },
+      close: async () => {},
+    };
+  }
+
+  status(): ReplicaStatus[] {
+    return this.replicas.map((replica) => {
+      const polled = this.polled.get(replica);
+      if (!polled?.reachable) return { name: replica.name, reachable: false, serving: false, skippedBecause: polled?.error ?? 'not polled yet' };
+      const lagMs = this.lagOf(polled.version ?? 0);
+      const tooFar = lagMs > this.settings.maxLagMs;
+      return {
+        name: replica.name,
+        reachable: true,
+        dataVersion: polled.version,
+        lagMs,
+        serving: !tooFar,
+        ...(tooFar ? { skippedBecause: `behind the primary for ${lagMs} ms (allowed: ${this.settings.maxLagMs} ms)` } : {}),
+      };
+    });
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await Promise.all(this.replicas.map((replica) => replica.db.close()));
+  }
+
+  /** How long the primary has had a version newer than `version`; 0 when it has none. */
+  private lagOf(version: number): number {
+    const newer = this.primarySince.find((seen) => seen.version > version);
+    return newer ? Date.now() - newer.at : 0;
+  }
+
+  private markAway(replica: Replica, error: unknown): void {
+    const was = this.polled.get(replica);
+    this.polled.set(replica, { reachable: false, error: (error as Error).message });
+    if (was?.reachable !== false) this.logger.warn('read replica unreachable: its reads go to the primary until it is back', { replica: replica.name });
+  }
+
+  private async poll(): Promise<void> {
+    await Promise.all(
+      this.replicas.map(async (replica) => {
+        try {
+          const [row] = await replica.db.rows<{ version: number }>(sql`select coalesce((select data_version from dataset_state), 0)::int as "version"`);
+          const was = this.polled.get(replica);
+          this.polled.set(replica, { reachable: true, version: row?.version ?? 0 });
+          if (was && !was.reachable) this.logger.info('read replica is back', { replica: replica.name });
+        } catch (error) {
+          this.markAway(replica, error);
+        }
+      }),
+    );
+  }
+}
+
+/** A replica's name from its URL: host, port and database, without user or password. */
+export function replicaName(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`;
+}
