@@ -4,6 +4,7 @@ import { createServer as createProbe } from 'node:net';
 import path from 'node:path';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { DataDirInUse } from './db/dataDirLock.js';
+import { surviveDroppedTypeQueries } from './db/droppedTypeQuery.js';
 import { migrate } from './db/migrate.js';
 import { openDatabase, openReadReplicas } from './db/open.js';
 import { seedDadukou } from './composition/seeds.js';
@@ -21,6 +22,7 @@ class CannotStart extends Error {}
 async function main() {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
+  surviveDroppedTypeQueries(logger);
   await probePort(config);
   if (config.databaseUrl) logger.info('connecting to PostgreSQL');
   else if (existsSync(path.join(config.dataDir, 'PG_VERSION'))) logger.info('opening the embedded database', { dataDir: config.dataDir });

@@ -35,6 +35,9 @@ const unreachableCodes = new Set([
   '08003',
   '08004',
   '08006',
+  // PgBouncer's code for its own refusals: the server behind it is away (server_login_retry) or no server
+  // connection came free in time (query_wait_timeout).
+  '08P01',
 ]);
 
 /** Is this error (or what it wraps: GraphQL → Drizzle → driver) the database being unreachable? */

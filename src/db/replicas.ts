@@ -29,6 +29,9 @@ interface Polled {
   error?: string;
 }
 
+// A replica is asked for its version out of turn at most this often (ReadReplicas.choose).
+const REPOLL_MS = 20;
+
 /** A read sent to a replica that could not be reached: the caller runs it again on the primary. */
 export class ReplicaUnavailable extends Error {
   readonly code = 'REPLICA_UNAVAILABLE';
@@ -46,6 +49,8 @@ export class ReplicaUnavailable extends Error {
  */
 export class ReadReplicas {
   private readonly polled = new Map<Replica, Polled>();
+  private readonly polledAt = new Map<Replica, number>();
+  private readonly polling = new Map<Replica, Promise<void>>();
   // When this instance first saw the primary at each recent version: a replica's lag is measured from them.
   private readonly primarySince: { version: number; at: number }[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -78,9 +83,20 @@ export class ReadReplicas {
 
   /**
    * A replica that has replayed at least `atLeast` and is within the allowed lag, taken in turn; undefined
-   * when none is (the read goes to the primary).
+   * when none is (the read goes to the primary). A client that has seen a version newer than a replica's
+   * last poll would otherwise go to the primary until the next poll, though the replica has most likely
+   * replayed it within milliseconds: the replica is asked again at once, at most every REPOLL_MS.
    */
-  choose(atLeast: number): { replica: Replica; version: number } | undefined {
+  async choose(atLeast: number): Promise<{ replica: Replica; version: number } | undefined> {
+    const chosen = this.chooseAsPolled(atLeast);
+    if (chosen || atLeast > (this.primaryVersion() ?? 0)) return chosen;
+    const behind = this.replicas.filter((replica) => this.polled.get(replica)?.reachable && Date.now() - (this.polledAt.get(replica) ?? 0) >= REPOLL_MS);
+    if (behind.length === 0) return undefined;
+    await Promise.all(behind.map((replica) => this.pollOne(replica)));
+    return this.chooseAsPolled(atLeast);
+  }
+
+  private chooseAsPolled(atLeast: number): { replica: Replica; version: number } | undefined {
     for (let tried = 0; tried < this.replicas.length; tried++) {
       const replica = this.replicas[(this.next + tried) % this.replicas.length]!;
       const polled = this.polled.get(replica);
@@ -145,22 +161,35 @@ export class ReadReplicas {
   private markAway(replica: Replica, error: unknown): void {
     const was = this.polled.get(replica);
     this.polled.set(replica, { reachable: false, error: (error as Error).message });
-    if (was?.reachable !== false) this.logger.warn('read replica unreachable: its reads go to the primary until it is back', { replica: replica.name });
+    if (was?.reachable !== false) {
+      this.logger.warn('read replica unreachable: its reads go to the primary until it is back', { replica: replica.name, error: (error as Error).message });
+    }
   }
 
   private async poll(): Promise<void> {
-    await Promise.all(
-      this.replicas.map(async (replica) => {
-        try {
-          const [row] = await replica.db.rows<{ version: number }>(sql`select coalesce((select data_version from dataset_state), 0)::int as "version"`);
-          const was = this.polled.get(replica);
-          this.polled.set(replica, { reachable: true, version: row?.version ?? 0 });
-          if (was && !was.reachable) this.logger.info('read replica is back', { replica: replica.name });
-        } catch (error) {
-          this.markAway(replica, error);
-        }
-      }),
-    );
+    await Promise.all(this.replicas.map((replica) => this.pollOne(replica)));
+  }
+
+  /** Reads the replica's data version; requests that ask while a read is on its way share it. */
+  private pollOne(replica: Replica): Promise<void> {
+    let polling = this.polling.get(replica);
+    if (!polling) {
+      this.polledAt.set(replica, Date.now());
+      polling = this.readVersion(replica).finally(() => this.polling.delete(replica));
+      this.polling.set(replica, polling);
+    }
+    return polling;
+  }
+
+  private async readVersion(replica: Replica): Promise<void> {
+    try {
+      const [row] = await replica.db.rows<{ version: number }>(sql`select coalesce((select data_version from dataset_state), 0)::int as "version"`);
+      const was = this.polled.get(replica);
+      this.polled.set(replica, { reachable: true, version: row?.version ?? 0 });
+      if (was && !was.reachable) this.logger.info('read replica is back', { replica: replica.name });
+    } catch (error) {
+      this.markAway(replica, error);
+    }
   }
 }
 

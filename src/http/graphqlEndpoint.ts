@@ -203,7 +203,7 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
         );
         result = await withinTimeLimit(run, scope);
       } else if (plainRead) {
-        let place: ReadPlace = parts.readRouting.placeRead(leastVersion, scope);
+        let place: ReadPlace = await parts.readRouting.placeRead(leastVersion, scope);
         result = await withinTimeLimit(runOn(place.db, parts.answerExtensions.forAnswer(place.version)), scope);
         if (scope.replicaFailed) {
           // The replica went away during the read: the same read, from the primary, which has every version.

@@ -59,8 +59,8 @@ export class ReadRouting {
    * Where a plain read of this request runs: a replica that has `least`, else the primary. A replica found
    * unreachable during the read marks the scope (`replicaFailed`): the caller runs the read again on the primary.
    */
-  placeRead(least: number, scope: RequestScope): ReadPlace {
-    const chosen = this.replicas?.choose(least);
+  async placeRead(least: number, scope: RequestScope): Promise<ReadPlace> {
+    const chosen = await this.replicas?.choose(least);
     if (!chosen) return { db: scopedDatabase(this.primary, scope), version: this.dataVersion.current, onReplica: false };
     const reading = this.replicas!.reading(chosen.replica, () => (scope.replicaFailed = true));
     return { db: scopedDatabase(reading, scope), version: chosen.version, onReplica: true };

@@ -40,6 +40,9 @@ export async function startPgBouncer(server: URL, poolSize: number): Promise<PgB
       'pool_mode = transaction',
       `default_pool_size = ${poolSize}`,
       'max_client_conn = 200',
+      // After a failed login PgBouncer refuses new server connections for this long (default 15 s): a server
+      // that is back (a restarted replica) is used again within a second (docs/operations.md).
+      'server_login_retry = 1',
       `logfile = ${path.join(dir, 'pgbouncer.log')}`,
       '',
     ].join('\n'),
