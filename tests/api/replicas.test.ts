@@ -7,6 +7,7 @@ import { migrate } from '../../src/db/migrate.js';
 import { startApi, type TestApi } from '../support/api.js';
 import { testBackend, uniqueName } from '../support/databases.js';
 import { createKeys, WRITE_TEST_KEYS } from '../support/keys.js';
+import { prometheusSamples } from '../support/prometheusText.js';
 import { startReplicatedCluster, type ReplicatedCluster } from '../support/replication.js';
 
 // Reads from a real streaming-replication standby (pg_basebackup of a primary of the test's own). Two
@@ -16,6 +17,7 @@ const CARE_HOME = 'kaier-xinyi-care-home';
 const NAME = `{ facility(slug: "${CARE_HOME}") { name(lang: EN) } }`;
 const UPDATE = 'mutation ($input: UpdateRecordInput!) { updateRecord(input: $input) { revision userErrors { code message } } }';
 const POLL_MS = 100;
+const METRICS_TOKEN = 'replica-test-metrics-token';
 
 describe.runIf(testBackend() === 'postgres' && process.env.TEST_REDIS_URL)('read replicas', () => {
   let cluster: ReplicatedCluster;
@@ -61,7 +63,11 @@ describe.runIf(testBackend() === 'postgres' && process.env.TEST_REDIS_URL)('read
     admin = { authorization: `Bearer ${(await createKeys(primary, { admin: WRITE_TEST_KEYS.admin })).admin}` };
     await cluster.caughtUp();
     const shared = { redisUrl: process.env.TEST_REDIS_URL, redisKeyPrefix: `${uniqueName('replicas')}:`, dataVersionPollMs: POLL_MS };
-    tolerant = await startApi({ db: primary, settings: shared, replicas: { replicas: [{ name: 'replica', db: await replicaDb() }], maxLagMs: 600_000 } });
+    tolerant = await startApi({
+      db: primary,
+      settings: { ...shared, metricsToken: METRICS_TOKEN },
+      replicas: { replicas: [{ name: 'replica', db: await replicaDb() }], maxLagMs: 600_000 },
+    });
     strict = await startApi({ db: primary, settings: shared, replicas: { replicas: [{ name: 'replica', db: await replicaDb() }], maxLagMs: 0 } });
   }, 180_000);
   afterAll(async () => {
@@ -78,6 +84,11 @@ describe.runIf(testBackend() === 'postgres' && process.env.TEST_REDIS_URL)('read
     expect((await readsOn(cluster.primaryUrl('minsheng'))) - onPrimary).toBe(0);
     const ready = await readyz(tolerant);
     expect(ready.replicas).toEqual([expect.objectContaining({ name: 'replica', reachable: true, serving: true, lagMs: 0 })]);
+    const scraped = await (await fetch(`${tolerant.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+    const series = Object.fromEntries(prometheusSamples(scraped).map((sample) => [sample.series, sample.value]));
+    expect(series).toMatchObject({ 'minsheng_replica_lag_seconds{replica="replica"}': 0, 'minsheng_replica_serving{replica="replica"}': 1 });
+    // Its statements are timed like the primary's.
+    expect(series['minsheng_sql_statement_duration_seconds_count{outcome="ok"}']).toBeGreaterThanOrEqual(20);
   });
 
   it('a writer reads its write at once through any instance; no client is answered older than it has seen', async () => {
