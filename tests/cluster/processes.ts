@@ -1,8 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
-import { connect as connectSocket } from 'node:net';
 import path from 'node:path';
-import { freePort } from '../support/freePort.js';
+import { acceptsConnections, freePort } from '../support/freePort.js';
 
 /** A process the cluster test started, stopped by it at the end whatever happened. */
 export interface Started {
@@ -11,13 +10,6 @@ export interface Started {
   port: number;
   stop(): Promise<void>;
 }
-
-const accepts = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = connectSocket(port, '127.0.0.1');
-    socket.once('connect', () => resolve(socket.destroy() === socket));
-    socket.once('error', () => resolve(false));
-  });
 
 /** Spawns a program with its output in `logDir`, and waits until it listens on `port`. */
 export async function startListening(
@@ -35,7 +27,7 @@ export async function startListening(
   child.stderr!.pipe(log);
   let failure: Error | undefined;
   child.once('error', (error) => (failure = new Error(`${name} could not start (${command}): ${error.message}`)));
-  for (const until = Date.now() + timeoutMs; !(await accepts(port)); await new Promise((resolve) => setTimeout(resolve, 100))) {
+  for (const until = Date.now() + timeoutMs; !(await acceptsConnections(port)); await new Promise((resolve) => setTimeout(resolve, 100))) {
     if (failure) throw failure;
     if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}: see ${path.join(logDir, `${name}.log`)}`);
     if (Date.now() > until) {

@@ -1,9 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect as connectSocket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort } from './freePort.js';
+import { acceptsConnections, freePort } from './freePort.js';
 
 /** A PgBouncer of the test's own, in transaction mode, in front of the test server's PostgreSQL. */
 export interface PgBouncer {
@@ -11,13 +10,6 @@ export interface PgBouncer {
   url(database: string): string;
   stop(): Promise<void>;
 }
-
-const accepts = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = connectSocket(port, '127.0.0.1');
-    socket.once('connect', () => resolve(socket.destroy() === socket));
-    socket.once('error', () => resolve(false));
-  });
 
 /** Starts Debian's `pgbouncer` (server connections per database: `poolSize`), or throws saying what is missing. */
 export async function startPgBouncer(server: URL, poolSize: number): Promise<PgBouncer> {
@@ -53,7 +45,7 @@ export async function startPgBouncer(server: URL, poolSize: number): Promise<PgB
     child.once('error', (error) => reject(new Error(`pgbouncer could not start (apt-get install pgbouncer): ${error.message}`))),
   );
   failed.catch(() => {});
-  for (let attempt = 0; attempt < 100 && !(await Promise.race([accepts(port), failed])); attempt++) {
+  for (let attempt = 0; attempt < 100 && !(await Promise.race([acceptsConnections(port), failed])); attempt++) {
     if (child.exitCode !== null) throw new Error(`pgbouncer exited with ${child.exitCode} (see ${dir})`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
