@@ -31,6 +31,8 @@ interface Polled {
 
 // A replica is asked for its version out of turn at most this often (ReadReplicas.choose).
 const REPOLL_MS = 20;
+// A poll not answered within this long (or the poll interval, if longer) finds the replica away.
+const POLL_TIMEOUT_MS = 1000;
 
 /** A read sent to a replica that could not be reached: the caller runs it again on the primary. */
 export class ReplicaUnavailable extends Error {
@@ -51,6 +53,8 @@ export class ReadReplicas {
   private readonly polled = new Map<Replica, Polled>();
   private readonly polledAt = new Map<Replica, number>();
   private readonly polling = new Map<Replica, Promise<void>>();
+  // The reads waiting on each replica, failed at once when it is found away.
+  private readonly waiting = new Map<Replica, Set<(error: unknown) => void>>();
   // When this instance first saw the primary at each recent version: a replica's lag is measured from them.
   private readonly primarySince: { version: number; at: number }[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -111,23 +115,42 @@ export class ReadReplicas {
   /**
    * The replica as one read sees it: a statement that finds it unreachable marks it away (no read goes to
    * it until a poll finds it back) and fails as ReplicaUnavailable, which the caller answers from the primary.
+   * Once it is marked away, the statements still waiting on it fail so at once too: behind a pooler they
+   * would otherwise wait in its queue for a server that is gone.
    */
   reading(replica: Replica, failed: () => void): Database {
     return {
       kind: replica.db.kind,
       drizzle: replica.db.drizzle,
-      rows: async (query, cancellation) => {
-        try {
-          return await replica.db.rows(query, cancellation);
-        } catch (error) {
-          if (!isDatabaseUnreachable(error)) throw error;
-          this.markAway(replica, error);
-          failed();
-          throw new ReplicaUnavailable(replica.name, error);
-        }
-      },
+      rows: <Row>(query: Parameters<Database['rows']>[0], cancellation?: Parameters<Database['rows']>[1]) =>
+        new Promise<Row[]>((resolve, reject) => {
+          const waiting = this.waitingOn(replica);
+          const away = (error: unknown) => {
+            failed();
+            reject(new ReplicaUnavailable(replica.name, error));
+          };
+          waiting.add(away);
+          replica.db.rows<Row>(query, cancellation).then(
+            (rows) => {
+              waiting.delete(away);
+              resolve(rows);
+            },
+            (error: unknown) => {
+              waiting.delete(away);
+              if (!isDatabaseUnreachable(error)) return reject(error);
+              this.markAway(replica, error);
+              away(error);
+            },
+          );
+        }),
       close: async () => {},
     };
+  }
+
+  private waitingOn(replica: Replica): Set<(error: unknown) => void> {
+    let waiting = this.waiting.get(replica);
+    if (!waiting) this.waiting.set(replica, (waiting = new Set()));
+    return waiting;
   }
 
   status(): ReplicaStatus[] {
@@ -161,6 +184,9 @@ export class ReadReplicas {
   private markAway(replica: Replica, error: unknown): void {
     const was = this.polled.get(replica);
     this.polled.set(replica, { reachable: false, error: (error as Error).message });
+    const waiting = [...this.waitingOn(replica)];
+    this.waitingOn(replica).clear();
+    for (const away of waiting) away(error);
     if (was?.reachable !== false) {
       this.logger.warn('read replica unreachable: its reads go to the primary until it is back', { replica: replica.name, error: (error as Error).message });
     }
@@ -182,13 +208,23 @@ export class ReadReplicas {
   }
 
   private async readVersion(replica: Replica): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
     try {
-      const [row] = await replica.db.rows<{ version: number }>(sql`select coalesce((select data_version from dataset_state), 0)::int as "version"`);
+      // A replica that does not answer (or a pooler queueing for one that is gone) is away as much as one that refuses.
+      const silent = new Promise<never>((_, reject) => {
+        const timeoutMs = Math.max(POLL_TIMEOUT_MS, this.settings.pollMs);
+        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      });
+      const reading = replica.db.rows<{ version: number }>(sql`select coalesce((select data_version from dataset_state), 0)::int as "version"`);
+      reading.catch(() => {});
+      const [row] = await Promise.race([reading, silent]);
       const was = this.polled.get(replica);
       this.polled.set(replica, { reachable: true, version: row?.version ?? 0 });
       if (was && !was.reachable) this.logger.info('read replica is back', { replica: replica.name });
     } catch (error) {
       this.markAway(replica, error);
+    } finally {
+      clearTimeout(timer);
     }
   }
 }
