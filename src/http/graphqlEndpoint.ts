@@ -208,7 +208,7 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
         if (scope.replicaFailed) {
           // The replica went away during the read: the same read, from the primary, which has every version.
           scope.replicaFailed = false;
-          place = { db: requestDb, version: dataVersion.current, onReplica: false };
+          place = parts.readRouting.onPrimary(scope);
           result = await withinTimeLimit(runOn(place.db, parts.answerExtensions.forAnswer(place.version)), scope);
         }
         readAt = place.version;

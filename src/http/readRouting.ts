@@ -17,7 +17,6 @@ export const DATA_VERSION_HEADER = 'minsheng-data-version';
 export interface ReadPlace {
   db: Database;
   version: number | undefined;
-  onReplica: boolean;
 }
 
 /**
@@ -61,9 +60,14 @@ export class ReadRouting {
    */
   async placeRead(least: number, scope: RequestScope): Promise<ReadPlace> {
     const chosen = await this.replicas?.choose(least);
-    if (!chosen) return { db: scopedDatabase(this.primary, scope), version: this.dataVersion.current, onReplica: false };
+    if (!chosen) return this.onPrimary(scope);
     const reading = this.replicas!.reading(chosen.replica, () => (scope.replicaFailed = true));
-    return { db: scopedDatabase(reading, scope), version: chosen.version, onReplica: true };
+    return { db: scopedDatabase(reading, scope), version: chosen.version };
+  }
+
+  /** A read on the primary, which has every version: where a read goes when no replica will do, or one failed it. */
+  onPrimary(scope: RequestScope): ReadPlace {
+    return { db: scopedDatabase(this.primary, scope), version: this.dataVersion.current };
   }
 
   /** After a write: the version it produced (the primary's now), kept as the writer's for its next reads. */

@@ -8,6 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { createApiKey } from '../../src/access/apiKeys.js';
 import { seedDadukou } from '../../src/composition/seeds.js';
@@ -189,7 +190,7 @@ async function prepareDatabase(cluster: ReplicatedCluster): Promise<{ admin: str
   await server.end();
   const db = await connect({ kind: 'postgres', url: cluster.primaryUrl('minsheng'), statementTimeoutMs: 0 });
   try {
-    await db.rows((await import('drizzle-orm')).sql`create extension pg_stat_statements`);
+    await db.rows(sql`create extension pg_stat_statements`);
     await migrate(db);
     await seedDadukou(db);
     const admin = (await createApiKey(db, 'cluster test publisher', 'partner', { role: 'admin' })).key;
