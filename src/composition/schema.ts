@@ -5,12 +5,14 @@ import { buildSchemaSync, type BuildSchemaOptions } from 'type-graphql';
 import { RateLimitResolver } from '../access/rateLimitResolver.js';
 import { ViewerResolver } from '../access/viewerResolver.js';
 import { callResolversDirectly } from '../execution/directResolvers.js';
+import { asOfDirective } from '../graphql/asOf.js';
 import { includeDraftsDirective } from '../graphql/includeDrafts.js';
 import { checkDeclaredReads } from '../graphql/projection.js';
 import { writeResolvers } from '../writes/resolvers.js';
 import { allDomains } from './domains.js';
 import { seedKindsByName } from './seeds.js';
 import { FacilityLinksResolver } from './facilityLinks.js';
+import { historyResolvers } from './history.js';
 import { ViewerOrganizationsResolver } from './viewerOrganizations.js';
 
 let schema: GraphQLSchema | undefined;
@@ -26,9 +28,10 @@ export function graphqlSchema(): GraphQLSchema {
       ...allDomains.flatMap((domain) => domain.resolvers),
       ...writeResolvers(seedKindsByName),
       FacilityLinksResolver,
+      ...historyResolvers(),
     ] as BuildSchemaOptions['resolvers'],
     // Given directives replace graphql-js's own (@include, @skip, …) unless they are listed too.
-    directives: [...specifiedDirectives, includeDraftsDirective],
+    directives: [...specifiedDirectives, includeDraftsDirective, asOfDirective],
     validate: false, // arguments are checked where they are used, with messages that say what to change
     emitSchemaFile: false,
   };

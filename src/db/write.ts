@@ -18,6 +18,9 @@ export interface WriteOutcome<T> {
  */
 export async function write<T>(db: Database, work: (tx: Transaction) => Promise<WriteOutcome<T>>): Promise<WriteOutcome<T>> {
   return db.drizzle.transaction(async (tx) => {
+    // Writes take their turn before they lock any record: the version a write makes is taken by its first
+    // row written (drizzle/0021), so two writes locking records in different orders could otherwise deadlock.
+    await tx.execute(sql`select 1 from ${datasetState} for update`);
     const outcome = await work(tx);
     if (outcome.changed > 0) await dataChanged(tx);
     return outcome;
@@ -32,10 +35,18 @@ export async function write<T>(db: Database, work: (tx: Transaction) => Promise<
  */
 export async function dataChanged(tx: Transaction): Promise<void> {
   await refreshTotals(tx);
-  await tx
-    .insert(datasetState)
-    .values({ singleton: true, dataVersion: 1 })
-    .onConflictDoUpdate({ target: datasetState.singleton, set: { dataVersion: sql`${datasetState.dataVersion} + 1`, changedAt: sql`now()` } });
+  // The version this transaction's first written row took (drizzle/0021), or one taken now.
+  await tx.execute(sql`select minsheng_writing_version()`);
+}
+
+/**
+ * Makes the rows a transaction will write (and roll back) carry the next data version without taking it:
+ * a read with drafts applied waits for no write, and no write waits for it.
+ */
+export async function writeWithoutVersion(tx: Transaction): Promise<void> {
+  await tx.execute(
+    sql`select set_config('minsheng.writing_version', (coalesce((select ${datasetState.dataVersion} from ${datasetState}), 0) + 1)::text, true)`,
+  );
 }
 
 /** Recomputes the yearly totals of the figures this transaction wrote (drizzle/0019; nothing when it wrote none). */

@@ -1,13 +1,5 @@
-import {
-  DirectiveLocation,
-  getDirectiveValues,
-  getVariableValues,
-  GraphQLBoolean,
-  GraphQLDirective,
-  GraphQLNonNull,
-  type GraphQLSchema,
-  type OperationDefinitionNode,
-} from 'graphql';
+import { DirectiveLocation, GraphQLBoolean, GraphQLDirective, GraphQLNonNull, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { operationDirectiveValues } from './operationDirective.js';
 
 /**
  * `query @includeDrafts { … }`: the whole operation reads the data with the pending drafts the caller may review
@@ -26,19 +18,7 @@ export const includeDraftsDirective = new GraphQLDirective({
   },
 });
 
-/**
- * Does this request's operation ask to read with drafts? Its `if` is read as execution will read it: from the
- * variables coerced by their definitions (own properties only, defaults applied), so a variable the request
- * does not provide is not mistaken for the argument's default. Variables that do not coerce: no, and
- * execution answers them in its words.
- */
+/** Does this request's operation ask to read with drafts (its `if` as execution reads it, operationDirective.ts)? */
 export function draftsAsked(schema: GraphQLSchema, operation: OperationDefinitionNode, variables: Record<string, unknown> | undefined): boolean {
-  if (!operation.directives?.some((directive) => directive.name.value === includeDraftsDirective.name)) return false;
-  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}, { maxErrors: 1 });
-  if (coerced.errors) return false;
-  try {
-    return getDirectiveValues(includeDraftsDirective, operation, coerced.coerced)?.if === true;
-  } catch {
-    return false;
-  }
+  return operationDirectiveValues(schema, includeDraftsDirective, operation, variables)?.if === true;
 }

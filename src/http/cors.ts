@@ -18,6 +18,8 @@ const ALLOWED_HEADERS = [
   'if-none-match',
   // The data version of an answer already seen: no older one is served (src/http/readRouting.ts).
   'minsheng-data-version',
+  // A past data version to read at (src/http/asOfRequest.ts).
+  'minsheng-as-of',
   'x-api-key',
   'x-request-id',
   'apollographql-client-name',

@@ -9,7 +9,9 @@ import { AnswerExtensions } from './answerExtensions.js';
 import { publicBaseUrl } from './catalog/baseUrl.js';
 import { Cancellation } from '../db/cancellation.js';
 import type { Database } from '../db/connection.js';
+import { readAsOf, VersionOutOfRange } from '../db/pastRead.js';
 import { createContext } from '../graphql/context.js';
+import { asOfAsked } from '../graphql/asOf.js';
 import { draftsAsked } from '../graphql/includeDrafts.js';
 import { languageFromHeader } from '../graphql/language.js';
 import { checkDocument, checkDocumentSize, checkNestingBeforeParsing, LimitExceeded, type CheckedDocument } from '../limits/documentLimits.js';
@@ -32,6 +34,7 @@ import { answerAsCsv, CSV_MEDIA_TYPE, csvRequested } from './answerAsCsv.js';
 import { applyCompression } from './compression.js';
 import { IdempotentRequests, type Claim } from './idempotency.js';
 import { matchingEtag } from './plainAnswers.js';
+import { pastVersionOf } from './asOfRequest.js';
 import { DATA_VERSION_HEADER, type ReadPlace, type ReadRouting } from './readRouting.js';
 
 export interface GraphQLEndpointParts {
@@ -121,6 +124,8 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
       parts.metrics?.nameOperation(response, prepared?.operation.name?.value);
       // Read with the drafts the caller may review: an answer for the caller alone, never cached or shared.
       const withDrafts = prepared?.type === 'query' && draftsAsked(schema, prepared.operation, params.variables);
+      // Read at a past data version (`@asOf`, or the Minsheng-As-Of header): never cached here, read from history.
+      const asOf = prepared?.type === 'query' ? pastVersionOf(request.headers, asOfAsked(schema, prepared.operation, params.variables), withDrafts) : undefined;
       const aboutTheCaller = (prepared?.aboutTheCaller ?? false) || withDrafts;
       // Permalinks name this URL; when it comes from the request's Host, it is part of the cache key.
       const baseUrl = publicBaseUrl(parts.publication, request.headers, settings.trustProxy);
@@ -128,8 +133,9 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
       // A plain read is never answered from data older than the client has seen (readRouting.ts).
       const plainRead = prepared?.type === 'query' && !withDrafts;
       const leastVersion = plainRead ? await parts.readRouting.leastVersionFor(request, identity) : 0;
+      const current = plainRead && asOf === undefined;
       const cache =
-        plainRead && leastVersion <= (dataVersion.current ?? 0) && (responseCache || request.method === 'GET')
+        current && leastVersion <= (dataVersion.current ?? 0) && (responseCache || request.method === 'GET')
           ? cachePlan(dataVersion, asAsked, params, prepared, csv, hostBaseUrl)
           : undefined;
       const held = cache && matchingEtag(request.headers['if-none-match'], cache.etag);
@@ -203,15 +209,20 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
         );
         result = await withinTimeLimit(run, scope);
       } else if (plainRead) {
-        let place: ReadPlace = await parts.readRouting.placeRead(leastVersion, scope);
-        result = await withinTimeLimit(runOn(place.db, parts.answerExtensions.forAnswer(place.version)), scope);
+        // A past read runs where that version has been replayed, on the data as it was then (src/db/pastRead.ts).
+        const readOn = (place: ReadPlace) =>
+          asOf === undefined
+            ? runOn(place.db, parts.answerExtensions.forAnswer(place.version))
+            : readAsOf(place.db, asOf, (database) => runOn(scopedDatabase(database, scope), parts.answerExtensions.forAnswer(asOf)));
+        let place: ReadPlace = await parts.readRouting.placeRead(Math.max(leastVersion, asOf ?? 0), scope);
+        result = await withinTimeLimit(readOn(place), scope);
         if (scope.replicaFailed) {
           // The replica went away during the read: the same read, from the primary, which has every version.
           scope.replicaFailed = false;
           place = parts.readRouting.onPrimary(scope);
-          result = await withinTimeLimit(runOn(place.db, parts.answerExtensions.forAnswer(place.version)), scope);
+          result = await withinTimeLimit(readOn(place), scope);
         }
-        readAt = place.version;
+        readAt = asOf ?? place.version;
       } else {
         result = await withinTimeLimit(runOn(requestDb, parts.answerExtensions.forAnswer()), scope);
         // After a write, its writer's next reads, through any instance, see it.
@@ -232,6 +243,13 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
       if (error instanceof RateLimitExceeded) headers.push(...rateLimitHeaders(error.status));
       finish();
       if (error instanceof HttpError) return sendHttpError(response, accept, error);
+      if (error instanceof VersionOutOfRange) {
+        return sendHttpError(
+          response,
+          accept,
+          new HttpError(400, error.message, { code: 'BAD_USER_INPUT', earliestDataVersion: error.range.earliest, newestDataVersion: error.range.newest }),
+        );
+      }
       if (error instanceof LimitExceeded) {
         return sendGraphQLErrors(response, accept, statusForRequestErrors(responseMediaType(accept)), [
           { message: error.message, extensions: error.extensions },

@@ -2,7 +2,7 @@ import type { Database } from '../db/connection.js';
 import { describeProblems } from '../db/records/check.js';
 import type { KindsByName } from '../db/records/lookups.js';
 import { lockRecord } from '../db/records/write.js';
-import { refreshTotals, transactionDatabase } from '../db/write.js';
+import { refreshTotals, transactionDatabase, writeWithoutVersion } from '../db/write.js';
 import { mayPropose, type Actor } from './actor.js';
 import { applyDraft, draftConflict } from './applyDraft.js';
 import { pendingDraftsVisibleTo, type DraftRow } from './draftStore.js';
@@ -61,6 +61,7 @@ export class DraftPreview {
     }
     try {
       await this.db.drizzle.transaction(async (tx) => {
+        await writeWithoutVersion(tx);
         const { rows, total } = await pendingDraftsVisibleTo(tx, actor, MAX_PREVIEWED_DRAFTS);
         const drafts: DraftsApplied = { applied: [], skipped: [], notApplied: total - rows.length };
         for (const draft of rows) {

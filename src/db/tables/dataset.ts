@@ -11,6 +11,11 @@ export const datasetState = pgTable(
     singleton: boolean('singleton').primaryKey().default(true),
     dataVersion: bigint('data_version', { mode: 'number' }).notNull().default(0),
     changedAt: timestamp('changed_at', { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * The first data version whose state the history schema holds (drizzle/0021): the data as it was when
+     * history began to be kept; every version since can be read again (`@asOf`).
+     */
+    historySince: bigint('history_since', { mode: 'number' }).notNull().default(0),
   },
   (t) => [check('dataset_state_singleton_check', sql`${t.singleton}`)],
 );

@@ -110,7 +110,12 @@ export const auditLog = pgTable(
     detail: text('detail'),
     requestId: text('request_id'),
   },
-  (t) => [check('audit_log_outcome_check', sql`${t.outcome} in (${listOf(auditOutcomes)})`), index('audit_log_at_idx').on(t.at, t.id)],
+  (t) => [
+    check('audit_log_outcome_check', sql`${t.outcome} in (${listOf(auditOutcomes)})`),
+    index('audit_log_at_idx').on(t.at, t.id),
+    // Who published a record's revision (its history, src/history).
+    index('audit_log_record_idx').on(t.kind, t.key, t.revision),
+  ],
 );
 
 /**

@@ -1,0 +1,129 @@
+import DataLoader from 'dataloader';
+import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import type { AnySeedKind } from '../db/seed/kind.js';
+import { Facility } from '../domains/facilities/types.js';
+import { Division, Organization } from '../domains/places/types.js';
+import { Program } from '../domains/programs/types.js';
+import { Source } from '../domains/sources/types.js';
+import { Indicator, Observation } from '../domains/statistics/types.js';
+import type { Context } from '../graphql/context.js';
+import type { ClassType } from '../graphql/domain.js';
+import { badUserInput } from '../graphql/errors.js';
+import { toGlobalId } from '../graphql/globalId.js';
+import { Reads } from '../graphql/projection.js';
+import { changesAfter, positionOf } from '../history/changeFeed.js';
+import { revisionsOf, type RevisionEntry } from '../history/recordHistory.js';
+import { Change, ChangePage, DEFAULT_CHANGES_PAGE, DEFAULT_REVISIONS_PAGE, MAX_CHANGES_PAGE, MAX_REVISIONS_PAGE, RevisionPage } from '../history/types.js';
+import { RecordKindEnum } from '../writes/types.js';
+import { seedKinds, seedKindsByName } from './seeds.js';
+
+/** The object type each kind of record is read as: where its `history` field goes. */
+const objectTypes: Record<string, ClassType> = {
+  facilities: Facility,
+  programs: Program,
+  divisions: Division,
+  organizations: Organization,
+  indicators: Indicator,
+  observations: Observation,
+  sources: Source,
+};
+
+const typenameOf = (kind: AnySeedKind) => kind.noun.charAt(0).toUpperCase() + kind.noun.slice(1);
+
+function pageSize(first: number | null | undefined, fallback: number, most: number, what: string): number {
+  const size = first ?? fallback;
+  if (!Number.isSafeInteger(size) || size < 0 || size > most) throw badUserInput(`\`first\` must be 0 to ${most} ${what}; got ${size}.`, { argument: 'first' });
+  return size;
+}
+
+/** A revisions cursor is the data version of the last revision on the page: older ones follow. */
+function revisionsBefore(after: string | null | undefined): number | null {
+  if (after === null || after === undefined) return null;
+  const match = /^revisions:(\d{1,15})$/.exec(/^[A-Za-z0-9_-]+$/.test(after) ? Buffer.from(after, 'base64url').toString('utf8') : '');
+  if (!match) throw badUserInput(`"${after.slice(0, 40)}" is not a cursor of this list: pass an \`endCursor\` it returned.`, { argument: 'after' });
+  return Number(match[1]);
+}
+
+const revisionsCursor = (revision: RevisionEntry) => Buffer.from(`revisions:${revision.dataVersion}`, 'utf8').toString('base64url');
+
+/** `history(first, after)` on one record type: its revisions, loaded for every record of a list in one statement. */
+function historyResolver(kind: AnySeedKind, objectType: ClassType): ClassType {
+  @Resolver(() => objectType)
+  class HistoryResolver {
+    @FieldResolver(() => RevisionPage, {
+      description: `The ${kind.noun}'s published revisions, newest first (as of the version read at, with \`@asOf\`).`,
+    })
+    @Reads()
+    async history(
+      @Root() row: { id: number },
+      @Arg('first', () => Int, { nullable: true, description: `How many: 0 to ${MAX_REVISIONS_PAGE}, default ${DEFAULT_REVISIONS_PAGE}.` })
+      first: number | null,
+      @Arg('after', () => String, { nullable: true, description: 'Revisions older than this cursor (an `endCursor`).' }) after: string | null,
+      @Ctx() context: Context,
+    ): Promise<RevisionPage> {
+      const size = pageSize(first, DEFAULT_REVISIONS_PAGE, MAX_REVISIONS_PAGE, 'revisions');
+      const before = revisionsBefore(after);
+      const loader = context.loaders.get(
+        `history:${kind.name}:${size}:${before}`,
+        () =>
+          new DataLoader<number, RevisionEntry[]>(async (ids) => {
+            const found = await revisionsOf(context.db, kind, ids, { first: size, before });
+            return ids.map((id) => found.get(id) ?? []);
+          }),
+      );
+      const revisions = await loader.load(Number(row.id));
+      const page = revisions.slice(0, size);
+      const last = page.at(-1);
+      return { revisions: page, endCursor: last ? revisionsCursor(last) : null, hasNextPage: revisions.length > size };
+    }
+  }
+  Object.defineProperty(HistoryResolver, 'name', { value: `${typenameOf(kind)}HistoryResolver` });
+  return HistoryResolver;
+}
+
+@Resolver()
+class ChangeFeedResolver {
+  @Query(() => ChangePage, {
+    description:
+      'Every published create, update, retirement and restoration, oldest first, in data-version order: a mirror syncs the lists once, ' +
+      'then follows this feed from the data version it synced at (docs/history.md).',
+  })
+  async changes(
+    @Arg('after', () => String, { nullable: true, description: 'Changes after this cursor (a change’s `cursor` or an `endCursor`); from the start when null.' })
+    after: string | null,
+    @Arg('first', () => Int, { nullable: true, description: `How many: 0 to ${MAX_CHANGES_PAGE}, default ${DEFAULT_CHANGES_PAGE}.` }) first: number | null,
+    @Arg('types', () => [RecordKindEnum], { nullable: true, description: 'Only these kinds of record (all when null).' }) types: string[] | null,
+    @Ctx() context: Context,
+  ): Promise<ChangePage> {
+    const size = pageSize(first, DEFAULT_CHANGES_PAGE, MAX_CHANGES_PAGE, 'changes');
+    const position = positionOf(after);
+    if (!position)
+      throw badUserInput(`"${(after ?? '').slice(0, 40)}" is not a cursor of the change feed: pass a \`cursor\` or \`endCursor\` it returned.`, {
+        argument: 'after',
+      });
+    const wanted = types ? new Set(types) : undefined;
+    const { changes, hasNextPage } = await changesAfter(context.db, seedKinds, (kind) => !wanted || wanted.has(kind.name), position, size);
+    return {
+      changes: changes.map((change): Change => ({
+        id: toGlobalId(typenameOf(change.kind), change.key),
+        kind: change.kind.name,
+        key: change.key,
+        revision: change.revision,
+        operation: change.operation,
+        dataVersion: change.dataVersion,
+        at: change.at,
+        cursor: change.cursor,
+      })),
+      endCursor: changes.at(-1)?.cursor ?? after,
+      hasNextPage,
+    };
+  }
+}
+
+/** The resolvers of history: each record type's `history`, and the change feed. */
+export function historyResolvers(): ClassType[] {
+  return [...seedKindsByName.values()]
+    .filter((kind) => objectTypes[kind.name])
+    .map((kind) => historyResolver(kind, objectTypes[kind.name]!))
+    .concat(ChangeFeedResolver);
+}

@@ -1,0 +1,44 @@
+import { sql } from 'drizzle-orm';
+import type { Database } from './connection.js';
+import { transactionDatabase } from './write.js';
+
+/** The data versions that can be read again: from the first whose state history holds to the newest. */
+export interface VersionRange {
+  earliest: number;
+  newest: number;
+}
+
+/** A past read asked for a version outside the range kept. */
+export class VersionOutOfRange extends Error {
+  constructor(
+    readonly asked: number,
+    readonly range: VersionRange,
+  ) {
+    super(
+      range.newest < range.earliest
+        ? `There is no data version ${asked} to read at: no data has been published yet.`
+        : `There is no data version ${asked} to read at: versions ${range.earliest} to ${range.newest} can be read. ` +
+            'Use a version an answer named in extensions.dataVersion.',
+    );
+  }
+}
+
+/**
+ * Runs a read on the data as it was at a past data version. The history schema keeps every state of every
+ * table reads touch (drizzle/0021), and the "as_of" schema has a view of each showing the rows of the version
+ * in `minsheng.as_of`: the read runs unchanged, in one read-only transaction whose search path finds those
+ * views before the tables. The range is read in the same transaction, so a version just checked is the one read.
+ */
+export async function readAsOf<T>(db: Database, version: number, read: (db: Database) => Promise<T>): Promise<T> {
+  return db.drizzle.transaction(async (tx) => {
+    await tx.execute(sql`set transaction read only`);
+    const inTransaction = transactionDatabase(tx, db.kind);
+    const [state] = await inTransaction.rows<{ newest: string | number | null; since: string | number | null }>(
+      sql`select data_version as newest, history_since as since from dataset_state`,
+    );
+    const range = { earliest: Math.max(1, Number(state?.since ?? 0)), newest: Number(state?.newest ?? 0) };
+    if (!Number.isSafeInteger(version) || version < range.earliest || version > range.newest) throw new VersionOutOfRange(version, range);
+    await tx.execute(sql`select set_config('search_path', 'as_of, public', true), set_config('minsheng.as_of', ${String(version)}, true)`);
+    return read(inTransaction);
+  });
+}
