@@ -48,7 +48,7 @@ function describe(report: SyncReport): string {
   const at = `data version ${report.dataVersion}`;
   if (report.mode === 'full') return `full sync at ${at}: ${report.recordsFetched} records, ${report.tombstonesWritten} of them tombstones`;
   if (report.changesRead === 0) return `up to date at ${at}`;
-  return `${report.changesRead} changes to ${at}: ${report.recordsFetched} records read again, ${report.tombstonesWritten} now tombstones`;
+  return `${report.changesRead} changes to ${at}: ${report.recordsFetched} records read again, ${report.tombstonesWritten} of them tombstones`;
 }
 
 const client = new GraphQLClient(url, parsed.values.key ?? process.env.MINSHENG_API_KEY);
