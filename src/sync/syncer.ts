@@ -11,6 +11,13 @@ export interface SyncOptions {
   hooks?: SyncHooks;
 }
 
+/** The mirror was made from another server: its cursor means nothing here. */
+export class MirrorOfAnotherServer extends Error {
+  constructor(mirrored: string, asked: string) {
+    super(`This mirror is of ${mirrored}, not ${asked}: use another directory, or --full to replace it.`);
+  }
+}
+
 /** One sync: in full the first time (or when asked), else the changes since the mirror's cursor. */
 export async function syncOnce(client: GraphQLClient, mirror: Mirror, options: SyncOptions = {}): Promise<SyncReport> {
   const state = await mirror.state();
@@ -26,7 +33,7 @@ export interface FollowOptions extends SyncOptions {
   /** Stops following (after the sync under way, if any). */
   signal: AbortSignal;
   onReport(report: SyncReport): void;
-  /** A failed sync is retried after the interval; a refused cursor is not (it stops the loop). */
+  /** A failed sync is retried after the interval; a refused cursor or another server's mirror is not (they stop the loop). */
   onError(error: unknown): void;
 }
 
@@ -38,7 +45,7 @@ export async function follow(client: GraphQLClient, mirror: Mirror, options: Fol
       options.onReport(await syncOnce(client, mirror, { full, hooks: options.hooks }));
       full = false;
     } catch (error) {
-      if (error instanceof CursorRefused) throw error;
+      if (error instanceof CursorRefused || error instanceof MirrorOfAnotherServer) throw error;
       options.onError(error);
     }
     await sleep(options.intervalMs, undefined, { signal: options.signal }).catch(() => undefined);
