@@ -25,6 +25,9 @@ BEGIN
       RETURNING "data_version" INTO "version";
     PERFORM set_config('minsheng.writing_version', "version"::text, true);
     INSERT INTO "history"."versions" ("version") VALUES ("version");
+    -- Delivered when the transaction commits (never if it rolls back): every instance listening reads the
+    -- new version at once, its caches and live change streams follow (src/cache/dataVersion.ts).
+    PERFORM pg_notify('minsheng_data_version', "version"::text);
   END IF;
   RETURN "version";
 END

@@ -2,15 +2,22 @@ import { sql } from 'drizzle-orm';
 import type { Database } from '../db/connection.js';
 import type { Logger } from '../logger.js';
 
+/** The channel a write's transaction notifies when it commits a new data version (drizzle/0021). */
+export const DATA_VERSION_CHANNEL = 'minsheng_data_version';
+
 /**
- * The data version of PostgreSQL (dataset_state), polled. Every write bumps it; every instance sees the
- * bump within one poll interval and drops what it cached, so PostgreSQL stays the only source of truth and
+ * The data version of PostgreSQL (dataset_state), read again as soon as a write commits (LISTEN/NOTIFY) and
+ * polled besides (behind a transaction pooler, or while the listening connection is away). Every write bumps
+ * it; every instance sees the bump and drops what it cached, so PostgreSQL stays the only source of truth and
  * no instance needs to tell another. Until the first read the version is unknown and nothing is cached.
  */
 export class DataVersionWatcher {
   private version: number | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private unlisten: (() => Promise<void>) | undefined;
   private readonly listeners: ((version: number) => void)[] = [];
+  /** Those waiting for the next change (live change streams), each woken once. */
+  private readonly waiting = new Set<() => void>();
 
   constructor(
     private readonly db: Database,
@@ -26,10 +33,30 @@ export class DataVersionWatcher {
     this.listeners.push(listener);
   }
 
+  /** Resolves at the next change of version, or when `signal` aborts. */
+  nextChange(signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        this.waiting.delete(wake);
+        signal.removeEventListener('abort', wake);
+        resolve();
+      };
+      if (signal.aborted) return resolve();
+      this.waiting.add(wake);
+      signal.addEventListener('abort', wake, { once: true });
+    });
+  }
+
   async start(): Promise<void> {
     await this.refresh();
     this.timer = setInterval(() => void this.refresh(), this.pollMs);
     this.timer.unref(); // polling never keeps the process alive
+    try {
+      this.unlisten = await this.db.listen?.(DATA_VERSION_CHANNEL, () => void this.refresh());
+    } catch (error) {
+      // Polling still follows the version, a poll interval later.
+      this.logger.warn('cannot listen for new data versions; polling only', { error: (error as Error).message });
+    }
   }
 
   async refresh(): Promise<number | undefined> {
@@ -39,6 +66,7 @@ export class DataVersionWatcher {
       if (version !== this.version) {
         this.version = version;
         for (const listener of this.listeners) listener(version);
+        for (const wake of [...this.waiting]) wake();
       }
     } catch (error) {
       // The database is away: keep the last version; the outage handling answers requests meanwhile.
@@ -49,5 +77,7 @@ export class DataVersionWatcher {
 
   stop(): void {
     clearInterval(this.timer);
+    void this.unlisten?.().catch(() => {});
+    for (const wake of [...this.waiting]) wake();
   }
 }

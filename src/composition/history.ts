@@ -1,5 +1,7 @@
 import DataLoader from 'dataloader';
-import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
+import { sql } from 'drizzle-orm';
+import { GraphQLError } from 'graphql';
+import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import type { AnySeedKind } from '../db/seed/kind.js';
 import { Facility } from '../domains/facilities/types.js';
 import { Division, Organization } from '../domains/places/types.js';
@@ -11,7 +13,8 @@ import type { ClassType } from '../graphql/domain.js';
 import { badUserInput } from '../graphql/errors.js';
 import { toGlobalId } from '../graphql/globalId.js';
 import { Reads } from '../graphql/projection.js';
-import { changesAfter, positionOf } from '../history/changeFeed.js';
+import { after as afterVersion, changesAfter, positionOf, type ChangeEntry, type Position } from '../history/changeFeed.js';
+import { liveChanges } from '../history/liveChanges.js';
 import { revisionsOf, type RevisionEntry } from '../history/recordHistory.js';
 import { Change, ChangePage, DEFAULT_CHANGES_PAGE, DEFAULT_REVISIONS_PAGE, MAX_CHANGES_PAGE, MAX_REVISIONS_PAGE, RevisionPage } from '../history/types.js';
 import { RecordKindEnum } from '../writes/types.js';
@@ -86,7 +89,7 @@ class ChangeFeedResolver {
   @Query(() => ChangePage, {
     description:
       'Every published create, update, retirement and restoration, oldest first, in data-version order: a mirror syncs the lists once, ' +
-      'then follows this feed from the data version it synced at (docs/history.md).',
+      'then follows this feed from the data version it synced at (docs/sync.md).',
   })
   async changes(
     @Arg('after', () => String, { nullable: true, description: 'Changes after this cursor (a change’s `cursor` or an `endCursor`); from the start when null.' })
@@ -96,31 +99,67 @@ class ChangeFeedResolver {
     @Ctx() context: Context,
   ): Promise<ChangePage> {
     const size = pageSize(first, DEFAULT_CHANGES_PAGE, MAX_CHANGES_PAGE, 'changes');
-    const position = positionOf(after);
-    if (!position)
-      throw badUserInput(`"${(after ?? '').slice(0, 40)}" is not a cursor of the change feed: pass a \`cursor\` or \`endCursor\` it returned.`, {
-        argument: 'after',
-      });
-    const wanted = types ? new Set(types) : undefined;
-    const { changes, hasNextPage } = await changesAfter(context.db, seedKinds, (kind) => !wanted || wanted.has(kind.name), position, size);
-    return {
-      changes: changes.map((change): Change => ({
-        id: toGlobalId(typenameOf(change.kind), change.key),
-        kind: change.kind.name,
-        key: change.key,
-        revision: change.revision,
-        operation: change.operation,
-        dataVersion: change.dataVersion,
-        at: change.at,
-        cursor: change.cursor,
-      })),
-      endCursor: changes.at(-1)?.cursor ?? after,
-      hasNextPage,
-    };
+    const { changes, hasNextPage } = await changesAfter(context.db, seedKinds, ofTypes(types), feedPosition(after), size);
+    return { changes: changes.map(changeOf), endCursor: changes.at(-1)?.cursor ?? after, hasNextPage };
+  }
+
+  @Subscription(() => Change, {
+    name: 'changes',
+    description:
+      'Each published change as it happens, over Server-Sent Events at /graphql/stream (graphql-sse): a publish on any instance ' +
+      'reaches every stream at once. Authenticated like queries. From `after` when given (the changes since are sent first), else from now.',
+    subscribe: ({ args, context }: SubscribeResolverData<unknown, { after?: string | null; types?: string[] | null }, Context>) =>
+      changeStream(context, args.after ?? null, args.types ?? null),
+  })
+  liveChanges(
+    @Root() change: Change,
+    @Arg('after', () => String, { nullable: true, description: 'Resume after this cursor (a change’s `cursor`); from now when null.' }) _after: string | null,
+    @Arg('types', () => [RecordKindEnum], { nullable: true, description: 'Only these kinds of record (all when null).' }) _types: string[] | null,
+  ): Change {
+    return change;
   }
 }
 
-/** The resolvers of history: each record type's `history`, and the change feed. */
+const changeOf = (change: ChangeEntry): Change => ({
+  id: toGlobalId(typenameOf(change.kind), change.key),
+  kind: change.kind.name,
+  key: change.key,
+  revision: change.revision,
+  operation: change.operation,
+  dataVersion: change.dataVersion,
+  at: change.at,
+  cursor: change.cursor,
+});
+
+function ofTypes(types: string[] | null): (kind: AnySeedKind) => boolean {
+  const wanted = types ? new Set(types) : undefined;
+  return (kind) => !wanted || wanted.has(kind.name);
+}
+
+function feedPosition(after: string | null): Position {
+  const position = positionOf(after);
+  if (!position) {
+    throw badUserInput(`"${(after ?? '').slice(0, 40)}" is not a cursor of the change feed: pass a \`cursor\` or \`endCursor\` it returned.`, {
+      argument: 'after',
+    });
+  }
+  return position;
+}
+
+/** The changes a subscription streams: after its cursor, else from the version current when it starts. */
+async function* changeStream(context: Context, after: string | null, types: string[] | null): AsyncGenerator<Change> {
+  const live = context.live;
+  if (!live) throw new GraphQLError('Subscriptions are served over Server-Sent Events at /graphql/stream.', { extensions: { code: 'BAD_REQUEST' } });
+  const from = after === null ? afterVersion(await currentVersion(context)) : feedPosition(after);
+  for await (const change of liveChanges(context.db, seedKinds, ofTypes(types), from, live.nextChange, live.signal)) yield changeOf(change);
+}
+
+async function currentVersion(context: Context): Promise<number> {
+  const [row] = await context.db.rows<{ version: string | number }>(sql`select coalesce((select data_version from dataset_state), 0) as version`);
+  return Number(row?.version ?? 0);
+}
+
+/** The resolvers of history: each record type's `history`, and the change feed, paged and live. */
 export function historyResolvers(): ClassType[] {
   return [...seedKindsByName.values()]
     .filter((kind) => objectTypes[kind.name])

@@ -33,6 +33,16 @@ export function graphqlSchema(): GraphQLSchema {
     // Given directives replace graphql-js's own (@include, @skip, …) unless they are listed too.
     directives: [...specifiedDirectives, includeDraftsDirective, asOfDirective],
     validate: false, // arguments are checked where they are used, with messages that say what to change
+    // type-graphql asks for a pub/sub whenever there are subscriptions; ours each bring their own source
+    // (`subscribe`, reading the change feed as PostgreSQL notifies new versions), so topics never exist.
+    pubSub: {
+      publish: () => {
+        throw new Error('subscriptions here have no topics to publish to');
+      },
+      subscribe: () => {
+        throw new Error('subscriptions here have no topics to subscribe to');
+      },
+    },
     emitSchemaFile: false,
   };
   const built = buildSchemaSync(options);

@@ -38,6 +38,11 @@ export interface Database {
    * undefined when a value of the query has no literal form (COPY takes no parameters): use `stream` then.
    */
   copyCsv?(query: SQL, signal?: AbortSignal): AsyncIterable<Buffer> | undefined;
+  /**
+   * Calls `onNotify` whenever a transaction that sent NOTIFY on the channel commits; resolves to what stops
+   * listening. Undefined behind a pooler in transaction mode, where a LISTEN would hold no session.
+   */
+  listen?(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -92,6 +97,7 @@ export async function connect(options: ConnectOptions): Promise<Database> {
         const result = (await db.execute(query)) as unknown as { rows: Row[] };
         return result.rows;
       },
+      listen: (channel, onNotify) => client.listen(channel, () => onNotify()),
       close: async () => {
         try {
           await client.close();
@@ -162,6 +168,15 @@ export async function connect(options: ConnectOptions): Promise<Database> {
       if (text === undefined) return undefined;
       return copyOutChunks(client, text, streamTimeouts, signal);
     },
+    // postgres.js listens on a connection of its own, outside the pool, and listens again after a reconnect.
+    ...(pooled
+      ? {}
+      : {
+          async listen(channel: string, onNotify: () => void) {
+            const { unlisten } = await client.listen(channel, () => onNotify());
+            return unlisten;
+          },
+        }),
     close: () => client.end({ timeout: 5 }),
   };
 }

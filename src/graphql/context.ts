@@ -53,6 +53,15 @@ export interface Context extends RequestAccess {
   publicBaseUrl?: string;
   /** What every answer's `extensions` carry: the data version, the licence and an attribution line. */
   answerExtensions?: object;
+  /** A live stream's (subscriptions over Server-Sent Events): when the data next changes, and when the stream ends. */
+  live?: LiveStream;
+}
+
+export interface LiveStream {
+  /** Resolves when a new data version commits (on any instance), or when `signal` aborts. */
+  nextChange(signal: AbortSignal): Promise<void>;
+  /** Aborted when the client goes away or the server stops. */
+  signal: AbortSignal;
 }
 
 /** Access of a request that did not come through the HTTP endpoint (scripts, tests): anonymous, unmetered. */

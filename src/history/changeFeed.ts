@@ -11,8 +11,9 @@ export interface ChangeEntry {
   operation: ChangeOperation;
   dataVersion: number;
   at: Date | null;
-  /** Where the feed resumes after this change (opaque to clients). */
+  /** Where the feed resumes after this change (opaque to clients), and the position it names. */
   cursor: string;
+  position: Position;
 }
 
 /** A position in the feed: after this data version, and within it after this kind (its order) and record id. */
@@ -23,6 +24,9 @@ export interface Position {
 }
 
 export const START: Position = { version: 0, kindOrder: -1, id: 0 };
+
+/** The position after every change of `version` and before: where a stream asked for new changes only begins. */
+export const after = (version: number): Position => ({ version, kindOrder: 999, id: 0 });
 
 export function cursorOf(position: Position): string {
   return Buffer.from(`changes:${position.version}:${position.kindOrder}:${position.id}`, 'utf8').toString('base64url');
@@ -51,7 +55,6 @@ interface ChangeRow {
  * The next `first` changes after `after`, in data-version order (within a version by kind, then record), of
  * the kinds given: every create, update, retirement and restoration, read from the history of each kind's
  * table (drizzle/0021). One statement; each kind's part is cut to the page before they are merged.
- * Exported with Position for the live feed (the subscription resumes where its last change was).
  */
 export async function changesAfter(
   db: Database,
@@ -91,6 +94,7 @@ export async function changesAfter(
       dataVersion: version,
       at: row.at === null ? null : new Date(row.at),
       cursor: cursorOf({ version, kindOrder, id: Number(row.id) }),
+      position: { version, kindOrder, id: Number(row.id) },
     };
   });
   return { changes, hasNextPage: rows.length > first };

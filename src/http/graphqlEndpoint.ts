@@ -122,6 +122,9 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
         prepared = execution.prepare(operation.query, params.operationName, (text) => checkNestingBeforeParsing(text, limits));
       }
       parts.metrics?.nameOperation(response, prepared?.operation.name?.value);
+      if (prepared?.type === 'subscription') {
+        throw new HttpError(400, 'Subscriptions are served over Server-Sent Events at /graphql/stream (the graphql-sse protocol).', { code: 'BAD_REQUEST' });
+      }
       // Read with the drafts the caller may review: an answer for the caller alone, never cached or shared.
       const withDrafts = prepared?.type === 'query' && draftsAsked(schema, prepared.operation, params.variables);
       // Read at a past data version (`@asOf`, or the Minsheng-As-Of header): never cached here, read from history.

@@ -93,7 +93,7 @@ function checkShapes(query: unknown, operationName: unknown, variables: unknown,
 }
 
 /** The body, refused with 413 past `limit` bytes (announced by Content-Length or counted as it arrives). */
-function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
+export function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
   // The connection closes after the answer: reading the rest of an oversized body would be the attack.
   const tooLarge = () =>
     new HttpError(

@@ -31,6 +31,7 @@ import { sendJson } from './plainAnswers.js';
 import { Metrics } from '../metrics/metrics.js';
 import { measuredDatabase } from '../metrics/measuredDatabase.js';
 import { serveMetrics } from './metricsRoute.js';
+import { ChangeStreams } from './changeStream.js';
 import { DraftPreview } from '../writes/draftPreview.js';
 import { ReadReplicas, type Replica } from '../db/replicas.js';
 import { MemoryWrittenVersions, RedisWrittenVersions } from '../cache/writtenVersions.js';
@@ -140,6 +141,7 @@ export async function createHttpServer({
     metrics,
     readRouting: new ReadRouting(db, dataVersion, writtenVersions, replicas),
   });
+  const changeStreams = new ChangeStreams({ schema, db, identify, rateLimiter, dataVersion });
   const routes = publicDataRoutes({ db, logger, schema, settings, publication, dataVersion, rateLimiter, identify, catalogFacts });
   const cors = new Cors(settings.corsAllowedOrigins);
   const drain = new Drain();
@@ -158,10 +160,16 @@ export async function createHttpServer({
       return sendJson(response, 400, { error: 'The request target is not a valid URL path.' });
     }
     try {
-      if (request.method === 'OPTIONS') return cors.answerOptions(request, response, url.pathname === '/graphql' ? 'GET, POST, OPTIONS' : 'GET, HEAD, OPTIONS');
+      const graphqlPath = url.pathname === '/graphql' || url.pathname === STREAM_PATH;
+      if (request.method === 'OPTIONS') return cors.answerOptions(request, response, graphqlPath ? 'GET, POST, OPTIONS' : 'GET, HEAD, OPTIONS');
       if (url.pathname === '/graphql') {
         route = 'graphql';
         return await serveGraphQL(request, response, url, requestId);
+      }
+      if (url.pathname === STREAM_PATH) {
+        route = 'graphql-stream';
+        if (request.method !== 'GET' && request.method !== 'POST') return sendJson(response, 405, { error: 'GET or POST a subscription here.' });
+        return await changeStreams.serve(request, response, requestId);
       }
       if (url.pathname === '/metrics') {
         route = 'metrics';
@@ -224,6 +232,7 @@ export async function createHttpServer({
         });
       }),
     close: async () => {
+      changeStreams.close();
       await drain.stop(server);
       outage.stop();
       dataVersion.stop();
@@ -266,6 +275,9 @@ class Drain {
 }
 
 /** Time for a request sent on a kept-alive connection just before the stop to arrive (a network's latency, with room). */
+/** Where subscriptions are served, over Server-Sent Events (changeStream.ts). */
+const STREAM_PATH = '/graphql/stream';
+
 const DRAIN_GRACE_MS = 500;
 
 function validRequestId(header: string | string[] | undefined): string | undefined {

@@ -9,6 +9,7 @@ export function measuredDatabase(db: Database, metrics: Metrics): Database {
     rows: (query, cancellation) => metrics.timeStatement(() => db.rows(query, cancellation)),
     stream: db.stream?.bind(db),
     copyCsv: db.copyCsv?.bind(db),
+    listen: db.listen?.bind(db),
     close: () => db.close(),
   };
 }
