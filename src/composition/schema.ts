@@ -8,6 +8,7 @@ import { callResolversDirectly } from '../execution/directResolvers.js';
 import { includeDraftsDirective } from '../graphql/includeDrafts.js';
 import { checkDeclaredReads } from '../graphql/projection.js';
 import { writeResolvers } from '../writes/resolvers.js';
+import { ImportJobResolver } from '../imports/jobResolver.js';
 import { allDomains } from './domains.js';
 import { seedKindsByName } from './seeds.js';
 import { FacilityLinksResolver } from './facilityLinks.js';
@@ -25,6 +26,7 @@ export function graphqlSchema(): GraphQLSchema {
       ViewerOrganizationsResolver,
       ...allDomains.flatMap((domain) => domain.resolvers),
       ...writeResolvers(seedKindsByName),
+      ImportJobResolver,
       FacilityLinksResolver,
     ] as BuildSchemaOptions['resolvers'],
     // Given directives replace graphql-js's own (@include, @skip, …) unless they are listed too.

@@ -35,6 +35,7 @@ import { DraftPreview } from '../writes/draftPreview.js';
 import { ReadReplicas, type Replica } from '../db/replicas.js';
 import { MemoryWrittenVersions, RedisWrittenVersions } from '../cache/writtenVersions.js';
 import { ReadRouting } from './readRouting.js';
+import { importRoute } from '../imports/route.js';
 
 export interface HttpServerOptions {
   db: Database;
@@ -141,6 +142,7 @@ export async function createHttpServer({
     readRouting: new ReadRouting(db, dataVersion, writtenVersions, replicas),
   });
   const routes = publicDataRoutes({ db, logger, schema, settings, publication, dataVersion, rateLimiter, identify, catalogFacts });
+  const serveImports = importRoute({ db, logger, rateLimiter, identify, kinds: seedKindsByName });
   const cors = new Cors(settings.corsAllowedOrigins);
   const drain = new Drain();
 
@@ -162,6 +164,10 @@ export async function createHttpServer({
       if (url.pathname === '/graphql') {
         route = 'graphql';
         return await serveGraphQL(request, response, url, requestId);
+      }
+      if (url.pathname === '/imports') {
+        route = 'imports';
+        return await serveImports(request, response, url, requestId);
       }
       if (url.pathname === '/metrics') {
         route = 'metrics';

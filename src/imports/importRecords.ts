@@ -9,7 +9,7 @@ import type { OwnedBy } from '../writes/actor.js';
 import { mayPropose, mayPublish, type Actor } from '../writes/actor.js';
 import { appendAudit, appendAudits, type AuditEntry } from '../writes/audit.js';
 import { insertDrafts, pendingDraftsOf } from '../writes/draftStore.js';
-import { roleRefusal } from '../writes/edits.js';
+import { roleRefusal, type EditRefused } from '../writes/edits.js';
 import { draftOwner, scopeOf } from '../writes/scope.js';
 import { fileRecords, FileUnreadable, type FileFormat, type FileProblem, type FileRecord } from './fileRecords.js';
 import { sameRecord } from './sameRecord.js';
@@ -82,16 +82,8 @@ class RolledBack extends Error {
 export async function importRecords(db: Database, kinds: KindsByName, actor: Actor, options: ImportOptions): Promise<ImportReport> {
   const { kind } = options;
   const operation = 'create';
-  if (!mayPropose(actor) || (options.publish && !mayPublish(actor))) {
-    const what = mayPropose(actor) ? 'publish an import at once' : 'propose changes';
-    await appendAudit(db, actor, {
-      operation,
-      outcome: 'refused',
-      kind: kind.name,
-      detail: `import ${options.label}: role ${actor.anonymous ? 'anonymous' : actor.role}`,
-    });
-    throw roleRefusal(actor, what);
-  }
+  const refusal = await importRefusal(db, actor, { kind: kind.name, label: options.label, publish: options.publish });
+  if (refusal) throw refusal;
   try {
     const { value } = await write(db, (tx) => new Import(tx, kinds, actor, options).run());
     return value;
@@ -109,6 +101,19 @@ export async function importRecords(db: Database, kinds: KindsByName, actor: Act
     }
     return error.report;
   }
+}
+
+/** Why the actor may not import at all (its role), audited; undefined when it may. */
+export async function importRefusal(db: Database, actor: Actor, what: { kind: string; label: string; publish: boolean }): Promise<EditRefused | undefined> {
+  if (mayPropose(actor) && (!what.publish || mayPublish(actor))) return undefined;
+  const refusal = mayPropose(actor) ? roleRefusal(actor, 'publish an import at once') : roleRefusal(actor, 'propose changes');
+  await appendAudit(db, actor, {
+    operation: 'create',
+    outcome: 'refused',
+    kind: what.kind,
+    detail: `import ${what.label}: role ${actor.anonymous ? 'anonymous' : actor.role}`,
+  });
+  return refusal;
 }
 
 class Import {
