@@ -240,6 +240,7 @@ class Import {
         continue;
       }
       this.plans[this.plans.length - 1] = { operation: before ? 'update' : 'create', baseRevision: state?.revision ?? null, owner: scope.owner };
+      this.counts[before ? 'updated' : 'created']++;
       // Later records of the file may name this one (a program's parent): they are checked as if it were published.
       if (this.options.publish) assumePublished(tx, kind.name, keyOf(kind, checked.record), checked.record, kind.textFile ? text : null);
     }
@@ -332,7 +333,6 @@ class Import {
       detail: `import ${options.label}, line ${line}`,
     }));
     await appendAudits(tx, actor, entries);
-    for (const { plan } of batch) this.counts[plan.operation === 'create' ? 'created' : 'updated']++;
     return publish ? batch.length : 0;
   }
 }
