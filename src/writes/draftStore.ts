@@ -13,10 +13,10 @@ export async function insertDraft(tx: Transaction, draft: typeof drafts.$inferIn
   return row!;
 }
 
-/** Several drafts in one statement (a bulk import), in the order given. */
-export async function insertDrafts(tx: Transaction, rows: (typeof drafts.$inferInsert)[]): Promise<DraftRow[]> {
+/** Several drafts in one statement (a bulk import): their ids by key. */
+export async function insertDrafts(tx: Transaction, rows: (typeof drafts.$inferInsert)[]): Promise<{ id: number; key: string }[]> {
   if (rows.length === 0) return [];
-  return tx.insert(drafts).values(rows).returning();
+  return tx.insert(drafts).values(rows).returning({ id: drafts.id, key: drafts.key });
 }
 
 /** The pending drafts of these records, by key. */

@@ -98,9 +98,10 @@ export async function retireRecord(tx: Transaction, kind: AnySeedKind, state: Re
   forget(tx, kind.name, key);
 }
 
+// Only rows not already at their revision are updated: a new row is at 1, a changed one one further.
 async function setRevisions(tx: Transaction, kind: AnySeedKind, ids: number[], revisions: number[]): Promise<void> {
   await tx.execute(
-    sql`update ${kind.table} set "revision" = v.revision from unnest(${sql.param(ids)}::int[], ${sql.param(revisions)}::int[]) as v(id, revision) where ${kind.table}."id" = v.id`,
+    sql`update ${kind.table} set "revision" = v.revision from unnest(${sql.param(ids)}::int[], ${sql.param(revisions)}::int[]) as v(id, revision) where ${kind.table}."id" = v.id and ${kind.table}."revision" <> v.revision`,
   );
 }
 
