@@ -9,6 +9,7 @@ import { asOfDirective } from '../graphql/asOf.js';
 import { includeDraftsDirective } from '../graphql/includeDrafts.js';
 import { checkDeclaredReads } from '../graphql/projection.js';
 import { writeResolvers } from '../writes/resolvers.js';
+import { ImportJobResolver } from '../imports/jobResolver.js';
 import { allDomains } from './domains.js';
 import { seedKindsByName } from './seeds.js';
 import { FacilityLinksResolver } from './facilityLinks.js';
@@ -27,6 +28,7 @@ export function graphqlSchema(): GraphQLSchema {
       ViewerOrganizationsResolver,
       ...allDomains.flatMap((domain) => domain.resolvers),
       ...writeResolvers(seedKindsByName),
+      ImportJobResolver,
       FacilityLinksResolver,
       ...historyResolvers(),
     ] as BuildSchemaOptions['resolvers'],

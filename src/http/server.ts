@@ -36,6 +36,7 @@ import { DraftPreview } from '../writes/draftPreview.js';
 import { ReadReplicas, type Replica } from '../db/replicas.js';
 import { MemoryWrittenVersions, RedisWrittenVersions } from '../cache/writtenVersions.js';
 import { ReadRouting } from './readRouting.js';
+import { importRoute } from '../imports/route.js';
 
 export interface HttpServerOptions {
   db: Database;
@@ -143,6 +144,7 @@ export async function createHttpServer({
   });
   const changeStreams = new ChangeStreams({ schema, db, identify, rateLimiter, dataVersion });
   const routes = publicDataRoutes({ db, logger, schema, settings, publication, dataVersion, rateLimiter, identify, catalogFacts });
+  const serveImports = importRoute({ db, logger, rateLimiter, identify, kinds: seedKindsByName });
   const cors = new Cors(settings.corsAllowedOrigins);
   const drain = new Drain();
 
@@ -170,6 +172,10 @@ export async function createHttpServer({
         route = 'graphql-stream';
         if (request.method !== 'GET' && request.method !== 'POST') return sendJson(response, 405, { error: 'GET or POST a subscription here.' });
         return await changeStreams.serve(request, response, requestId);
+      }
+      if (url.pathname === '/imports') {
+        route = 'imports';
+        return await serveImports(request, response, url, requestId);
       }
       if (url.pathname === '/metrics') {
         route = 'metrics';

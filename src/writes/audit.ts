@@ -22,20 +22,28 @@ export interface AuditEntry {
  * refused or rolled back records it after the rollback, on its own.
  */
 export async function appendAudit(to: Transaction | Database, actor: Actor, entry: AuditEntry): Promise<void> {
+  await appendAudits(to, actor, [entry]);
+}
+
+/** Appends several entries of one actor in one statement (a bulk import's records). */
+export async function appendAudits(to: Transaction | Database, actor: Actor, entries: readonly AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
   const drizzle = 'drizzle' in to ? to.drizzle : to;
-  await drizzle.insert(auditLog).values({
-    principal: actor.description,
-    role: actor.anonymous ? 'anonymous' : actor.role,
-    organizationIds: [...actor.organizationIds],
-    operation: entry.operation,
-    outcome: entry.outcome,
-    kind: entry.kind ?? null,
-    key: entry.key ?? null,
-    draftId: entry.draftId ?? null,
-    revision: entry.revision ?? null,
-    before: entry.before ?? null,
-    after: entry.after ?? null,
-    detail: entry.detail ?? null,
-    requestId: actor.requestId || null,
-  });
+  await drizzle.insert(auditLog).values(
+    entries.map((entry) => ({
+      principal: actor.description,
+      role: actor.anonymous ? 'anonymous' : actor.role,
+      organizationIds: [...actor.organizationIds],
+      operation: entry.operation,
+      outcome: entry.outcome,
+      kind: entry.kind ?? null,
+      key: entry.key ?? null,
+      draftId: entry.draftId ?? null,
+      revision: entry.revision ?? null,
+      before: entry.before ?? null,
+      after: entry.after ?? null,
+      detail: entry.detail ?? null,
+      requestId: actor.requestId || null,
+    })),
+  );
 }

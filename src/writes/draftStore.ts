@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/connection.js';
 import { drafts, type draftOperations, type draftStatuses } from '../db/tables/index.js';
 import type { Transaction } from '../db/write.js';
@@ -11,6 +11,22 @@ export type DraftStatus = (typeof draftStatuses)[number];
 export async function insertDraft(tx: Transaction, draft: typeof drafts.$inferInsert): Promise<DraftRow> {
   const [row] = await tx.insert(drafts).values(draft).returning();
   return row!;
+}
+
+/** Several drafts in one statement (a bulk import): their ids by key. */
+export async function insertDrafts(tx: Transaction, rows: (typeof drafts.$inferInsert)[]): Promise<{ id: number; key: string }[]> {
+  if (rows.length === 0) return [];
+  return tx.insert(drafts).values(rows).returning({ id: drafts.id, key: drafts.key });
+}
+
+/** The pending drafts of these records, by key. */
+export async function pendingDraftsOf(tx: Transaction, kind: string, keys: readonly string[]): Promise<Map<string, DraftRow>> {
+  if (keys.length === 0) return new Map();
+  const rows = await tx
+    .select()
+    .from(drafts)
+    .where(and(eq(drafts.kind, kind), inArray(drafts.key, [...keys]), eq(drafts.status, 'pending')));
+  return new Map(rows.map((row) => [row.key, row]));
 }
 
 /** The record's pending draft, if it has one. */

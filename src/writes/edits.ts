@@ -1,15 +1,14 @@
-import { sql } from 'drizzle-orm';
 import { checkRecord, describeProblems, namedBy, type RecordProblem } from '../db/records/check.js';
 import { publishedIn, type KindsByName } from '../db/records/lookups.js';
 import { lockRecord, type RecordState } from '../db/records/write.js';
 import type { Database } from '../db/connection.js';
-import { keyOf, organizationKind, type AnySeedKind } from '../db/seed/kind.js';
+import { keyOf, type AnySeedKind } from '../db/seed/kind.js';
 import { write, type Transaction } from '../db/write.js';
-import { actsFor, mayPropose, mayPublish, type Actor, type OwnedBy } from './actor.js';
+import { mayPropose, mayPublish, type Actor } from './actor.js';
 import { applyCheckedDraft, applyDraft, draftConflict } from './applyDraft.js';
 import { appendAudit, type AuditEntry } from './audit.js';
 import { decideDraft, insertDraft, lockDraft, pendingDraftOf, type DraftRow } from './draftStore.js';
-import { ownerOf, together } from './recordOwner.js';
+import { draftOwner, scopeOf } from './scope.js';
 
 /** A change an editor proposes: it becomes a draft, which a publisher publishes or rejects. */
 export type Change =
@@ -44,7 +43,7 @@ type Verdict =
 const problem = (code: RecordProblem['code'], field: string[], message: string): RecordProblem[] => [{ field, code, message }];
 
 /** Why a role may not write at all. */
-function roleRefusal(actor: Actor, what: string): EditRefused {
+export function roleRefusal(actor: Actor, what: string): EditRefused {
   if (actor.anonymous) {
     return new EditRefused(
       'UNAUTHENTICATED',
@@ -106,7 +105,7 @@ export class Edits {
         return invalid(problem('ALREADY_EXISTS', [kind.key], `a ${kind.noun} ${JSON.stringify(key)} already exists (retired ones keep their key)`), audit);
       const pending = await pendingDraftOf(tx, kind.name, key);
       if (pending) return invalid(pendingConflict(pending), audit);
-      const scope = await this.scopeOf(tx, actor, kind, [checked.record]);
+      const scope = await scopeOf(tx, this.kinds, actor, kind, [checked.record]);
       if ('refused' in scope) return { refused: scope.refused, audit: { ...audit, after: checked.record } };
       const draft = await insertDraft(tx, {
         kind: kind.name,
@@ -114,7 +113,7 @@ export class Edits {
         operation: 'create',
         record: checked.record,
         text: change.text ?? null,
-        ...this.draftOwner(actor, scope.owner),
+        ...draftOwner(actor, scope.owner),
       });
       await appendAudit(tx, actor, { ...audit, outcome: 'proposed', draftId: draft.id, after: checked.record });
       return { draft };
@@ -132,7 +131,7 @@ export class Edits {
       );
 
     if (change.operation === 'retire') {
-      const scope = await this.scopeOf(tx, actor, kind, [before.record]);
+      const scope = await scopeOf(tx, this.kinds, actor, kind, [before.record]);
       if ('refused' in scope) return { refused: scope.refused, audit: { ...base, revision: state.revision } };
       const named = await namedBy(tx, this.kinds, kind.name, change.key);
       if (named.length)
@@ -143,7 +142,7 @@ export class Edits {
         operation: 'retire',
         reason: change.reason,
         baseRevision: state.revision,
-        ...this.draftOwner(actor, scope.owner),
+        ...draftOwner(actor, scope.owner),
       });
       await appendAudit(tx, actor, { ...base, outcome: 'proposed', draftId: draft.id, revision: state.revision, before: before.record, detail: change.reason });
       return { draft, state };
@@ -157,7 +156,7 @@ export class Edits {
     const checked = await checkRecord(tx, this.kinds, kind, after, text);
     if (checked.problems) return invalid(checked.problems, { revision: state.revision, before: before.record, after });
     // The record as it is and as it would be must both be the actor's: no one moves a record into or out of their scope.
-    const scope = await this.scopeOf(tx, actor, kind, [before.record, checked.record]);
+    const scope = await scopeOf(tx, this.kinds, actor, kind, [before.record, checked.record]);
     if ('refused' in scope) return { refused: scope.refused, audit: { ...base, revision: state.revision } };
     const draft = await insertDraft(tx, {
       kind: kind.name,
@@ -166,7 +165,7 @@ export class Edits {
       record: checked.record,
       text: kind.textFile ? text : null,
       baseRevision: state.revision,
-      ...this.draftOwner(actor, scope.owner),
+      ...draftOwner(actor, scope.owner),
     });
     await appendAudit(tx, actor, { ...base, outcome: 'proposed', draftId: draft.id, revision: state.revision, before: before.record, after: checked.record });
     return { draft, state };
@@ -301,7 +300,7 @@ export class Edits {
     const audit: AuditEntry = { ...base, kind: draft.kind, key: draft.key };
     // Judged on the record as it is now and as the draft would make it, not on what was stored with the draft.
     const current = (await publishedIn(tx, kind.name, [draft.key])).get(draft.key);
-    const scope = await this.scopeOf(tx, actor, kind, [...(current ? [current.record] : []), ...(draft.record ? [draft.record] : [])]);
+    const scope = await scopeOf(tx, this.kinds, actor, kind, [...(current ? [current.record] : []), ...(draft.record ? [draft.record] : [])]);
     if ('refused' in scope) return { verdict: { refused: scope.refused, audit } };
     if (draft.status !== 'pending') {
       const problems = problem('CONFLICT', ['draft'], `draft ${draftId} was already ${draft.status} by ${draft.decidedBy}`);
@@ -319,41 +318,6 @@ export class Edits {
     }
     await appendAudit(this.db, actor, verdict.audit);
     return { problems: verdict.problems };
-  }
-
-  /** The actor must act for every record given (a record before and after a change); together they own the draft. */
-  private async scopeOf(tx: Transaction, actor: Actor, kind: AnySeedKind, records: unknown[]): Promise<{ refused: string } | { owner: OwnedBy }> {
-    const owners: OwnedBy[] = [];
-    for (const record of records) owners.push(await ownerOf(tx, this.kinds, kind, record));
-    const foreign = owners.find((owner) => !actsFor(actor, owner));
-    return foreign ? { refused: await this.scopeRefusal(tx, kind, foreign) } : { owner: together(owners) };
-  }
-
-  private draftOwner(actor: Actor, owner: OwnedBy) {
-    return {
-      organizationIds: [...owner.organizationIds],
-      domains: [...owner.domains],
-      author: actor.description,
-      authorOrganizationIds: [...actor.organizationIds],
-    };
-  }
-
-  /** Names the scope the caller lacks: the record's organizations and domains. */
-  private async scopeRefusal(tx: Transaction, kind: AnySeedKind, owner: OwnedBy): Promise<string> {
-    if (owner.organizationIds.length === 0 && owner.domains.length === 0)
-      return `${kind.noun} records belong to no organization or domain: only admins may change them.`;
-    const organizations = this.kind(organizationKind);
-    const slugs = owner.organizationIds.length
-      ? ((await tx
-          .select({ slug: sql<string>`${organizations.keyColumn}` })
-          .from(organizations.table as never)
-          .where(sql`"id" = any(${sql.param([...owner.organizationIds])}::int[])`)) as { slug: string }[])
-      : [];
-    const parts = [
-      ...(slugs.length ? [`organization ${slugs.map((row) => row.slug).join(', ')}`] : []),
-      ...(owner.domains.length ? [`domain ${owner.domains.map((domain) => domain.toUpperCase()).join(', ')}`] : []),
-    ];
-    return `This ${kind.noun} belongs to ${parts.join(' and ')}, and you act for none of them: a key or token acting for one of them (or an admin) may.`;
   }
 }
 

@@ -41,6 +41,21 @@ export function forget(tx: Transaction, kind: string, key: string): void {
   looked.records.get(kind)?.delete(key);
 }
 
+/**
+ * Lets the rest of the transaction's checks see a record as live and published before it is written (a bulk
+ * import's record that later records of its file name). Its id is unknown (-1): forgetAll before writing.
+ */
+export function assumePublished(tx: Transaction, kind: string, key: string, record: unknown, text: string | null): void {
+  const looked = lookedUpIn(tx);
+  known(looked.ids, kind).set(key, -1);
+  known(looked.records, kind).set(key, { key, record, text });
+}
+
+/** Forgets everything the transaction looked up or assumed. */
+export function forgetAll(tx: Transaction): void {
+  lookedUp.delete(tx);
+}
+
 /** The live rows' ids of a kind, by natural key, for the keys given (those that name a live record). */
 export async function liveIds(tx: Transaction, kinds: KindsByName, name: string, keys: readonly string[]): Promise<Map<string, number>> {
   const ids = known(lookedUpIn(tx).ids, name);

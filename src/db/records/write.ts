@@ -3,7 +3,7 @@ import { keyOf, type AnySeedKind } from '../seed/kind.js';
 import { syncChildren, upsertByKey } from '../seed/upsert.js';
 import type { Transaction } from '../write.js';
 import { forget, withIds, type KindsByName } from './lookups.js';
-import { publishRecord, retirePublishedRecord } from './published.js';
+import { keepPublishedRecords, retirePublishedRecord } from './published.js';
 
 /** A record's row as it stands: its revision, and whether it is retired. */
 export interface RecordState {
@@ -25,6 +25,24 @@ export async function lockRecord(tx: Transaction, kind: AnySeedKind, key: string
   return row && { id: Number(row.id), revision: Number(row.revision), retired: row.retired };
 }
 
+/** The rows of these records, locked as lockRecord locks one, by natural key (those that exist). */
+export async function lockRecords(tx: Transaction, kind: AnySeedKind, keys: readonly string[]): Promise<Map<string, RecordState>> {
+  if (keys.length === 0) return new Map();
+  const rows = (await tx
+    .select({ id: sql<number>`id`, key: sql<string>`${kind.keyColumn}`, revision: sql<number>`"revision"`, retired: sql<boolean>`"retired_at" is not null` })
+    .from(kind.table as never)
+    .where(sql`${kind.keyColumn} = any(${sql.param([...keys])}::text[])`)
+    .for('update')) as (RecordState & { key: string })[];
+  return new Map(rows.map((row) => [row.key, { id: Number(row.id), revision: Number(row.revision), retired: row.retired }]));
+}
+
+/** A checked record to write, with its source text and the revision it becomes. */
+export interface RecordToWrite {
+  record: unknown;
+  text: string | null;
+  revision: number;
+}
+
 /**
  * Writes one checked record (src/db/records/check.ts) as its seed kind makes rows of it: its row, its child
  * rows, and the record as published; a retired record put back is live again. Its revision becomes
@@ -38,17 +56,35 @@ export async function writeRecord(
   text: string | null,
   revision: number,
 ): Promise<void> {
-  const key = keyOf(kind, record);
-  const row = await withIds(tx, kinds, (ids) => kind.row(record, ids));
-  forget(tx, kind.name, key);
-  const { ids } = await upsertByKey(tx, kind.table, kind.keyColumn, [row]);
-  const id = ids.get(key)!;
+  await writeRecords(tx, kinds, kind, [{ record, text, revision }]);
+}
+
+/**
+ * Writes checked records of one kind as writeRecord writes one, a few statements for them all (a bulk import).
+ * No record may name another of the same call: the ids it names are looked up before any is written.
+ */
+export async function writeRecords(tx: Transaction, kinds: KindsByName, kind: AnySeedKind, records: readonly RecordToWrite[]): Promise<void> {
+  if (records.length === 0) return;
+  const keys = records.map(({ record }) => keyOf(kind, record));
+  const rows = await withIds(tx, kinds, (ids) => records.map(({ record }) => kind.row(record, ids)));
+  for (const key of keys) forget(tx, kind.name, key);
+  const { ids } = await upsertByKey(tx, kind.table, kind.keyColumn, rows);
+  const idOf = keys.map((key) => ids.get(key)!);
   for (const children of kind.children ?? []) {
-    const rows = await withIds(tx, kinds, (lookup) => children.rows(record, id, lookup));
-    await syncChildren(tx, children.table, children.parentColumn, [id], children.keyColumns, rows);
+    const childRows = await withIds(tx, kinds, (lookup) => records.flatMap(({ record }, i) => children.rows(record, idOf[i]!, lookup)));
+    await syncChildren(tx, children.table, children.parentColumn, idOf, children.keyColumns, childRows);
   }
-  await setRevision(tx, kind, id, revision);
-  await publishRecord(tx, kind.name, { key, record, text: kind.textFile ? text : null });
+  await setRevisions(
+    tx,
+    kind,
+    idOf,
+    records.map(({ revision }) => revision),
+  );
+  await keepPublishedRecords(
+    tx,
+    kind.name,
+    records.map(({ record, text }, i) => ({ key: keys[i]!, record, text: kind.textFile ? text : null })),
+  );
 }
 
 /** Retires a live record: its row stays, with its id (never given to another record), and leaves every list. */
@@ -60,6 +96,13 @@ export async function retireRecord(tx: Transaction, kind: AnySeedKind, state: Re
   await setRevision(tx, kind, state.id, state.revision + 1);
   await retirePublishedRecord(tx, kind.name, key, reason);
   forget(tx, kind.name, key);
+}
+
+// Only rows not already at their revision are updated: a new row is at 1, a changed one one further.
+async function setRevisions(tx: Transaction, kind: AnySeedKind, ids: number[], revisions: number[]): Promise<void> {
+  await tx.execute(
+    sql`update ${kind.table} set "revision" = v.revision from unnest(${sql.param(ids)}::int[], ${sql.param(revisions)}::int[]) as v(id, revision) where ${kind.table}."id" = v.id and ${kind.table}."revision" <> v.revision`,
+  );
 }
 
 async function setRevision(tx: Transaction, kind: AnySeedKind, id: number, revision: number): Promise<void> {

@@ -7,3 +7,4 @@ export * from './dataset.js';
 export * from './apiKeys.js';
 export * from './organizationLinks.js';
 export * from './edits.js';
+export * from './importJobs.js';
