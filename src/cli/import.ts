@@ -1,6 +1,5 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 // The seed kinds come with the domains, whose decorated types need the polyfill loaded first.
 import 'reflect-metadata';
 import { seedKindsByName } from '../composition/seeds.js';
@@ -11,27 +10,18 @@ import { importableKinds, importRecords, kindOfFileName, type ImportProgress } f
 import { reportLines } from '../imports/report.js';
 import { EditRefused } from '../writes/edits.js';
 import type { Actor } from '../writes/actor.js';
+import { commandLine, usageFailure, type UsageFailure } from './commandLine.js';
 
 /** `npm run import -- <file> [--kind <kind>] [--dry-run] [--publish]`: docs/importing.md. Exit 0 imported (or checked), 1 problems, 2 usage. */
 const kindNames = importableKinds(seedKindsByName).map((kind) => kind.name);
 const usage = `usage: npm run import -- <file.csv|file.json> [--kind ${kindNames.join('|')}] [--dry-run] [--publish]
   (the kind is read from the file name when --kind is not given; records become drafts for review unless --publish)`;
 
-function fail(message: string): never {
-  console.error(`${message}\n${usage}`);
-  process.exit(2);
-}
-
-let parsed;
-try {
-  parsed = parseArgs({
-    args: process.argv.slice(2),
-    allowPositionals: true,
-    options: { kind: { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, publish: { type: 'boolean', default: false } },
-  });
-} catch (error) {
-  fail((error as Error).message);
-}
+const fail: UsageFailure = usageFailure(usage);
+const parsed = commandLine(fail, {
+  allowPositionals: true,
+  options: { kind: { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, publish: { type: 'boolean', default: false } },
+});
 const [file, ...extra] = parsed.positionals;
 if (!file || extra.length) fail(file ? `one file at a time, not ${parsed.positionals.length}.` : 'no file.');
 if (!existsSync(file) || !statSync(file).isFile()) fail(`${file}: no such file.`);

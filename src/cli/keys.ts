@@ -1,10 +1,10 @@
-import { parseArgs } from 'node:util';
 import { ApiKeyRefused, apiKeyTiers, createApiKey, listApiKeys, revokeApiKey, type ApiKeyInfo, type ApiKeyTier } from '../access/apiKeys.js';
 import { isRole, roles, scopeProblem, type Role } from '../access/roles.js';
 import { domainsNamed } from '../access/scope.js';
 import { loadConfig } from '../config.js';
 import { migrate } from '../db/migrate.js';
 import { openDatabaseForCommand } from '../db/open.js';
+import { commandLine, usageFailure, type UsageFailure } from './commandLine.js';
 
 /**
  * `npm run keys -- create --name "Acme News" --tier partner [--role editor --org <slug>… --domain EDUCATION…]`
@@ -16,27 +16,17 @@ const usage = `usage:
   npm run keys -- list
   npm run keys -- revoke <id or key prefix>`;
 
-function fail(message: string): never {
-  console.error(`${message}\n${usage}`);
-  process.exit(2);
-}
-
-let parsed;
-try {
-  parsed = parseArgs({
-    args: process.argv.slice(2),
-    allowPositionals: true,
-    options: {
-      name: { type: 'string' },
-      tier: { type: 'string' },
-      role: { type: 'string' },
-      org: { type: 'string', multiple: true },
-      domain: { type: 'string', multiple: true },
-    },
-  });
-} catch (error) {
-  fail((error as Error).message);
-}
+const fail: UsageFailure = usageFailure(usage);
+const parsed = commandLine(fail, {
+  allowPositionals: true,
+  options: {
+    name: { type: 'string' },
+    tier: { type: 'string' },
+    role: { type: 'string' },
+    org: { type: 'string', multiple: true },
+    domain: { type: 'string', multiple: true },
+  },
+});
 const [command, target] = parsed.positionals;
 const { name, tier = 'standard', role = 'reader', org: organizations = [], domain: domainNames = [] } = parsed.values;
 let domains: ReturnType<typeof domainsNamed> = [];

@@ -1,8 +1,8 @@
-import { parseArgs } from 'node:util';
 import { GraphQLClient } from '../sync/client.js';
 import { Mirror } from '../sync/mirror.js';
 import type { SyncReport } from '../sync/progress.js';
 import { follow, syncOnce } from '../sync/syncer.js';
+import { commandLine, usageFailure, type UsageFailure } from './commandLine.js';
 
 /**
  * `npm run sync -- --url http://host:port/graphql --into ./mirror-data [--once | --follow] [--interval 5] [--key <api key>] [--full]`:
@@ -15,28 +15,18 @@ const usage = `usage:
       --full       make the mirror again from the lists (after a refused cursor, or to start over)
       --key        sent as "Authorization: Bearer <key>" (also read from MINSHENG_API_KEY)`;
 
-function fail(message: string): never {
-  console.error(`${message}\n${usage}`);
-  process.exit(2);
-}
-
-let parsed;
-try {
-  parsed = parseArgs({
-    args: process.argv.slice(2),
-    options: {
-      url: { type: 'string' },
-      into: { type: 'string' },
-      key: { type: 'string' },
-      once: { type: 'boolean', default: false },
-      follow: { type: 'boolean', default: false },
-      full: { type: 'boolean', default: false },
-      interval: { type: 'string', default: '5' },
-    },
-  });
-} catch (error) {
-  fail((error as Error).message);
-}
+const fail: UsageFailure = usageFailure(usage);
+const parsed = commandLine(fail, {
+  options: {
+    url: { type: 'string' },
+    into: { type: 'string' },
+    key: { type: 'string' },
+    once: { type: 'boolean', default: false },
+    follow: { type: 'boolean', default: false },
+    full: { type: 'boolean', default: false },
+    interval: { type: 'string', default: '5' },
+  },
+});
 const { url, into, once, full } = parsed.values;
 const intervalSeconds = Number(parsed.values.interval);
 if (!url) fail('--url is needed: the GraphQL endpoint, e.g. http://localhost:4000/graphql.');

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { HttpError } from './httpErrors.js';
+import { versionInHeader } from './versionHeader.js';
 
 /** A past data version to read at, for clients that cannot change the query text (it may say `@asOf` too). */
 export const AS_OF_HEADER = 'minsheng-as-of';
@@ -10,7 +11,7 @@ export const AS_OF_HEADER = 'minsheng-as-of';
  * data only, so it cannot be asked with drafts.
  */
 export function pastVersionOf(headers: IncomingHttpHeaders, directive: number | undefined, withDrafts: boolean): number | undefined {
-  const header = headerVersion(headers[AS_OF_HEADER]);
+  const header = versionInHeader(headers[AS_OF_HEADER], AS_OF_HEADER, 'BAD_USER_INPUT');
   if (header !== undefined && directive !== undefined && header !== directive) {
     throw new HttpError(400, `The ${AS_OF_HEADER} header (${header}) and the operation's @asOf (${directive}) name different versions; send one.`, {
       code: 'BAD_USER_INPUT',
@@ -23,15 +24,4 @@ export function pastVersionOf(headers: IncomingHttpHeaders, directive: number | 
     });
   }
   return version;
-}
-
-function headerVersion(header: string | string[] | undefined): number | undefined {
-  if (header === undefined) return undefined;
-  const text = Array.isArray(header) ? header.join(',') : header;
-  if (!/^\d{1,15}$/.test(text.trim())) {
-    throw new HttpError(400, `The ${AS_OF_HEADER} header must be one data version, a whole number as an answer named it (got "${text.slice(0, 40)}").`, {
-      code: 'BAD_USER_INPUT',
-    });
-  }
-  return Number(text.trim());
 }

@@ -6,6 +6,7 @@ import type { Database } from '../db/connection.js';
 import type { ReadReplicas } from '../db/replicas.js';
 import { scopedDatabase, type RequestScope } from '../requestScope.js';
 import { HttpError } from './httpErrors.js';
+import { versionInHeader } from './versionHeader.js';
 
 /**
  * Every GraphQL answer names the data version it was read at in this header; a client that sends it back
@@ -38,7 +39,7 @@ export class ReadRouting {
    * primary's version is read at once (and the instance's caches dropped): the answer is never older.
    */
   async leastVersionFor(request: IncomingMessage, identity: Identity): Promise<number> {
-    const asked = versionAsked(request.headers[DATA_VERSION_HEADER]);
+    const asked = versionInHeader(request.headers[DATA_VERSION_HEADER], DATA_VERSION_HEADER, 'BAD_REQUEST');
     // Only callers that write have written versions; a store that cannot say sends the read to the primary.
     const ownWrite = writes(identity) ? await this.written.of(callerKeyOf(identity)) : 0;
     const least = Math.max(asked ?? 0, ownWrite ?? Number.MAX_SAFE_INTEGER);
@@ -80,16 +81,4 @@ export class ReadRouting {
 
 function writes(identity: Identity): boolean {
   return identity.kind !== 'anonymous' && identity.role !== 'reader';
-}
-
-/** The header's version, or undefined when not sent; anything but one whole number is refused. */
-function versionAsked(header: string | string[] | undefined): number | undefined {
-  if (header === undefined) return undefined;
-  const text = Array.isArray(header) ? header.join(',') : header;
-  if (!/^\d{1,15}$/.test(text.trim())) {
-    throw new HttpError(400, `The ${DATA_VERSION_HEADER} header must be one data version, a whole number as an answer named it (got "${text.slice(0, 40)}").`, {
-      code: 'BAD_REQUEST',
-    });
-  }
-  return Number(text.trim());
 }
