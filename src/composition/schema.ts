@@ -51,6 +51,8 @@ export function graphqlSchema(): GraphQLSchema {
   // type-graphql has no option for the root type's description; graphql-js types keep it as a property.
   built.getMutationType()!.description =
     'Changes to the records, by the keys and tokens of the organizations they belong to: each change is a draft until a publisher publishes it.';
+  built.getSubscriptionType()!.description =
+    'Live changes, over Server-Sent Events at /graphql/stream (the graphql-sse protocol); /graphql answers queries and mutations only.';
   built.getQueryType()!.description = 'Minsheng: open data on the public services of Dadukou District, Chongqing (2023). Every figure carries its source.';
   callResolversDirectly(built, options);
   checkDeclaredReads(); // every field resolver of a listed type says what it reads of the row

@@ -122,9 +122,6 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
         prepared = execution.prepare(operation.query, params.operationName, (text) => checkNestingBeforeParsing(text, limits));
       }
       parts.metrics?.nameOperation(response, prepared?.operation.name?.value);
-      if (prepared?.type === 'subscription') {
-        throw new HttpError(400, 'Subscriptions are served over Server-Sent Events at /graphql/stream (the graphql-sse protocol).', { code: 'BAD_REQUEST' });
-      }
       // Read with the drafts the caller may review: an answer for the caller alone, never cached or shared.
       const withDrafts = prepared?.type === 'query' && draftsAsked(schema, prepared.operation, params.variables);
       // Read at a past data version (`@asOf`, or the Minsheng-As-Of header): never cached here, read from history.
@@ -165,6 +162,10 @@ export function graphqlEndpoint(parts: GraphQLEndpointParts) {
         return applyCompression(request, response, hit.body);
       }
       const checked: CheckedDocument = checkDocument(schema, prepared, params.variables, limits);
+      // Checked after the document: one that does not validate is told so first.
+      if (prepared?.type === 'subscription') {
+        throw new HttpError(400, 'Subscriptions are served over Server-Sent Events at /graphql/stream (the graphql-sse protocol).', { code: 'BAD_REQUEST' });
+      }
       await operation.register?.();
       // Applying the drafts is a write's work, rolled back: priced as one root field of a mutation more.
       const cost = (checked.shape?.cost ?? 1) + (withDrafts ? MUTATION_COST : 0);
