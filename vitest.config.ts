@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
+import { carriesTypeQuery } from './src/db/droppedTypeQuery.js';
 
 // vitest would load graphql's .mjs while type-graphql loads its .js: two graphql "realms". One path for both.
 const graphqlEntry = createRequire(import.meta.url).resolve('graphql');
@@ -13,6 +14,10 @@ export default defineConfig({
   test: {
     // The machine has 2 cores: two test files at a time (vitest's default, one worker fewer than cores, ran one).
     maxWorkers: 2,
+    // The servers under test run inside the test process, where main's guard for postgres.js's dropped
+    // array-types failure (src/db/droppedTypeQuery.ts) is not installed: the same failure is let pass here,
+    // as the guard lets it pass in production; tests/api/droppedTypeQuery.test.ts proves the guard itself.
+    onUnhandledError: (error) => !carriesTypeQuery(error),
     projects: [
       {
         resolve: { alias },

@@ -52,6 +52,14 @@ describe.runIf(testBackend() === 'postgres')('a new connection that cannot read 
     expect(stdout.trim().split('\n').at(-1)).toBe('survived');
   });
 
+  it('a connection reset while the types are read (a server that stops) is survived the same way', async () => {
+    const { code, stdout, stderr } = await child('reset');
+    expect(`${stdout}${stderr}`).toContain('could not read the array types');
+    expect(`${stdout}${stderr}`).toContain('ECONNRESET');
+    expect(stdout.trim().split('\n').at(-1)).toBe('survived');
+    expect(code).toBe(0);
+  });
+
   it('any other unhandled rejection still ends the process', async () => {
     const { code, stdout, stderr } = await child('other');
     expect(code).not.toBe(0);
