@@ -59,3 +59,21 @@ describe('a nested list asked twice under every parent', () => {
     }
   });
 });
+
+describe('an aggregate grouped by division', () => {
+  it("reads its groups' divisions in its own statement: one statement, and the same divisions as a lookup", async () => {
+    const query = `{ observationAggregate(groupBy: [DIVISION, YEAR]) { year count division { code name(lang: EN) level verified parent { code } } } }`;
+    const answer = await api.query(query);
+    expect(answer.body.errors).toBeUndefined();
+    const groups = answer.body.data.observationAggregate as { year: number; division: { code: string; name: string } | null }[];
+    const placed = groups.filter((group) => group.division);
+    expect(placed.length).toBeGreaterThan(1);
+    // The group statement, and the parents' (a linked object of the divisions): never one per group.
+    expect(answer.sqlStatements).toBe(2);
+    const looked = await api.data(`{ division(code: "${placed[0]!.division!.code}") { code name(lang: EN) level verified parent { code } } }`);
+    expect(placed[0]!.division).toEqual(looked.division);
+    const flat = await api.query(`{ observationAggregate(groupBy: [DIVISION]) { count division { code } } }`);
+    expect(flat.sqlStatements).toBe(1);
+    expect((flat.body.data.observationAggregate as unknown[]).length).toBeGreaterThan(1);
+  });
+});

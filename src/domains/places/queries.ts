@@ -1,9 +1,9 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { divisions, organizations } from '../../db/tables/index.js';
 import { liveTableAs } from '../../db/tables/retirement.js';
-import { col, columnsOf, idIn, isAnyOf } from '../../db/sqlParts.js';
+import { col, columnsOf, idIn, isAnyOf, propertiesOf } from '../../db/sqlParts.js';
 import type { Context } from '../../graphql/context.js';
-import { composed } from '../../graphql/filters.js';
+import { composed, changedSince } from '../../graphql/filters.js';
 import { References } from '../../graphql/references.js';
 import type { BelongsTo, ListQuery, SortKey } from '../../graphql/relay/keyset.js';
 import { loadRowsBy } from '../../graphql/relay/load.js';
@@ -34,6 +34,7 @@ export function divisionSubtreesOf(codes: readonly string[]): SQL {
 export function divisionConditions(filter: DivisionFilter | null | undefined, alias: string, references: References): SQL[] {
   return composed(filter, (filter) => {
     const where: SQL[] = [];
+    if (filter.updatedSince != null) where.push(changedSince('divisions', alias, filter.updatedSince));
     if (filter.level) where.push(isAnyOf(col(alias, 'level'), filter.level));
     if (filter.code) {
       references.add('division', filter.code);
@@ -57,6 +58,7 @@ export function divisionConditions(filter: DivisionFilter | null | undefined, al
 export function organizationConditions(filter: OrganizationFilter | null | undefined, alias: string, references: References): SQL[] {
   return composed(filter, (filter) => {
     const where: SQL[] = [];
+    if (filter.updatedSince != null) where.push(changedSince('organizations', alias, filter.updatedSince));
     if (filter.kind) where.push(isAnyOf(col(alias, 'kind'), filter.kind));
     if (filter.slug) {
       references.add('organization', filter.slug);
@@ -102,6 +104,27 @@ export const childDivisionOf: BelongsTo = (parentId) => sql`${col(d, 'parent_id'
 
 export const divisionById = (context: Context) =>
   loadRowsBy<number, DivisionRow>(context, 'division.id', { columns: divisionColumns, from: divisionTable }, col(d, 'id'), (row) => row.id);
+
+/**
+ * Divisions read in another statement, so that `divisionById` needs none of its own: the live division
+ * joined under an alias, its row's columns, and how to hand the rows read to the loader.
+ */
+export const divisionsBeside = {
+  join: (alias: string, id: SQL) => sql` left join ${liveTableAs(divisions, alias)} on ${col(alias, 'id')} = ${id}`,
+  columns: (alias: string) => columnsOf(divisions, alias),
+  /** Primes the loader with each row's division (null where the join found no live division). */
+  prime(context: Context, rows: Record<string, unknown>[], id: (row: Record<string, unknown>) => unknown): void {
+    const loader = divisionById(context);
+    for (const row of rows) {
+      const key = id(row);
+      if (key == null) continue;
+      const division = {} as Record<string, unknown>;
+      for (const property of divisionProperties) division[property] = row[property];
+      loader.prime(key as number, division.id == null ? null : (division as DivisionRow));
+    }
+  },
+};
+const divisionProperties = propertiesOf(divisions);
 
 export const divisionByCode = (context: Context) =>
   loadRowsBy<string, DivisionRow>(context, 'division.code', { columns: divisionColumns, from: divisionTable }, col(d, 'code'), (row) => row.code);

@@ -9,6 +9,7 @@ import type { Context } from '../../graphql/context.js';
 import { DomainEnum, graphqlEnum, MeasureEnum, UnitEnum } from '../../graphql/enums.js';
 import { badUserInput } from '../../graphql/errors.js';
 import { References } from '../../graphql/references.js';
+import { divisionsBeside } from '../places/queries.js';
 import { divisionAncestorIdsOf } from '../places/subtree.js';
 import { observationConditions } from './queries.js';
 import type { ObservationFilter } from './types.js';
@@ -144,9 +145,21 @@ function bitSet<T extends string>(names: readonly T[], column: SQL, alias: strin
 }
 function parseBitSet<T extends string>(names: readonly T[], set: unknown): T[] {
   if (set == null) return [];
-  const bits = BigInt(set as string | number | bigint); // int8 comes as text from postgres.js
-  return names.filter((_, i) => ((bits >> BigInt(i)) & 1n) === 1n).sort();
+  const key = String(set); // int8 comes as text from postgres.js
+  let parsed = parsedBitSets.get(names)?.get(key) as T[] | undefined;
+  if (!parsed) {
+    const bits = BigInt(key);
+    parsed = names.filter((_, i) => ((bits >> BigInt(i)) & 1n) === 1n).sort();
+    let ofNames = parsedBitSets.get(names);
+    if (!ofNames) parsedBitSets.set(names, (ofNames = new Map()));
+    if (ofNames.size >= MAX_PARSED_SETS) ofNames.clear();
+    ofNames.set(key, parsed);
+  }
+  return parsed;
 }
+/** Sets parsed, by vocabulary: the data holds few distinct sets, but a vocabulary of n names has 2^n, so the memo is bounded. */
+const MAX_PARSED_SETS = 1024;
+const parsedBitSets = new Map<readonly string[], Map<string, readonly string[]>>();
 const unitNames = Object.keys(units) as Unit[];
 const measureNames = Object.keys(measures) as Measure[];
 const qualifierNames = Object.keys(valueQualifiers) as ValueQualifier[];
@@ -262,12 +275,22 @@ export async function aggregateObservations(
   const keys = Object.values(ObservationGroupBy).map((by) => (distinct.includes(by) ? groupKeys[by].selected : groupKeys[by].absent));
   const grouped = distinct.map((by) => groupKeys[by].expression);
   // The indicators are joined only for their domain; every other key is the figure's own.
-  const rows = await context.db.rows<Record<string, unknown>>(sql`
+  const groups = sql`
     select ${sql.join(keys, sql`, `)}, ${totals(source)}
     from ${source.from}${joinDomain(distinct)}
     ${where.length ? sql`where ${sql.join(where, sql` and `)}` : sql``}
     ${grouped.length ? sql`group by ${sql.join(grouped, sql`, `)} order by ${sql.join(grouped, sql`, `)}` : sql``}
-    limit ${MAX_GROUPS + 1}`);
+    limit ${MAX_GROUPS + 1}`;
+  // Grouped by DIVISION, the groups' divisions are read in the same statement, for their `division` field.
+  const byDivision = distinct.includes(ObservationGroupBy.DIVISION);
+  const inOrder = distinct.map((by) => col('g', groupKeys[by].alias));
+  const rows = await context.db.rows<Record<string, unknown>>(
+    byDivision
+      ? sql`select "g".*, ${divisionsBeside.columns('agg_d')} from (${groups}) as "g"${divisionsBeside.join('agg_d', col('g', 'divisionId'))}
+        order by ${sql.join(inOrder, sql`, `)}`
+      : groups,
+  );
+  if (byDivision) divisionsBeside.prime(context, rows, (row) => row.divisionId);
   if (rows.length > MAX_GROUPS)
     throw badUserInput(`The aggregate has more than ${MAX_GROUPS} groups. Narrow the filter or group by fewer keys.`, {
       argument: 'groupBy',
@@ -276,14 +299,27 @@ export async function aggregateObservations(
   if (rows.length === 0) await references.assertExist(context);
   // An aggregate over no rows still returns its one group (count 0) when nothing is grouped: SQL's way, kept.
   const scope: GroupScope = { filter, groupBy: distinct, conflicts };
-  return rows.map((row) => ({
-    ...(row as unknown as ObservationGroupRow),
+  const number = (value: unknown) => (value == null ? null : Number(value));
+  return rows.map((row): ObservationGroupRow => ({
+    indicatorId: row.indicatorId as number | null,
+    domain: row.domain as Domain | null,
+    divisionId: row.divisionId as number | null,
+    year: row.year as number | null,
+    unit: row.unit as Unit | null,
+    measure: row.measure as Measure | null,
+    count: row.count as number,
+    min: number(row.min),
+    max: number(row.max),
     units: parseBitSet(unitNames, row.units),
     measures: parseBitSet(measureNames, row.measures),
     qualifiers: parseBitSet(qualifierNames, row.qualifiers),
-    enteringSum: row.enteringSum == null ? null : Number(row.enteringSum),
-    min: row.min == null ? null : Number(row.min),
-    max: row.max == null ? null : Number(row.max),
+    entering: row.entering as number,
+    enteringSum: number(row.enteringSum),
+    contested: row.contested as number,
+    overlapping: row.overlapping as number,
+    firstRunningYear: row.firstRunningYear as number | null,
+    lastRunningYear: row.lastRunningYear as number | null,
+    nested: row.nested as number,
     scope,
   }));
 }
@@ -412,11 +448,37 @@ export interface GroupTotal {
 
 const totalsOfGroups = new WeakMap<ObservationGroupRow, Promise<GroupTotal>>();
 
-/** The group's total under the rules (memoized per group: sum, avg, qualifier and excluded share it). */
-export function groupTotal(context: Context, group: ObservationGroupRow): Promise<GroupTotal> {
+/**
+ * The group's total under the rules. When no rule needs the figures themselves (the common case) it is
+ * the group row's own, at once; else a promise, memoized per group (sum, avg, qualifier and excluded share it).
+ */
+export function groupTotal(context: Context, group: ObservationGroupRow): GroupTotal | Promise<GroupTotal> {
+  if (!needsFigures(group)) return totalOf(group.entering, group.enteringSum, new Set(group.qualifiers), []);
   let total = totalsOfGroups.get(group);
   if (!total) totalsOfGroups.set(group, (total = ruledTotal(context, group)));
   return total;
+}
+
+/** Whether a rule must read the group's figures: to name them in a refusal, or to choose among contested ones. */
+/** What a field takes from the group's total: at once when the total is, else when it comes. */
+export function fromGroupTotal<T>(context: Context, group: ObservationGroupRow, pick: (total: GroupTotal) => T): T | Promise<T> {
+  const total = groupTotal(context, group);
+  return total instanceof Promise ? total.then(pick) : pick(total);
+}
+
+function needsFigures(group: ObservationGroupRow): boolean {
+  return (
+    group.measures.some((measure) => NEVER_SUMMED.includes(measure)) ||
+    group.measures.length > 1 ||
+    (group.firstRunningYear != null && group.firstRunningYear !== group.lastRunningYear) ||
+    group.overlapping > 0 ||
+    group.contested > 0 ||
+    (group.nested > 0 && !group.scope.groupBy.includes(ObservationGroupBy.DIVISION))
+  );
+}
+
+function totalOf(summed: number, sum: number | null, qualifiers: ReadonlySet<ValueQualifier>, excluded: string[]): GroupTotal {
+  return { sum: summed > 0 ? sum : null, summed, qualifier: summed > 0 ? combinedQualifier(qualifiers) : null, excluded };
 }
 
 async function ruledTotal(context: Context, group: ObservationGroupRow): Promise<GroupTotal> {
@@ -499,7 +561,7 @@ async function ruledTotal(context: Context, group: ObservationGroupRow): Promise
       );
     }
   }
-  return { sum: summed > 0 ? sum : null, summed, qualifier: summed > 0 ? combinedQualifier(qualifiers) : null, excluded };
+  return totalOf(summed, sum, qualifiers, excluded);
 }
 
 function groupedBy<T, K>(items: T[], keyOf: (item: T) => K): Map<K, T[]> {

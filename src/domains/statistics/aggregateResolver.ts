@@ -11,6 +11,7 @@ import {
   assertOneUnit,
   ConflictPolicy,
   contestedFiguresOf,
+  fromGroupTotal,
   groupTotal,
   MAX_GROUPS,
   ObservationGroup,
@@ -63,16 +64,15 @@ export class ObservationAggregateResolver {
     description:
       'The total of the figures that add up: flows (COUNT) over their own periods; of each series of levels or cumulative totals, its latest figure in the year; of contested figures, what `conflicts` says. Null when no figure enters it. Refused when the figures do not add up (see ObservationGroup); read `qualifier` with it.',
   })
-  async sum(@Root() group: ObservationGroupRow, @Ctx() context: Context) {
+  sum(@Root() group: ObservationGroupRow, @Ctx() context: Context) {
     assertOneUnit(group, 'sum');
-    return (await groupTotal(context, group)).sum;
+    return fromGroupTotal(context, group, (total) => total.sum);
   }
 
   @FieldResolver(() => Float, { nullable: true, description: 'The mean of the figures that enter `sum` (`sum` / `summed`); refused where `sum` is.' })
-  async avg(@Root() group: ObservationGroupRow, @Ctx() context: Context) {
+  avg(@Root() group: ObservationGroupRow, @Ctx() context: Context) {
     assertOneUnit(group, 'avg');
-    const total = await groupTotal(context, group);
-    return total.sum == null ? null : total.sum / total.summed;
+    return fromGroupTotal(context, group, (total) => (total.sum == null ? null : total.sum / total.summed));
   }
 
   @FieldResolver(() => ValueQualifierEnum, {
@@ -80,9 +80,9 @@ export class ObservationAggregateResolver {
     description:
       'How exact `sum` and `avg` are: EXACT when every figure entering them is; AT_LEAST when one is a lower bound (余, 多); NEARLY or AT_MOST for 近 or an upper bound; APPROXIMATE for 约, or bounds both ways. Null when no figure enters; refused where `sum` is.',
   })
-  async qualifier(@Root() group: ObservationGroupRow, @Ctx() context: Context) {
+  qualifier(@Root() group: ObservationGroupRow, @Ctx() context: Context) {
     assertOneUnit(group, 'sum');
-    return (await groupTotal(context, group)).qualifier;
+    return fromGroupTotal(context, group, (total) => total.qualifier);
   }
 
   @FieldResolver(() => Int, {
@@ -90,9 +90,9 @@ export class ObservationAggregateResolver {
     description:
       'How many figures entered `sum` and `avg` (fewer than `count` when earlier levels of a year, or contested figures, stay out); refused where `sum` is.',
   })
-  async summed(@Root() group: ObservationGroupRow, @Ctx() context: Context) {
+  summed(@Root() group: ObservationGroupRow, @Ctx() context: Context) {
     assertOneUnit(group, 'sum');
-    return (await groupTotal(context, group)).summed;
+    return fromGroupTotal(context, group, (total) => total.summed);
   }
 
   @FieldResolver(() => [Observation], {
