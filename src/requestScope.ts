@@ -34,12 +34,22 @@ export class RequestStopped extends Error {
 export function scopedDatabase(db: Database, scope: RequestScope): Database {
   return {
     kind: db.kind,
-    drizzle: db.drizzle,
+    // Read when used: a past read's connection builds its Drizzle only if something asks for it.
+    get drizzle() {
+      return db.drizzle;
+    },
     rows(query) {
       if (scope.stop?.requested) return Promise.reject(new RequestStopped());
       scope.sqlStatements += 1;
       return db.rows(query, scope.stop);
     },
+    ...(db.readTransaction && {
+      readTransaction(opening, work) {
+        if (scope.stop?.requested) return Promise.reject(new RequestStopped());
+        scope.sqlStatements += 1;
+        return db.readTransaction!(opening, work);
+      },
+    }),
     close: () => db.close(),
   };
 }

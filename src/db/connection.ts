@@ -1,6 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import type { SQL } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { PgDialect, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
@@ -43,6 +43,13 @@ export interface Database {
    * listening. Undefined behind a pooler in transaction mode, where a LISTEN would hold no session.
    */
   listen?(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
+  /**
+   * Runs `work` in one read-only transaction on one connection, its statements sent as `rows` sends them.
+   * `opening` (a statement whose values can be written into its text) is sent with the BEGIN in one round
+   * trip, its rows handed to `work`. What `work` resolves to is given at once: the COMMIT of a transaction that
+   * wrote nothing keeps nothing, so it follows, and the connection goes back to the pool after it.
+   */
+  readTransaction?<T, Row = Record<string, unknown>>(opening: SQL, work: (db: Database, opened: Row[]) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -98,6 +105,13 @@ export async function connect(options: ConnectOptions): Promise<Database> {
         return result.rows;
       },
       listen: (channel, onNotify) => client.listen(channel, () => onNotify()),
+      readTransaction: <T, Row>(opening: SQL, work: (db: Database, opened: Row[]) => Promise<T>) =>
+        db.transaction(async (tx) => {
+          const rowsOf = async <R>(query: SQL) => ((await tx.execute(query)) as unknown as { rows: R[] }).rows;
+          await tx.execute(sql`set transaction read only`);
+          const inTransaction: Database = { kind: 'pglite', drizzle: tx as unknown as DrizzleDatabase, rows: rowsOf, close: async () => {} };
+          return work(inTransaction, await rowsOf<Row>(opening));
+        }),
       close: async () => {
         try {
           await client.close();
@@ -138,10 +152,10 @@ export async function connect(options: ConnectOptions): Promise<Database> {
     firstBatchTimeoutMs: statementTimeoutMs === 0 ? 0 : Math.max(statementTimeoutMs, STREAM_START_TIMEOUT_MS),
   };
   const popular = new PopularStatements(POPULAR_STATEMENTS, 3, CONNECTION_LIFETIME_SECONDS * 1000);
-  return {
-    kind: 'postgres',
-    drizzle: db,
-    async rows<Row>(query: SQL, cancellation?: Cancellation) {
+  /** One statement on the pool, or on a connection reserved for a transaction. */
+  const rowsOn =
+    (on: postgres.Sql) =>
+    async <Row>(query: SQL, cancellation?: Cancellation): Promise<Row[]> => {
       // Drizzle's execute() sends an unnamed statement, which postgres.js first describes in a round trip of
       // its own. Prepared, a statement text is parsed once per connection and then answered in one trip.
       const rendered: RenderedSql = renderSql(query) ?? dialect.sqlToQuery(query);
@@ -152,12 +166,46 @@ export async function connect(options: ConnectOptions): Promise<Database> {
       if (rendered.withValues !== undefined) {
         const prepare = !pooled && popular.admit(rendered.withValues);
         const extended = { prepare, simple: false } as postgres.UnsafeQueryOptions; // `simple` is untyped in postgres.js 3.4
-        return (await cancelledWith(client.unsafe(rendered.withValues, [], extended), cancellation)) as unknown as Row[];
+        return (await cancelledWith(on.unsafe(rendered.withValues, [], extended), cancellation)) as unknown as Row[];
       }
       return (await cancelledWith(
-        client.unsafe(rendered.sql, rendered.params as postgres.ParameterOrJSON<never>[], { prepare: !pooled }),
+        on.unsafe(rendered.sql, rendered.params as postgres.ParameterOrJSON<never>[], { prepare: !pooled }),
         cancellation,
       )) as unknown as Row[];
+    };
+  return {
+    kind: 'postgres',
+    drizzle: db,
+    rows: rowsOn(client),
+    async readTransaction<T, Row>(opening: SQL, work: (db: Database, opened: Row[]) => Promise<T>): Promise<T> {
+      const text = renderWithValues(opening);
+      if (text === undefined) throw new Error('A transaction opens with a statement whose values can be written into its text');
+      const reserved = await client.reserve();
+      let result: T;
+      try {
+        // The simple protocol runs both statements of one text in one round trip; the second's rows are last.
+        const results = (await reserved.unsafe(`begin read only; ${text}`).simple()) as unknown as Row[][];
+        let onReserved: DrizzleDatabase | undefined;
+        const inTransaction: Database = {
+          kind: 'postgres',
+          get drizzle() {
+            // A reserved connection shares its pool's options (the parsers Drizzle set) but does not show them.
+            return (onReserved ??= drizzlePostgres(Object.assign(reserved, { options: client.options }), { schema: tables }) as unknown as DrizzleDatabase);
+          },
+          rows: rowsOn(reserved),
+          close: async () => {},
+        };
+        result = await work(inTransaction, results[results.length - 1]!);
+      } catch (error) {
+        await reserved.unsafe('rollback').catch(() => {});
+        reserved.release();
+        throw error;
+      }
+      void reserved
+        .unsafe('commit')
+        .catch(() => {})
+        .finally(() => reserved.release());
+      return result;
     },
     stream<Row>(query: SQL, batchSize: number) {
       const { sql: text, params } = dialect.sqlToQuery(query);

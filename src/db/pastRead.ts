@@ -1,6 +1,5 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from './connection.js';
-import { transactionDatabase } from './write.js';
 
 /** The data versions that can be read again: from the first whose state history holds to the newest. */
 export interface VersionRange {
@@ -30,15 +29,27 @@ export class VersionOutOfRange extends Error {
  * views before the tables. The range is read in the same transaction, so a version just checked is the one read.
  */
 export async function readAsOf<T>(db: Database, version: number, read: (db: Database) => Promise<T>): Promise<T> {
-  return db.drizzle.transaction(async (tx) => {
-    await tx.execute(sql`set transaction read only`);
-    const inTransaction = transactionDatabase(tx, db.kind);
-    const [state] = await inTransaction.rows<{ newest: string | number | null; since: string | number | null }>(
-      sql`select data_version as newest, history_since as since from dataset_state`,
-    );
-    const range = { earliest: Math.max(1, Number(state?.since ?? 0)), newest: Number(state?.newest ?? 0) };
-    if (!Number.isSafeInteger(version) || version < range.earliest || version > range.newest) throw new VersionOutOfRange(version, range);
-    await tx.execute(sql`select set_config('search_path', 'as_of, public', true), set_config('minsheng.as_of', ${String(version)}, true)`);
+  if (!Number.isSafeInteger(version)) throw new VersionOutOfRange(version, await versionRange(db));
+  if (!db.readTransaction) throw new Error('A past read needs a database that runs transactions (connect() gives one)');
+  // Sent with the BEGIN: the range, and the settings (the views first, the version), which a version outside
+  // the range leaves to the rollback.
+  const settings = sql`select data_version as newest, history_since as since,
+    set_config('search_path', 'as_of, public', true), set_config('minsheng.as_of', ${String(version)}, true) from dataset_state`;
+  return db.readTransaction<T, StateRow>(settings, async (inTransaction, [state]) => {
+    const range = rangeOf(state);
+    if (version < range.earliest || version > range.newest) throw new VersionOutOfRange(version, range);
     return read(inTransaction);
   });
 }
+
+type StateRow = { newest: string | number | null; since: string | number | null };
+
+async function versionRange(db: Database): Promise<VersionRange> {
+  const [state] = await db.rows<StateRow>(sql`select data_version as newest, history_since as since from dataset_state`);
+  return rangeOf(state);
+}
+
+const rangeOf = (state: StateRow | undefined): VersionRange => ({
+  earliest: Math.max(1, Number(state?.since ?? 0)),
+  newest: Number(state?.newest ?? 0),
+});

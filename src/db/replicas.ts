@@ -1,7 +1,7 @@
-import { sql } from 'drizzle-orm';
 import type { Logger } from '../logger.js';
 import type { Database } from './connection.js';
 import { isDatabaseUnreachable } from './errorCauses.js';
+import { readDataVersion } from './dataVersion.js';
 
 /** One read replica: a PostgreSQL standby fed by streaming replication, and what its last poll found. */
 export interface Replica {
@@ -143,6 +143,7 @@ export class ReadReplicas {
             },
           );
         }),
+      readTransaction: replica.db.readTransaction?.bind(replica.db),
       close: async () => {},
     };
   }
@@ -215,11 +216,11 @@ export class ReadReplicas {
         const timeoutMs = Math.max(POLL_TIMEOUT_MS, this.settings.pollMs);
         timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
       });
-      const reading = replica.db.rows<{ version: number }>(sql`select coalesce((select data_version from dataset_state), 0)::int as "version"`);
+      const reading = readDataVersion(replica.db);
       reading.catch(() => {});
-      const [row] = await Promise.race([reading, silent]);
+      const version = await Promise.race([reading, silent]);
       const was = this.polled.get(replica);
-      this.polled.set(replica, { reachable: true, version: row?.version ?? 0 });
+      this.polled.set(replica, { reachable: true, version });
       if (was && !was.reachable) this.logger.info('read replica is back', { replica: replica.name });
     } catch (error) {
       this.markAway(replica, error);

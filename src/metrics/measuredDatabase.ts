@@ -10,6 +10,7 @@ export function measuredDatabase(db: Database, metrics: Metrics): Database {
     stream: db.stream?.bind(db),
     copyCsv: db.copyCsv?.bind(db),
     listen: db.listen?.bind(db),
+    readTransaction: db.readTransaction?.bind(db),
     close: () => db.close(),
   };
 }
