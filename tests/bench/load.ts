@@ -22,6 +22,8 @@ export interface LoadResult {
   /** Connection errors and timeouts. */
   errors: number;
   non2xx: number;
+  /** Responses whose body differed from the one expected (only when one was given). */
+  mismatches?: number;
   /** CPU ms per request of the server's process and of PostgreSQL, over the measured run. */
   cpuMsPerRequest: { server: number; postgres: number };
 }
@@ -34,7 +36,13 @@ interface Fired {
   latencies: Float64Array;
 }
 
-async function fire(url: string, operation: Operation, connections: number, seconds: number): Promise<Fired> {
+/** A request of the load: what is sent, the headers it adds, and the body every answer must have, if known. */
+export interface Request {
+  headers?: Record<string, string>;
+  expectBody?: string;
+}
+
+async function fire(url: string, operation: Operation, connections: number, seconds: number, request: Request = {}): Promise<Fired> {
   let connection = 0;
   let latencies = new Float64Array(1 << 16);
   let count = 0;
@@ -44,12 +52,13 @@ async function fire(url: string, operation: Operation, connections: number, seco
     headers: HEADERS,
     // Each connection is a client of its own (Minsheng trusts X-Forwarded-For in the benchmark): one
     // anonymous budget of 2^31 - 1 points a second cannot pay for 20,000 cached nested queries a second.
-    setupClient: (client) => client.setHeaders({ ...HEADERS, 'x-forwarded-for': `198.51.100.${(connection++ % 250) + 1}` }),
+    setupClient: (client) => client.setHeaders({ ...HEADERS, ...request.headers, 'x-forwarded-for': `198.51.100.${(connection++ % 250) + 1}` }),
     body: JSON.stringify(operation),
     connections,
     duration: seconds,
     // A slow query should show up in p99, not be cut off by autocannon's own 10 s timeout.
     timeout: 30,
+    ...(request.expectBody === undefined ? {} : { expectBody: request.expectBody }),
   };
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(options, (error, done) => (error ? reject(error) : resolve(done)));
@@ -79,10 +88,16 @@ export function percentile(sorted: ArrayLike<number>, share: number): number {
  * `readCpu` is read when the measured run starts and when it ends; the difference per request is the
  * run's CPU cost (less noisy than req/s on a small machine shared by the load generator).
  */
-export async function measure(url: string, operation: Operation, settings: LoadSettings, readCpu: () => CpuReading): Promise<LoadResult> {
-  if (settings.warmupSeconds > 0) await fire(url, operation, settings.connections, settings.warmupSeconds);
+export async function measure(
+  url: string,
+  operation: Operation,
+  settings: LoadSettings,
+  readCpu: () => CpuReading,
+  request: Request = {},
+): Promise<LoadResult> {
+  if (settings.warmupSeconds > 0) await fire(url, operation, settings.connections, settings.warmupSeconds, request);
   const before = readCpu();
-  const { result, latencies } = await fire(url, operation, settings.connections, settings.seconds);
+  const { result, latencies } = await fire(url, operation, settings.connections, settings.seconds, request);
   const used = cpuBetween(before, readCpu());
   const perRequest = (ms: number) => Math.round((ms / Math.max(1, result.requests.total)) * 1000) / 1000;
   return {
@@ -93,6 +108,7 @@ export async function measure(url: string, operation: Operation, settings: LoadS
     requests: result.requests.total,
     errors: result.errors,
     non2xx: result.non2xx,
+    ...(request.expectBody === undefined ? {} : { mismatches: result.mismatches }),
   };
 }
 

@@ -11,6 +11,7 @@ import { downloadTargets, type DownloadScenarioResult } from './downloadScenario
 import { median, type LoadResult } from './load.js';
 import type { ServerName } from './servers.js';
 import { writeTargets, type WriteScenarioResult } from './writeScenario.js';
+import { asOfTargets, type AsOfScenarioResult } from './asOfScenario.js';
 
 export interface Measurement {
   query: string;
@@ -33,6 +34,8 @@ export interface ScaleResult {
   download?: DownloadScenarioResult;
   /** The write scenario (writeScenario.ts); absent when it did not run. */
   write?: WriteScenarioResult;
+  /** The as-of scenario (asOfScenario.ts); absent when it did not run. */
+  asOf?: AsOfScenarioResult;
   /** /metrics of the uncached Minsheng server after the scale (metricsScrape.ts). */
   metrics?: MetricsScrape;
 }
@@ -176,6 +179,7 @@ export function judgeTargets(scales: ScaleResult[], cached: boolean): Target[] {
   }
   targets.push(...downloadTargets(scales));
   if (scales.some((scale) => scale.write)) targets.push(...writeTargets(scales));
+  if (scales.some((scale) => scale.asOf)) targets.push(...asOfTargets(scales));
   return targets;
 }
 

@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --quick] [--scales 10k,1m] [--seconds 10] [--warmup 2] [--rounds 3] [--connections 10] [--downloads-only | --writes-only] [--built]
+ * npm run bench [-- --quick] [--scales 10k,1m] [--seconds 10] [--warmup 2] [--rounds 3] [--connections 10] [--downloads-only | --writes-only | --as-of-only] [--built]
  *                [--cached-env NAME=VALUE ...] [--uncached-env NAME=VALUE ...] [--database-url postgres://…/postgres]
  *
  * Minsheng against PostGraphile 4.14.1 on one PostgreSQL database per scale, query by query, alternating
@@ -17,6 +17,7 @@ import { checkQuery, type QueryCheck } from './check.js';
 import { createBenchDatabase, dropBenchDatabase, postgresVersion, type Scale } from './database.js';
 import { downloadTables, runDownloadScenario, type DownloadScenarioResult } from './downloadScenario.js';
 import { runWriteScenario, writeTable, type WriteScenarioResult } from './writeScenario.js';
+import { asOfTable, runAsOfScenario, type AsOfScenarioResult } from './asOfScenario.js';
 import { metricsTable, scrapeMetrics, type MetricsScrape } from './metricsScrape.js';
 import { measureStartup, startupTable, type StartupTimes } from './startup.js';
 import { resolveFixture } from './fixtures.js';
@@ -77,9 +78,17 @@ function parseArguments(argv: string[]) {
   const downloadsOnly = argv.includes('--downloads-only');
   // Only the write scenario (after a change to the write path): no query mix, no downloads.
   const writesOnly = argv.includes('--writes-only');
-  if (downloadsOnly && writesOnly) throw new Error('--downloads-only and --writes-only exclude each other');
+  const asOfOnly = argv.includes('--as-of-only');
+  if ([downloadsOnly, writesOnly, asOfOnly].filter(Boolean).length > 1) throw new Error('--downloads-only, --writes-only and --as-of-only exclude each other');
   const built = argv.includes('--built');
-  return { scales, load, cacheFlags, serverUrl, built, only: downloadsOnly ? ('downloads' as const) : writesOnly ? ('writes' as const) : undefined };
+  return {
+    scales,
+    load,
+    cacheFlags,
+    serverUrl,
+    built,
+    only: downloadsOnly ? ('downloads' as const) : writesOnly ? ('writes' as const) : asOfOnly ? ('as-of' as const) : undefined,
+  };
 }
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
@@ -89,7 +98,7 @@ async function benchScale(
   serverUrl: string,
   load: LoadSettings,
   cache: CacheEnvironments | undefined,
-  only: 'downloads' | 'writes' | undefined,
+  only: 'downloads' | 'writes' | 'as-of' | undefined,
 ): Promise<ScaleResult> {
   say(`\n[${scale.name}] creating and filling the database (${scale.facilities} facilities, ${scale.observations} observations)…`);
   const database = await createBenchDatabase(serverUrl, scale);
@@ -139,7 +148,7 @@ async function benchScale(
     const probe = mix.find((query) => query.name === PROBE_QUERY);
     if (!probe) throw new Error(`The query mix has no "${PROBE_QUERY}" query for the download scenario's probe`);
     let download: DownloadScenarioResult | undefined;
-    if (only !== 'writes')
+    if (only === undefined || only === 'downloads')
       try {
         download = await runDownloadScenario(minsheng, {
           runs: load.rounds,
@@ -152,7 +161,7 @@ async function benchScale(
       }
     // After the downloads, which count the figures: the writes change labels, never how many figures there are.
     let write: WriteScenarioResult | undefined;
-    if (only !== 'downloads') {
+    if (only === undefined || only === 'writes') {
       try {
         write = await runWriteScenario(minsheng, postgraphile, database.url, {
           mix: mix.map((query) => ({ name: query.name, minsheng: query.minsheng, postgraphile: query.postgraphile })),
@@ -163,13 +172,22 @@ async function benchScale(
         say(`WARNING [${scale.name}] the write scenario failed: ${error instanceof Error ? error.stack : error}`);
       }
     }
+    // Last of all: its revisions change a tenth of the figures' values, which every scenario above reads.
+    let asOf: AsOfScenarioResult | undefined;
+    if (only === undefined || only === 'as-of') {
+      try {
+        asOf = await runAsOfScenario(minsheng, database.url, { mix, load, say: (line) => say(`[${scale.name}] ${line}`) });
+      } catch (error) {
+        say(`WARNING [${scale.name}] the as-of scenario failed: ${error instanceof Error ? error.stack : error}`);
+      }
+    }
     let metrics: MetricsScrape | undefined;
     try {
       metrics = await scrapeMetrics(minsheng);
     } catch (error) {
       say(`WARNING [${scale.name}] /metrics could not be scraped: ${error instanceof Error ? error.message : error}`);
     }
-    return { scale, fillSeconds: database.fillSeconds, checks, measurements, download, write, metrics };
+    return { scale, fillSeconds: database.fillSeconds, checks, measurements, download, write, asOf, metrics };
   } finally {
     for (const server of servers) await stopServer(server);
     await dropBenchDatabase(serverUrl, database);
@@ -226,6 +244,7 @@ async function main() {
     ...(results.length >= 2 ? [growthTable(results[0]!, results[results.length - 1]!)] : []),
     ...(downloads ? [downloads] : []),
     ...results.flatMap((scale) => (scale.write ? [writeTable(scale.scale.name, scale.write)] : [])),
+    ...results.flatMap((scale) => (scale.asOf ? [asOfTable(scale.scale.name, scale.asOf)] : [])),
     startupTable(startup),
     ...results.flatMap((scale) => (scale.metrics ? [metricsTable(scale.scale.name, scale.metrics)] : [])),
     targetList(result.targets),
