@@ -1,8 +1,9 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { GraphQLDate } from './dateScalar.js';
-import { Field, Float, InputType } from 'type-graphql';
+import { Field, Float, InputType, Int } from 'type-graphql';
 import { badUserInput } from './errors.js';
 import type { References } from './references.js';
+import { col } from '../db/sqlParts.js';
 
 /** Inputs and SQL shared by every list filter: ranges, intervals and and/or/not composition. */
 
@@ -76,6 +77,29 @@ export function intervalOf(interval: DateInterval, argument: string): { start: s
   const end = isoDay(interval.end);
   if (start > end) throw badUserInput(`\`${argument}\` starts (${start}) after it ends (${end}).`, { argument });
   return { start, end };
+}
+
+/** The fields every record list's filter has, whatever the record (`extends RecordFilter`). */
+@InputType({ description: 'Fields of every record filter (only its subtypes are used).' })
+export abstract class RecordFilter {
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      "Changed after this data version (an earlier answer's `extensions.dataVersion`): created, updated or restored since. " +
+      'Retired records leave the list; the `changes` feed names them. Records unchanged since history began count as changed then.',
+  })
+  updatedSince?: number | null;
+}
+
+/**
+ * `updatedSince`: the record (`table`, by id) has a state that began after `version`, in the history
+ * the triggers keep (drizzle/0021); in a past read, no later than the version read.
+ */
+export function changedSince(table: string, alias: string, version: number): SQL {
+  if (version < 0) throw badUserInput(`updatedSince takes a data version, 0 or more; got ${version}.`, { argument: 'updatedSince' });
+  const changed = sql.raw(`"history"."${table}"`);
+  return sql`exists (select 1 from ${changed} as "changed" where "changed"."id" = ${col(alias, 'id')} and "changed"."valid_from" > ${version}
+    and "changed"."valid_from" <= coalesce(nullif(current_setting('minsheng.as_of', true), '')::bigint, "changed"."valid_from"))`;
 }
 
 /** A filter input that can be combined with others. */

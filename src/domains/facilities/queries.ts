@@ -3,7 +3,7 @@ import { facilities, facilityCitations, organizations } from '../../db/tables/in
 import { liveTableAs } from '../../db/tables/retirement.js';
 import { AliasedColumns, col, hasValue, idIn, isAnyOf, propertiesOf } from '../../db/sqlParts.js';
 import type { Context } from '../../graphql/context.js';
-import { composed, FilterExtensions } from '../../graphql/filters.js';
+import { composed, FilterExtensions, changedSince } from '../../graphql/filters.js';
 import { ALL_COLUMNS, RowProjection, type Projection } from '../../graphql/projection.js';
 import { References } from '../../graphql/references.js';
 import type { BelongsTo, ListQuery } from '../../graphql/relay/keyset.js';
@@ -32,6 +32,7 @@ export const facilityFilterExtensions = new FilterExtensions<FacilityFilter>();
 export function facilityConditions(filter: FacilityFilter | null | undefined, alias: string, references: References): SQL[] {
   return composed(filter, (filter) => {
     const where: SQL[] = [];
+    if (filter.updatedSince != null) where.push(changedSince('facilities', alias, filter.updatedSince));
     const terms = searchTerms(filter.search);
     if (terms) where.push(matchesText(alias, terms, facilityTextColumns));
     if (filter.slug) {

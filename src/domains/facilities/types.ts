@@ -1,3 +1,4 @@
+import { RecordFilter } from '../../graphql/filters.js';
 import { GraphQLLatitude, GraphQLLongitude } from 'graphql-scalars';
 import { Field, Float, InputType, Int, ObjectType } from 'type-graphql';
 import type { facilities } from '../../db/tables/index.js';
@@ -73,7 +74,7 @@ export class BoundingBoxInput {
 }
 
 @InputType({ description: 'Narrows a list of facilities. All given conditions must hold; combine filters with and, or, not.' })
-export class FacilityFilter {
+export class FacilityFilter extends RecordFilter {
   @Field(() => String, {
     nullable: true,
     description:

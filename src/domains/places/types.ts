@@ -1,3 +1,4 @@
+import { RecordFilter } from '../../graphql/filters.js';
 import { Field, InputType, Int, ObjectType } from 'type-graphql';
 import type { divisions, organizations } from '../../db/tables/index.js';
 import type { DivisionLevel, OrganizationKind } from '../../db/vocabulary.js';
@@ -44,7 +45,7 @@ export class Organization extends Node {
 }
 
 @InputType({ description: 'Narrows a list of divisions. All given conditions must hold; combine filters with and, or, not.' })
-export class DivisionFilter {
+export class DivisionFilter extends RecordFilter {
   @Field(() => [DivisionLevelEnum], { nullable: true, description: 'Any of these levels.' })
   level?: DivisionLevel[] | null;
 
@@ -74,7 +75,7 @@ export class DivisionFilter {
 }
 
 @InputType({ description: 'Narrows a list of organizations. All given conditions must hold; combine filters with and, or, not.' })
-export class OrganizationFilter {
+export class OrganizationFilter extends RecordFilter {
   @Field(() => [OrganizationKindEnum], { nullable: true, description: 'Any of these kinds.' })
   kind?: OrganizationKind[] | null;
 

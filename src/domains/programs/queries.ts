@@ -3,7 +3,7 @@ import { organizations, programCitations, programs } from '../../db/tables/index
 import { liveTableAs } from '../../db/tables/retirement.js';
 import { AliasedColumns, col, hasValue, idIn, isAnyOf, propertiesOf, tableAs } from '../../db/sqlParts.js';
 import type { Context } from '../../graphql/context.js';
-import { composed, FilterExtensions, inRange } from '../../graphql/filters.js';
+import { composed, FilterExtensions, inRange, changedSince } from '../../graphql/filters.js';
 import { ALL_COLUMNS, RowProjection, type Projection } from '../../graphql/projection.js';
 import { References } from '../../graphql/references.js';
 import type { BelongsTo, ListQuery } from '../../graphql/relay/keyset.js';
@@ -30,6 +30,7 @@ export const programFilterExtensions = new FilterExtensions<ProgramFilter>();
 export function programConditions(filter: ProgramFilter | null | undefined, alias: string, references: References): SQL[] {
   return composed(filter, (filter) => {
     const where: SQL[] = [];
+    if (filter.updatedSince != null) where.push(changedSince('programs', alias, filter.updatedSince));
     const terms = searchTerms(filter.search);
     if (terms) where.push(matchesText(alias, terms, programTextColumns));
     if (filter.slug) {

@@ -4,7 +4,7 @@ import type { programs } from '../../db/tables/index.js';
 import type { Domain, ProgramKind, ProgramStatus } from '../../db/vocabulary.js';
 import { DomainEnum, OrderDirection, ProgramKindEnum, ProgramStatusEnum } from '../../graphql/enums.js';
 import { Node } from '../../graphql/node.js';
-import { DateRange } from '../../graphql/filters.js';
+import { DateRange, RecordFilter } from '../../graphql/filters.js';
 import { orderingFor } from '../../graphql/ordering.js';
 import type { FacilityFilter } from '../facilities/types.js';
 
@@ -38,7 +38,7 @@ export class Program extends Node {
 }
 
 @InputType({ description: 'Narrows a list of programs. All given conditions must hold; combine filters with and, or, not.' })
-export class ProgramFilter {
+export class ProgramFilter extends RecordFilter {
   @Field(() => String, { nullable: true, description: 'Words that the Chinese or English name or description contains, each of them (e.g. "教育集团").' })
   search?: string | null;
 

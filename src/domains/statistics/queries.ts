@@ -4,7 +4,7 @@ import { OrderDirection } from '../../graphql/enums.js';
 import { liveTableAs } from '../../db/tables/retirement.js';
 import { AliasedColumns, col, columnsOf, hasValue, idIn, isAnyOf, propertiesOf, tableAs } from '../../db/sqlParts.js';
 import type { Context } from '../../graphql/context.js';
-import { composed, inRange, intervalOf } from '../../graphql/filters.js';
+import { composed, inRange, intervalOf, changedSince } from '../../graphql/filters.js';
 import { ALL_COLUMNS, RowProjection, type Projection } from '../../graphql/projection.js';
 import { References } from '../../graphql/references.js';
 import type { BelongsTo, ListQuery } from '../../graphql/relay/keyset.js';
@@ -41,6 +41,7 @@ export const observationTextColumns = ['label_zh', 'label_en', 'quote'];
 export function indicatorConditions(filter: IndicatorFilter | null | undefined, alias: string, references: References): SQL[] {
   return composed(filter, (filter) => {
     const where: SQL[] = [];
+    if (filter.updatedSince != null) where.push(changedSince('indicators', alias, filter.updatedSince));
     const terms = searchTerms(filter.search);
     if (terms) where.push(matchesText(alias, terms, indicatorTextColumns));
     if (filter.code) {
@@ -57,6 +58,7 @@ export function indicatorConditions(filter: IndicatorFilter | null | undefined, 
 export function observationConditions(filter: ObservationFilter | null | undefined, alias: string, references: References): SQL[] {
   return composed(filter, (filter) => {
     const where: SQL[] = [];
+    if (filter.updatedSince != null) where.push(changedSince('observations', alias, filter.updatedSince));
     const ind = `${alias}_i`;
     const inIndicators = (condition: SQL, atMostOne = false) =>
       idIn(col(alias, 'indicator_id'), sql`select ${col(ind, 'id')} from ${tableAs(indicators, ind)} where ${condition}`, atMostOne);

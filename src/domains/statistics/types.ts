@@ -6,7 +6,7 @@ import { DomainEnum, MeasureEnum, ObservationStatusEnum, OrderDirection, UnitEnu
 import { Node } from '../../graphql/node.js';
 import { graphqlEnum } from '../../graphql/enums.js';
 import { indicatorKinds, type IndicatorKind } from '../../db/tables/statistics.js';
-import { DateInterval, DateRange, FloatRange } from '../../graphql/filters.js';
+import { DateInterval, DateRange, FloatRange, RecordFilter } from '../../graphql/filters.js';
 import { orderingFor } from '../../graphql/ordering.js';
 
 export type IndicatorRow = typeof indicators.$inferSelect;
@@ -104,7 +104,7 @@ export class Period {
 }
 
 @InputType({ description: 'Narrows a list of figures. All given conditions must hold; combine filters with and, or, not.' })
-export class ObservationFilter {
+export class ObservationFilter extends RecordFilter {
   @Field(() => String, {
     nullable: true,
     description: 'Words in the figure\'s label or source quote, or in its indicator\'s names (e.g. "学位", "canteen"); each of them.',
@@ -173,7 +173,7 @@ export class ObservationFilter {
 }
 
 @InputType({ description: 'Narrows a list of indicators. All given conditions must hold; combine filters with and, or, not.' })
-export class IndicatorFilter {
+export class IndicatorFilter extends RecordFilter {
   @Field(() => String, { nullable: true, description: 'Words that the Chinese or English name or description contains, each of them.' })
   search?: string | null;
 
