@@ -1,6 +1,6 @@
-import { sql } from 'drizzle-orm';
 import type { Database } from '../db/connection.js';
 import type { Logger } from '../logger.js';
+import { readDataVersion } from '../db/dataVersion.js';
 
 /** The channel a write's transaction notifies when it commits a new data version (drizzle/0021). */
 export const DATA_VERSION_CHANNEL = 'minsheng_data_version';
@@ -61,8 +61,7 @@ export class DataVersionWatcher {
 
   async refresh(): Promise<number | undefined> {
     try {
-      const [row] = await this.db.rows<{ version: number }>(sql`select coalesce((select data_version from dataset_state), 0)::int as "version"`);
-      const version = row?.version ?? 0;
+      const version = await readDataVersion(this.db);
       if (version !== this.version) {
         this.version = version;
         for (const listener of this.listeners) listener(version);

@@ -1,5 +1,4 @@
 import DataLoader from 'dataloader';
-import { sql } from 'drizzle-orm';
 import { GraphQLError } from 'graphql';
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import type { AnySeedKind } from '../db/seed/kind.js';
@@ -19,6 +18,8 @@ import { revisionsOf, type RevisionEntry } from '../history/recordHistory.js';
 import { Change, ChangePage, DEFAULT_CHANGES_PAGE, DEFAULT_REVISIONS_PAGE, MAX_CHANGES_PAGE, MAX_REVISIONS_PAGE, RevisionPage } from '../history/types.js';
 import { RecordKindEnum } from '../writes/types.js';
 import { seedKinds, seedKindsByName } from './seeds.js';
+import { fromOpaque, toOpaque } from '../graphql/opaqueText.js';
+import { readDataVersion } from '../db/dataVersion.js';
 
 /** The object type each kind of record is read as: where its `history` field goes. */
 const objectTypes: Record<string, ClassType> = {
@@ -42,12 +43,12 @@ function pageSize(first: number | null | undefined, fallback: number, most: numb
 /** A revisions cursor is the data version of the last revision on the page: older ones follow. */
 function revisionsBefore(after: string | null | undefined): number | null {
   if (after === null || after === undefined) return null;
-  const match = /^revisions:(\d{1,15})$/.exec(/^[A-Za-z0-9_-]+$/.test(after) ? Buffer.from(after, 'base64url').toString('utf8') : '');
+  const match = /^revisions:(\d{1,15})$/.exec(fromOpaque(after));
   if (!match) throw badUserInput(`"${after.slice(0, 40)}" is not a cursor of this list: pass an \`endCursor\` it returned.`, { argument: 'after' });
   return Number(match[1]);
 }
 
-const revisionsCursor = (revision: RevisionEntry) => Buffer.from(`revisions:${revision.dataVersion}`, 'utf8').toString('base64url');
+const revisionsCursor = (revision: RevisionEntry) => toOpaque(`revisions:${revision.dataVersion}`);
 
 /** `history(first, after)` on one record type: its revisions, loaded for every record of a list in one statement. */
 function historyResolver(kind: AnySeedKind, objectType: ClassType): ClassType {
@@ -150,13 +151,8 @@ function feedPosition(after: string | null): Position {
 async function* changeStream(context: Context, after: string | null, types: string[] | null): AsyncGenerator<Change> {
   const live = context.live;
   if (!live) throw new GraphQLError('Subscriptions are served over Server-Sent Events at /graphql/stream.', { extensions: { code: 'BAD_REQUEST' } });
-  const from = after === null ? afterVersion(await currentVersion(context)) : feedPosition(after);
+  const from = after === null ? afterVersion(await readDataVersion(context.db)) : feedPosition(after);
   for await (const change of liveChanges(context.db, seedKinds, ofTypes(types), from, live.nextChange, live.signal)) yield changeOf(change);
-}
-
-async function currentVersion(context: Context): Promise<number> {
-  const [row] = await context.db.rows<{ version: string | number }>(sql`select coalesce((select data_version from dataset_state), 0) as version`);
-  return Number(row?.version ?? 0);
 }
 
 /** The resolvers of history: each record type's `history`, and the change feed, paged and live. */

@@ -1,16 +1,17 @@
 import { badUserInput } from './errors.js';
+import { fromOpaque, toOpaque } from './opaqueText.js';
 
 /**
  * Opaque global IDs built from natural keys (slug, code, observation key), so an ID stays the same across
  * databases and re-seeding: base64url("Facility:yuxin-primary-school").
  */
 export function toGlobalId(type: string, key: string): string {
-  return Buffer.from(`${type}:${key}`, 'utf8').toString('base64url');
+  return toOpaque(`${type}:${key}`);
 }
 
 /** The type and key inside a global ID, refused unless `isNodeType` knows the type. */
 export function fromGlobalId(id: string, isNodeType: (typename: string) => boolean): { type: string; key: string } {
-  const decoded = /^[A-Za-z0-9_-]+$/.test(id) ? Buffer.from(id, 'base64url').toString('utf8') : '';
+  const decoded = fromOpaque(id);
   const separator = decoded.indexOf(':');
   const type = decoded.slice(0, separator);
   if (separator < 1 || !isNodeType(type) || separator === decoded.length - 1) {

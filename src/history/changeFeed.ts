@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Database } from '../db/connection.js';
 import type { AnySeedKind } from '../db/seed/kind.js';
 import { historyTable, operationOf, SHOWN_VERSIONS, type ChangeOperation } from './recordHistory.js';
+import { fromOpaque, toOpaque } from '../graphql/opaqueText.js';
 
 /** One published change of one record, as the change feed lists it. */
 export interface ChangeEntry {
@@ -29,13 +30,13 @@ export const START: Position = { version: 0, kindOrder: -1, id: 0 };
 export const after = (version: number): Position => ({ version, kindOrder: 999, id: 0 });
 
 export function cursorOf(position: Position): string {
-  return Buffer.from(`changes:${position.version}:${position.kindOrder}:${position.id}`, 'utf8').toString('base64url');
+  return toOpaque(`changes:${position.version}:${position.kindOrder}:${position.id}`);
 }
 
 /** The position a cursor names, or undefined when it is not one this feed made. */
 export function positionOf(cursor: string | null | undefined): Position | undefined {
   if (cursor === null || cursor === undefined) return START;
-  const match = /^changes:(\d{1,15}):(\d{1,3}):(\d{1,10})$/.exec(/^[A-Za-z0-9_-]+$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '');
+  const match = /^changes:(\d{1,15}):(\d{1,3}):(\d{1,10})$/.exec(fromOpaque(cursor));
   return match ? { version: Number(match[1]), kindOrder: Number(match[2]), id: Number(match[3]) } : undefined;
 }
 

@@ -3,6 +3,7 @@ import type { Database } from '../db/connection.js';
 import { auditLog, organizations, type auditOutcomes } from '../db/tables/index.js';
 import { badUserInput } from '../graphql/errors.js';
 import type { AuditEntry as AppendedEntry } from './audit.js';
+import { fromOpaque, toOpaque } from '../graphql/opaqueText.js';
 
 /** What a write did, as the log records it (typed against what appendAudit takes, so the two cannot drift). */
 export const auditOperations = {
@@ -75,10 +76,10 @@ export interface AuditPageRequest {
 
 const CURSOR_PREFIX = 'audit:';
 
-const encodeCursor = (id: string) => Buffer.from(`${CURSOR_PREFIX}${id}`, 'utf8').toString('base64url');
+const encodeCursor = (id: string) => toOpaque(`${CURSOR_PREFIX}${id}`);
 
 function decodeCursor(cursor: string): string {
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  const text = fromOpaque(cursor);
   const id = text.startsWith(CURSOR_PREFIX) ? text.slice(CURSOR_PREFIX.length) : '';
   if (!/^\d{1,18}$/.test(id)) {
     throw badUserInput(`"${cursor}" is not a cursor of the audit log. Pass the \`endCursor\` an \`auditLog\` page returned.`, { argument: 'after' });

@@ -1,17 +1,18 @@
 import { badUserInput } from '../errors.js';
+import { fromOpaque, toOpaque } from '../opaqueText.js';
 
 /**
  * Opaque keyset cursors: the sort key values of a row (as text) and the name of the ordering they belong
  * to, so a cursor from one ordering is refused by another instead of silently skipping rows.
  */
 export function encodeCursor(ordering: string, values: (string | null)[]): string {
-  return Buffer.from(JSON.stringify([ordering, ...values]), 'utf8').toString('base64url');
+  return toOpaque(JSON.stringify([ordering, ...values]));
 }
 
 export function decodeCursor(cursor: string, ordering: string, keyCount: number): (string | null)[] {
   let decoded: unknown;
   try {
-    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    decoded = JSON.parse(fromOpaque(cursor));
   } catch {
     decoded = undefined;
   }
