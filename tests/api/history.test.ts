@@ -223,4 +223,44 @@ describe('changes(after, first, types)', () => {
     const bad = await api.query('{ changes(after: "not-a-cursor") { hasNextPage } }');
     expect(bad.body.errors?.[0]?.message).toMatch(/not a cursor of the change feed/);
   });
+
+  it('bounds its page and its list of kinds before any work, saying what to change', async () => {
+    const tooMany = await api.query('{ changes(first: 501) { hasNextPage } }');
+    expect(tooMany.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(tooMany.body.errors?.[0]?.message).toBe('`first` must be 0 to 500 changes; got 501.');
+    expect(tooMany.sqlStatements).toBe(0);
+    const kinds = (n: number) => `{ changes(first: 1, types: [${Array(n).fill('FACILITY').join(', ')}]) { changes { kind } } }`;
+    const long = await api.query(kinds(1001));
+    expect(long.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(long.body.errors?.[0]?.message).toMatch(/`changes\(types\)` holds 1,001 values; the limit is 1,000 per list/);
+    expect(long.sqlStatements).toBe(0);
+    const repeated = await api.data(kinds(1000));
+    expect(repeated.changes.changes).toEqual([{ kind: 'FACILITY' }]);
+  });
+});
+
+describe('lists take updatedSince', () => {
+  const slugs = async (query: string) => (await api.data(query)).facilities.nodes.map((node: { slug: string }) => node.slug);
+  const changedSince = (version: number) => `{ facilities(first: 100, filter: { updatedSince: ${version} }) { nodes { slug } } }`;
+
+  it('lists the records changed after the version given, and none that were not', async () => {
+    expect((await slugs(changedSince(before))).sort()).toEqual([CANTEEN, CARE_HOME].sort());
+    expect(await slugs(changedSince(renamedAt))).toEqual([CANTEEN]);
+    expect(await slugs(changedSince(createdAt))).toEqual([]);
+    const figures = await api.data(`{ observations(first: 100, filter: { updatedSince: ${before} }) { nodes { key } } }`);
+    expect(figures.observations.nodes).toEqual([]); // the only figure changed was retired: the feed names it
+  });
+
+  it('combines with other filters, and in a past read counts only what had changed by then', async () => {
+    expect(await slugs(`{ facilities(first: 100, filter: { updatedSince: ${before}, category: [ELDERLY_CARE_HOME] }) { nodes { slug } } }`)).toEqual([
+      CARE_HOME,
+    ]);
+    expect(await slugs(at(retiredAt, changedSince(before)))).toEqual([CARE_HOME]);
+  });
+
+  it('refuses a negative version, saying what it takes', async () => {
+    const response = await api.query(changedSince(-1));
+    expect(response.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(response.body.errors?.[0]?.message).toMatch(/updatedSince takes a data version, 0 or more/);
+  });
 });
