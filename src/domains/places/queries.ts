@@ -106,22 +106,18 @@ export const divisionById = (context: Context) =>
   loadRowsBy<number, DivisionRow>(context, 'division.id', { columns: divisionColumns, from: divisionTable }, col(d, 'id'), (row) => row.id);
 
 /**
- * Divisions read in another statement, so that `divisionById` needs none of its own: the live division
- * joined under an alias, its row's columns, and how to hand the rows read to the loader.
+ * Divisions read in another statement, so that no statement of their own is needed: the live division
+ * joined under an alias, its row's columns, and the division's row taken from a row read.
  */
 export const divisionsBeside = {
   join: (alias: string, id: SQL) => sql` left join ${liveTableAs(divisions, alias)} on ${col(alias, 'id')} = ${id}`,
   columns: (alias: string) => columnsOf(divisions, alias),
-  /** Primes the loader with each row's division (null where the join found no live division). */
-  prime(context: Context, rows: Record<string, unknown>[], id: (row: Record<string, unknown>) => unknown): void {
-    const loader = divisionById(context);
-    for (const row of rows) {
-      const key = id(row);
-      if (key == null) continue;
-      const division = {} as Record<string, unknown>;
-      for (const property of divisionProperties) division[property] = row[property];
-      loader.prime(key as number, division.id == null ? null : (division as DivisionRow));
-    }
+  /** The division's row in a row read with its columns; null where the join found no live division. */
+  rowOf(row: Record<string, unknown>): DivisionRow | null {
+    if (row.id == null) return null;
+    const division = {} as Record<string, unknown>;
+    for (const property of divisionProperties) division[property] = row[property];
+    return division as DivisionRow;
   },
 };
 const divisionProperties = propertiesOf(divisions);

@@ -9,7 +9,8 @@ import type { Context } from '../../graphql/context.js';
 import { DomainEnum, graphqlEnum, MeasureEnum, UnitEnum } from '../../graphql/enums.js';
 import { badUserInput } from '../../graphql/errors.js';
 import { References } from '../../graphql/references.js';
-import { divisionsBeside } from '../places/queries.js';
+import { divisionById, divisionsBeside } from '../places/queries.js';
+import type { DivisionRow } from '../places/types.js';
 import { divisionAncestorIdsOf } from '../places/subtree.js';
 import { observationConditions } from './queries.js';
 import type { ObservationFilter } from './types.js';
@@ -78,6 +79,8 @@ export interface ObservationGroupRow {
   lastRunningYear: number | null;
   /** Figures that may enter a total and have a figure of their indicator at a division containing theirs (somewhere, maybe not in the group). */
   nested: number;
+  /** Grouped by DIVISION: the group's division, read in the same statement (null when retired). */
+  division?: DivisionRow | null;
   scope: GroupScope;
 }
 
@@ -180,8 +183,15 @@ interface FigureSource {
 
 const isRunning = sql`${col('o', 'measure')} in ('level', 'cumulative')`;
 
-/** The totals of a group, from the rows of any source. */
+/** The totals of a group, from the rows of any source (built once for each rollup, which are constants). */
 function totals(source: FigureSource): SQL {
+  let built = totalsBySource.get(source);
+  if (!built) totalsBySource.set(source, (built = totalsOf(source)));
+  return built;
+}
+const totalsBySource = new WeakMap<FigureSource, SQL>();
+
+function totalsOf(source: FigureSource): SQL {
   const [count, sum, measure] = [col('o', 'count'), col('o', 'sum'), col('o', 'measure')];
   const uncontested = sql`not ${source.contested}`;
   const mayEnter = sql`${measure} not in ('share', 'yoy_change') and (not ${isRunning} or ${col('o', 'latest_count')} > 0)`;
@@ -258,6 +268,18 @@ function figureSourceFor(filter: ObservationFilter | null | undefined, groupBy: 
   return { from: figureFacts(filter ?? null, references), contested: contestedFigure, filtered: true };
 }
 
+/** The group keys' select list for one groupBy: each key's value, or null when not grouped by it (at most 64 lists, kept). */
+function selectedKeys(groupBy: readonly ObservationGroupBy[]): SQL {
+  const name = [...groupBy].sort().join(',');
+  let list = selectedKeyLists.get(name);
+  if (!list) {
+    const keys = Object.values(ObservationGroupBy).map((by) => (groupBy.includes(by) ? groupKeys[by].selected : groupKeys[by].absent));
+    selectedKeyLists.set(name, (list = sql.join(keys, sql`, `)));
+  }
+  return list;
+}
+const selectedKeyLists = new Map<string, SQL>();
+
 const joinDomain = (groupBy: readonly ObservationGroupBy[]) =>
   groupBy.includes(ObservationGroupBy.DOMAIN) ? sql` join ${tableAs(indicators, 'agg_i')} on ${col('agg_i', 'id')} = ${col('o', 'indicator_id')}` : sql``;
 
@@ -272,11 +294,11 @@ export async function aggregateObservations(
   const references = new References();
   const source = figureSourceFor(filter, distinct, references);
   const where = source.filtered ? [] : observationConditions(filter, 'o', references);
-  const keys = Object.values(ObservationGroupBy).map((by) => (distinct.includes(by) ? groupKeys[by].selected : groupKeys[by].absent));
+  const keys = selectedKeys(distinct);
   const grouped = distinct.map((by) => groupKeys[by].expression);
   // The indicators are joined only for their domain; every other key is the figure's own.
   const groups = sql`
-    select ${sql.join(keys, sql`, `)}, ${totals(source)}
+    select ${keys}, ${totals(source)}
     from ${source.from}${joinDomain(distinct)}
     ${where.length ? sql`where ${sql.join(where, sql` and `)}` : sql``}
     ${grouped.length ? sql`group by ${sql.join(grouped, sql`, `)} order by ${sql.join(grouped, sql`, `)}` : sql``}
@@ -290,7 +312,6 @@ export async function aggregateObservations(
         order by ${sql.join(inOrder, sql`, `)}`
       : groups,
   );
-  if (byDivision) divisionsBeside.prime(context, rows, (row) => row.divisionId);
   if (rows.length > MAX_GROUPS)
     throw badUserInput(`The aggregate has more than ${MAX_GROUPS} groups. Narrow the filter or group by fewer keys.`, {
       argument: 'groupBy',
@@ -299,29 +320,36 @@ export async function aggregateObservations(
   if (rows.length === 0) await references.assertExist(context);
   // An aggregate over no rows still returns its one group (count 0) when nothing is grouped: SQL's way, kept.
   const scope: GroupScope = { filter, groupBy: distinct, conflicts };
+  // Divisions are looked up by id too (their parents, a division's children): those read here need no statement again.
+  const divisionLoader = byDivision ? divisionById(context) : undefined;
   const number = (value: unknown) => (value == null ? null : Number(value));
-  return rows.map((row): ObservationGroupRow => ({
-    indicatorId: row.indicatorId as number | null,
-    domain: row.domain as Domain | null,
-    divisionId: row.divisionId as number | null,
-    year: row.year as number | null,
-    unit: row.unit as Unit | null,
-    measure: row.measure as Measure | null,
-    count: row.count as number,
-    min: number(row.min),
-    max: number(row.max),
-    units: parseBitSet(unitNames, row.units),
-    measures: parseBitSet(measureNames, row.measures),
-    qualifiers: parseBitSet(qualifierNames, row.qualifiers),
-    entering: row.entering as number,
-    enteringSum: number(row.enteringSum),
-    contested: row.contested as number,
-    overlapping: row.overlapping as number,
-    firstRunningYear: row.firstRunningYear as number | null,
-    lastRunningYear: row.lastRunningYear as number | null,
-    nested: row.nested as number,
-    scope,
-  }));
+  return rows.map((row): ObservationGroupRow => {
+    const division = divisionLoader ? divisionsBeside.rowOf(row) : undefined;
+    if (divisionLoader && row.divisionId != null) divisionLoader.prime(row.divisionId as number, division ?? null);
+    return {
+      indicatorId: row.indicatorId as number | null,
+      domain: row.domain as Domain | null,
+      divisionId: row.divisionId as number | null,
+      year: row.year as number | null,
+      unit: row.unit as Unit | null,
+      measure: row.measure as Measure | null,
+      count: row.count as number,
+      min: number(row.min),
+      max: number(row.max),
+      units: parseBitSet(unitNames, row.units),
+      measures: parseBitSet(measureNames, row.measures),
+      qualifiers: parseBitSet(qualifierNames, row.qualifiers),
+      entering: row.entering as number,
+      enteringSum: number(row.enteringSum),
+      contested: row.contested as number,
+      overlapping: row.overlapping as number,
+      firstRunningYear: row.firstRunningYear as number | null,
+      lastRunningYear: row.lastRunningYear as number | null,
+      nested: row.nested as number,
+      ...(division !== undefined ? { division } : {}),
+      scope,
+    };
+  });
 }
 
 /** One figure of a group, with the facts the rules look at. */

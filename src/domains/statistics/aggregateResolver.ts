@@ -56,6 +56,7 @@ export class ObservationAggregateResolver {
 
   @FieldResolver(() => Division, { nullable: true, description: 'The division, when grouped by DIVISION.' })
   division(@Root() group: ObservationGroupRow, @Ctx() context: Context) {
+    if (group.division !== undefined) return group.division;
     return group.divisionId == null ? null : divisionById(context).load(group.divisionId);
   }
 
