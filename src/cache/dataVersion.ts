@@ -2,6 +2,9 @@ import type { Database } from '../db/connection.js';
 import type { Logger } from '../logger.js';
 import { readDataVersion } from '../db/dataVersion.js';
 
+/** The least time between two reads of the version asked for by clients' headers (catchUp). */
+const CATCH_UP_GAP_MS = 50;
+
 /** The channel a write's transaction notifies when it commits a new data version (drizzle/0021). */
 export const DATA_VERSION_CHANNEL = 'minsheng_data_version';
 
@@ -18,6 +21,9 @@ export class DataVersionWatcher {
   private readonly listeners: ((version: number) => void)[] = [];
   /** Those waiting for the next change (live change streams), each woken once. */
   private readonly waiting = new Set<() => void>();
+  /** The shared read of clients' versions (catchUp), and when the last one started. */
+  private catchingUp: Promise<number | undefined> | undefined;
+  private lastCatchUp = 0;
 
   constructor(
     private readonly db: Database,
@@ -59,7 +65,27 @@ export class DataVersionWatcher {
     }
   }
 
-  async refresh(): Promise<number | undefined> {
+  /** Reads the version again (a write just committed, a notification came, or the poll); resolves to it. */
+  refresh(): Promise<number | undefined> {
+    return this.read();
+  }
+
+  /**
+   * Reads the version again for a client that names one this instance has not seen (a header). Such reads
+   * are shared and spaced at least CATCH_UP_GAP_MS apart: a flood of made-up versions costs the database a
+   * few statements a second, and a real one (its notification not yet here) waits at most that long. The
+   * shared read starts after every caller that joins it asked, so none is answered from an older read.
+   */
+  catchUp(): Promise<number | undefined> {
+    this.catchingUp ??= new Promise((resolve) => setTimeout(resolve, Math.max(0, this.lastCatchUp + CATCH_UP_GAP_MS - Date.now()))).then(() => {
+      this.catchingUp = undefined;
+      this.lastCatchUp = Date.now();
+      return this.read();
+    });
+    return this.catchingUp;
+  }
+
+  private async read(): Promise<number | undefined> {
     try {
       const version = await readDataVersion(this.db);
       if (version !== this.version) {

@@ -44,7 +44,7 @@ export class ReadRouting {
     const ownWrite = writes(identity) ? await this.written.of(callerKeyOf(identity)) : 0;
     const least = Math.max(asked ?? 0, ownWrite ?? Number.MAX_SAFE_INTEGER);
     if (least <= (this.dataVersion.current ?? 0) || least === Number.MAX_SAFE_INTEGER) return least;
-    const current = (await this.dataVersion.refresh()) ?? 0;
+    const current = (await this.dataVersion.catchUp()) ?? 0;
     if (asked !== undefined && asked > current) {
       throw new HttpError(
         400,

@@ -93,6 +93,24 @@ describe('what it counts', () => {
   });
 });
 
+describe('a flood of data versions newer than the data', () => {
+  it('is refused 400 naming the newest, and the forty asked together read the version from the database a few times, not forty', async () => {
+    const statementSeries = 'minsheng_sql_statement_duration_seconds_count{outcome="ok"}';
+    const newest = ((await api.query('{ __typename }')).body as any).extensions.dataVersion as number;
+    const before = (await samples()).get(statementSeries)!;
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => api.query('{ __typename }', undefined, { 'minsheng-data-version': String(newest + 1000 + i) })),
+    );
+    const after = (await samples()).get(statementSeries)!;
+    for (const answer of answers) {
+      expect(answer.status).toBe(400);
+      expect(answer.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_REQUEST', newestDataVersion: newest });
+    }
+    // Reads for versions this instance has not seen are shared and spaced apart (and a poll may fall in).
+    expect(after - before).toBeLessThanOrEqual(3);
+  });
+});
+
 describe('labels stay bounded', () => {
   it('sixty operation names make at most fifty series, the rest "(other)"; no address and no query text appear', async () => {
     for (let n = 0; n < 60; n++) await api.query(`query Name${n} { facilities(first: 1) { totalCount } }`);
