@@ -14,6 +14,9 @@ const ALLOWED_HEADERS = [
   'accept-language',
   'authorization',
   'content-type',
+  // POST /imports: the file's name, and how long to wait for the job's end (src/imports/route.ts).
+  'content-disposition',
+  'prefer',
   'idempotency-key',
   'if-none-match',
   // The data version of an answer already seen: no older one is served (src/http/readRouting.ts).

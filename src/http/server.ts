@@ -162,8 +162,7 @@ export async function createHttpServer({
       return sendJson(response, 400, { error: 'The request target is not a valid URL path.' });
     }
     try {
-      const graphqlPath = url.pathname === '/graphql' || url.pathname === STREAM_PATH;
-      if (request.method === 'OPTIONS') return cors.answerOptions(request, response, graphqlPath ? 'GET, POST, OPTIONS' : 'GET, HEAD, OPTIONS');
+      if (request.method === 'OPTIONS') return cors.answerOptions(request, response, methodsOf(url.pathname));
       if (url.pathname === '/graphql') {
         route = 'graphql';
         return await serveGraphQL(request, response, url, requestId);
@@ -299,3 +298,10 @@ const errorsKnowTheirRequest: ApolloServerPlugin<Context> = {
     };
   },
 };
+
+/** The methods a path answers, for OPTIONS and a browser's preflight. */
+function methodsOf(path: string): string {
+  if (path === '/graphql' || path === STREAM_PATH) return 'GET, POST, OPTIONS';
+  if (path === '/imports') return 'POST, OPTIONS';
+  return 'GET, HEAD, OPTIONS';
+}

@@ -41,6 +41,22 @@ describe('CORS: pages on other sites read the API, without credentials', () => {
     expect(response.headers.get('access-control-allow-credentials')).toBeNull();
   });
 
+  it('a preflight for POST /imports allows the POST and the headers an upload sends', async () => {
+    const response = await fetch(`${api.url}/imports`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: page,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type, content-disposition, prefer, authorization',
+      },
+    });
+    expect(response.status).toBe(204);
+    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    expect(response.headers.get('access-control-allow-methods')).toBe('POST, OPTIONS');
+    const allowed = response.headers.get('access-control-allow-headers')!.split(', ');
+    for (const header of ['content-type', 'content-disposition', 'prefer', 'authorization']) expect(allowed).toContain(header);
+  });
+
   it("a cross-origin POST's answer carries Access-Control-Allow-Origin and exposes what a client reads", async () => {
     const response = await fetch(`${api.url}/graphql`, {
       method: 'POST',
