@@ -23,8 +23,7 @@ export async function syncOnce(client: GraphQLClient, mirror: Mirror, options: S
   const state = await mirror.state();
   if (!state || options.full) return syncInFull(client, mirror, options.hooks);
   // A cursor is one server's: following another from it would skip or repeat changes.
-  if (state.serverUrl !== client.url)
-    throw new Error(`This mirror is of ${state.serverUrl}, not ${client.url}: use another directory, or --full to replace it.`);
+  if (state.serverUrl !== client.url) throw new MirrorOfAnotherServer(state.serverUrl, client.url);
   return followFeed(client, mirror, state, options.hooks);
 }
 
