@@ -19,15 +19,19 @@ export async function* liveChanges(
   signal: AbortSignal,
 ): AsyncGenerator<ChangeEntry> {
   let position = from;
+  // Listen before reading: a version committed while a page is read still wakes the next round. One wait
+  // at a time: catching up over many pages adds no waiter per page.
+  let woken = nextChange(signal);
   while (!signal.aborted) {
-    // Listen before reading: a version committed while the page is read still wakes the next round.
-    const woken = nextChange(signal);
     const { changes, hasNextPage } = await changesAfter(db, kinds, wanted, position, CATCH_UP_PAGE);
     for (const change of changes) {
       if (signal.aborted) return;
       yield change;
       position = change.position;
     }
-    if (!hasNextPage) await woken;
+    if (!hasNextPage) {
+      await woken;
+      woken = nextChange(signal);
+    }
   }
 }
