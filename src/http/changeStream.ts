@@ -84,10 +84,11 @@ export class ChangeStreams {
           },
         );
       }
-      const rateLimit = await this.parts.rateLimiter.charge(identity, STREAM_COST);
-      const body = request.method === 'POST' ? (await readBody(request, MAX_STREAM_BODY_BYTES)).toString('utf8') : null;
+      // The slot is taken before anything else is awaited, so that requests arriving together cannot all pass the count.
       this.open.add(ended);
       this.perCaller.set(caller, (this.perCaller.get(caller) ?? 0) + 1);
+      const rateLimit = await this.parts.rateLimiter.charge(identity, STREAM_COST);
+      const body = request.method === 'POST' ? (await readBody(request, MAX_STREAM_BODY_BYTES)).toString('utf8') : null;
       this.admitted.set(request, { identity, rateLimit, ended, requestId });
       response.once('close', () => ended.abort());
       const [answer, init] = await this.handle({
