@@ -65,11 +65,6 @@ export class DataVersionWatcher {
     }
   }
 
-  /** Reads the version again (a write just committed, a notification came, or the poll); resolves to it. */
-  refresh(): Promise<number | undefined> {
-    return this.read();
-  }
-
   /**
    * Reads the version again for a client that names one this instance has not seen (a header). Such reads
    * are shared and spaced at least CATCH_UP_GAP_MS apart: a flood of made-up versions costs the database a
@@ -80,12 +75,13 @@ export class DataVersionWatcher {
     this.catchingUp ??= new Promise((resolve) => setTimeout(resolve, Math.max(0, this.lastCatchUp + CATCH_UP_GAP_MS - Date.now()))).then(() => {
       this.catchingUp = undefined;
       this.lastCatchUp = Date.now();
-      return this.read();
+      return this.refresh();
     });
     return this.catchingUp;
   }
 
-  private async read(): Promise<number | undefined> {
+  /** Reads the version again (a write just committed, a notification came, or the poll); resolves to it. */
+  async refresh(): Promise<number | undefined> {
     try {
       const version = await readDataVersion(this.db);
       if (version !== this.version) {

@@ -1,6 +1,9 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from './connection.js';
 
+/** The newest version a statement on history may show: the version a past read is made at, else all of them. */
+export const SHOWN_VERSIONS = sql`coalesce(nullif(current_setting('minsheng.as_of', true), '')::bigint, 9223372036854775807)`;
+
 /** The data versions that can be read again: from the first whose state history holds to the newest. */
 export interface VersionRange {
   earliest: number;

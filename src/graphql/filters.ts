@@ -4,6 +4,7 @@ import { Field, Float, InputType, Int } from 'type-graphql';
 import { badUserInput } from './errors.js';
 import type { References } from './references.js';
 import { col } from '../db/sqlParts.js';
+import { SHOWN_VERSIONS } from '../db/pastRead.js';
 
 /** Inputs and SQL shared by every list filter: ranges, intervals and and/or/not composition. */
 
@@ -99,7 +100,7 @@ export function changedSince(table: string, alias: string, version: number): SQL
   if (version < 0) throw badUserInput(`updatedSince takes a data version, 0 or more; got ${version}.`, { argument: 'updatedSince' });
   const changed = sql.raw(`"history"."${table}"`);
   return sql`exists (select 1 from ${changed} as "changed" where "changed"."id" = ${col(alias, 'id')} and "changed"."valid_from" > ${version}
-    and "changed"."valid_from" <= coalesce(nullif(current_setting('minsheng.as_of', true), '')::bigint, "changed"."valid_from"))`;
+    and "changed"."valid_from" <= ${SHOWN_VERSIONS})`;
 }
 
 /** A filter input that can be combined with others. */

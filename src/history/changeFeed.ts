@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../db/connection.js';
 import type { AnySeedKind } from '../db/seed/kind.js';
-import { historyTable, operationOf, SHOWN_VERSIONS, type ChangeOperation } from './recordHistory.js';
+import { historyTable, operationOf, type ChangeOperation } from './recordHistory.js';
+import { SHOWN_VERSIONS } from '../db/pastRead.js';
 import { fromOpaque, toOpaque } from '../graphql/opaqueText.js';
 
 /** One published change of one record, as the change feed lists it. */

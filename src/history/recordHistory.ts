@@ -1,5 +1,6 @@
 import { getTableName, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../db/connection.js';
+import { SHOWN_VERSIONS } from '../db/pastRead.js';
 import type { AnySeedKind } from '../db/seed/kind.js';
 
 /** What a published change did to its record. */
@@ -12,9 +13,6 @@ const BOOKKEEPING = ['id', 'revision', 'valid_from', 'valid_to', 'search_bigrams
 export function historyTable(kind: AnySeedKind): { twin: SQL; key: SQL } {
   return { twin: sql.raw(`"history"."${getTableName(kind.table)}"`), key: sql.raw(`"${kind.keyColumn.name}"`) };
 }
-
-/** The newest version a history read may show: the version read at (`@asOf`, src/db/pastRead.ts), else all of them. */
-export const SHOWN_VERSIONS = sql`coalesce(nullif(current_setting('minsheng.as_of', true), '')::bigint, 9223372036854775807)`;
 
 /** The operation a row state's change was, from its revision and whether it and the state before were retired. */
 export function operationOf(state: { revision: number; retired: boolean; before?: { retired: boolean } | null }): ChangeOperation {

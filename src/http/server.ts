@@ -279,10 +279,10 @@ class Drain {
   }
 }
 
-/** Time for a request sent on a kept-alive connection just before the stop to arrive (a network's latency, with room). */
 /** Where subscriptions are served, over Server-Sent Events (changeStream.ts). */
 const STREAM_PATH = '/graphql/stream';
 
+/** Time for a request sent on a kept-alive connection just before the stop to arrive (a network's latency, with room). */
 const DRAIN_GRACE_MS = 500;
 
 function validRequestId(header: string | string[] | undefined): string | undefined {

@@ -487,13 +487,13 @@ export function groupTotal(context: Context, group: ObservationGroupRow): GroupT
   return total;
 }
 
-/** Whether a rule must read the group's figures: to name them in a refusal, or to choose among contested ones. */
 /** What a field takes from the group's total: at once when the total is, else when it comes. */
 export function fromGroupTotal<T>(context: Context, group: ObservationGroupRow, pick: (total: GroupTotal) => T): T | Promise<T> {
   const total = groupTotal(context, group);
   return total instanceof Promise ? total.then(pick) : pick(total);
 }
 
+/** Whether a rule must read the group's figures: to name them in a refusal, or to choose among contested ones. */
 function needsFigures(group: ObservationGroupRow): boolean {
   return (
     group.measures.some((measure) => NEVER_SUMMED.includes(measure)) ||
