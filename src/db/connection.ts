@@ -79,10 +79,30 @@ const STREAM_START_TIMEOUT_MS = 60_000;
 const CHECK_RENDERING = process.env.MINSHENG_CHECK_SQL_RENDERING === 'true';
 
 function assertRenderedAsDrizzle(dialect: PgDialect, query: SQL, text: string, params: unknown[]): void {
-  const reference = dialect.sqlToQuery(query);
+  const reference = PgDialect.prototype.sqlToQuery.call(dialect, query);
   if (reference.sql !== text || JSON.stringify(reference.params) !== JSON.stringify(params)) {
     throw new Error(`renderSql and Drizzle disagree:\n${text}\n${reference.sql}\n${JSON.stringify(params)}\n${JSON.stringify(reference.params)}`);
   }
+}
+
+/**
+ * Drizzle's query builders (inserts, updates, selects, execute) render through renderSql too: Drizzle's own
+ * renderer checks every chunk's class along its prototype chain, which made a bulk import's multi-row
+ * inserts a fifth of its CPU time. What renderSql does not render (it answers undefined) Drizzle still does,
+ * and so does anything rendered for another purpose than a statement (`invokeSource`, e.g. index definitions).
+ */
+function renderedQuickly<Db extends object>(db: Db): Db {
+  // `dialect` is Drizzle's internal; a Drizzle without it fails here, at connect, not on a statement.
+  const { dialect } = db as unknown as { dialect: PgDialect };
+  if (!(dialect instanceof PgDialect)) throw new Error('drizzle-orm no longer keeps its PgDialect as `dialect`: see renderedQuickly');
+  const drizzleRendering = dialect.sqlToQuery.bind(dialect);
+  dialect.sqlToQuery = (query, invokeSource) => {
+    const rendered = invokeSource === undefined ? renderSql(query) : undefined;
+    if (!rendered) return drizzleRendering(query, invokeSource);
+    if (CHECK_RENDERING) assertRenderedAsDrizzle(dialect, query, rendered.sql, rendered.params);
+    return { sql: rendered.sql, params: rendered.params };
+  };
+  return db;
 }
 
 export async function connect(options: ConnectOptions): Promise<Database> {
@@ -96,7 +116,7 @@ export async function connect(options: ConnectOptions): Promise<Database> {
       lock?.release();
       throw error;
     }
-    const db = drizzlePglite(client, { schema: tables }) as unknown as DrizzleDatabase;
+    const db = renderedQuickly(drizzlePglite(client, { schema: tables })) as unknown as DrizzleDatabase;
     return {
       kind: 'pglite',
       drizzle: db,
@@ -145,7 +165,7 @@ export async function connect(options: ConnectOptions): Promise<Database> {
       throw error;
     }
   }
-  const db = drizzlePostgres(pooled ? withReservedTransactions(client) : client, { schema: tables }) as unknown as DrizzleDatabase;
+  const db = renderedQuickly(drizzlePostgres(pooled ? withReservedTransactions(client) : client, { schema: tables })) as unknown as DrizzleDatabase;
   const dialect = new PgDialect();
   const streamTimeouts = {
     batchTimeoutMs: statementTimeoutMs,
@@ -190,7 +210,9 @@ export async function connect(options: ConnectOptions): Promise<Database> {
           kind: 'postgres',
           get drizzle() {
             // A reserved connection shares its pool's options (the parsers Drizzle set) but does not show them.
-            return (onReserved ??= drizzlePostgres(Object.assign(reserved, { options: client.options }), { schema: tables }) as unknown as DrizzleDatabase);
+            return (onReserved ??= renderedQuickly(
+              drizzlePostgres(Object.assign(reserved, { options: client.options }), { schema: tables }),
+            ) as unknown as DrizzleDatabase);
           },
           rows: rowsOn(reserved),
           close: async () => {},

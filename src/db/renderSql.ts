@@ -66,35 +66,46 @@ const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 function append(query: SQL, out: Output): boolean {
   if ((query as unknown as { shouldInlineParams: boolean }).shouldInlineParams) return false;
+  for (const chunk of query.queryChunks) if (!appendChunk(chunk, out)) return false;
+  return true;
+}
+
+function appendChunk(chunk: unknown, out: Output): boolean {
   const { text } = out;
-  for (const chunk of query.queryChunks) {
-    if (chunk instanceof StringChunk) {
-      for (const part of chunk.value) text.push(part);
-    } else if (chunk === PLANNED_FOR_ITS_VALUES) {
-      out.planForValues = true;
-    } else if (chunk instanceof SQL) {
-      if (!append(chunk, out)) return false;
-    } else if (chunk instanceof Param) {
-      const value = chunk.value === null ? null : chunk.encoder.mapToDriverValue(chunk.value);
-      if (value instanceof SQL || (typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date))) return false;
-      pushParam(out, value);
-    } else if (chunk instanceof Name) {
-      text.push(quoted(chunk.value));
-    } else if (chunk instanceof Table) {
-      const table = chunk as unknown as TableSymbols;
-      if (table[SCHEMA] !== undefined) return false;
-      text.push(quoted(table[NAME]!));
-    } else if (chunk instanceof Column) {
-      const table = chunk.table as unknown as TableSymbols;
-      if (table[SCHEMA] !== undefined) return false;
-      text.push(`${quoted(table[NAME]!)}.${quoted(chunk.name)}`);
-    } else if (chunk === undefined) {
-      // an empty fragment
-    } else if (typeof chunk === 'string' || typeof chunk === 'number' || typeof chunk === 'boolean' || typeof chunk === 'bigint' || chunk === null) {
-      pushParam(out, chunk);
-    } else {
-      return false;
+  if (chunk instanceof StringChunk) {
+    for (const part of chunk.value) text.push(part);
+  } else if (chunk === PLANNED_FOR_ITS_VALUES) {
+    out.planForValues = true;
+  } else if (chunk instanceof SQL) {
+    return append(chunk, out);
+  } else if (chunk instanceof Param) {
+    const value = chunk.value === null ? null : chunk.encoder.mapToDriverValue(chunk.value);
+    if (value instanceof SQL || (typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date))) return false;
+    pushParam(out, value);
+  } else if (chunk instanceof Name) {
+    text.push(quoted(chunk.value));
+  } else if (chunk instanceof Table) {
+    const table = chunk as unknown as TableSymbols;
+    if (table[SCHEMA] !== undefined) return false;
+    text.push(quoted(table[NAME]!));
+  } else if (chunk instanceof Column) {
+    const table = chunk.table as unknown as TableSymbols;
+    if (table[SCHEMA] !== undefined) return false;
+    text.push(`${quoted(table[NAME]!)}.${quoted(chunk.name)}`);
+  } else if (chunk === undefined) {
+    // an empty fragment
+  } else if (Array.isArray(chunk)) {
+    // A list in parentheses, as Drizzle writes an insert's columns and each row of its values.
+    text.push('(');
+    for (let i = 0; i < chunk.length; i++) {
+      if (i > 0) text.push(', ');
+      if (!appendChunk(chunk[i], out)) return false;
     }
+    text.push(')');
+  } else if (typeof chunk === 'string' || typeof chunk === 'number' || typeof chunk === 'boolean' || typeof chunk === 'bigint' || chunk === null) {
+    pushParam(out, chunk);
+  } else {
+    return false;
   }
   return true;
 }
