@@ -111,7 +111,12 @@ export const divisionById = (context: Context) =>
  */
 export const divisionsBeside = {
   join: (alias: string, id: SQL) => sql` left join ${liveTableAs(divisions, alias)} on ${col(alias, 'id')} = ${id}`,
-  columns: (alias: string) => columnsOf(divisions, alias),
+  /** Built once per alias (aliases are the code's own, a few). */
+  columns(alias: string): SQL {
+    let columns = divisionColumnsByAlias.get(alias);
+    if (!columns) divisionColumnsByAlias.set(alias, (columns = columnsOf(divisions, alias)));
+    return columns;
+  },
   /** The division's row in a row read with its columns; null where the join found no live division. */
   rowOf(row: Record<string, unknown>): DivisionRow | null {
     if (row.id == null) return null;
@@ -121,6 +126,7 @@ export const divisionsBeside = {
   },
 };
 const divisionProperties = propertiesOf(divisions);
+const divisionColumnsByAlias = new Map<string, SQL>();
 
 export const divisionByCode = (context: Context) =>
   loadRowsBy<string, DivisionRow>(context, 'division.code', { columns: divisionColumns, from: divisionTable }, col(d, 'code'), (row) => row.code);
