@@ -1,5 +1,6 @@
 import { eq, sql, type SQL } from 'drizzle-orm';
-import { date, integer, pgSchema, pgTable, text } from 'drizzle-orm/pg-core';
+import { date, integer, jsonb, pgSchema, pgTable, text } from 'drizzle-orm/pg-core';
+import { drizzle } from 'drizzle-orm/pg-proxy';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { describe, expect, it } from 'vitest';
 import { PLANNED_FOR_ITS_VALUES } from '../../src/db/planning.js';
@@ -22,6 +23,9 @@ const places = pgTable('places', {
   openedOn: date('opened_on', { mode: 'string' }),
 });
 const quirky = pgTable('odd"table', { weird: text('we"ird') });
+const notes = pgTable('notes', { id: integer('id').primaryKey(), tags: integer('tags').array(), body: jsonb('body'), placeId: integer('place_id') });
+// Drizzle's query builders, for the statements they make; nothing is sent.
+const builders = drizzle(async () => ({ rows: [] }));
 
 describe('renderSql', () => {
   it('numbers parameters in order through nested fragments', () => {
@@ -67,6 +71,41 @@ describe('renderSql', () => {
     expect(renderSql(sql`select ${new Date(0)}`)).toBeUndefined(); // a bare date, not sql.param(date)
     expect(renderSql(sql`select ${1}`.inlineParams())).toBeUndefined();
     expect(renderSql(sql`select ${sql.placeholder('later')}`)).toBeUndefined();
+  });
+
+  it("renders Drizzle's builders: an insert's column list and rows, defaults, JSON, arrays, an upsert, an update", () => {
+    const insert = builders
+      .insert(notes)
+      .values([
+        { id: 1, tags: [1, 2], body: { a: ['x'] } },
+        { id: 2, body: null, placeId: 7 },
+      ])
+      .getSQL();
+    expect(rendered(insert)).toMatchObject({
+      sql: 'insert into "notes" ("id", "tags", "body", "place_id") values ($1, $2, $3, default), ($4, default, $5, $6)',
+      params: [1, '{1,2}', '{"a":["x"]}', 2, null, 7],
+    });
+    const upsert = builders
+      .insert(notes)
+      .values({ id: 3 })
+      .onConflictDoUpdate({ target: notes.id, set: { body: sql`excluded."body"` } })
+      .returning({ id: notes.id })
+      .getSQL();
+    expect(rendered(upsert).sql).toBe(
+      'insert into "notes" ("id", "tags", "body", "place_id") values ($1, default, default, default) on conflict ("id") do update set "body" = excluded."body" returning "id"',
+    );
+    expect(
+      rendered(
+        builders
+          .update(notes)
+          .set({ tags: [3] })
+          .where(eq(notes.id, 4))
+          .getSQL(),
+      ),
+    ).toMatchObject({
+      sql: 'update "notes" set "tags" = $1 where "notes"."id" = $2',
+      params: ['{3}', 4],
+    });
   });
 
   it('writes the values in as literals only for a statement planned for its values', () => {
