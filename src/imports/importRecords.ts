@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { checkRecord, type RecordProblem } from '../db/records/check.js';
-import { assumePublished, forgetAll, publishedIn, type KindsByName } from '../db/records/lookups.js';
+import { assumeLive, assumePublished, forget, forgetAll, publishedIn, type KindsByName } from '../db/records/lookups.js';
 import { lockRecords, writeRecords } from '../db/records/write.js';
 import type { Database } from '../db/connection.js';
 import { keyOf, parentOf, type AnySeedKind } from '../db/seed/kind.js';
@@ -190,6 +190,7 @@ class Import {
     const states = await lockRecords(tx, kind, keys);
     const pending = await pendingDraftsOf(tx, kind.name, keys);
     const published = await publishedIn(tx, kind.name, keys);
+    const assumed: string[] = [];
     for (const record of batch) {
       const { line } = record;
       this.plans.push(null);
@@ -242,7 +243,16 @@ class Import {
       this.plans[this.plans.length - 1] = { operation: before ? 'update' : 'create', baseRevision: state?.revision ?? null, owner: scope.owner };
       this.counts[before ? 'updated' : 'created']++;
       // Later records of the file may name this one (a program's parent): they are checked as if it were published.
-      if (this.options.publish) assumePublished(tx, kind.name, keyOf(kind, checked.record), checked.record, kind.textFile ? text : null);
+      if (this.options.publish) {
+        assumePublished(tx, kind.name, keyOf(kind, checked.record), checked.record, kind.textFile ? text : null);
+        assumed.push(keyOf(kind, checked.record));
+      }
+    }
+    // Kept, what was looked up and assumed for the batch would grow with the file. A kind without parents is named by
+    // no record of its own file, and a file names each record once: only that the records are live stays known.
+    if (!kind.parent) {
+      for (const key of keys) forget(tx, kind.name, key);
+      for (const key of assumed) assumeLive(tx, kind.name, key);
     }
   }
 

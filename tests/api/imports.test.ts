@@ -169,6 +169,32 @@ describe('publishing at once, and importing again', () => {
     expect(await figure('import-test-pub-2')).toEqual({ value: 13, revision: 2 });
   });
 
+  it('a program and its child in one file publish together: the child names a parent the file itself adds', async () => {
+    const program = (slug: string, parent: string | null) => ({
+      slug,
+      domain: 'culture',
+      kind: 'event_series',
+      status: 'ongoing',
+      name_zh: `导入测试 ${slug}`,
+      name_en: `Import test ${slug}`,
+      description_zh: null,
+      description_en: null,
+      start_date: null,
+      end_date: null,
+      lead_organization_slug: null,
+      division_code: null,
+      parent_slug: parent,
+      facilities: [],
+      citations: [{ source: 'dadukou-2023-livelihood', quote: '“花开的声音”沉浸式音乐会一经推出便收获广泛好评' }],
+    });
+    const file = JSON.stringify([program('import-test-series', null), program('import-test-series-part', 'import-test-series')]);
+    const answer = await post(file, { as: 'culture publisher', query: 'kind=programs&publish=true', type: 'application/json' });
+    expect(answer.body).toMatchObject({ state: 'DONE', total: 2, problemCount: 0 });
+    const [child] = await db.rows<{ parent: string }>(sql`
+      select p.slug as parent from programs c join programs p on p.id = c.parent_id where c.slug = 'import-test-series-part'`);
+    expect(child).toEqual({ parent: 'import-test-series' });
+  });
+
   it('reads CSV with a BOM, CRLF lines and quoted fields holding commas, quotes and newlines', async () => {
     const label = 'A figure, "quoted", and\r\non two lines';
     const file = `\uFEFF${HEADER}\r\n${row('import-test-bom', { label_en: `"${label.replace(/"/g, '""')}"` })}\r\n`;

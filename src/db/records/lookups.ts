@@ -51,6 +51,11 @@ export function assumePublished(tx: Transaction, kind: string, key: string, reco
   known(looked.records, kind).set(key, { key, record, text });
 }
 
+/** Lets the rest of the transaction's checks see a record as live before it is written, as assumePublished, without its content. */
+export function assumeLive(tx: Transaction, kind: string, key: string): void {
+  known(lookedUpIn(tx).ids, kind).set(key, -1);
+}
+
 /** Forgets everything the transaction looked up or assumed. */
 export function forgetAll(tx: Transaction): void {
   lookedUp.delete(tx);
