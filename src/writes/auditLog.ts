@@ -4,6 +4,7 @@ import { auditLog, organizations, type auditOutcomes } from '../db/tables/index.
 import { badUserInput } from '../graphql/errors.js';
 import type { AuditEntry as AppendedEntry } from './audit.js';
 import { fromOpaque, toOpaque } from '../graphql/opaqueText.js';
+import { checkedPageSize, type PageLimit } from '../graphql/relay/pageArgs.js';
 
 /** What a write did, as the log records it (typed against what appendAudit takes, so the two cannot drift). */
 export const auditOperations = {
@@ -89,18 +90,9 @@ function decodeCursor(cursor: string): string {
 
 /** The page size the API asks for: default 50, at most 200. */
 export function auditPageSize(first: number | null | undefined): number {
-  if (first == null) return DEFAULT_AUDIT_PAGE;
-  if (!Number.isInteger(first) || first < 0) {
-    throw badUserInput(`\`first\` must be a whole number from 0 to ${MAX_AUDIT_PAGE}; got ${first}.`, { argument: 'first' });
-  }
-  if (first > MAX_AUDIT_PAGE) {
-    throw badUserInput(
-      `\`first: ${first}\` is over the audit log's page size limit of ${MAX_AUDIT_PAGE}. Ask for at most ${MAX_AUDIT_PAGE} and pass \`endCursor\` as \`after\` for more.`,
-      { argument: 'first', limit: MAX_AUDIT_PAGE },
-    );
-  }
-  return first;
+  return first == null ? DEFAULT_AUDIT_PAGE : checkedPageSize('first', first, AUDIT_PAGES);
 }
+const AUDIT_PAGES: PageLimit = { most: MAX_AUDIT_PAGE, named: "the audit log's page size limit", readOn: 'pass `endCursor` as `after`' };
 
 /** Refuses a range that ends before it starts (it could only ever be empty, which is surely not what was meant). */
 export function auditRangeProblem(filter: AuditLogFilter): string | undefined {

@@ -31,14 +31,26 @@ export interface PageRequest {
   cursor: string | null;
 }
 
-function checkSize(name: 'first' | 'last', value: number): number {
-  if (!Number.isInteger(value) || value < 0)
-    throw badUserInput(`\`${name}\` must be a whole number from 0 to ${MAX_PAGE_SIZE}; got ${value}.`, { argument: name });
-  if (value > MAX_PAGE_SIZE) {
-    throw badUserInput(
-      `\`${name}: ${value}\` is over the page size limit of ${MAX_PAGE_SIZE}. Ask for at most ${MAX_PAGE_SIZE} and follow \`pageInfo\` cursors for more.`,
-      { argument: name, limit: MAX_PAGE_SIZE },
-    );
+/** A list's page size limit, as its errors name it, and how a client reads past one page. */
+export interface PageLimit {
+  most: number;
+  /** "the page size limit", "the audit log's page size limit". */
+  named: string;
+  /** "follow `pageInfo` cursors". */
+  readOn: string;
+}
+
+const LIST_PAGES: PageLimit = { most: MAX_PAGE_SIZE, named: 'the page size limit', readOn: 'follow `pageInfo` cursors' };
+
+/** A page size argument within its list's limit, refused in one wording for every list. */
+export function checkedPageSize(name: 'first' | 'last', value: number, limit: PageLimit = LIST_PAGES): number {
+  const { most } = limit;
+  if (!Number.isSafeInteger(value) || value < 0) throw badUserInput(`\`${name}\` must be a whole number from 0 to ${most}; got ${value}.`, { argument: name });
+  if (value > most) {
+    throw badUserInput(`\`${name}: ${value}\` is over ${limit.named} of ${most}. Ask for at most ${most} and ${limit.readOn} for more.`, {
+      argument: name,
+      limit: most,
+    });
   }
   return value;
 }
@@ -52,6 +64,6 @@ export function toPageRequest(args: Partial<PageArgs>): PageRequest {
       argument: first != null || after != null ? 'first' : 'last',
     });
   }
-  if (backward) return { size: last == null ? DEFAULT_PAGE_SIZE : checkSize('last', last), backward: true, cursor: before ?? null };
-  return { size: first == null ? DEFAULT_PAGE_SIZE : checkSize('first', first), backward: false, cursor: after ?? null };
+  if (backward) return { size: last == null ? DEFAULT_PAGE_SIZE : checkedPageSize('last', last), backward: true, cursor: before ?? null };
+  return { size: first == null ? DEFAULT_PAGE_SIZE : checkedPageSize('first', first), backward: false, cursor: after ?? null };
 }
