@@ -18,6 +18,9 @@ const BATCH = 20_000;
 
 // Knuth's multiplicative hash of i, salted: a spread-out, repeatable pseudo-random integer in [0, m).
 const pick = (i: string, salt: number, m: number) => sql.raw(`((((${i})::bigint * 2654435761 + ${salt * 40503}) % 4294967296) % ${m})::int`);
+// One of the 400 communities, from one hash: two hashes of one row differing only by their salt move together
+// (their remainders differ by a constant), which put every facility in 20 of the communities.
+const community = pick('i', 6, 400);
 
 const words = ['阳光', '幸福', '和谐', '康乐', '育才', '实验', '江南', '山城', '滨江', '春晖', '建胜', '跃进', '新村', '金鳌', '花园', '星光'];
 const places = [
@@ -102,7 +105,7 @@ export async function generateSynthetic(db: Database, size: SyntheticSize, progr
           kind,
         )} || ' ' || i,
         '合成设施，仅供测试。', 'A synthetic facility, for tests only.',
-        (select id from divisions where code = 'syn-' || (${pick('i', 6, 20)} + 1) || '-' || (${pick('i', 7, 20)} + 1)),
+        (select id from divisions where code = 'syn-' || (${community} / 20 + 1) || '-' || (${community} % 20 + 1)),
         106.2 + ${pick('i', 8, 600000)} / 1000000.0, 29.3 + ${pick('i', 9, 500000)} / 1000000.0, 'synthetic'
       from generate_series(${from}::int, ${to}::int) i`);
     await run(sql`insert into facility_citations (facility_id, position, source_id, quote)
