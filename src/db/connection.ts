@@ -10,6 +10,7 @@ import { PopularStatements } from './planning.js';
 import type { Cancellation } from './cancellation.js';
 import { renderSql, renderWithValues, type RenderedSql } from './renderSql.js';
 import { copyOutChunks, cursorBatches } from './stream.js';
+import { takeWritesInTurn } from './writeTurns.js';
 import * as tables from './tables/index.js';
 import { DEFAULT_DB_CONNECT_TIMEOUT_SECONDS, DEFAULT_DB_STATEMENT_TIMEOUT_MS } from '../config.js';
 import { checkPooledSettings, sessionSettings, withReservedTransactions, type Pooler } from './pooler.js';
@@ -166,6 +167,7 @@ export async function connect(options: ConnectOptions): Promise<Database> {
     }
   }
   const db = renderedQuickly(drizzlePostgres(pooled ? withReservedTransactions(client) : client, { schema: tables })) as unknown as DrizzleDatabase;
+  takeWritesInTurn(db, statementTimeoutMs);
   const dialect = new PgDialect();
   const streamTimeouts = {
     batchTimeoutMs: statementTimeoutMs,

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from './connection.js';
 import { datasetState } from './tables/index.js';
+import { inTurn } from './writeTurns.js';
 
 /** The transaction a write runs in. */
 export type Transaction = Parameters<Parameters<Database['drizzle']['transaction']>[0]>[0];
@@ -17,14 +18,18 @@ export interface WriteOutcome<T> {
  * follows in the same transaction (dataChanged) and the data version is bumped, once.
  */
 export async function write<T>(db: Database, work: (tx: Transaction) => Promise<WriteOutcome<T>>): Promise<WriteOutcome<T>> {
-  return db.drizzle.transaction(async (tx) => {
-    // Writes take their turn before they lock any record: the version a write makes is taken by its first
-    // row written (drizzle/0021), so two writes locking records in different orders could otherwise deadlock.
-    await tx.execute(sql`select 1 from ${datasetState} for update`);
-    const outcome = await work(tx);
-    if (outcome.changed > 0) await dataChanged(tx);
-    return outcome;
-  });
+  const { drizzle } = db;
+  // One write of this process at a time holds a connection (writeTurns.ts).
+  return inTurn(drizzle, () =>
+    drizzle.transaction(async (tx) => {
+      // Writes take their turn before they lock any record: the version a write makes is taken by its first
+      // row written (drizzle/0021), so two writes locking records in different orders could otherwise deadlock.
+      await tx.execute(sql`select 1 from ${datasetState} for update`);
+      const outcome = await work(tx);
+      if (outcome.changed > 0) await dataChanged(tx);
+      return outcome;
+    }),
+  );
 }
 
 /**

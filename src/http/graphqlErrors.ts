@@ -50,6 +50,14 @@ export function formatGraphQLError(logger: Logger, onDatabaseUnreachable: (error
     if (codes.includes('REQUEST_STOPPED') || (codes.includes('57014') && scope?.stop?.requested)) {
       return { ...base, message: 'The request ran past its time limit and was stopped.', extensions: { code: 'REQUEST_TIMEOUT', requestId } };
     }
+    if (codes.includes('WRITE_BUSY')) {
+      const cause = (error as { originalError?: unknown })?.originalError;
+      return {
+        ...base,
+        message: cause instanceof Error ? cause.message : 'Another write is being applied; retry in a few seconds.',
+        extensions: { code: 'WRITE_BUSY', requestId },
+      };
+    }
     if (codes.includes('57014')) {
       return {
         ...base,

@@ -1,7 +1,9 @@
 import { sql } from 'drizzle-orm';
+import postgres from 'postgres';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Database } from '../../src/db/connection.js';
 import { startApi, type TestApi } from '../support/api.js';
+import { databaseUrl, testBackend } from '../support/databases.js';
 import { createKeys, WRITE_TEST_KEYS } from '../support/keys.js';
 import { seededWithout, type SeededWithout } from '../support/seededWithout.js';
 
@@ -60,3 +62,41 @@ it('ten publishers changing one record from the same revision at once: one chang
   const after = (await api.data(`{ facility(slug: "${CARE_HOME}") { revision name(lang: EN) } }`)).facility;
   expect(after).toEqual({ revision: revision + 1, name: `Kaier Xinyi Care Home ${winners[0]}` });
 });
+
+it.skipIf(testBackend() !== 'postgres')(
+  'ten publishers changing ten records at once: each change is made, and none waits for the writer lock holding a connection',
+  async () => {
+    const { nodes } = (await api.data(`{ facilities(first: 10, orderBy: [{ field: SLUG }]) { nodes { slug revision } } }`)).facilities;
+    // Sampled on a connection of its own while the writes run: writes of one server take their turn before they
+    // take a pooled connection (src/db/writeTurns.ts), so none sits in PostgreSQL waiting for `dataset_state`.
+    const [{ name }] = await db.rows<{ name: string }>(sql`select current_database() as name`);
+    const watcher = postgres(databaseUrl(name!), { max: 1, onnotice: () => {} });
+    let mostWaiting = 0;
+    let watching = true;
+    const watched = (async () => {
+      while (watching) {
+        const [row] = await watcher<{ n: number }[]>`select count(*)::int as n from pg_stat_activity
+          where datname = current_database() and wait_event_type = 'Lock' and query ilike '%dataset_state%for update%'`;
+        mostWaiting = Math.max(mostWaiting, row!.n);
+      }
+    })();
+    try {
+      const answers = await Promise.all(
+        nodes.map((node: { slug: string; revision: number }) =>
+          api.data(
+            UPDATE,
+            { input: { kind: 'FACILITY', key: node.slug, expectedRevision: node.revision, publish: true, changes: { name_en: `${node.slug} (renamed)` } } },
+            admin,
+          ),
+        ),
+      );
+      expect(answers.map((answer) => answer.updateRecord.userErrors)).toEqual(nodes.map(() => []));
+      expect(answers.map((answer) => answer.updateRecord.revision)).toEqual(nodes.map((node: { revision: number }) => node.revision + 1));
+    } finally {
+      watching = false;
+      await watched;
+      await watcher.end();
+    }
+    expect(mostWaiting).toBe(0);
+  },
+);
