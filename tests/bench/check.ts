@@ -14,6 +14,8 @@ export interface QueryCheck {
   query: string;
   items: { minsheng: number; postgraphile: number };
   same: boolean;
+  /** Whether the floor gave Minsheng's items (null: no floor ran). */
+  floorSame: boolean | null;
   /** SQL statements per request at the mix's page size and at SMALL_PAGE. */
   statements: {
     /** The target, at most: 1 + one per nested list level. */
@@ -45,16 +47,16 @@ async function postgraphileProbe(server: RunningServer, operation: Operation): P
   return { reply, statements: (await counter()) - before };
 }
 
-function compare(query: BenchQuery, minsheng: string[], postgraphile: string[]): string | undefined {
-  if (minsheng.length !== postgraphile.length) return `${minsheng.length} items from Minsheng, ${postgraphile.length} from PostGraphile`;
-  const [a, b] = query.ordered ? [minsheng, postgraphile] : [[...minsheng].sort(), [...postgraphile].sort()];
+function compare(query: BenchQuery, minsheng: string[], other: string[], otherName = 'PostGraphile'): string | undefined {
+  if (minsheng.length !== other.length) return `${minsheng.length} items from Minsheng, ${other.length} from ${otherName}`;
+  const [a, b] = query.ordered ? [minsheng, other] : [[...minsheng].sort(), [...other].sort()];
   const at = a.findIndex((item, i) => item !== b[i]);
-  return at < 0 ? undefined : `item ${at} differs: Minsheng ${a[at]}, PostGraphile ${b[at]}`;
+  return at < 0 ? undefined : `item ${at} differs: Minsheng ${a[at]}, ${otherName} ${b[at]}`;
 }
 
 export async function checkQuery(
   query: BenchQuery,
-  servers: { minsheng: RunningServer; postgraphile: RunningServer; cached?: RunningServer },
+  servers: { minsheng: RunningServer; postgraphile: RunningServer; cached?: RunningServer; floor?: RunningServer },
 ): Promise<QueryCheck> {
   const warnings: string[] = [];
   const m = await minshengProbe(servers.minsheng, query.minsheng);
@@ -76,6 +78,7 @@ export async function checkQuery(
   if (pProblem) warnings.push(`PostGraphile answered with an error: ${pProblem}`);
   let items = { minsheng: 0, postgraphile: 0 };
   let same = false;
+  let floorSame: boolean | null = null;
   if (!mProblem && !pProblem) {
     const mItems = query.items.minsheng(m.reply.data);
     const pItems = query.items.postgraphile(p.reply.data);
@@ -84,11 +87,20 @@ export async function checkQuery(
     if (difference) warnings.push(`not the same rows: ${difference}`);
     if (mItems.length === 0) warnings.push('no items: the query measures an empty page');
     same = !difference;
+    if (servers.floor) {
+      // The floor answers Minsheng's documents: its items are read as Minsheng's.
+      const f = await sendGraphQL(servers.floor.url, query.minsheng);
+      const fProblem = problemOf(f);
+      const fDifference = fProblem ? `it answered with an error: ${fProblem}` : compare(query, mItems, query.items.minsheng(f.data), 'the floor');
+      if (fDifference) warnings.push(`the floor is not the same answer: ${fDifference}`);
+      floorSame = !fDifference;
+    }
   }
   return {
     query: query.name,
     items,
     same,
+    floorSame,
     warnings,
     statements: {
       expected: query.expectedStatements,

@@ -84,6 +84,7 @@ function statementsCell(check: QueryCheck | undefined, server: ServerName): stri
   if (!check) return '—';
   const s = check.statements;
   if (server === 'minsheng-cached') return s.minshengCachedRepeat === null ? '—' : `${s.minshengCachedRepeat} (repeat)`;
+  if (server === 'floor') return '1';
   const [full, small] = server === 'minsheng' ? [s.minsheng, s.minshengSmallPage] : [s.postgraphile, s.postgraphileSmallPage];
   if (full === null) return '—';
   return full === small ? String(full) : `${full} (${small} at first: 5)`;
@@ -93,19 +94,21 @@ export function scaleTable(scale: ScaleResult): string {
   const lines = [
     `### ${scale.scale.name}: ${scale.scale.facilities.toLocaleString('en')} synthetic facilities, ${scale.scale.observations.toLocaleString('en')} synthetic observations`,
     '',
-    '| query | server | req/s | p50 ms | p99 ms | errors / non-2xx | SQL statements | CPU ms/req server + PostgreSQL | RSS MB | M/P req/s | M/P p99 | M/P CPU | other CPU % |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| query | server | req/s | p50 ms | p99 ms | errors / non-2xx | SQL statements | CPU ms/req server + PostgreSQL | RSS MB | M/P req/s | M/P p99 | M/P CPU | req/s of floor | other CPU % |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const check of scale.checks) {
     const postgraphile = find(scale, check.query, 'postgraphile');
-    for (const server of ['minsheng', 'minsheng-cached', 'postgraphile'] as const) {
+    const floor = find(scale, check.query, 'floor');
+    for (const server of ['minsheng', 'minsheng-cached', 'postgraphile', 'floor'] as const) {
       const m = find(scale, check.query, server);
       if (!m) continue;
-      const against = server !== 'postgraphile' && postgraphile ? versus(m, postgraphile) : undefined;
+      const against = (server === 'minsheng' || server === 'minsheng-cached') && postgraphile ? versus(m, postgraphile) : undefined;
       const ratios = against ? [times(against.throughput), times(against.p99), times(against.cpu)] : ['', '', ''];
+      const ofFloor = server !== 'floor' && floor ? times(versus(m, floor).throughput) : '';
       const cpuCell = `${m.load.cpuMsPerRequest.server.toFixed(2)} + ${m.load.cpuMsPerRequest.postgres.toFixed(2)}`;
       lines.push(
-        `| ${check.query} | ${server} | ${m.load.requestsPerSecond} | ${m.load.p50Ms} | ${m.load.p99Ms} | ${m.load.errors} / ${m.load.non2xx} | ${statementsCell(check, server)} | ${cpuCell} | ${m.rssMb} | ${ratios.join(' | ')} | ${m.backgroundCpu} |`,
+        `| ${check.query} | ${server} | ${m.load.requestsPerSecond} | ${m.load.p50Ms} | ${m.load.p99Ms} | ${m.load.errors} / ${m.load.non2xx} | ${statementsCell(check, server)} | ${cpuCell} | ${m.rssMb} | ${ratios.join(' | ')} | ${ofFloor} | ${m.backgroundCpu} |`,
       );
     }
   }
@@ -122,7 +125,7 @@ export function growthTable(small: ScaleResult, large: ScaleResult): string {
     '|---|---|---:|---:|---:|',
   ];
   for (const check of small.checks) {
-    for (const server of ['minsheng', 'minsheng-cached', 'postgraphile'] as const) {
+    for (const server of ['minsheng', 'minsheng-cached', 'postgraphile', 'floor'] as const) {
       const [a, b] = [find(small, check.query, server), find(large, check.query, server)];
       if (a && b) lines.push(`| ${check.query} | ${server} | ${a.load.p50Ms} | ${b.load.p50Ms} | ${ratio(b.load.p50Ms, a.load.p50Ms)} |`);
     }
@@ -145,8 +148,15 @@ export function judgeTargets(scales: ScaleResult[], cached: boolean): Target[] {
     const tail: string[] = [];
     const cachedMisses: string[] = [];
     const sql: string[] = [];
+    const belowFloor: string[] = [];
+    let floors = 0;
     for (const check of scale.checks) {
-      const [m, c, p] = (['minsheng', 'minsheng-cached', 'postgraphile'] as const).map((s) => find(scale, check.query, s));
+      const [m, c, p, f] = (['minsheng', 'minsheng-cached', 'postgraphile', 'floor'] as const).map((s) => find(scale, check.query, s));
+      if (m && f) {
+        floors++;
+        const ofFloor = versus(m, f).throughput;
+        if (ofFloor < 0.8) belowFloor.push(`${check.query} ${times(ofFloor)}`);
+      }
       const uncached = m && p ? versus(m, p) : undefined;
       if (uncached && uncached.throughput < 1) throughput.push(`${check.query} ${times(uncached.throughput)}`);
       if (uncached && uncached.p99 > 1) tail.push(`${check.query} ${times(uncached.p99)} (medians ${m!.load.p99Ms} vs ${p!.load.p99Ms} ms)`);
@@ -161,6 +171,12 @@ export function judgeTargets(scales: ScaleResult[], cached: boolean): Target[] {
     verdict(`${at}: uncached p99 ≤ PostGraphile's`, tail, scale.measurements.length);
     verdict(`${at}: cached req/s ≥ 3× PostGraphile`, cachedMisses, cached ? scale.measurements.length : 0);
     verdict(`${at}: SQL statements ≤ 1 + one per nested list level, the same at any page size`, sql, scale.checks.length);
+    verdict(`${at}: uncached req/s ≥ 0.8× the floor's`, belowFloor, floors);
+    verdict(
+      `${at}: the floor returns Minsheng's rows`,
+      scale.checks.filter((c) => c.floorSame === false).map((c) => c.query),
+      scale.checks.filter((c) => c.floorSame !== null).length,
+    );
     verdict(
       `${at}: both servers return the same rows`,
       scale.checks.filter((c) => !c.same).map((c) => c.query),

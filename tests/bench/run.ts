@@ -32,6 +32,7 @@ import {
   rssMegabytes,
   type CacheEnvironments,
   startMinsheng,
+  startFloor,
   startPostgraphile,
   stopServer,
   type RunningServer,
@@ -111,11 +112,13 @@ async function benchScale(
     servers.push(postgraphile);
     const cached = cache ? await startMinsheng(database.url, 'minsheng-cached', cache.on) : undefined;
     if (cached) servers.push(cached);
+    const floor = only ? undefined : await startFloor(database.url);
+    if (floor) servers.push(floor);
 
     const mix = queryMix(await resolveFixture(database.url, { minsheng: minsheng.url, postgraphile: postgraphile.url }));
     const checks: QueryCheck[] = [];
     for (const query of only ? [] : mix) {
-      const check = await checkQuery(query, { minsheng, postgraphile, cached });
+      const check = await checkQuery(query, { minsheng, postgraphile, cached, floor });
       checks.push(check);
       for (const warning of check.warnings) say(`WARNING [${scale.name}] ${query.name}: ${warning}`);
     }
@@ -125,7 +128,7 @@ async function benchScale(
       const runs = new Map<RunningServer, { loads: LoadResult[]; backgroundCpu: number }>();
       for (let round = 0; round < load.rounds; round++) {
         // Alternate who goes first, so neither server always runs on a warmer (or more fragmented) PostgreSQL.
-        const order = (index + round) % 2 === 0 ? [minsheng, postgraphile, cached] : [postgraphile, minsheng, cached];
+        const order = (index + round) % 2 === 0 ? [minsheng, postgraphile, cached, floor] : [postgraphile, minsheng, cached, floor];
         for (const server of order) {
           if (!server) continue;
           const operation = server.name === 'postgraphile' ? query.postgraphile : query.minsheng;

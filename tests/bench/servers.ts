@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../support/freePort.js';
 
-export type ServerName = 'minsheng' | 'minsheng-cached' | 'postgraphile';
+export type ServerName = 'minsheng' | 'minsheng-cached' | 'postgraphile' | 'floor';
 
 export interface RunningServer {
   name: ServerName;
@@ -147,6 +147,15 @@ export async function startPostgraphile(databaseUrl: string): Promise<RunningSer
   const port = await freePort();
   const env = { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', DB_POOL_SIZE: String(POOL_SIZE) };
   const server = launch('postgraphile', [path.join(root, 'tests/bench/postgraphileServer.cjs')], env, port);
+  await waitUntilReady(server);
+  return server;
+}
+
+/** The floor (floorServer.ts): node:http and one hand-written statement per query, as fast as this machine goes. */
+export async function startFloor(databaseUrl: string): Promise<RunningServer> {
+  const port = await freePort();
+  const env = { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', DB_POOL_SIZE: String(POOL_SIZE) };
+  const server = launch('floor', ['--import', 'tsx', path.join(root, 'tests/bench/floorServer.ts')], env, port);
   await waitUntilReady(server);
   return server;
 }
