@@ -19,7 +19,7 @@ import { Change, ChangePage, DEFAULT_CHANGES_PAGE, DEFAULT_REVISIONS_PAGE, MAX_C
 import { RecordKindEnum } from '../writes/types.js';
 import { seedKinds, seedKindsByName } from './seeds.js';
 import { fromOpaque, toOpaque } from '../graphql/opaqueText.js';
-import { checkedPageSize, type PageLimit } from '../graphql/relay/pageArgs.js';
+import { checkedPageSize, type PageLimit } from '../graphql/relay/pageSize.js';
 import { readDataVersion } from '../db/dataVersion.js';
 
 /** The object type each kind of record is read as: where its `history` field goes. */

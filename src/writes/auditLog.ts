@@ -4,7 +4,7 @@ import { auditLog, organizations, type auditOutcomes } from '../db/tables/index.
 import { badUserInput } from '../graphql/errors.js';
 import type { AuditEntry as AppendedEntry } from './audit.js';
 import { fromOpaque, toOpaque } from '../graphql/opaqueText.js';
-import { checkedPageSize, type PageLimit } from '../graphql/relay/pageArgs.js';
+import { checkedPageSize, type PageLimit } from '../graphql/relay/pageSize.js';
 
 /** What a write did, as the log records it (typed against what appendAudit takes, so the two cannot drift). */
 export const auditOperations = {

@@ -1,5 +1,6 @@
 import { ArgsType, Field, Int } from 'type-graphql';
 import { badUserInput } from '../errors.js';
+import { checkedPageSize, type PageLimit } from './pageSize.js';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -31,29 +32,7 @@ export interface PageRequest {
   cursor: string | null;
 }
 
-/** A list's page size limit, as its errors name it, and how a client reads past one page. */
-export interface PageLimit {
-  most: number;
-  /** "the page size limit", "the audit log's page size limit". */
-  named: string;
-  /** "follow `pageInfo` cursors". */
-  readOn: string;
-}
-
 const LIST_PAGES: PageLimit = { most: MAX_PAGE_SIZE, named: 'the page size limit', readOn: 'follow `pageInfo` cursors' };
-
-/** A page size argument within its list's limit, refused in one wording for every list. */
-export function checkedPageSize(name: 'first' | 'last', value: number, limit: PageLimit = LIST_PAGES): number {
-  const { most } = limit;
-  if (!Number.isSafeInteger(value) || value < 0) throw badUserInput(`\`${name}\` must be a whole number from 0 to ${most}; got ${value}.`, { argument: name });
-  if (value > most) {
-    throw badUserInput(`\`${name}: ${value}\` is over ${limit.named} of ${most}. Ask for at most ${most} and ${limit.readOn} for more.`, {
-      argument: name,
-      limit: most,
-    });
-  }
-  return value;
-}
 
 export function toPageRequest(args: Partial<PageArgs>): PageRequest {
   const { first, after, last, before } = args;
@@ -64,6 +43,6 @@ export function toPageRequest(args: Partial<PageArgs>): PageRequest {
       argument: first != null || after != null ? 'first' : 'last',
     });
   }
-  if (backward) return { size: last == null ? DEFAULT_PAGE_SIZE : checkedPageSize('last', last), backward: true, cursor: before ?? null };
-  return { size: first == null ? DEFAULT_PAGE_SIZE : checkedPageSize('first', first), backward: false, cursor: after ?? null };
+  if (backward) return { size: last == null ? DEFAULT_PAGE_SIZE : checkedPageSize('last', last, LIST_PAGES), backward: true, cursor: before ?? null };
+  return { size: first == null ? DEFAULT_PAGE_SIZE : checkedPageSize('first', first, LIST_PAGES), backward: false, cursor: after ?? null };
 }
