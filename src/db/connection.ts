@@ -146,8 +146,7 @@ export async function connect(options: ConnectOptions): Promise<Database> {
   // prepared by name on it would be another client's, and startup parameters are not passed on.
   const pooled = options.pooler === 'transaction';
   const statementTimeoutMs = options.statementTimeoutMs ?? DEFAULT_DB_STATEMENT_TIMEOUT_MS;
-  const client = postgres(options.url, {
-    max: options.poolSize ?? 10,
+  const clientOptions = {
     onnotice: () => {}, // "relation already exists, skipping" and the like are not news
     connect_timeout: options.connectTimeoutSeconds ?? DEFAULT_DB_CONNECT_TIMEOUT_SECONDS,
     idle_timeout: 60, // idle connections are dropped, so a pool never holds sockets a restarted server forgot
@@ -157,17 +156,22 @@ export async function connect(options: ConnectOptions): Promise<Database> {
     // Nor are statements pipelined outside a transaction there (withReservedTransactions, pooler.ts).
     ...(pooled ? { max_pipeline: 0 } : {}),
     connection: pooled ? {} : sessionSettings(statementTimeoutMs),
-  });
+  };
+  const client = postgres(options.url, { max: options.poolSize ?? 10, ...clientOptions });
+  // The writes' own connection: one write of this process runs at a time (writeTurns.ts), and when its turn
+  // comes it does not queue behind the readers for one of the pool's.
+  const writer = postgres(options.url, { max: 1, ...clientOptions });
   if (pooled) {
     try {
       await checkPooledSettings(client, statementTimeoutMs);
     } catch (error) {
-      await client.end({ timeout: 1 });
+      await Promise.all([client.end({ timeout: 1 }), writer.end({ timeout: 1 })]);
       throw error;
     }
   }
   const db = renderedQuickly(drizzlePostgres(pooled ? withReservedTransactions(client) : client, { schema: tables })) as unknown as DrizzleDatabase;
-  takeWritesInTurn(db, statementTimeoutMs);
+  const writes = renderedQuickly(drizzlePostgres(pooled ? withReservedTransactions(writer) : writer, { schema: tables })) as unknown as DrizzleDatabase;
+  takeWritesInTurn(db, statementTimeoutMs, writes);
   const dialect = new PgDialect();
   const streamTimeouts = {
     batchTimeoutMs: statementTimeoutMs,
@@ -249,7 +253,9 @@ export async function connect(options: ConnectOptions): Promise<Database> {
             return unlisten;
           },
         }),
-    close: () => client.end({ timeout: 5 }),
+    close: async () => {
+      await Promise.all([client.end({ timeout: 5 }), writer.end({ timeout: 5 })]);
+    },
   };
 }
 

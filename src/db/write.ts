@@ -18,9 +18,8 @@ export interface WriteOutcome<T> {
  * follows in the same transaction (dataChanged) and the data version is bumped, once.
  */
 export async function write<T>(db: Database, work: (tx: Transaction) => Promise<WriteOutcome<T>>): Promise<WriteOutcome<T>> {
-  const { drizzle } = db;
-  // One write of this process at a time holds a connection (writeTurns.ts).
-  return inTurn(drizzle, () =>
+  // One write of this process at a time, on the writes' own connection (writeTurns.ts).
+  return inTurn(db.drizzle, (drizzle) =>
     drizzle.transaction(async (tx) => {
       // Writes take their turn before they lock any record: the version a write makes is taken by its first
       // row written (drizzle/0021), so two writes locking records in different orders could otherwise deadlock.

@@ -19,19 +19,24 @@ interface Turns {
   last: Promise<void>;
   /** How long a write may wait for its turn; 0: as long as it takes. */
   waitMs: number;
+  /** What the writes run on: a handle of their own (its own connection), or the handle itself. */
+  writer: object;
 }
 
 const turnsOf = new WeakMap<object, Turns>();
 
-/** Makes the writes through this database handle (its Drizzle instance) take turns. */
-export function takeWritesInTurn(handle: object, waitMs: number): void {
-  turnsOf.set(handle, { last: Promise.resolve(), waitMs });
+/** Makes the writes through this database handle (its Drizzle instance) take turns, on `writer` if given. */
+export function takeWritesInTurn<Handle extends object>(handle: Handle, waitMs: number, writer: Handle = handle): void {
+  turnsOf.set(handle, { last: Promise.resolve(), waitMs, writer });
 }
 
-/** Runs `write` when the writes asked before it are done; directly where the handle takes no turns. */
-export async function inTurn<T>(handle: object, write: () => Promise<T>): Promise<T> {
+/**
+ * Runs `write` on the handle's writer when the writes asked before it are done; at once, on the handle itself,
+ * where the handle takes no turns.
+ */
+export async function inTurn<Handle extends object, T>(handle: Handle, write: (writer: Handle) => Promise<T>): Promise<T> {
   const turns = turnsOf.get(handle);
-  if (!turns) return write();
+  if (!turns) return write(handle);
   const before = turns.last;
   let done!: () => void;
   const mine = new Promise<void>((resolve) => (done = resolve));
@@ -43,7 +48,7 @@ export async function inTurn<T>(handle: object, write: () => Promise<T>): Promis
     throw error;
   }
   try {
-    return await write();
+    return await write(turns.writer as Handle);
   } finally {
     done();
   }
