@@ -70,6 +70,10 @@ export type ConnectOptions =
 
 // Connections are renewed this often, so prepared statements do not pile up on either side.
 const CONNECTION_LIFETIME_SECONDS = 30 * 60;
+// Writes of one process running at once (writeTurns.ts): the one holding the writer lock and two waiting for
+// it inside PostgreSQL, which hands it on at once; the rest wait for a turn without a connection.
+const WRITES_AT_ONCE = 3;
+export const WRITES_APPLICATION_NAME = 'minsheng writes';
 // Statements planned for their values that may be prepared per connection (planning.ts): each holds a plan.
 const POPULAR_STATEMENTS = 100;
 
@@ -158,9 +162,13 @@ export async function connect(options: ConnectOptions): Promise<Database> {
     connection: pooled ? {} : sessionSettings(statementTimeoutMs),
   };
   const client = postgres(options.url, { max: options.poolSize ?? 10, ...clientOptions });
-  // The writes' own connection: one write of this process runs at a time (writeTurns.ts), and when its turn
-  // comes it does not queue behind the readers for one of the pool's.
-  const writer = postgres(options.url, { max: 1, ...clientOptions });
+  // The writes' own connections (writeTurns.ts): a write whose turn comes does not queue behind the readers.
+  // Named, so that an operator (and a test) tells them apart in pg_stat_activity; a pooler passes no name on.
+  const writer = postgres(options.url, {
+    max: WRITES_AT_ONCE,
+    ...clientOptions,
+    connection: pooled ? {} : { ...sessionSettings(statementTimeoutMs), application_name: WRITES_APPLICATION_NAME },
+  });
   if (pooled) {
     try {
       await checkPooledSettings(client, statementTimeoutMs);
@@ -171,7 +179,7 @@ export async function connect(options: ConnectOptions): Promise<Database> {
   }
   const db = renderedQuickly(drizzlePostgres(pooled ? withReservedTransactions(client) : client, { schema: tables })) as unknown as DrizzleDatabase;
   const writes = renderedQuickly(drizzlePostgres(pooled ? withReservedTransactions(writer) : writer, { schema: tables })) as unknown as DrizzleDatabase;
-  takeWritesInTurn(db, statementTimeoutMs, writes);
+  takeWritesInTurn(db, { waitMs: statementTimeoutMs, limit: WRITES_AT_ONCE, writer: writes });
   const dialect = new PgDialect();
   const streamTimeouts = {
     batchTimeoutMs: statementTimeoutMs,

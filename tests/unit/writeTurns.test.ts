@@ -12,7 +12,7 @@ function heldWrite() {
 describe('write turns', () => {
   it('runs the writes of one handle one at a time, in the order they asked', async () => {
     const handle = {};
-    takeWritesInTurn(handle, 0);
+    takeWritesInTurn(handle, { waitMs: 0 });
     const first = heldWrite();
     const order: string[] = [];
     const running = inTurn(handle, first.run);
@@ -28,7 +28,7 @@ describe('write turns', () => {
 
   it('refuses a write that waited its whole allowance, and the next ones still keep the order', async () => {
     const handle = {};
-    takeWritesInTurn(handle, 20);
+    takeWritesInTurn(handle, { waitMs: 20 });
     const first = heldWrite();
     const running = inTurn(handle, first.run);
     await expect(inTurn(handle, async () => 'never')).rejects.toBeInstanceOf(WriteBusy);
@@ -41,12 +41,27 @@ describe('write turns', () => {
 
   it('a failed write hands the turn on', async () => {
     const handle = {};
-    takeWritesInTurn(handle, 0);
+    takeWritesInTurn(handle, { waitMs: 0 });
     const failing = inTurn(handle, async () => {
       throw new Error('rolled back');
     });
     await expect(failing).rejects.toThrow('rolled back');
     expect(await inTurn(handle, async () => 'next')).toBe('next');
+  });
+
+  it('runs as many at once as the limit, and hands a turn that ends to the first waiting', async () => {
+    const handle = {};
+    takeWritesInTurn(handle, { waitMs: 0, limit: 2 });
+    const [first, second] = [heldWrite(), heldWrite()];
+    const running = [inTurn(handle, first.run), inTurn(handle, second.run)];
+    let thirdRan = false;
+    const third = inTurn(handle, async () => ((thirdRan = true), 'third'));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect([first.started.value, second.started.value, thirdRan]).toEqual([true, true, false]);
+    second.finish();
+    expect(await third).toBe('third');
+    first.finish();
+    expect(await Promise.all(running)).toEqual(['held', 'held']);
   });
 
   it('a handle that takes no turns runs its writes at once', async () => {
