@@ -35,11 +35,18 @@ const objectTypes: Record<string, ClassType> = {
 
 const typenameOf = (kind: AnySeedKind) => kind.noun.charAt(0).toUpperCase() + kind.noun.slice(1);
 
-function pageSize(first: number | null | undefined, fallback: number, limit: PageLimit): number {
-  return first == null ? fallback : checkedPageSize('first', first, limit);
-}
-const REVISION_PAGES: PageLimit = { most: MAX_REVISIONS_PAGE, named: "a history's page size limit", readOn: 'pass `endCursor` as `after`' };
-const CHANGE_PAGES: PageLimit = { most: MAX_CHANGES_PAGE, named: "the change feed's page size limit", readOn: 'pass `endCursor` as `after`' };
+const REVISION_PAGES: PageLimit = {
+  fallback: DEFAULT_REVISIONS_PAGE,
+  most: MAX_REVISIONS_PAGE,
+  named: "a history's page size limit",
+  readOn: 'pass `endCursor` as `after`',
+};
+const CHANGE_PAGES: PageLimit = {
+  fallback: DEFAULT_CHANGES_PAGE,
+  most: MAX_CHANGES_PAGE,
+  named: "the change feed's page size limit",
+  readOn: 'pass `endCursor` as `after`',
+};
 
 /** A revisions cursor is the data version of the last revision on the page: older ones follow. */
 function revisionsBefore(after: string | null | undefined): number | null {
@@ -66,7 +73,7 @@ function historyResolver(kind: AnySeedKind, objectType: ClassType): ClassType {
       @Arg('after', () => String, { nullable: true, description: 'Revisions older than this cursor (an `endCursor`).' }) after: string | null,
       @Ctx() context: Context,
     ): Promise<RevisionPage> {
-      const size = pageSize(first, DEFAULT_REVISIONS_PAGE, REVISION_PAGES);
+      const size = checkedPageSize('first', first, REVISION_PAGES);
       const before = revisionsBefore(after);
       const loader = context.loaders.get(
         `history:${kind.name}:${size}:${before}`,
@@ -100,7 +107,7 @@ class ChangeFeedResolver {
     @Arg('types', () => [RecordKindEnum], { nullable: true, description: 'Only these kinds of record (all when null).' }) types: string[] | null,
     @Ctx() context: Context,
   ): Promise<ChangePage> {
-    const size = pageSize(first, DEFAULT_CHANGES_PAGE, CHANGE_PAGES);
+    const size = checkedPageSize('first', first, CHANGE_PAGES);
     const { changes, hasNextPage } = await changesAfter(context.db, seedKinds, ofTypes(types), feedPosition(after), size);
     return { changes: changes.map(changeOf), endCursor: changes.at(-1)?.cursor ?? after, hasNextPage };
   }

@@ -18,7 +18,7 @@ export interface WriteOutcome<T> {
  * follows in the same transaction (dataChanged) and the data version is bumped, once.
  */
 export async function write<T>(db: Database, work: (tx: Transaction) => Promise<WriteOutcome<T>>): Promise<WriteOutcome<T>> {
-  // One write of this process at a time, on the writes' own connection (writeTurns.ts).
+  // Writes take turns in this process, on connections of their own (writeTurns.ts).
   return inTurn(db.drizzle, (drizzle) =>
     drizzle.transaction(async (tx) => {
       // Writes take their turn before they lock any record: the version a write makes is taken by its first

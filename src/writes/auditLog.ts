@@ -90,9 +90,14 @@ function decodeCursor(cursor: string): string {
 
 /** The page size the API asks for: default 50, at most 200. */
 export function auditPageSize(first: number | null | undefined): number {
-  return first == null ? DEFAULT_AUDIT_PAGE : checkedPageSize('first', first, AUDIT_PAGES);
+  return checkedPageSize('first', first, AUDIT_PAGES);
 }
-const AUDIT_PAGES: PageLimit = { most: MAX_AUDIT_PAGE, named: "the audit log's page size limit", readOn: 'pass `endCursor` as `after`' };
+const AUDIT_PAGES: PageLimit = {
+  fallback: DEFAULT_AUDIT_PAGE,
+  most: MAX_AUDIT_PAGE,
+  named: "the audit log's page size limit",
+  readOn: 'pass `endCursor` as `after`',
+};
 
 /** Refuses a range that ends before it starts (it could only ever be empty, which is surely not what was meant). */
 export function auditRangeProblem(filter: AuditLogFilter): string | undefined {

@@ -32,7 +32,7 @@ export interface PageRequest {
   cursor: string | null;
 }
 
-const LIST_PAGES: PageLimit = { most: MAX_PAGE_SIZE, named: 'the page size limit', readOn: 'follow `pageInfo` cursors' };
+const LIST_PAGES: PageLimit = { fallback: DEFAULT_PAGE_SIZE, most: MAX_PAGE_SIZE, named: 'the page size limit', readOn: 'follow `pageInfo` cursors' };
 
 export function toPageRequest(args: Partial<PageArgs>): PageRequest {
   const { first, after, last, before } = args;
@@ -43,6 +43,6 @@ export function toPageRequest(args: Partial<PageArgs>): PageRequest {
       argument: first != null || after != null ? 'first' : 'last',
     });
   }
-  if (backward) return { size: last == null ? DEFAULT_PAGE_SIZE : checkedPageSize('last', last, LIST_PAGES), backward: true, cursor: before ?? null };
-  return { size: first == null ? DEFAULT_PAGE_SIZE : checkedPageSize('first', first, LIST_PAGES), backward: false, cursor: after ?? null };
+  if (backward) return { size: checkedPageSize('last', last, LIST_PAGES), backward: true, cursor: before ?? null };
+  return { size: checkedPageSize('first', first, LIST_PAGES), backward: false, cursor: after ?? null };
 }
