@@ -225,6 +225,9 @@ export async function createHttpServer({
   // A client that trickles its request in (slowloris) is cut off; answering is bounded by REQUEST_TIMEOUT_MS.
   server.headersTimeout = 15_000;
   server.requestTimeout = 30_000;
+  // Idle kept-alive connections outlive the clients' own idle time (undici, HAProxy: a few seconds), so that a
+  // client, not the server, closes them: a server closing one as a client reuses it resets that request.
+  server.keepAliveTimeout = 12_000;
   return {
     server,
     listen: (port, host) =>
