@@ -38,9 +38,9 @@ export async function write<T>(db: Database, work: (tx: Transaction) => Promise<
  * Exported for tests that write rows by hand inside their own transaction.
  */
 export async function dataChanged(tx: Transaction): Promise<void> {
-  await refreshTotals(tx);
-  // The version this transaction's first written row took (drizzle/0021), or one taken now.
-  await tx.execute(sql`select minsheng_writing_version()`);
+  // The totals, then the version this transaction's first written row took (drizzle/0021) or one taken now:
+  // one statement, one round trip while the writes wait their turn.
+  await tx.execute(sql`select refresh_observation_totals(), minsheng_writing_version()`);
 }
 
 /**

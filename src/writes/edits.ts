@@ -6,7 +6,7 @@ import { keyOf, type AnySeedKind } from '../db/seed/kind.js';
 import { write, type Transaction } from '../db/write.js';
 import { mayPropose, mayPublish, type Actor } from './actor.js';
 import { applyCheckedDraft, applyDraft, draftConflict } from './applyDraft.js';
-import { appendAudit, type AuditEntry } from './audit.js';
+import { appendAudit, appendAudits, type AuditEntry } from './audit.js';
 import { decideDraft, insertDraft, lockDraft, pendingDraftOf, type DraftRow } from './draftStore.js';
 import { draftOwner, scopeOf } from './scope.js';
 
@@ -36,7 +36,7 @@ export class EditRefused extends Error {
 
 /** The outcome of the work inside a transaction, before it is audited and answered. */
 type Verdict =
-  | { draft: DraftRow; revision?: number; state?: RecordState }
+  | { draft: DraftRow; revision?: number; state?: RecordState; proposal?: AuditEntry }
   | { problems: RecordProblem[]; outcome: 'invalid' | 'conflict'; audit: AuditEntry }
   | { refused: string; audit: AuditEntry };
 
@@ -76,7 +76,11 @@ export class Edits {
     const kind = this.kind(change.kind);
     let verdict: Verdict;
     try {
-      verdict = await this.db.drizzle.transaction((tx) => this.draftOf(tx, kind, actor, change, base));
+      verdict = await this.db.drizzle.transaction(async (tx) => {
+        const proposed = await this.draftOf(tx, kind, actor, change, base);
+        if ('proposal' in proposed && proposed.proposal) await appendAudit(tx, actor, proposed.proposal);
+        return proposed;
+      });
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       // Another draft of the same record was made at the same moment (drafts_one_pending_idx).
@@ -115,16 +119,19 @@ export class Edits {
         text: change.text ?? null,
         ...draftOwner(actor, scope.owner),
       });
-      await appendAudit(tx, actor, { ...audit, outcome: 'proposed', draftId: draft.id, after: checked.record });
-      return { draft };
+      return { draft, proposal: { ...audit, outcome: 'proposed', draftId: draft.id, after: checked.record } };
     }
 
-    const state = await lockRecord(tx, kind, change.key);
+    // Sent together, in this order (one round trip while the writes wait their turn): the record is locked first.
+    const [state, pending, published] = await Promise.all([
+      lockRecord(tx, kind, change.key),
+      pendingDraftOf(tx, kind.name, change.key),
+      publishedIn(tx, kind.name, [change.key]),
+    ]);
     if (!state || state.retired) return invalid(problem('NOT_FOUND', ['key'], `no live ${kind.noun} ${JSON.stringify(change.key)}`));
     if (state.revision !== change.expectedRevision) return invalid(revisionConflict(state.revision, change.expectedRevision), { revision: state.revision });
-    const pending = await pendingDraftOf(tx, kind.name, change.key);
     if (pending) return invalid(pendingConflict(pending), { revision: state.revision });
-    const before = (await publishedIn(tx, kind.name, [change.key])).get(change.key);
+    const before = published.get(change.key);
     if (!before)
       return invalid(
         problem('NOT_FOUND', ['key'], `${kind.noun} ${JSON.stringify(change.key)} has no published record to edit (generated data is not edited)`),
@@ -144,8 +151,11 @@ export class Edits {
         baseRevision: state.revision,
         ...draftOwner(actor, scope.owner),
       });
-      await appendAudit(tx, actor, { ...base, outcome: 'proposed', draftId: draft.id, revision: state.revision, before: before.record, detail: change.reason });
-      return { draft, state };
+      return {
+        draft,
+        state,
+        proposal: { ...base, outcome: 'proposed', draftId: draft.id, revision: state.revision, before: before.record, detail: change.reason },
+      };
     }
 
     if (Object.hasOwn(change.changes, kind.key) && change.changes[kind.key] !== change.key) {
@@ -167,8 +177,11 @@ export class Edits {
       baseRevision: state.revision,
       ...draftOwner(actor, scope.owner),
     });
-    await appendAudit(tx, actor, { ...base, outcome: 'proposed', draftId: draft.id, revision: state.revision, before: before.record, after: checked.record });
-    return { draft, state };
+    return {
+      draft,
+      state,
+      proposal: { ...base, outcome: 'proposed', draftId: draft.id, revision: state.revision, before: before.record, after: checked.record },
+    };
   }
 
   /**
@@ -187,7 +200,7 @@ export class Edits {
       ({ value: verdict } = await write(this.db, async (tx) => {
         const proposed = await this.draftOf(tx, kind, actor, change, base);
         if (!('draft' in proposed)) return { changed: 0, value: proposed };
-        const published = await this.publishProposed(tx, actor, kind, proposed.draft, proposed.state);
+        const published = await this.publishProposed(tx, actor, kind, proposed);
         return { changed: 'draft' in published ? 1 : 0, value: published };
       }));
     } catch (error) {
@@ -239,31 +252,47 @@ export class Edits {
    * scoped for this actor a moment ago, and a changed record is still locked as the proposal found it, so
    * none of that is done again.
    */
-  private async publishProposed(tx: Transaction, actor: Actor, kind: AnySeedKind, draft: DraftRow, state: RecordState | undefined): Promise<Verdict> {
+  private async publishProposed(
+    tx: Transaction,
+    actor: Actor,
+    kind: AnySeedKind,
+    { draft, state, proposal }: { draft: DraftRow; state?: RecordState; proposal?: AuditEntry },
+  ): Promise<Verdict> {
     const audit: AuditEntry = { operation: 'publish', outcome: 'refused', draftId: draft.id, kind: draft.kind, key: draft.key };
+    const proposed = proposal ? [proposal] : [];
     // A creation locked no row: another one of the same key may have been published while this draft was
     // made (its pending draft gone by then), so the key is looked up again, locked.
     if (draft.operation === 'create') {
       const created = await lockRecord(tx, kind, draft.key);
       const stale = draftConflict(kind, draft, created);
-      if (stale) return conflictVerdict(audit, problem('CONFLICT', ['draft'], stale), created?.revision);
+      if (stale) {
+        await appendAudits(tx, actor, proposed);
+        return conflictVerdict(audit, problem('CONFLICT', ['draft'], stale), created?.revision);
+      }
     }
     const before = (await publishedIn(tx, kind.name, [draft.key])).get(draft.key);
     const { revision } = await applyCheckedDraft(tx, this.kinds, kind, draft, state);
-    return this.published(tx, actor, draft, audit, before?.record, revision);
+    return this.published(tx, actor, draft, audit, before?.record, revision, proposed);
   }
 
-  /** The draft marked published at the record's new revision, and the publication audited. */
-  private async published(tx: Transaction, actor: Actor, draft: DraftRow, audit: AuditEntry, before: unknown, revision: number): Promise<Verdict> {
-    const decided = await decideDraft(tx, draft.id, { status: 'published', decidedBy: actor.description, publishedRevision: revision });
-    await appendAudit(tx, actor, {
-      ...audit,
-      outcome: 'published',
-      revision,
-      before,
-      after: draft.record ?? undefined,
-      detail: draft.reason ?? undefined,
-    });
+  /**
+   * The draft marked published at the record's new revision, and the publication audited (after the entries
+   * of this transaction's earlier steps, written with it: one round trip).
+   */
+  private async published(
+    tx: Transaction,
+    actor: Actor,
+    draft: DraftRow,
+    audit: AuditEntry,
+    before: unknown,
+    revision: number,
+    earlier: AuditEntry[] = [],
+  ): Promise<Verdict> {
+    const publication: AuditEntry = { ...audit, outcome: 'published', revision, before, after: draft.record ?? undefined, detail: draft.reason ?? undefined };
+    const [decided] = await Promise.all([
+      decideDraft(tx, draft.id, { status: 'published', decidedBy: actor.description, publishedRevision: revision }),
+      appendAudits(tx, actor, [...earlier, publication]),
+    ]);
     return { draft: decided, revision };
   }
 

@@ -60,8 +60,8 @@ export async function checkRecord<R>(tx: Transaction, kinds: KindsByName, kind: 
   for (const reference of [...references, ...cited.map((c) => ({ field: `${c.field}.source`, kind: citedKind, key: c.citation.source }))]) {
     if (reference.key != null) named.set(reference.kind, [...(named.get(reference.kind) ?? []), reference.key]);
   }
-  const live = new Map<string, Map<string, number>>();
-  for (const [name, keys] of named) live.set(name, await liveIds(tx, kinds, name, keys));
+  // One statement per kind, sent together (one round trip).
+  const live = new Map(await Promise.all([...named].map(async ([name, keys]) => [name, await liveIds(tx, kinds, name, keys)] as const)));
   for (const reference of references) {
     if (reference.key != null && !live.get(reference.kind)!.has(reference.key)) {
       problems.push({

@@ -109,8 +109,7 @@ class Wanted {
 export async function withIds<T>(tx: Transaction, kinds: KindsByName, use: (ids: SeedIds) => T): Promise<T> {
   const wanted = new Wanted();
   use({ of: ((kind: string, key: string | null | undefined) => (wanted.add(kind, key), key == null ? null : 0)) as SeedIds['of'] });
-  const found = new Map<string, Map<string, number>>();
-  for (const [kind, keys] of wanted.keys) found.set(kind, await liveIds(tx, kinds, kind, [...keys]));
+  const found = new Map(await Promise.all([...wanted.keys].map(async ([kind, keys]) => [kind, await liveIds(tx, kinds, kind, [...keys])] as const)));
   return use({
     of: ((kind: string, key: string | null | undefined) => {
       if (key == null) return null;
@@ -131,11 +130,11 @@ export async function withPublished<T>(tx: Transaction, kinds: KindsByName, use:
     throw new Error('an edit is checked against single records: a seed kind may not read every record of a kind');
   };
   use({ records: unsupported, byKey: (kind, key) => (wanted.add(kind.name, key), undefined), textOf: (key) => (wanted.add(citedKind, key), undefined) });
-  const records = new Map<string, Map<string, { record: unknown; text: string | null }>>();
-  for (const [kind, keys] of wanted.keys) {
-    const live = await liveIds(tx, kinds, kind, [...keys]);
-    records.set(kind, await publishedIn(tx, kind, [...live.keys()]));
-  }
+  // The kinds' statements are sent together (one round trip for the ids, one for the records).
+  const wantedKinds = [...wanted.keys];
+  const live = await Promise.all(wantedKinds.map(([kind, keys]) => liveIds(tx, kinds, kind, [...keys])));
+  const found = await Promise.all(wantedKinds.map(([kind], i) => publishedIn(tx, kind, [...live[i]!.keys()])));
+  const records = new Map(wantedKinds.map(([kind], i) => [kind, found[i]!]));
   return use({
     records: unsupported,
     byKey: <R>(kind: { name: string }, key: string) => records.get(kind.name)?.get(key)?.record as R | undefined,

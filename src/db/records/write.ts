@@ -68,23 +68,29 @@ export async function writeRecords(tx: Transaction, kinds: KindsByName, kind: An
   const keys = records.map(({ record }) => keyOf(kind, record));
   const rows = await withIds(tx, kinds, (ids) => records.map(({ record }) => kind.row(record, ids)));
   for (const key of keys) forget(tx, kind.name, key);
-  const { ids } = await upsertByKey(tx, kind.table, kind.keyColumn, rows);
+  // Statements that need no answer of another are sent together, in order (one round trip while the writes
+  // wait their turn): the records as published with the rows, the child rows with the revisions.
+  const [{ ids }] = await Promise.all([
+    upsertByKey(tx, kind.table, kind.keyColumn, rows),
+    keepPublishedRecords(
+      tx,
+      kind.name,
+      records.map(({ record, text }, i) => ({ key: keys[i]!, record, text: kind.textFile ? text : null })),
+    ),
+  ]);
   const idOf = keys.map((key) => ids.get(key)!);
-  for (const children of kind.children ?? []) {
-    const childRows = await withIds(tx, kinds, (lookup) => records.flatMap(({ record }, i) => children.rows(record, idOf[i]!, lookup)));
-    await syncChildren(tx, children.table, children.parentColumn, idOf, children.keyColumns, childRows);
-  }
-  await setRevisions(
-    tx,
-    kind,
-    idOf,
-    records.map(({ revision }) => revision),
-  );
-  await keepPublishedRecords(
-    tx,
-    kind.name,
-    records.map(({ record, text }, i) => ({ key: keys[i]!, record, text: kind.textFile ? text : null })),
-  );
+  const childRows: unknown[][] = [];
+  for (const children of kind.children ?? [])
+    childRows.push(await withIds(tx, kinds, (lookup) => records.flatMap(({ record }, i) => children.rows(record, idOf[i]!, lookup))));
+  await Promise.all([
+    ...(kind.children ?? []).map((children, i) => syncChildren(tx, children.table, children.parentColumn, idOf, children.keyColumns, childRows[i] as never[])),
+    setRevisions(
+      tx,
+      kind,
+      idOf,
+      records.map(({ revision }) => revision),
+    ),
+  ]);
 }
 
 /** Retires a live record: its row stays, with its id (never given to another record), and leaves every list. */

@@ -30,17 +30,21 @@ export async function upsertByKey<T extends PgTable>(
     sql`, `,
   );
   const incoming = sql.join(updatable.map(excluded), sql`, `);
-  const written = (await tx
-    .insert(table)
-    .values(rows as never)
-    .onConflictDoUpdate({ target: keyColumn as never, set: set as never, setWhere: sql`(${current}) is distinct from (${incoming})` })
-    .returning({ id: sql<number>`id` })) as unknown as { id: number }[];
   const keyProperty = propertyOf(table, keyColumn);
   const keys = rows.map((row) => (row as Record<string, unknown>)[keyProperty] as string);
-  const found = (await tx
-    .select({ id: sql<number>`id`, key: sql<string>`${keyColumn}` })
-    .from(table as never)
-    .where(inArray(keyColumn, keys))) as { id: number; key: string }[];
+  // The ids are read by a second statement sent with the first (in order, one round trip): the upsert
+  // returns only the rows it changed.
+  const [written, found] = (await Promise.all([
+    tx
+      .insert(table)
+      .values(rows as never)
+      .onConflictDoUpdate({ target: keyColumn as never, set: set as never, setWhere: sql`(${current}) is distinct from (${incoming})` })
+      .returning({ id: sql<number>`id` }),
+    tx
+      .select({ id: sql<number>`id`, key: sql<string>`${keyColumn}` })
+      .from(table as never)
+      .where(inArray(keyColumn, keys)),
+  ])) as unknown as [{ id: number }[], { id: number; key: string }[]];
   for (const row of found) ids.set(row.key, row.id);
   return { ids, changed: written.length };
 }
@@ -79,7 +83,7 @@ export async function syncChildren<T extends PgTable>(
   const keyProperties = keyColumns.map((c) => propertyOf(table, c));
   const wanted = rows.map((row) => tuple(keyProperties.map((property) => sql`${(row as Record<string, unknown>)[property]}`)));
   const keep = wanted.length ? sql`and ${tuple(keyColumns.map((c) => sql`${c}`))} not in (${sql.join(wanted, sql`, `)})` : sql``;
-  const removed = (await tx
+  const removing = tx
     .delete(table)
     .where(
       sql`${parentColumn} in (${sql.join(
@@ -87,15 +91,17 @@ export async function syncChildren<T extends PgTable>(
         sql`, `,
       )}) ${keep}`,
     )
-    .returning()) as unknown[];
-  if (rows.length === 0) return removed.length;
+    .returning() as unknown as Promise<unknown[]>;
+  if (rows.length === 0) return (await removing).length;
   const columns = Object.entries(getTableColumns(table)) as [string, AnyPgColumn][];
   const others = columns.filter(([, c]) => !keyColumns.includes(c));
   const excluded = (c: AnyPgColumn) => sql.raw(`excluded."${c.name}"`);
   const insert = tx.insert(table).values(rows as never);
-  const written = (
+  // Sent with the delete (in order, one round trip).
+  const [removed, written] = (await Promise.all([
+    removing,
     others.length
-      ? await insert
+      ? insert
           .onConflictDoUpdate({
             target: keyColumns as never,
             set: Object.fromEntries(others.map(([property, c]) => [property, excluded(c)])) as never,
@@ -108,8 +114,8 @@ export async function syncChildren<T extends PgTable>(
             )})`,
           })
           .returning()
-      : await insert.onConflictDoNothing().returning()
-  ) as unknown[];
+      : insert.onConflictDoNothing().returning(),
+  ])) as unknown as [unknown[], unknown[]];
   return removed.length + written.length;
 }
 
