@@ -7,6 +7,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { lockDataDir } from './dataDirLock.js';
 import { PopularStatements } from './planning.js';
+import { preparingPopular } from './preparing.js';
 import type { Cancellation } from './cancellation.js';
 import { renderSql, renderWithValues, type RenderedSql } from './renderSql.js';
 import { copyOutChunks, cursorBatches } from './stream.js';
@@ -40,10 +41,10 @@ export interface Database {
    */
   copyCsv?(query: SQL, signal?: AbortSignal): AsyncIterable<Buffer> | undefined;
   /**
-   * Calls `onNotify` whenever a transaction that sent NOTIFY on the channel commits; resolves to what stops
-   * listening. Undefined behind a pooler in transaction mode, where a LISTEN would hold no session.
+   * Calls `onNotify` with the payload of each NOTIFY on the channel, when the transaction that sent it commits;
+   * resolves to what stops listening. Undefined behind a pooler in transaction mode, where a LISTEN would hold no session.
    */
-  listen?(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
+  listen?(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>;
   /**
    * Runs `work` in one read-only transaction on one connection, its statements sent as `rows` sends them.
    * `opening` (a statement whose values can be written into its text) is sent with the BEGIN in one round
@@ -76,6 +77,8 @@ const WRITES_AT_ONCE = 3;
 export const WRITES_APPLICATION_NAME = 'minsheng writes';
 // Statements planned for their values that may be prepared per connection (planning.ts): each holds a plan.
 const POPULAR_STATEMENTS = 100;
+// Statements Drizzle's query builders send (writes, key lookups) that may be prepared per connection.
+const POPULAR_DRIZZLE_STATEMENTS = 200;
 
 // A streamed statement's first rows may wait for a sort of all of them (a million figures take seconds).
 const STREAM_START_TIMEOUT_MS = 60_000;
@@ -129,7 +132,7 @@ export async function connect(options: ConnectOptions): Promise<Database> {
         const result = (await db.execute(query)) as unknown as { rows: Row[] };
         return result.rows;
       },
-      listen: (channel, onNotify) => client.listen(channel, () => onNotify()),
+      listen: (channel, onNotify) => client.listen(channel, (payload) => onNotify(payload)),
       readTransaction: <T, Row>(opening: SQL, work: (db: Database, opened: Row[]) => Promise<T>) =>
         db.transaction(async (tx) => {
           const rowsOf = async <R>(query: SQL) => ((await tx.execute(query)) as unknown as { rows: R[] }).rows;
@@ -177,8 +180,11 @@ export async function connect(options: ConnectOptions): Promise<Database> {
       throw error;
     }
   }
-  const db = renderedQuickly(drizzlePostgres(pooled ? withReservedTransactions(client) : client, { schema: tables })) as unknown as DrizzleDatabase;
-  const writes = renderedQuickly(drizzlePostgres(pooled ? withReservedTransactions(writer) : writer, { schema: tables })) as unknown as DrizzleDatabase;
+  // Behind a pooler nothing is prepared (above); directly, Drizzle's popular statements are (preparing.ts).
+  const popularWrites = new PopularStatements(POPULAR_DRIZZLE_STATEMENTS, 3, CONNECTION_LIFETIME_SECONDS * 1000);
+  const drizzleOn = (sql: postgres.Sql) => (pooled ? withReservedTransactions(sql) : preparingPopular(sql, popularWrites));
+  const db = renderedQuickly(drizzlePostgres(drizzleOn(client), { schema: tables })) as unknown as DrizzleDatabase;
+  const writes = renderedQuickly(drizzlePostgres(drizzleOn(writer), { schema: tables })) as unknown as DrizzleDatabase;
   takeWritesInTurn(db, { waitMs: statementTimeoutMs, limit: WRITES_AT_ONCE, writer: writes });
   const dialect = new PgDialect();
   const streamTimeouts = {
@@ -256,8 +262,8 @@ export async function connect(options: ConnectOptions): Promise<Database> {
     ...(pooled
       ? {}
       : {
-          async listen(channel: string, onNotify: () => void) {
-            const { unlisten } = await client.listen(channel, () => onNotify());
+          async listen(channel: string, onNotify: (payload: string) => void) {
+            const { unlisten } = await client.listen(channel, (payload) => onNotify(payload));
             return unlisten;
           },
         }),
