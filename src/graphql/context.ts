@@ -62,6 +62,11 @@ export interface LiveStream {
   nextChange(signal: AbortSignal): Promise<void>;
   /** Aborted when the client goes away or the server stops. */
   signal: AbortSignal;
+  /**
+   * The ids of drafts proposed or decided from now on (on any instance), until `signal` aborts; undefined where
+   * drafts are not announced (behind a pooler in transaction mode).
+   */
+  drafts?(signal: AbortSignal): AsyncIterable<number[]>;
 }
 
 /** Access of a request that did not come through the HTTP endpoint (scripts, tests): anonymous, unmetered. */

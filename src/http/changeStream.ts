@@ -4,6 +4,7 @@ import { createHandler, type Handler, type RequestParams, type Response } from '
 import { callerKeyOf, KeyRefused, type Identity, type RequestIdentifier } from '../access/identity.js';
 import { RateLimitExceeded, type RateLimiter, type RateLimitStatus } from '../access/rateLimit.js';
 import type { DataVersionWatcher } from '../cache/dataVersion.js';
+import type { DraftNotices } from '../writes/draftNotices.js';
 import type { Database } from '../db/connection.js';
 import { createContext, type Context } from '../graphql/context.js';
 import { languageFromHeader } from '../graphql/language.js';
@@ -24,6 +25,7 @@ export interface ChangeStreamParts {
   identify: RequestIdentifier;
   rateLimiter: RateLimiter;
   dataVersion: DataVersionWatcher;
+  draftNotices: DraftNotices;
 }
 
 /** graphql-sse types its context as a record. */
@@ -61,7 +63,11 @@ export class ChangeStreams {
         const scope = { requestId: admitted.requestId, startedAt: Date.now(), sqlStatements: 0 };
         const context: Context = {
           ...createContext(parts.db, languageFromHeader(request.raw.headers['accept-language']), scope, admitted),
-          live: { nextChange: (signal) => parts.dataVersion.nextChange(signal), signal: admitted.ended.signal },
+          live: {
+            nextChange: (signal) => parts.dataVersion.nextChange(signal),
+            signal: admitted.ended.signal,
+            ...(parts.draftNotices.listening ? { drafts: (signal: AbortSignal) => parts.draftNotices.follow(signal) } : {}),
+          },
         };
         return context as StreamContext;
       },

@@ -12,6 +12,7 @@ import { loadConfig, type EndpointSettings, type PublicationSettings } from '../
 import type { Database } from '../db/connection.js';
 import type { Context } from '../graphql/context.js';
 import { DataVersionWatcher } from '../cache/dataVersion.js';
+import { DraftNotices } from '../writes/draftNotices.js';
 import { ResponseCache } from '../cache/responseCache.js';
 import { Execution } from '../execution/execution.js';
 import { graphqlSchema } from '../composition/schema.js';
@@ -142,7 +143,9 @@ export async function createHttpServer({
     metrics,
     readRouting: new ReadRouting(db, dataVersion, writtenVersions, replicas),
   });
-  const changeStreams = new ChangeStreams({ schema, db, identify, rateLimiter, dataVersion });
+  const draftNotices = new DraftNotices(db, logger);
+  await draftNotices.start();
+  const changeStreams = new ChangeStreams({ schema, db, identify, rateLimiter, dataVersion, draftNotices });
   const routes = publicDataRoutes({ db, logger, schema, settings, publication, dataVersion, rateLimiter, identify, catalogFacts });
   const serveImports = importRoute({ db, logger, rateLimiter, identify, kinds: seedKindsByName });
   const cors = new Cors(settings.corsAllowedOrigins);
@@ -244,6 +247,7 @@ export async function createHttpServer({
       await drain.stop(server);
       outage.stop();
       dataVersion.stop();
+      await draftNotices.stop();
       await replicas?.close();
       await execution.stop();
       await redisLink?.redis.quit().catch(() => redisLink.redis.disconnect());

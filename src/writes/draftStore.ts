@@ -102,6 +102,20 @@ export async function visibleDraft(db: Database, actor: Actor, id: number): Prom
   return row;
 }
 
+/** Those of these drafts the actor may see, of the kinds given (all when none are), oldest first. */
+export async function visibleDraftsAmong(db: Database, actor: Actor, ids: readonly number[], kinds: readonly string[] | null): Promise<DraftRow[]> {
+  const conditions = [
+    sql`${drafts.id} = any(${sql.param([...ids])}::int[])`,
+    visibleTo(actor),
+    kinds ? sql`${drafts.kind} = any(${sql.param([...kinds])}::text[])` : undefined,
+  ].filter((condition): condition is SQL => condition !== undefined);
+  return db.drizzle
+    .select()
+    .from(drafts)
+    .where(and(...conditions))
+    .orderBy(drafts.id);
+}
+
 /** The pending drafts the actor may see, oldest first, at most `limit` of them, and how many there are in all. */
 export async function pendingDraftsVisibleTo(tx: Transaction, actor: Actor, limit: number): Promise<{ rows: DraftRow[]; total: number }> {
   const condition = and(eq(drafts.status, 'pending'), visibleTo(actor));

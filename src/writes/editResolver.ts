@@ -1,12 +1,12 @@
 import { GraphQLError } from 'graphql';
-import { Arg, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, Int, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import type { KindsByName } from '../db/records/lookups.js';
 import type { RecordProblem } from '../db/records/check.js';
 import { AboutTheCaller } from '../graphql/aboutTheCaller.js';
 import type { Context } from '../graphql/context.js';
 import { badUserInput } from '../graphql/errors.js';
 import { actorOf, type Actor } from './actor.js';
-import { listDrafts, visibleDraft, type DraftOperation, type DraftRow, type DraftStatus } from './draftStore.js';
+import { listDrafts, visibleDraft, visibleDraftsAmong, type DraftOperation, type DraftRow, type DraftStatus } from './draftStore.js';
 import { EditRefused, Edits, type Change, type EditResult } from './edits.js';
 import {
   CreateRecordInput,
@@ -142,6 +142,21 @@ export function editResolver(kinds: KindsByName) {
       return { nodes, endCursor: nodes.at(-1)?.id ?? null, hasNextPage: page.hasNextPage };
     }
 
+    @Subscription(() => Draft, {
+      name: 'draftChanges',
+      description:
+        'Each draft you may see (yours, and those of the organizations and domains you act for), as it is proposed, published or ' +
+        'rejected on any instance, from now on, over Server-Sent Events at /graphql/stream. Each comes as it is when it is read: ' +
+        'a draft published at once comes once, published. For editors, publishers and admins.',
+      subscribe: ({ args, context }: SubscribeResolverData<unknown, { types?: string[] | null }, Context>) => draftStream(context, args.types ?? null),
+    })
+    draftChanges(
+      @Root() draft: Draft,
+      @Arg('types', () => [RecordKindEnum], { nullable: true, description: 'Only drafts of these kinds of record (all when null).' }) _types: string[] | null,
+    ): Draft {
+      return draft;
+    }
+
     @Query(() => Draft, { nullable: true, description: 'One draft, if you may see it.' })
     @AboutTheCaller()
     async draft(@Arg('id', () => String, { description: "The draft's id." }) id: string, @Ctx() context: Context): Promise<Draft | null> {
@@ -153,4 +168,25 @@ export function editResolver(kinds: KindsByName) {
     }
   }
   return EditResolver;
+}
+
+/**
+ * The drafts a live stream sends: following the announcements starts here, before the stream's response begins
+ * (graphql-sse answers once this resolves), so nothing committed after the client sees the stream open is missed.
+ */
+async function draftStream(context: Context, types: string[] | null): Promise<AsyncIterable<Draft>> {
+  const actor = actorOf(context.identity, context.requestId);
+  if (actor.anonymous) throw refusalError(new EditRefused('UNAUTHENTICATED', 'Drafts are seen only by the keys and tokens of their organizations; send one.'));
+  if (actor.role === 'reader')
+    throw refusalError(new EditRefused('FORBIDDEN', 'Your role is reader; drafts are seen by the editor, publisher and admin roles, which review them.'));
+  const live = context.live;
+  if (!live) throw new GraphQLError('Subscriptions are served over Server-Sent Events at /graphql/stream.', { extensions: { code: 'BAD_REQUEST' } });
+  if (!live.drafts)
+    throw new GraphQLError('Live drafts need a database session that can LISTEN, which this server does not have (a pooler in transaction mode).', {
+      extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503 } },
+    });
+  const announced = live.drafts(live.signal);
+  return (async function* () {
+    for await (const ids of announced) for (const row of await visibleDraftsAmong(context.db, actor, ids, types)) yield draftOf(row);
+  })();
 }
