@@ -23,8 +23,9 @@ export async function write<T>(db: Database, work: (tx: Transaction) => Promise<
     drizzle.transaction(async (tx) => {
       // Writes take their turn before they lock any record: the version a write makes is taken by its first
       // row written (drizzle/0021), so two writes locking records in different orders could otherwise deadlock.
-      await tx.execute(sql`select 1 from ${datasetState} for update`);
-      const outcome = await work(tx);
+      // The work's first statements are sent behind the lock's, in order, without waiting for its answer: they
+      // run as soon as the lock is granted. When the lock is not granted, its error is the one thrown.
+      const [, outcome] = await Promise.all([tx.execute(sql`select 1 from ${datasetState} for update`), work(tx)]);
       if (outcome.changed > 0) await dataChanged(tx);
       return outcome;
     }),
