@@ -66,11 +66,12 @@ export async function writeRecord(
 export async function writeRecords(tx: Transaction, kinds: KindsByName, kind: AnySeedKind, records: readonly RecordToWrite[]): Promise<void> {
   if (records.length === 0) return;
   const keys = records.map(({ record }) => keyOf(kind, record));
-  const rows = await withIds(tx, kinds, (ids) => records.map(({ record }) => kind.row(record, ids)));
+  // Each row carries its revision: a row the upsert writes is at it at once.
+  const rows = await withIds(tx, kinds, (ids) => records.map(({ record, revision }) => ({ ...kind.row(record, ids), revision })));
   for (const key of keys) forget(tx, kind.name, key);
   // Statements that need no answer of another are sent together, in order (one round trip while the writes
   // wait their turn): the records as published with the rows, the child rows with the revisions.
-  const [{ ids }] = await Promise.all([
+  const [{ ids, written }] = await Promise.all([
     upsertByKey(tx, kind.table, kind.keyColumn, rows),
     keepPublishedRecords(
       tx,
@@ -84,11 +85,12 @@ export async function writeRecords(tx: Transaction, kinds: KindsByName, kind: An
     childRows.push(await withIds(tx, kinds, (lookup) => records.flatMap(({ record }, i) => children.rows(record, idOf[i]!, lookup))));
   await Promise.all([
     ...(kind.children ?? []).map((children, i) => syncChildren(tx, children.table, children.parentColumn, idOf, children.keyColumns, childRows[i] as never[])),
+    // Only the rows the upsert left as they were (their child rows or published record changed) are still to set.
     setRevisions(
       tx,
       kind,
-      idOf,
-      records.map(({ revision }) => revision),
+      idOf.filter((id) => !written.has(id)),
+      records.filter((_, i) => !written.has(idOf[i]!)).map(({ revision }) => revision),
     ),
   ]);
 }
@@ -106,6 +108,7 @@ export async function retireRecord(tx: Transaction, kind: AnySeedKind, state: Re
 
 // Only rows not already at their revision are updated: a new row is at 1, a changed one one further.
 async function setRevisions(tx: Transaction, kind: AnySeedKind, ids: number[], revisions: number[]): Promise<void> {
+  if (ids.length === 0) return;
   await tx.execute(
     sql`update ${kind.table} set "revision" = v.revision from unnest(${sql.param(ids)}::int[], ${sql.param(revisions)}::int[]) as v(id, revision) where ${kind.table}."id" = v.id and ${kind.table}."revision" <> v.revision`,
   );
