@@ -48,4 +48,18 @@ describe('history twins and past-read views', () => {
       expect(events.sort(), table).toEqual(['DELETE', 'INSERT', 'UPDATE']);
     }
   });
+
+  it('every btree index of a twin ends with the versions, so that a past read passes over other versions in the index', async () => {
+    const indexes = await db.rows<{ name: string; definition: string }>(sql`select x.relname as name, pg_get_indexdef(i.indexrelid) as definition
+      from pg_index i join pg_class t on t.oid = i.indrelid join pg_namespace n on n.oid = t.relnamespace
+      join pg_class x on x.oid = i.indexrelid join pg_am a on a.oid = x.relam
+      where n.nspname = 'history' and a.amname = 'btree' and t.relname <> 'versions' and x.relname not like '%valid_from_idx'`);
+    expect(indexes.length).toBeGreaterThanOrEqual(16);
+    for (const { name, definition } of indexes) {
+      const keys = /USING btree \((.*?)\)(?: INCLUDE \(.*?\))?(?: WHERE .*)?$/.exec(definition)?.[1];
+      expect(keys, name).toMatch(/, valid_from, COALESCE\(valid_to, '9223372036854775807'::bigint\)$/);
+    }
+    const [view] = await db.rows<{ definition: string }>(sql`select pg_get_viewdef('as_of.observations'::regclass) as definition`);
+    expect(view!.definition).toContain("COALESCE(valid_to, '9223372036854775807'::bigint) > minsheng_as_of()");
+  });
 });
