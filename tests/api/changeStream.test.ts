@@ -1,10 +1,8 @@
 import { createClient, type Client } from 'graphql-sse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/access/apiKeys.js';
-import { connect, type Database } from '../../src/db/connection.js';
-import { startApi, type TestApi } from '../support/api.js';
-import { databaseUrl, testBackend } from '../support/databases.js';
-import { seededWithout, type SeededWithout } from '../support/seededWithout.js';
+import type { TestApi } from '../support/api.js';
+import { twoInstances, type TwoInstances } from '../support/twoInstances.js';
 
 // Live updates: `subscription { changes }` over Server-Sent Events (graphql-sse). One instance publishes, a
 // stream opened on another receives the change. Both poll the data version only once a minute, so the
@@ -16,27 +14,20 @@ const SUBSCRIPTION =
   'subscription ($after: String, $types: [RecordKind!]) { changes(after: $after, types: $types) { kind key operation revision dataVersion cursor } }';
 const settings = { dataVersionPollMs: 60_000 };
 
-let seeded: SeededWithout;
-let secondDb: Database | undefined;
+let instances: TwoInstances;
 let publisher: TestApi;
 let reader: TestApi;
 let admin: Record<string, string>;
 const clients: Client[] = [];
 
 beforeAll(async () => {
-  seeded = await seededWithout('gudu-community-elderly-canteen');
-  publisher = await startApi({ db: seeded.db, settings });
-  const name = (seeded.db as Database & { name?: string }).name;
-  secondDb = testBackend() === 'postgres' && name ? await connect({ kind: 'postgres', url: databaseUrl(name), poolSize: 2 }) : undefined;
-  reader = await startApi({ db: secondDb ?? seeded.db, settings });
-  admin = { authorization: `Bearer ${(await createApiKey(seeded.db, 'admin', 'standard', { role: 'admin' })).key}` };
+  instances = await twoInstances('gudu-community-elderly-canteen', settings);
+  ({ first: publisher, second: reader } = instances);
+  admin = { authorization: `Bearer ${(await createApiKey(instances.seeded.db, 'admin', 'standard', { role: 'admin' })).key}` };
 });
 afterAll(async () => {
   for (const client of clients) client.dispose();
-  await reader?.close();
-  await publisher?.close();
-  await secondDb?.close();
-  await seeded?.close();
+  await instances?.close();
 });
 
 function streamClient(api: TestApi, headers: Record<string, string> = {}): Client {

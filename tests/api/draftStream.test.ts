@@ -1,10 +1,8 @@
 import { createClient, type Client } from 'graphql-sse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, type Database } from '../../src/db/connection.js';
-import { startApi, type TestApi } from '../support/api.js';
-import { databaseUrl, testBackend } from '../support/databases.js';
+import type { TestApi } from '../support/api.js';
 import { createKeys } from '../support/keys.js';
-import { seededWithout, type SeededWithout } from '../support/seededWithout.js';
+import { twoInstances, type TwoInstances } from '../support/twoInstances.js';
 
 // Live drafts: `subscription { draftChanges }` over Server-Sent Events. Drafts are proposed and decided on one
 // instance; streams opened on another receive the drafts their callers may see, and no other. The second
@@ -18,20 +16,16 @@ const PUBLISH = 'mutation ($input: PublishDraftInput!) { publishDraft(input: $in
 const FACILITY = 'query ($slug: String!) { facility(slug: $slug) { revision } }';
 const settings = { dataVersionPollMs: 60_000 };
 
-let seeded: SeededWithout;
-let secondDb: Database | undefined;
+let instances: TwoInstances;
 let writer: TestApi;
 let streams: TestApi;
 let keys: Record<string, string>;
 const clients: Client[] = [];
 
 beforeAll(async () => {
-  seeded = await seededWithout('gudu-community-elderly-canteen');
-  writer = await startApi({ db: seeded.db, settings });
-  const name = (seeded.db as Database & { name?: string }).name;
-  secondDb = testBackend() === 'postgres' && name ? await connect({ kind: 'postgres', url: databaseUrl(name), poolSize: 2 }) : undefined;
-  streams = await startApi({ db: secondDb ?? seeded.db, settings });
-  keys = await createKeys(seeded.db, {
+  instances = await twoInstances('gudu-community-elderly-canteen', settings);
+  ({ first: writer, second: streams } = instances);
+  keys = await createKeys(instances.seeded.db, {
     reader: { role: 'reader' },
     'elderly editor': { role: 'editor', domains: ['elderly_care'] },
     'elderly publisher': { role: 'publisher', domains: ['elderly_care'] },
@@ -40,10 +34,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   for (const client of clients) client.dispose();
-  await streams?.close();
-  await writer?.close();
-  await secondDb?.close();
-  await seeded?.close();
+  await instances?.close();
 });
 
 const as = (name: string) => ({ authorization: `Bearer ${keys[name]}` });
