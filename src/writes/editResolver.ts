@@ -48,6 +48,10 @@ function refusalError(error: EditRefused): GraphQLError {
   return new GraphQLError(error.message, { extensions: { code: error.code, http: { status: error.status } } });
 }
 
+/** Drafts are never the public's: an anonymous caller is told to send a key or token. */
+const anonymousRefusedDrafts = () =>
+  refusalError(new EditRefused('UNAUTHENTICATED', 'Drafts are seen only by the keys and tokens of their organizations; send one.'));
+
 function draftIdOf(text: string): number {
   const id = Number(text);
   if (!Number.isSafeInteger(id) || id <= 0) throw badUserInput(`"${text}" is not a draft id: drafts are numbered 1, 2, …`);
@@ -133,8 +137,7 @@ export function editResolver(kinds: KindsByName) {
       @Arg('after', () => String, { nullable: true, description: 'The endCursor of the page before.' }) after?: string,
     ): Promise<DraftPage> {
       const actor = actorOf(context.identity, context.requestId);
-      if (actor.anonymous)
-        throw refusalError(new EditRefused('UNAUTHENTICATED', 'Drafts are seen only by the keys and tokens of their organizations; send one.'));
+      if (actor.anonymous) throw anonymousRefusedDrafts();
       if (!Number.isInteger(first) || first < 1 || first > MAX_DRAFTS_PER_PAGE) throw badUserInput(`first must be 1 to ${MAX_DRAFTS_PER_PAGE}`);
       const before = after === undefined || after === null ? undefined : draftIdOf(after);
       const page = await listDrafts(context.db, actor, { status, kind, before }, first);
@@ -161,8 +164,7 @@ export function editResolver(kinds: KindsByName) {
     @AboutTheCaller()
     async draft(@Arg('id', () => String, { description: "The draft's id." }) id: string, @Ctx() context: Context): Promise<Draft | null> {
       const actor = actorOf(context.identity, context.requestId);
-      if (actor.anonymous)
-        throw refusalError(new EditRefused('UNAUTHENTICATED', 'Drafts are seen only by the keys and tokens of their organizations; send one.'));
+      if (actor.anonymous) throw anonymousRefusedDrafts();
       const row = await visibleDraft(context.db, actor, draftIdOf(id));
       return row ? draftOf(row) : null;
     }
@@ -176,7 +178,7 @@ export function editResolver(kinds: KindsByName) {
  */
 async function draftStream(context: Context, types: string[] | null): Promise<AsyncIterable<Draft>> {
   const actor = actorOf(context.identity, context.requestId);
-  if (actor.anonymous) throw refusalError(new EditRefused('UNAUTHENTICATED', 'Drafts are seen only by the keys and tokens of their organizations; send one.'));
+  if (actor.anonymous) throw anonymousRefusedDrafts();
   if (actor.role === 'reader')
     throw refusalError(new EditRefused('FORBIDDEN', 'Your role is reader; drafts are seen by the editor, publisher and admin roles, which review them.'));
   const live = context.live;

@@ -1,6 +1,6 @@
 import { citedKind, keyOf, parentOf, type AnySeedKind } from '../seed/kind.js';
 import type { Transaction } from '../write.js';
-import { liveIds, publishedIn, withPublished, type KindsByName } from './lookups.js';
+import { liveIds, liveIdsByKind, publishedIn, withPublished, type KindsByName } from './lookups.js';
 import { publishedRecords } from '../tables/index.js';
 
 /** Why a record cannot be written; `field` is the path in the record ("citations.0.quote"). */
@@ -60,8 +60,7 @@ export async function checkRecord<R>(tx: Transaction, kinds: KindsByName, kind: 
   for (const reference of [...references, ...cited.map((c) => ({ field: `${c.field}.source`, kind: citedKind, key: c.citation.source }))]) {
     if (reference.key != null) named.set(reference.kind, [...(named.get(reference.kind) ?? []), reference.key]);
   }
-  // One statement per kind, sent together (one round trip).
-  const live = new Map(await Promise.all([...named].map(async ([name, keys]) => [name, await liveIds(tx, kinds, name, keys)] as const)));
+  const live = await liveIdsByKind(tx, kinds, named);
   for (const reference of references) {
     if (reference.key != null && !live.get(reference.kind)!.has(reference.key)) {
       problems.push({

@@ -77,6 +77,15 @@ export async function liveIds(tx: Transaction, kinds: KindsByName, name: string,
   return new Map(keys.flatMap((key) => (ids.get(key) == null ? [] : [[key, ids.get(key)!] as const])));
 }
 
+/** The live ids of several kinds (liveIds of each), by kind: one statement per kind, sent together (one round trip). */
+export async function liveIdsByKind(
+  tx: Transaction,
+  kinds: KindsByName,
+  keysByKind: Iterable<readonly [string, Iterable<string>]>,
+): Promise<Map<string, Map<string, number>>> {
+  return new Map(await Promise.all([...keysByKind].map(async ([name, keys]) => [name, await liveIds(tx, kinds, name, [...keys])] as const)));
+}
+
 /** The published records of a kind with these keys (retired ones too), looked up once per transaction. */
 export async function publishedIn(tx: Transaction, kind: string, keys: readonly string[]): Promise<Map<string, PublishedRecord>> {
   const records = known(lookedUpIn(tx).records, kind);
@@ -109,7 +118,7 @@ class Wanted {
 export async function withIds<T>(tx: Transaction, kinds: KindsByName, use: (ids: SeedIds) => T): Promise<T> {
   const wanted = new Wanted();
   use({ of: ((kind: string, key: string | null | undefined) => (wanted.add(kind, key), key == null ? null : 0)) as SeedIds['of'] });
-  const found = new Map(await Promise.all([...wanted.keys].map(async ([kind, keys]) => [kind, await liveIds(tx, kinds, kind, [...keys])] as const)));
+  const found = await liveIdsByKind(tx, kinds, wanted.keys);
   return use({
     of: ((kind: string, key: string | null | undefined) => {
       if (key == null) return null;
@@ -131,10 +140,8 @@ export async function withPublished<T>(tx: Transaction, kinds: KindsByName, use:
   };
   use({ records: unsupported, byKey: (kind, key) => (wanted.add(kind.name, key), undefined), textOf: (key) => (wanted.add(citedKind, key), undefined) });
   // The kinds' statements are sent together (one round trip for the ids, one for the records).
-  const wantedKinds = [...wanted.keys];
-  const live = await Promise.all(wantedKinds.map(([kind, keys]) => liveIds(tx, kinds, kind, [...keys])));
-  const found = await Promise.all(wantedKinds.map(([kind], i) => publishedIn(tx, kind, [...live[i]!.keys()])));
-  const records = new Map(wantedKinds.map(([kind], i) => [kind, found[i]!]));
+  const live = await liveIdsByKind(tx, kinds, wanted.keys);
+  const records = new Map(await Promise.all([...live].map(async ([kind, ids]) => [kind, await publishedIn(tx, kind, [...ids.keys()])] as const)));
   return use({
     records: unsupported,
     byKey: <R>(kind: { name: string }, key: string) => records.get(kind.name)?.get(key)?.record as R | undefined,

@@ -8,16 +8,16 @@ type Transaction = Parameters<Parameters<DrizzleDatabase['transaction']>[0]>[0];
 /**
  * Inserts rows, or updates the existing row with the same natural key — but only where a value differs,
  * so that loading the same seeds twice writes nothing the second time. Returns natural key → id for
- * every row given, how many rows were inserted or changed, and their ids.
+ * every row given, and the ids of the rows it inserted or changed.
  */
 export async function upsertByKey<T extends PgTable>(
   tx: Transaction,
   table: T,
   keyColumn: AnyPgColumn,
   rows: T['$inferInsert'][],
-): Promise<{ ids: Map<string, number>; changed: number; written: Set<number> }> {
+): Promise<{ ids: Map<string, number>; written: Set<number> }> {
   const ids = new Map<string, number>();
-  if (rows.length === 0) return { ids, changed: 0, written: new Set() };
+  if (rows.length === 0) return { ids, written: new Set() };
   const updatableEntries = storedColumns(table).filter(([, c]) => c.name !== 'id' && c.name !== keyColumn.name && c.name !== 'revision');
   const updatable = updatableEntries.map(([, c]) => c);
   const excluded = (c: AnyPgColumn) => sql.raw(`excluded."${c.name}"`);
@@ -46,7 +46,7 @@ export async function upsertByKey<T extends PgTable>(
       .where(inArray(keyColumn, keys)),
   ])) as unknown as [{ id: number }[], { id: number; key: string }[]];
   for (const row of found) ids.set(row.key, row.id);
-  return { ids, changed: written.length, written: new Set(written.map((row) => Number(row.id))) };
+  return { ids, written: new Set(written.map((row) => Number(row.id))) };
 }
 
 /** The benchmark's synthetic rows (src/db/synthetic/generate.ts: "syn", "syn-…", source "synthetic") are no seed file's records. */

@@ -60,7 +60,7 @@ export async function writeSeeds(database: Database, kinds: readonly AnySeedKind
           level.map((record) => kind.row(record, rowIds)),
         );
         result.ids.forEach((id, key) => ids.set(key, id));
-        changed += result.changed;
+        changed += result.written.size;
       }
     }
 
